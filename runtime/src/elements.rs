@@ -1,0 +1,269 @@
+//! The element tree a run produces: what the page shows, free of any HTTP
+//! concern. The server renders it; the harness reads it.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::ErrorKind;
+use crate::identity::{PageId, WidgetId};
+use crate::widgets::{Kind, Params};
+
+/// An index into [`ElementTree`].
+pub type NodeId = usize;
+
+/// The main area's node.
+pub const MAIN: NodeId = 0;
+/// The sidebar's node.
+pub const SIDEBAR: NodeId = 1;
+
+/// Which top-level area an element lives in (part of a keyless widget's
+/// identity, R3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Root {
+    /// The main area.
+    Main,
+    /// The sidebar.
+    Sidebar,
+}
+
+/// The kind of a callout box.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    /// `info`
+    Info,
+    /// `success`
+    Success,
+    /// `warning`
+    Warning,
+    /// `error`
+    Error,
+}
+
+impl AlertKind {
+    /// The command name.
+    pub fn name(self) -> &'static str {
+        match self {
+            AlertKind::Info => "info",
+            AlertKind::Success => "success",
+            AlertKind::Warning => "warning",
+            AlertKind::Error => "error",
+        }
+    }
+}
+
+/// A widget as drawn in one run.
+#[derive(Clone, Debug, Serialize)]
+pub struct WidgetElement {
+    /// Its identity.
+    pub id: WidgetId,
+    /// Its kind.
+    pub kind: Kind,
+    /// Its user key.
+    pub key: Option<String>,
+    /// Its label.
+    pub label: String,
+    /// Its tooltip.
+    pub help: Option<String>,
+    /// Drawn disabled.
+    pub disabled: bool,
+    /// Its parameters.
+    pub params: Params,
+    /// The value the widget call returned.
+    pub value: Value,
+    /// The server decided the value, so the browser must take it (R13).
+    pub value_pushed: bool,
+    /// The script that drew it (the entrypoint's widgets survive page switches, R35).
+    pub script: PageId,
+}
+
+/// One thing on the page.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "element", rename_all = "snake_case")]
+pub enum Element {
+    /// The main area (node 0).
+    Main,
+    /// The sidebar (node 1).
+    Sidebar,
+    /// A row of columns; its children are [`Element::Column`]s.
+    Columns,
+    /// One column, with its relative width.
+    Column {
+        /// Relative width.
+        weight: f64,
+    },
+    /// A plain container.
+    Container,
+    /// A collapsible section.
+    Expander {
+        /// The header.
+        label: String,
+        /// Open when first shown.
+        expanded: bool,
+    },
+    /// Plain text.
+    Text {
+        /// The text.
+        body: String,
+    },
+    /// Markdown.
+    Markdown {
+        /// The markdown source.
+        body: String,
+    },
+    /// A title (1), header (2) or subheader (3).
+    Heading {
+        /// 1 to 3.
+        level: u8,
+        /// The text.
+        body: String,
+    },
+    /// An info, success, warning or error box.
+    Alert {
+        /// Which box.
+        kind: AlertKind,
+        /// The text.
+        body: String,
+    },
+    /// An error that ended the run, shown where the run stopped.
+    Exception {
+        /// Which rule, or `Panic`.
+        kind: ErrorKind,
+        /// What happened and what to do.
+        message: String,
+        /// Where, for panics: page and `file:line`.
+        location: Option<String>,
+    },
+    /// A widget.
+    Widget(WidgetElement),
+}
+
+/// A node: an element and, for containers, its children in page order.
+#[derive(Clone, Debug, Serialize)]
+pub struct Node {
+    /// The element.
+    pub element: Element,
+    /// Children, for containers.
+    pub children: Vec<NodeId>,
+    /// The top-level area it lives in.
+    pub root: Root,
+}
+
+/// The elements of one run, as a tree rooted in the main area and the sidebar.
+#[derive(Clone, Debug, Serialize)]
+pub struct ElementTree {
+    nodes: Vec<Node>,
+}
+
+impl Default for ElementTree {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ElementTree {
+    /// An empty page: a main area and a sidebar.
+    pub fn new() -> Self {
+        let root = |element, root| Node { element, children: Vec::new(), root };
+        ElementTree {
+            nodes: vec![root(Element::Main, Root::Main), root(Element::Sidebar, Root::Sidebar)],
+        }
+    }
+
+    /// Empties the tree for reuse, keeping its allocation.
+    pub fn clear(&mut self) {
+        self.nodes.truncate(2);
+        for n in &mut self.nodes {
+            n.children.clear();
+        }
+    }
+
+    /// Appends `element` to the container `parent` and returns its node.
+    pub(crate) fn push(&mut self, parent: NodeId, element: Element) -> NodeId {
+        let id = self.nodes.len();
+        let root = self.nodes[parent].root;
+        self.nodes.push(Node { element, children: Vec::new(), root });
+        self.nodes[parent].children.push(id);
+        id
+    }
+
+    /// A node.
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id]
+    }
+
+    /// The top-level area of a node.
+    pub fn root_of(&self, id: NodeId) -> Root {
+        self.nodes[id].root
+    }
+
+    /// Every element in page order: the main area depth-first, then the sidebar.
+    pub fn iter(&self) -> impl Iterator<Item = &Element> + '_ {
+        let mut stack = vec![SIDEBAR, MAIN];
+        std::iter::from_fn(move || {
+            let id = stack.pop()?;
+            let node = &self.nodes[id];
+            stack.extend(node.children.iter().rev());
+            Some(&node.element)
+        })
+    }
+
+    /// The widgets in page order.
+    pub fn widgets(&self) -> impl Iterator<Item = &WidgetElement> + '_ {
+        self.iter().filter_map(|e| match e {
+            Element::Widget(w) => Some(w),
+            _ => None,
+        })
+    }
+
+    /// The bodies of text elements in page order.
+    pub fn texts(&self) -> Vec<&str> {
+        self.iter()
+            .filter_map(|e| match e {
+                Element::Text { body } => Some(body.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The bodies of markdown elements in page order.
+    pub fn markdown(&self) -> Vec<&str> {
+        self.iter()
+            .filter_map(|e| match e {
+                Element::Markdown { body } => Some(body.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The alerts in page order.
+    pub fn alerts(&self) -> Vec<(AlertKind, &str)> {
+        self.iter()
+            .filter_map(|e| match e {
+                Element::Alert { kind, body } => Some((*kind, body.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The exceptions shown, in page order.
+    pub fn exceptions(&self) -> Vec<(ErrorKind, &str)> {
+        self.iter()
+            .filter_map(|e| match e {
+                Element::Exception { kind, message, .. } => Some((*kind, message.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Number of nodes, roots included.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Whether the page shows nothing.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.len() == 2
+    }
+}

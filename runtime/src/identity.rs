@@ -1,0 +1,365 @@
+//! Identities: sessions, pages and widgets (spec R1–R10).
+//!
+//! A widget's identity is a 128-bit hash that must come out the same in every
+//! process and every build of the same source, so that replicas can share
+//! sessions. It is built from xxh3-128 (a fixed, seeded, documented
+//! function; never `std`'s randomly keyed hasher) in small steps:
+//!
+//! ```text
+//! part(seed, bytes)   = xxh3_128_with_seed(bytes, seed)
+//! combine(acc, part)  = xxh3_128_with_seed(acc.to_le_bytes() ++ part.to_le_bytes(), SEED_COMBINE)
+//! site                = combine(combine(page, part(SEED_KIND, kind)), key_part)
+//! id                  = combine(site, combine(part(SEED_PARAM, name), value_part))   // per counted parameter, in order
+//! ```
+//!
+//! Every step is a `const fn`, so the `#[page]` macro can fold the parts known
+//! at compile time into a constant with the very code the runtime runs later.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use xxhash_rust::const_xxh3;
+
+const SEED_PAGE: u64 = 0x6272_6f6f_6b01;
+const SEED_KIND: u64 = 0x6272_6f6f_6b02;
+const SEED_KEY: u64 = 0x6272_6f6f_6b03;
+const SEED_PARAM: u64 = 0x6272_6f6f_6b04;
+const SEED_COMBINE: u64 = 0x6272_6f6f_6b05;
+const SEED_STR: u64 = 0x6272_6f6f_6b10;
+const SEED_INT: u64 = 0x6272_6f6f_6b11;
+const SEED_FLOAT: u64 = 0x6272_6f6f_6b12;
+const SEED_BOOL: u64 = 0x6272_6f6f_6b13;
+const SEED_NONE: u64 = 0x6272_6f6f_6b14;
+const SEED_LIST: u64 = 0x6272_6f6f_6b15;
+const SEED_MAP: u64 = 0x6272_6f6f_6b16;
+
+/// Hashes `bytes` under a domain seed; a `const fn`.
+pub const fn part(seed: u64, bytes: &[u8]) -> u128 {
+    const_xxh3::xxh3_128_with_seed(bytes, seed)
+}
+
+/// Folds `next` into `acc`; order matters. A `const fn`.
+pub const fn combine(acc: u128, next: u128) -> u128 {
+    let a = acc.to_le_bytes();
+    let b = next.to_le_bytes();
+    let mut buf = [0u8; 32];
+    let mut i = 0;
+    while i < 16 {
+        buf[i] = a[i];
+        buf[16 + i] = b[i];
+        i += 1;
+    }
+    part(SEED_COMBINE, &buf)
+}
+
+/// The hash of a string value.
+pub const fn str_part(s: &str) -> u128 {
+    part(SEED_STR, s.as_bytes())
+}
+
+/// The hash of an integer value (every integer type is widened to `i64`).
+pub const fn int_part(v: i64) -> u128 {
+    part(SEED_INT, &v.to_le_bytes())
+}
+
+/// The hash of a float value.
+pub const fn float_part(v: f64) -> u128 {
+    part(SEED_FLOAT, &v.to_bits().to_le_bytes())
+}
+
+/// The hash of a boolean value.
+pub const fn bool_part(v: bool) -> u128 {
+    part(SEED_BOOL, &[v as u8])
+}
+
+/// The hash of an absent value (`None`).
+pub const NONE_PART: u128 = part(SEED_NONE, &[]);
+
+/// The hash of a widget kind's name, e.g. `"slider"`.
+pub const fn kind_part(kind: &str) -> u128 {
+    part(SEED_KIND, kind.as_bytes())
+}
+
+/// The hash of a user key, or of no key.
+pub const fn key_part(key: Option<&str>) -> u128 {
+    match key {
+        Some(k) => part(SEED_KEY, k.as_bytes()),
+        None => NONE_PART,
+    }
+}
+
+/// One counted parameter: its name and its value's hash.
+pub const fn param_part(name: &str, value: u128) -> u128 {
+    combine(part(SEED_PARAM, name.as_bytes()), value)
+}
+
+/// The identity of a widget site before its counted parameters: page, kind, key.
+pub const fn site_hash(page: PageId, kind: &str, key: Option<&str>) -> u128 {
+    combine(combine(page.0, kind_part(kind)), key_part(key))
+}
+
+/// A value that can take part in a widget's identity.
+pub trait IdentityValue {
+    /// The stable hash of this value.
+    fn identity_part(&self) -> u128;
+}
+
+impl IdentityValue for str {
+    fn identity_part(&self) -> u128 {
+        str_part(self)
+    }
+}
+impl IdentityValue for String {
+    fn identity_part(&self) -> u128 {
+        str_part(self)
+    }
+}
+impl IdentityValue for bool {
+    fn identity_part(&self) -> u128 {
+        bool_part(*self)
+    }
+}
+impl IdentityValue for f64 {
+    fn identity_part(&self) -> u128 {
+        float_part(*self)
+    }
+}
+impl IdentityValue for f32 {
+    fn identity_part(&self) -> u128 {
+        float_part(f64::from(*self))
+    }
+}
+macro_rules! int_identity {
+    ($($t:ty),*) => {$(
+        impl IdentityValue for $t {
+            fn identity_part(&self) -> u128 {
+                int_part(*self as i64)
+            }
+        }
+    )*};
+}
+int_identity!(i8, i16, i32, i64, u8, u16, u32, usize);
+impl<T: IdentityValue + ?Sized> IdentityValue for &T {
+    fn identity_part(&self) -> u128 {
+        (**self).identity_part()
+    }
+}
+impl<T: IdentityValue> IdentityValue for Option<T> {
+    fn identity_part(&self) -> u128 {
+        match self {
+            Some(v) => combine(NONE_PART, v.identity_part()),
+            None => NONE_PART,
+        }
+    }
+}
+impl<T: IdentityValue> IdentityValue for [T] {
+    fn identity_part(&self) -> u128 {
+        let start = part(SEED_LIST, &(self.len() as u64).to_le_bytes());
+        self.iter()
+            .fold(start, |acc, v| combine(acc, v.identity_part()))
+    }
+}
+impl<T: IdentityValue> IdentityValue for Vec<T> {
+    fn identity_part(&self) -> u128 {
+        self.as_slice().identity_part()
+    }
+}
+impl<A: IdentityValue, B: IdentityValue> IdentityValue for (A, B) {
+    fn identity_part(&self) -> u128 {
+        let start = part(SEED_LIST, &2u64.to_le_bytes());
+        combine(combine(start, self.0.identity_part()), self.1.identity_part())
+    }
+}
+impl IdentityValue for serde_json::Value {
+    fn identity_part(&self) -> u128 {
+        use serde_json::Value;
+        match self {
+            Value::Null => NONE_PART,
+            Value::Bool(b) => bool_part(*b),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => int_part(i),
+                None => float_part(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            Value::String(s) => str_part(s),
+            Value::Array(items) => items.as_slice().identity_part(),
+            Value::Object(map) => {
+                let start = part(SEED_MAP, &(map.len() as u64).to_le_bytes());
+                map.iter().fold(start, |acc, (k, v)| {
+                    combine(combine(acc, str_part(k)), v.identity_part())
+                })
+            }
+        }
+    }
+}
+
+/// Builds a widget identity step by step, as the module docs describe.
+#[derive(Clone, Copy, Debug)]
+pub struct IdentityBuilder {
+    acc: u128,
+}
+
+impl IdentityBuilder {
+    /// Starts from the site: page, widget kind and user key.
+    pub fn new(page: PageId, kind: &str, key: Option<&str>) -> Self {
+        Self::from_site(site_hash(page, kind, key))
+    }
+
+    /// Starts from a site hash computed earlier (at compile time, say).
+    pub const fn from_site(site: u128) -> Self {
+        Self { acc: site }
+    }
+
+    /// Folds in one counted parameter.
+    pub fn param(&mut self, name: &str, value: &(impl IdentityValue + ?Sized)) -> &mut Self {
+        self.acc = combine(self.acc, param_part(name, value.identity_part()));
+        self
+    }
+
+    /// Folds in a parameter whose hash is already known.
+    pub fn param_hashed(&mut self, name: &str, value: u128) -> &mut Self {
+        self.acc = combine(self.acc, param_part(name, value));
+        self
+    }
+
+    /// The finished identity.
+    pub fn finish(&self) -> WidgetId {
+        WidgetId(self.acc)
+    }
+}
+
+/// The identity of a widget (or keyed element) within a session.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct WidgetId(pub u128);
+
+impl WidgetId {
+    /// Streamlit's textual form, `$$ID-<hash>-<key or None>`.
+    pub fn display_with_key(self, key: Option<&str>) -> String {
+        format!("$$ID-{:032x}-{}", self.0, key.unwrap_or("None"))
+    }
+}
+
+impl fmt::Debug for WidgetId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "WidgetId({:032x})", self.0)
+    }
+}
+
+impl fmt::Display for WidgetId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:032x}", self.0)
+    }
+}
+
+impl std::str::FromStr for WidgetId {
+    type Err = std::num::ParseIntError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        u128::from_str_radix(s, 16).map(WidgetId)
+    }
+}
+
+impl Serialize for WidgetId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for WidgetId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The identity of a page script: its path, hashed. The entrypoint, which runs
+/// before every page, has an identity of its own (R10, R37).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+pub struct PageId(pub u128);
+
+impl PageId {
+    /// The identity of the page at `path`.
+    pub const fn of_path(path: &str) -> Self {
+        PageId(part(SEED_PAGE, path.as_bytes()))
+    }
+
+    /// The identity of the entrypoint (Streamlit's main script).
+    pub const ENTRYPOINT: PageId = PageId::of_path("$$entrypoint");
+}
+
+/// A pass-through hasher for maps keyed by [`WidgetId`], which is already a hash.
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only reached for keys other than WidgetId; fold the bytes in.
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0 ^ u64::from_le_bytes(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u128(&mut self, v: u128) {
+        self.0 = (v as u64) ^ ((v >> 64) as u64);
+    }
+}
+
+/// A map keyed by widget identity.
+pub type IdMap<V> = std::collections::HashMap<WidgetId, V, std::hash::BuildHasherDefault<IdHasher>>;
+/// A set of widget identities.
+pub type IdSet = std::collections::HashSet<WidgetId, std::hash::BuildHasherDefault<IdHasher>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn const_and_runtime_xxh3_agree() {
+        for input in [&b""[..], b"a", b"slider", &[7u8; 32], &[1u8; 300]] {
+            assert_eq!(
+                const_xxh3::xxh3_128_with_seed(input, 42),
+                xxhash_rust::xxh3::xxh3_128_with_seed(input, 42)
+            );
+        }
+    }
+
+    /// R1/R10: pinned literal ids. If these change, every stored session of
+    /// every deployment loses its widget values: change them only on purpose.
+    #[test]
+    fn r1_identity_is_pinned_across_builds() {
+        let page = PageId::of_path("app.py");
+        let keyed = IdentityBuilder::new(page, "text_input", Some("t")).finish();
+        let mut b = IdentityBuilder::new(page, "slider", None);
+        b.param("label", "A").param("min_value", &1i64).param("max_value", &10i64);
+        let keyless = b.finish();
+        assert_eq!(format!("{keyed}"), format!("{:032x}", keyed.0));
+        assert_eq!(keyed.0, PINNED_KEYED, "keyed id drifted: {keyed}");
+        assert_eq!(keyless.0, PINNED_KEYLESS, "keyless id drifted: {keyless}");
+    }
+    const PINNED_KEYED: u128 = 0x92ca5017690c0ef4b95293a29c062f52;
+    const PINNED_KEYLESS: u128 = 0x7e56364346c303a3759bf4a235e1628a;
+
+    #[test]
+    fn r10_page_is_part_of_identity() {
+        let a = IdentityBuilder::new(PageId::of_path("a.py"), "text_input", Some("k")).finish();
+        let b = IdentityBuilder::new(PageId::of_path("b.py"), "text_input", Some("k")).finish();
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn site_hash_is_const_evaluable() {
+        const SITE: u128 = site_hash(PageId::of_path("app.py"), "slider", Some("a"));
+        assert_eq!(
+            IdentityBuilder::from_site(SITE).finish(),
+            IdentityBuilder::new(PageId::of_path("app.py"), "slider", Some("a")).finish()
+        );
+    }
+
+    #[test]
+    fn ints_of_every_width_hash_alike() {
+        assert_eq!(3i32.identity_part(), 3i64.identity_part());
+        assert_ne!(3i64.identity_part(), 3.0f64.identity_part());
+    }
+}

@@ -1,0 +1,67 @@
+//! brooklet: Streamlit-style data apps in Rust.
+//!
+//! A page is a plain function that draws widgets and elements on a [`Ui`].
+//! brooklet reruns it from the top on every interaction, keeps each
+//! session's widget values on the server, and cleans up the values of
+//! widgets that a run no longer draws, exactly as Streamlit does (the
+//! contract is the widget-behaviour spec; its rule numbers, R1–R46, are
+//! cited throughout).
+//!
+//! ```
+//! use brooklet::prelude::*;
+//!
+//! fn bounds(ui: &Ui<'_>) -> brooklet::Result<()> {
+//!     ui.state().setdefault("a", 5)?;
+//!     let cols = ui.columns(2);
+//!     let minimum = cols[0].number_input("Min").min(1).max(5).key("min").show()?;
+//!     let maximum = cols[1].number_input("Max").min(6).max(10).value(10).key("max").show()?;
+//!     // clamp before the slider is drawn: R21 allows the write, R18 keeps it
+//!     let a: i32 = ui.state().get("a")?;
+//!     ui.state().set("a", &a.clamp(minimum, maximum))?;
+//!     let a = ui.slider("A", minimum, maximum).key("a").show()?;
+//!     ui.text(format!("a = {a}"));
+//!     Ok(())
+//! }
+//!
+//! let app = App::new().page(Page::new("bounds", bounds));
+//! let mut t = brooklet::testing::AppTest::new(app);
+//! t.run().unwrap();
+//! assert_eq!(t.texts(), ["a = 5"]);
+//! ```
+
+#[allow(unused_extern_crates)]
+extern crate self as brooklet;
+
+pub mod cleanup;
+pub mod elements;
+pub mod error;
+pub mod identity;
+pub mod pages;
+pub mod run;
+pub mod session;
+pub mod session_state;
+pub mod testing;
+pub mod widgets;
+
+pub use brooklet_macros::{page, widget};
+pub use elements::{AlertKind, Element, ElementTree};
+pub use error::{Error, ErrorKind, Result};
+pub use pages::{App, Page};
+pub use run::{State, Ui};
+pub use session::{Event, RunEnd, RunOutput, Session};
+pub use widgets::Number;
+
+/// What a page needs: `use brooklet::prelude::*;`.
+pub mod prelude {
+    pub use crate::error::{Error, ErrorKind, Result};
+    pub use crate::pages::{App, Page};
+    pub use crate::run::{State, Ui};
+    pub use crate::widgets::Number;
+    pub use brooklet_macros::{page, widget};
+}
+
+/// Items the macros' expansions use. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::identity::{site_hash, IdentityBuilder, PageId};
+}

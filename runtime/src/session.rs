@@ -1,0 +1,267 @@
+//! A session and the handling of one event, in the order of the spec
+//! (Part B §0): check the event, page-switch clean-up (R35), compaction,
+//! browser values, callbacks (R25–R27), the page from the top, and the
+//! end-of-run clean-up (R14–R16) or the rerun (R41).
+
+use std::cell::RefCell;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::elements::{Element, ElementTree, MAIN};
+use crate::error::{Error, ErrorKind, Result};
+use crate::identity::{IdMap, IdSet, PageId, WidgetId};
+use crate::pages::App;
+use crate::run::{catch_panics, QueryParams, RunCtx, Ui};
+use crate::session_state::SessionState;
+use crate::widgets::Callback;
+
+/// How many `rerun()`s in a row one event may cause before brooklet calls it
+/// a loop and shows an error instead of hanging.
+pub const MAX_RERUNS: u32 = 100;
+
+/// What the browser sends: the values of the widgets it shows (a clicked
+/// button as `true`), and the page to show.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Event {
+    /// The page to run; `None` keeps the current page (the default page at first).
+    pub page: Option<String>,
+    /// Widget values, in the order the browser holds them.
+    pub widgets: Vec<(WidgetId, Value)>,
+    /// The URL's query parameters, when the browser sends them (first load, back/forward).
+    pub query_params: Option<QueryParams>,
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum RunEnd {
+    /// The page ran to its end; clean-up ran.
+    Completed,
+    /// `stop()` ended it; no clean-up (R16).
+    Stopped,
+    /// An error or a panic ended it; shown on the page, no clean-up (R16).
+    Failed,
+}
+
+/// What one event produced.
+#[derive(Clone, Debug)]
+pub struct RunOutput {
+    /// The page that ran.
+    pub page: String,
+    /// What the page shows.
+    pub tree: ElementTree,
+    /// How the last run ended.
+    pub end: RunEnd,
+    /// How many times `rerun()` restarted the run.
+    pub reruns: u32,
+}
+
+/// One user's session (a browser tab): widget values, session state, the
+/// current page. The state is plain serde data; callbacks are code, so they
+/// live beside it and are re-established by the next run that draws them.
+#[derive(Default)]
+pub struct Session {
+    state: SessionState,
+    callbacks: IdMap<Callback>,
+    page: Option<String>,
+    query_params: QueryParams,
+    runs: u64,
+}
+
+impl Session {
+    /// A new session: nothing has run yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Its widget values and session state.
+    pub fn state(&self) -> &SessionState {
+        &self.state
+    }
+
+    /// The page of the last run.
+    pub fn current_page(&self) -> Option<&str> {
+        self.page.as_deref()
+    }
+
+    /// The query parameters as the session sees them.
+    pub fn query_params(&self) -> &QueryParams {
+        &self.query_params
+    }
+
+    /// How many events have run.
+    pub fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// Handles one event. An event that cannot be taken (an unknown page, a
+    /// value for a widget that was not drawn, a value the widget cannot
+    /// hold) is rejected with an error and changes nothing. Errors of the
+    /// page itself are shown in the output instead.
+    pub fn handle(&mut self, app: &App, event: Event) -> Result<RunOutput> {
+        let page = app.find(event.page.as_deref().or(self.page.as_deref()))?.clone();
+        let browser = self.check_values(event.widgets)?;
+        if let Some(q) = event.query_params {
+            self.query_params = q;
+        }
+
+        // R35: a page switch removes every widget the browser did not send
+        // (it sends only the entrypoint's), before the new page runs.
+        if self.page.as_deref().is_some_and(|p| p != page.path()) {
+            let sent: IdSet = browser.iter().map(|(id, _, _)| *id).collect();
+            self.state.reset_triggers();
+            self.state.remove_stale_widgets(&sent);
+            self.callbacks.retain(|id, _| sent.contains(id));
+        }
+
+        let mut browser = browser;
+        let mut reruns = 0;
+        let mut tree = ElementTree::new();
+        let end = loop {
+            tree.clear();
+            let (end, rerun) = self.run_once(app, &page, std::mem::take(&mut browser), &mut tree);
+            if !rerun {
+                break end;
+            }
+            reruns += 1;
+            if reruns > MAX_RERUNS {
+                tree.push(
+                    MAIN,
+                    Element::Exception {
+                        kind: ErrorKind::RerunLoop,
+                        message: format!(
+                            "`rerun()` was called in {MAX_RERUNS} runs in a row; call it only when something \
+                             changed, or the page never settles"
+                        ),
+                        location: Some(page.path().to_owned()),
+                    },
+                );
+                break RunEnd::Failed;
+            }
+        };
+        self.page = Some(page.path().to_owned());
+        self.runs += 1;
+        Ok(RunOutput { page: page.path().to_owned(), tree, end, reruns })
+    }
+
+    /// Checks every value against the widget's last drawn parameters (A6)
+    /// before anything changes.
+    fn check_values(&self, widgets: Vec<(WidgetId, Value)>) -> Result<Vec<(WidgetId, Value, bool)>> {
+        widgets
+            .into_iter()
+            .map(|(id, value)| {
+                let meta = self.state.meta(id).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::UnknownWidget,
+                        format!("no widget with id {id} was drawn in this session; reload the page"),
+                    )
+                })?;
+                let value = meta.params.validate_incoming(&value).map_err(|problem| {
+                    let name = match &meta.key {
+                        Some(k) => format!("{} with key \"{k}\"", meta.kind.name()),
+                        None => format!("{} {id}", meta.kind.name()),
+                    };
+                    Error::new(ErrorKind::InvalidValue, format!("rejected value for {name}: {problem}"))
+                })?;
+                Ok((id, value, meta.disabled))
+            })
+            .collect()
+    }
+
+    /// One run: returns how it ended and whether `rerun()` asked for another.
+    fn run_once(
+        &mut self,
+        app: &App,
+        page: &std::sync::Arc<crate::pages::Page>,
+        browser: Vec<(WidgetId, Value, bool)>,
+        tree: &mut ElementTree,
+    ) -> (RunEnd, bool) {
+        self.state.reset_triggers();
+        self.state.compact();
+        let mut sent = Vec::with_capacity(browser.len());
+        for (id, value, disabled) in browser {
+            // R43: the browser cannot change a disabled widget.
+            if !disabled {
+                self.state.load_browser_value(id, value);
+                sent.push(id);
+            }
+        }
+        // R27: callbacks of changed widgets, in the order the browser sent them.
+        let due: Vec<Callback> = sent
+            .iter()
+            .filter(|id| self.state.widget_changed(**id))
+            .filter_map(|id| self.callbacks.get(id).cloned())
+            .collect();
+
+        let mut ctx = RunCtx::new(
+            std::mem::take(&mut self.state),
+            std::mem::take(&mut self.callbacks),
+            std::mem::take(&mut self.query_params),
+            std::mem::take(tree),
+            page.clone(),
+        );
+        let entrypoint = app.entrypoint_page().cloned();
+        if entrypoint.is_some() {
+            ctx.script = PageId::ENTRYPOINT;
+        }
+        let run = RefCell::new(ctx);
+        let ui = Ui::new(&run);
+        let mut result = Ok(());
+        for callback in due {
+            result = catch_panics(|| callback(&ui));
+            // `rerun()` in a callback does not stop the other callbacks; the
+            // event reruns the page anyway (R27).
+            if result.as_ref().is_err_and(|e| e.kind() == ErrorKind::Rerun) {
+                run.borrow_mut().ended = None;
+                result = Ok(());
+            }
+            if result.is_err() {
+                break;
+            }
+        }
+        if result.is_ok() {
+            result = catch_panics(|| match &entrypoint {
+                Some(ep) => ep.call(&ui),
+                None => {
+                    let page = run.borrow_mut().page.take();
+                    page.map_or(Ok(()), |p| p.call(&ui))
+                }
+            });
+        }
+        let ctx = run.into_inner();
+        // Page code that swallowed a `stop()` or an error still ends there.
+        let result = match (result, ctx.ended) {
+            (Ok(()), Some(ended)) => Err(ended),
+            (result, _) => result,
+        };
+        self.state = ctx.state;
+        self.callbacks = ctx.callbacks;
+        self.query_params = ctx.query_params;
+        *tree = ctx.tree;
+        let drawn = ctx.drawn;
+
+        match result {
+            Ok(()) => {
+                self.state.reset_triggers();
+                self.state.remove_stale_widgets(&drawn);
+                self.callbacks.retain(|id, _| drawn.contains(id));
+                (RunEnd::Completed, false)
+            }
+            Err(e) if e.kind() == ErrorKind::Rerun => {
+                // R16/R41: triggers reset, clean-up left to the next completed run.
+                self.state.reset_triggers();
+                (RunEnd::Completed, true)
+            }
+            Err(e) if e.kind() == ErrorKind::Stop => (RunEnd::Stopped, false),
+            Err(e) => {
+                let location = match e.location() {
+                    Some(loc) => Some(format!("{} ({loc})", page.path())),
+                    None => Some(page.path().to_owned()),
+                };
+                tracing::debug!(kind = %e.kind(), message = e.message(), "run ended with an error");
+                tree.push(MAIN, Element::Exception { kind: e.kind(), message: e.message().to_owned(), location });
+                (RunEnd::Failed, false)
+            }
+        }
+    }
+}

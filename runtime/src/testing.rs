@@ -1,0 +1,296 @@
+//! The headless harness: run an app's pages without a server or a browser,
+//! the way Streamlit's `AppTest` does, on the very engine the server uses.
+//!
+//! ```
+//! use brooklet::prelude::*;
+//! use brooklet::testing::{AppTest, Target};
+//!
+//! fn counter(ui: &Ui<'_>) -> brooklet::Result<()> {
+//!     let n = ui.state().setdefault("n", 0)?;
+//!     if ui.button("Add").show()? {
+//!         ui.state().set("n", &(n + 1))?;
+//!     }
+//!     ui.text(format!("n = {}", ui.state().get::<i64>("n")?));
+//!     Ok(())
+//! }
+//!
+//! let mut t = AppTest::new(App::new().page(Page::new("app", counter)));
+//! t.run().unwrap();
+//! t.click(Target::label("button", "Add")).unwrap();
+//! assert_eq!(t.texts(), ["n = 1"]);
+//! ```
+//!
+//! Like a browser, the harness sends back, on every run, the value of every
+//! widget on screen; on a page switch it sends only the entrypoint's widgets
+//! (R35). A widget's value is read back from session state after each run, as
+//! AppTest does; a widget whose key user code deleted keeps sending the last
+//! value that could be read.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::elements::{AlertKind, ElementTree, WidgetElement};
+use crate::error::{Error, ErrorKind, Result};
+use crate::identity::{IdMap, PageId, WidgetId};
+use crate::pages::App;
+use crate::run::QueryParams;
+use crate::session::{Event, RunEnd, RunOutput, Session};
+use crate::widgets::Kind;
+
+/// Picks one widget on screen: by kind and key or label, and the index
+/// among the widgets that match (0 by default).
+#[derive(Clone, Debug)]
+pub struct Target {
+    kind: String,
+    by: By,
+    index: usize,
+}
+
+#[derive(Clone, Debug)]
+enum By {
+    Key(String),
+    Label(String),
+}
+
+impl Target {
+    /// The widget of `kind` (a command name such as `"text_input"`) with `key`.
+    pub fn key(kind: &str, key: impl Into<String>) -> Self {
+        Target { kind: kind.into(), by: By::Key(key.into()), index: 0 }
+    }
+
+    /// The widget of `kind` with `label`.
+    pub fn label(kind: &str, label: impl Into<String>) -> Self {
+        Target { kind: kind.into(), by: By::Label(label.into()), index: 0 }
+    }
+
+    /// The `index`th of the widgets that match (0-based).
+    pub fn index(mut self, index: usize) -> Self {
+        self.index = index;
+        self
+    }
+
+    fn matches(&self, w: &WidgetElement) -> bool {
+        w.kind.name() == self.kind
+            && match &self.by {
+                By::Key(k) => w.key.as_deref() == Some(k.as_str()),
+                By::Label(l) => w.label == *l,
+            }
+    }
+}
+
+/// A widget as a test sees it after a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WidgetView {
+    /// Its identity.
+    pub id: WidgetId,
+    /// Its kind.
+    pub kind: Kind,
+    /// Its user key.
+    pub key: Option<String>,
+    /// Its label.
+    pub label: String,
+    /// Its value in session state after the run; `None` when user code
+    /// deleted its key.
+    pub value: Option<Value>,
+    /// What the widget call returned during the run.
+    pub returned: Value,
+}
+
+/// A session on an app, driven as a user would drive it.
+pub struct AppTest {
+    app: App,
+    session: Session,
+    last: Option<RunOutput>,
+    /// The last value of each widget on screen that could be read.
+    held: IdMap<Value>,
+    staged: Vec<(WidgetId, Value)>,
+}
+
+impl AppTest {
+    /// A new session on `app`. Nothing runs until [`AppTest::run`].
+    pub fn new(app: App) -> Self {
+        AppTest { app, session: Session::new(), last: None, held: IdMap::default(), staged: Vec::new() }
+    }
+
+    /// Runs the current page (the default page at first), sending the
+    /// values of the widgets on screen and any staged changes.
+    pub fn run(&mut self) -> Result<&mut Self> {
+        let widgets = self.browser_values(None, false);
+        self.send(Event { page: None, widgets, query_params: None })
+    }
+
+    /// Runs the first time with these query parameters in the URL.
+    pub fn run_with_query_params(&mut self, query: QueryParams) -> Result<&mut Self> {
+        let widgets = self.browser_values(None, false);
+        self.send(Event { page: None, widgets, query_params: Some(query) })
+    }
+
+    /// Sets a widget's value as the user would, then reruns.
+    pub fn set_value(&mut self, target: Target, value: impl Serialize) -> Result<&mut Self> {
+        self.stage_value(target, value)?;
+        self.run()
+    }
+
+    /// Sets a widget's value without rerunning (a change that waits, like
+    /// typing into a form field); the next run sends it.
+    pub fn stage_value(&mut self, target: Target, value: impl Serialize) -> Result<&mut Self> {
+        let id = self.find(&target)?.id;
+        let value = serde_json::to_value(value)
+            .map_err(|e| Error::new(ErrorKind::InvalidValue, format!("the value cannot be sent: {e}")))?;
+        self.staged.retain(|(staged, _)| *staged != id);
+        self.staged.push((id, value));
+        Ok(self)
+    }
+
+    /// Clicks a button, then reruns; the button is `true` for that run.
+    pub fn click(&mut self, target: Target) -> Result<&mut Self> {
+        let id = self.find(&target)?.id;
+        let widgets = self.browser_values(Some(id), false);
+        self.send(Event { page: None, widgets, query_params: None })
+    }
+
+    /// Opens another page, as the navigation would: only the entrypoint's
+    /// widgets are sent (R35).
+    pub fn switch_page(&mut self, path: &str) -> Result<&mut Self> {
+        let widgets = self.browser_values(None, true);
+        self.send(Event { page: Some(path.to_owned()), widgets, query_params: None })
+    }
+
+    fn find(&self, target: &Target) -> Result<&WidgetElement> {
+        let tree = self.tree_or_err()?;
+        tree.widgets().filter(|w| target.matches(w)).nth(target.index).ok_or_else(|| {
+            Error::new(ErrorKind::UnknownWidget, format!("no widget on screen matches {target:?}"))
+        })
+    }
+
+    fn tree_or_err(&self) -> Result<&ElementTree> {
+        self.last
+            .as_ref()
+            .map(|o| &o.tree)
+            .ok_or_else(|| Error::new(ErrorKind::UnknownWidget, "nothing has run yet; call `run()` first"))
+    }
+
+    /// What the browser would send: every widget on screen with its value
+    /// (triggers false unless clicked), staged changes applied.
+    fn browser_values(&mut self, clicked: Option<WidgetId>, page_switch: bool) -> Vec<(WidgetId, Value)> {
+        let staged = std::mem::take(&mut self.staged);
+        let Some(last) = &self.last else { return Vec::new() };
+        last.tree
+            .widgets()
+            .filter(|w| !page_switch || w.script == PageId::ENTRYPOINT)
+            .filter_map(|w| {
+                let value = if w.kind.is_trigger() {
+                    Value::Bool(clicked == Some(w.id))
+                } else if let Some((_, v)) = staged.iter().find(|(id, _)| *id == w.id) {
+                    v.clone()
+                } else {
+                    self.held.get(&w.id)?.clone()
+                };
+                Some((w.id, value))
+            })
+            .collect()
+    }
+
+    fn send(&mut self, event: Event) -> Result<&mut Self> {
+        let output = self.session.handle(&self.app, event)?;
+        let state = self.session.state();
+        let mut held = IdMap::default();
+        for w in output.tree.widgets() {
+            let value = state
+                .widget_value(w.id)
+                .cloned()
+                .or_else(|| self.held.get(&w.id).cloned())
+                .unwrap_or_else(|| w.value.clone());
+            held.insert(w.id, value);
+        }
+        self.held = held;
+        self.last = Some(output);
+        Ok(self)
+    }
+
+    // ---- reading back ----
+
+    /// The last run's output.
+    pub fn output(&self) -> Option<&RunOutput> {
+        self.last.as_ref()
+    }
+
+    /// The last run's element tree (empty before the first run).
+    pub fn tree(&self) -> ElementTree {
+        self.last.as_ref().map(|o| o.tree.clone()).unwrap_or_default()
+    }
+
+    /// The page that ran last.
+    pub fn page(&self) -> Option<&str> {
+        self.last.as_ref().map(|o| o.page.as_str())
+    }
+
+    /// How the last run ended.
+    pub fn run_end(&self) -> Option<RunEnd> {
+        self.last.as_ref().map(|o| o.end)
+    }
+
+    /// The widgets on screen, in page order (main area, then sidebar).
+    pub fn widgets(&self) -> Vec<WidgetView> {
+        let Some(last) = &self.last else { return Vec::new() };
+        let state = self.session.state();
+        last.tree
+            .widgets()
+            .map(|w| WidgetView {
+                id: w.id,
+                kind: w.kind,
+                key: w.key.clone(),
+                label: w.label.clone(),
+                value: state.widget_value(w.id).cloned(),
+                returned: w.value.clone(),
+            })
+            .collect()
+    }
+
+    /// One widget on screen.
+    pub fn widget(&self, target: Target) -> Result<WidgetView> {
+        let id = self.find(&target)?.id;
+        Ok(self.widgets().into_iter().find(|w| w.id == id).expect("found above"))
+    }
+
+    /// The user-visible session state, sorted by key.
+    pub fn session_state(&self) -> BTreeMap<String, Value> {
+        self.session.state().filtered()
+    }
+
+    /// The text elements' bodies, in page order.
+    pub fn texts(&self) -> Vec<String> {
+        self.collect(|t| t.texts().into_iter().map(str::to_owned).collect())
+    }
+
+    /// The markdown elements' bodies, in page order.
+    pub fn markdown(&self) -> Vec<String> {
+        self.collect(|t| t.markdown().into_iter().map(str::to_owned).collect())
+    }
+
+    /// The alerts (info, success, warning, error), in page order.
+    pub fn alerts(&self) -> Vec<(AlertKind, String)> {
+        self.collect(|t| t.alerts().into_iter().map(|(k, b)| (k, b.to_owned())).collect())
+    }
+
+    /// The errors shown on the page.
+    pub fn exceptions(&self) -> Vec<(ErrorKind, String)> {
+        self.collect(|t| t.exceptions().into_iter().map(|(k, m)| (k, m.to_owned())).collect())
+    }
+
+    /// The query parameters as the session sees them.
+    pub fn query_params(&self) -> QueryParams {
+        self.session.query_params().clone()
+    }
+
+    /// The session itself.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    fn collect<T>(&self, f: impl Fn(&ElementTree) -> Vec<T>) -> Vec<T> {
+        self.last.as_ref().map(|o| f(&o.tree)).unwrap_or_default()
+    }
+}

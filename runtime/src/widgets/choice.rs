@@ -1,0 +1,173 @@
+//! `radio` and `selectbox`: one option out of several. Keyed identity:
+//! radio type + key + page; selectbox also `accept_new_options` (R4).
+//! Options are values of any serde type; the browser sends the chosen
+//! option's value, which must be one of the options drawn (A6).
+
+use std::fmt::Display;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{common_options, short, Common, Kind, Params};
+use crate::run::{Ui, WidgetCall};
+use crate::Result;
+
+/// A value that can be offered as an option: strings, numbers, bools, or
+/// any type of yours that is `Serialize + DeserializeOwned + Display`.
+pub trait OptionItem {
+    /// The type the widget returns.
+    type Owned: Serialize + DeserializeOwned + Clone + Display;
+    /// Converts to the returned type.
+    fn into_owned(self) -> Self::Owned;
+}
+
+impl OptionItem for &str {
+    type Owned = String;
+    fn into_owned(self) -> String {
+        self.to_owned()
+    }
+}
+impl OptionItem for &String {
+    type Owned = String;
+    fn into_owned(self) -> String {
+        self.clone()
+    }
+}
+macro_rules! owned_option {
+    ($($t:ty),*) => {$(
+        impl OptionItem for $t {
+            type Owned = $t;
+            fn into_owned(self) -> $t {
+                self
+            }
+        }
+    )*};
+}
+owned_option!(String, i64, i32, u32, f64, bool, char);
+
+/// Serialises options and their shown labels.
+pub(crate) fn option_values<T: Serialize + Display>(
+    options: &[T],
+    format: Option<&dyn Fn(&T) -> String>,
+) -> (Vec<Value>, Vec<String>) {
+    let values = options.iter().map(|o| serde_json::to_value(o).unwrap_or(Value::Null)).collect();
+    let labels = options
+        .iter()
+        .map(|o| match format {
+            Some(f) => f(o),
+            None => o.to_string(),
+        })
+        .collect();
+    (values, labels)
+}
+
+/// A value from the browser must be one of the options (A6).
+pub(crate) fn validate(options: &[Value], value: &Value) -> Result<Value, String> {
+    if options.contains(value) {
+        Ok(value.clone())
+    } else {
+        Err(format!("{} is not one of the options offered", short(value)))
+    }
+}
+
+/// Shown labels for options: `format_func` in Streamlit.
+type Format<T> = Box<dyn Fn(&T) -> String>;
+
+/// A radio group or a select box.
+#[must_use = "a widget is drawn by `.show()`"]
+pub struct Choice<'u, 'r, T> {
+    ui: &'u Ui<'r>,
+    kind: Kind,
+    label: String,
+    options: Vec<T>,
+    index: usize,
+    format: Option<Format<T>>,
+    common: Common,
+}
+
+/// A radio group (`st.radio`).
+pub type Radio<'u, 'r, T> = Choice<'u, 'r, T>;
+/// A select box (`st.selectbox`).
+pub type Selectbox<'u, 'r, T> = Choice<'u, 'r, T>;
+
+impl<'r> Ui<'r> {
+    /// A radio group (`st.radio`); the first option is selected at first.
+    pub fn radio<O: OptionItem>(&self, label: impl Into<String>, options: impl IntoIterator<Item = O>) -> Radio<'_, 'r, O::Owned> {
+        self.choice(Kind::Radio, label.into(), options)
+    }
+
+    /// A select box (`st.selectbox`); the first option is selected at first.
+    pub fn selectbox<O: OptionItem>(
+        &self,
+        label: impl Into<String>,
+        options: impl IntoIterator<Item = O>,
+    ) -> Selectbox<'_, 'r, O::Owned> {
+        self.choice(Kind::Selectbox, label.into(), options)
+    }
+
+    fn choice<O: OptionItem>(&self, kind: Kind, label: String, options: impl IntoIterator<Item = O>) -> Choice<'_, 'r, O::Owned> {
+        Choice {
+            ui: self,
+            kind,
+            label,
+            options: options.into_iter().map(OptionItem::into_owned).collect(),
+            index: 0,
+            format: None,
+            common: Common::default(),
+        }
+    }
+}
+
+common_options!(impl['u, 'r, T] Choice<'u, 'r, T>, on_change);
+
+impl<T: Serialize + DeserializeOwned + Clone + Display> Choice<'_, '_, T> {
+    /// The option selected at first.
+    pub fn index(mut self, index: usize) -> Self {
+        self.index = index;
+        self
+    }
+
+    /// How options are shown (Streamlit's `format_func`).
+    pub fn format(mut self, format: impl Fn(&T) -> String + 'static) -> Self {
+        self.format = Some(Box::new(format));
+        self
+    }
+
+    /// Draws the widget and returns the selected option.
+    pub fn show(self) -> Result<T> {
+        let Choice { ui, kind, label, options, index, format, common } = self;
+        if options.is_empty() {
+            return Err(ui.invalid_argument(format!("the {} \"{label}\" needs at least one option", kind.name())));
+        }
+        if index >= options.len() {
+            return Err(ui.invalid_argument(format!(
+                "the {} \"{label}\" has {} options, so `index` must be below {}, not {index}",
+                kind.name(),
+                options.len(),
+                options.len()
+            )));
+        }
+        let (values, labels) = option_values(&options, format.as_deref());
+        let default = values[index].clone();
+        let help = common.help.clone();
+        let key = common.key.clone();
+        let call = WidgetCall {
+            kind,
+            label: label.clone(),
+            common,
+            params: Params::Choice { options: values.clone(), labels },
+            default,
+            default_given: index != 0,
+        };
+        let value = ui.register(call, |id, keyed| {
+            if !keyed {
+                id.param("label", &label).param("options", &values).param("index", &index).param("help", &help);
+            }
+            if kind == Kind::Selectbox {
+                id.param("accept_new_options", &false);
+            }
+        })?;
+        ui.widget_value(kind, key.as_deref(), &value)
+    }
+}

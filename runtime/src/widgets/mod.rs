@@ -1,0 +1,463 @@
+//! The widget catalogue: one file per kind, each with its parameters, the
+//! parameters that count for its identity (R1–R4), its value type, and the
+//! check of values that come from the browser (A6).
+//!
+//! This module holds what every kind shares: the kind names, the drawn
+//! parameters a session remembers, numbers, and the common options (key,
+//! help, disabled, callback).
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::identity::{float_part, int_part, IdentityValue};
+use crate::run::Ui;
+
+pub mod button;
+pub mod checkbox;
+pub mod choice;
+pub mod multiselect;
+pub mod number_input;
+pub mod select_slider;
+pub mod slider;
+pub mod text_input;
+
+pub use button::Button;
+pub use checkbox::Checkbox;
+pub use choice::{Radio, Selectbox};
+pub use multiselect::Multiselect;
+pub use number_input::NumberInput;
+pub use select_slider::{SelectRangeSlider, SelectSlider};
+pub use slider::{RangeSlider, Slider};
+pub use text_input::{TextArea, TextInput};
+
+/// A widget kind, named as Streamlit names its commands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// `button`
+    Button,
+    /// `checkbox`
+    Checkbox,
+    /// `toggle`
+    Toggle,
+    /// `radio`
+    Radio,
+    /// `selectbox`
+    Selectbox,
+    /// `multiselect`
+    Multiselect,
+    /// `slider`
+    Slider,
+    /// `select_slider`
+    SelectSlider,
+    /// `number_input`
+    NumberInput,
+    /// `text_input`
+    TextInput,
+    /// `text_area`
+    TextArea,
+}
+
+impl Kind {
+    /// The command name, e.g. `"text_input"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Button => "button",
+            Kind::Checkbox => "checkbox",
+            Kind::Toggle => "toggle",
+            Kind::Radio => "radio",
+            Kind::Selectbox => "selectbox",
+            Kind::Multiselect => "multiselect",
+            Kind::Slider => "slider",
+            Kind::SelectSlider => "select_slider",
+            Kind::NumberInput => "number_input",
+            Kind::TextInput => "text_input",
+            Kind::TextArea => "text_area",
+        }
+    }
+
+    /// Looks a kind up by its command name.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        ALL_KINDS.iter().copied().find(|k| k.name() == name)
+    }
+
+    /// Trigger widgets are true for the one run after a click (R28).
+    pub fn is_trigger(self) -> bool {
+        matches!(self, Kind::Button)
+    }
+
+    /// Read-only widgets cannot be set through session state (R23).
+    pub fn is_read_only(self) -> bool {
+        matches!(self, Kind::Button)
+    }
+}
+
+/// Every kind, for look-ups and tests.
+pub const ALL_KINDS: [Kind; 11] = [
+    Kind::Button,
+    Kind::Checkbox,
+    Kind::Toggle,
+    Kind::Radio,
+    Kind::Selectbox,
+    Kind::Multiselect,
+    Kind::Slider,
+    Kind::SelectSlider,
+    Kind::NumberInput,
+    Kind::TextInput,
+    Kind::TextArea,
+];
+
+/// The parameters a widget was drawn with: what the session keeps to check
+/// the next value from the browser, and what rendering shows.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "params", rename_all = "snake_case")]
+pub enum Params {
+    /// A button: a trigger.
+    Button,
+    /// A checkbox or toggle.
+    Checkbox,
+    /// One option out of several (radio, selectbox).
+    Choice {
+        /// The options' values.
+        options: Vec<Value>,
+        /// The options as shown.
+        labels: Vec<String>,
+    },
+    /// Any number of options.
+    Multiselect {
+        /// The options' values.
+        options: Vec<Value>,
+        /// The options as shown.
+        labels: Vec<String>,
+        /// The most options that may be selected.
+        max_selections: Option<usize>,
+    },
+    /// A numeric slider, single value or range.
+    Slider {
+        /// Lower bound.
+        min: Number,
+        /// Upper bound.
+        max: Number,
+        /// Step.
+        step: Number,
+        /// Whether the value is a `[low, high]` pair.
+        range: bool,
+    },
+    /// A slider over options, single value or range.
+    SelectSlider {
+        /// The options' values.
+        options: Vec<Value>,
+        /// The options as shown.
+        labels: Vec<String>,
+        /// Whether the value is a `[low, high]` pair.
+        range: bool,
+    },
+    /// A number field.
+    NumberInput {
+        /// Lower bound, if any.
+        min: Option<Number>,
+        /// Upper bound, if any.
+        max: Option<Number>,
+        /// Step of the +/- buttons.
+        step: Number,
+        /// Floats (true) or integers.
+        float: bool,
+    },
+    /// A one-line or multi-line text field.
+    Text {
+        /// The most characters allowed.
+        max_chars: Option<usize>,
+    },
+}
+
+impl Params {
+    /// Checks a value sent by the browser against these parameters (A6) and
+    /// returns it in the widget's normal form (a float widget's `3` is `3.0`).
+    pub fn validate_incoming(&self, value: &Value) -> Result<Value, String> {
+        match self {
+            Params::Button | Params::Checkbox => match value {
+                Value::Bool(_) => Ok(value.clone()),
+                other => Err(format!("expected true or false, got {}", short(other))),
+            },
+            Params::Choice { options, .. } => choice::validate(options, value),
+            Params::Multiselect { options, max_selections, .. } => {
+                multiselect::validate(options, *max_selections, value)
+            }
+            Params::Slider { min, max, step, range } => slider::validate(*min, *max, *step, *range, value),
+            Params::SelectSlider { options, range, .. } => select_slider::validate(options, *range, value),
+            Params::NumberInput { min, max, float, .. } => number_input::validate(*min, *max, *float, value),
+            Params::Text { max_chars } => text_input::validate(*max_chars, value),
+        }
+    }
+
+    /// Checks that a value written through session state has the widget's
+    /// type (A4). Ranges are not checked here: a write before the widget is
+    /// the documented way to move a value into a new range (R18, R21).
+    pub fn accepts_state_value(&self, value: &Value) -> Result<(), String> {
+        let ok = match self {
+            Params::Button | Params::Checkbox => value.is_boolean(),
+            Params::Choice { options, .. } => options.is_empty() || options.iter().any(|o| same_json_type(o, value)),
+            Params::Multiselect { .. } => value.is_array(),
+            Params::Slider { range: false, .. } | Params::NumberInput { .. } => value.is_number(),
+            Params::Slider { range: true, .. } => {
+                value.as_array().is_some_and(|a| a.len() == 2 && a.iter().all(Value::is_number))
+            }
+            Params::SelectSlider { range, .. } => !*range || value.as_array().is_some_and(|a| a.len() == 2),
+            Params::Text { .. } => value.is_string(),
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("expected {}", self.expected_type()))
+        }
+    }
+
+    fn expected_type(&self) -> &'static str {
+        match self {
+            Params::Button | Params::Checkbox => "a bool",
+            Params::Choice { .. } => "one of its options",
+            Params::Multiselect { .. } => "a list of options",
+            Params::Slider { range: false, .. } | Params::NumberInput { .. } => "a number",
+            Params::Slider { range: true, .. } => "a pair of numbers",
+            Params::SelectSlider { range: false, .. } => "one of its options",
+            Params::SelectSlider { range: true, .. } => "a pair of options",
+            Params::Text { .. } => "a string",
+        }
+    }
+}
+
+fn same_json_type(a: &Value, b: &Value) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// A value shortened for an error message.
+pub(crate) fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 60 {
+        let cut: String = s.chars().take(57).collect();
+        format!("{cut}...")
+    } else {
+        s
+    }
+}
+
+/// A number as Python sees it: an integer or a float, kept apart
+/// (`3` and `3.0` are different values, as in the conformance traces).
+///
+/// Use it as a widget's value type where an app mixes integers and floats
+/// the way Python code does; use `i64` or `f64` where it does not.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Number {
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+}
+
+impl Number {
+    /// The number as a float.
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Number::Int(i) => i as f64,
+            Number::Float(f) => f,
+        }
+    }
+
+    /// Whether it is a float.
+    pub fn is_float(self) -> bool {
+        matches!(self, Number::Float(_))
+    }
+
+    /// Reads a JSON number.
+    pub fn from_json(v: &Value) -> Option<Number> {
+        let n = v.as_number()?;
+        if n.is_f64() {
+            n.as_f64().map(Number::Float)
+        } else {
+            n.as_i64().map(Number::Int)
+        }
+    }
+
+    /// As JSON.
+    pub fn to_json(self) -> Value {
+        match self {
+            Number::Int(i) => Value::from(i),
+            Number::Float(f) => Value::from(f),
+        }
+    }
+
+    /// This number in integer or float form.
+    pub(crate) fn coerce(self, float: bool) -> Option<Number> {
+        match (self, float) {
+            (Number::Int(i), true) => Some(Number::Float(i as f64)),
+            (Number::Float(f), false) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(Number::Int(f as i64)),
+            (Number::Float(_), false) => None,
+            (n, _) => Some(n),
+        }
+    }
+}
+
+impl PartialOrd for Number {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        match (self, other) {
+            (Number::Int(a), Number::Int(b)) => a.partial_cmp(b),
+            _ => self.as_f64().partial_cmp(&other.as_f64()),
+        }
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.to_json().fmt(f)
+    }
+}
+
+impl From<i64> for Number {
+    fn from(v: i64) -> Self {
+        Number::Int(v)
+    }
+}
+impl From<i32> for Number {
+    fn from(v: i32) -> Self {
+        Number::Int(v.into())
+    }
+}
+impl From<f64> for Number {
+    fn from(v: f64) -> Self {
+        Number::Float(v)
+    }
+}
+
+impl IdentityValue for Number {
+    fn identity_part(&self) -> u128 {
+        match *self {
+            Number::Int(i) => int_part(i),
+            Number::Float(f) => float_part(f),
+        }
+    }
+}
+
+/// A numeric widget value type: `i64`, `i32`, `f64` or the dynamic [`Number`].
+pub trait Numeric: Copy + PartialOrd + Serialize + DeserializeOwned + IdentityValue + 'static {
+    /// As a [`Number`].
+    fn to_number(self) -> Number;
+    /// From a [`Number`] of the widget's form.
+    fn from_number(n: Number) -> Option<Self>;
+    /// Whether this value makes the widget a float widget.
+    fn is_float(self) -> bool;
+    /// Whether widgets of this type are float widgets when no value decides it.
+    fn float_by_default(number_input: bool) -> bool;
+}
+
+macro_rules! numeric_int {
+    ($($t:ty),*) => {$(
+        impl Numeric for $t {
+            fn to_number(self) -> Number {
+                Number::Int(self as i64)
+            }
+            fn from_number(n: Number) -> Option<Self> {
+                match n {
+                    Number::Int(i) => <$t>::try_from(i).ok(),
+                    Number::Float(_) => None,
+                }
+            }
+            fn is_float(self) -> bool {
+                false
+            }
+            fn float_by_default(_: bool) -> bool {
+                false
+            }
+        }
+    )*};
+}
+numeric_int!(i64, i32);
+
+impl Numeric for f64 {
+    fn to_number(self) -> Number {
+        Number::Float(self)
+    }
+    fn from_number(n: Number) -> Option<Self> {
+        Some(n.as_f64())
+    }
+    fn is_float(self) -> bool {
+        true
+    }
+    fn float_by_default(_: bool) -> bool {
+        true
+    }
+}
+
+impl Numeric for Number {
+    fn to_number(self) -> Number {
+        self
+    }
+    fn from_number(n: Number) -> Option<Self> {
+        Some(n)
+    }
+    fn is_float(self) -> bool {
+        Number::is_float(self)
+    }
+    fn float_by_default(number_input: bool) -> bool {
+        // Streamlit: a bare number_input gives floats, a bare slider integers.
+        number_input
+    }
+}
+
+/// A callback: runs before the page body when its widget changed (R25–R27).
+/// Arguments are whatever the closure captured when the widget was drawn,
+/// which is exactly Streamlit's render-time binding of `args` (R26).
+pub type Callback = Arc<dyn Fn(&Ui<'_>) -> crate::Result<()> + Send + Sync>;
+
+/// Options every widget takes.
+#[derive(Default, Clone)]
+pub(crate) struct Common {
+    pub key: Option<String>,
+    pub help: Option<String>,
+    pub disabled: bool,
+    pub callback: Option<Callback>,
+}
+
+/// Adds the options every widget takes to a builder with a `common` field:
+/// `common_options!(impl['u, 'r, T: Numeric] Slider<'u, 'r, T>, on_change);`
+macro_rules! common_options {
+    (impl [$($gen:tt)*] $ty:ty, $callback:ident) => {
+        impl<$($gen)*> $ty {
+            /// The widget's key: its identity in the session and its name in
+            /// session state (R2, R9). `key(1)` and `key("1")` are one key.
+            pub fn key(mut self, key: impl ::std::fmt::Display) -> Self {
+                self.common.key = Some(key.to_string());
+                self
+            }
+
+            /// A tooltip shown next to the label.
+            pub fn help(mut self, help: impl Into<String>) -> Self {
+                self.common.help = Some(help.into());
+                self
+            }
+
+            /// Draws the widget disabled: the browser cannot change it (R43).
+            pub fn disabled(mut self, disabled: bool) -> Self {
+                self.common.disabled = disabled;
+                self
+            }
+
+            /// A callback that runs before the next run's body when the user
+            /// changes this widget (R25–R27). Values the closure captures are
+            /// bound now, when the widget is drawn (R26); read the widget's
+            /// new value from session state inside it.
+            pub fn $callback(
+                mut self,
+                callback: impl Fn(&$crate::run::Ui<'_>) -> $crate::Result<()> + Send + Sync + 'static,
+            ) -> Self {
+                self.common.callback = Some(::std::sync::Arc::new(callback));
+                self
+            }
+        }
+    };
+}
+pub(crate) use common_options;

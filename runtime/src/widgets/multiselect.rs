@@ -1,0 +1,105 @@
+//! `multiselect`: any number of options. Keyed identity: type + key + page
+//! + `max_selections` + `accept_new_options` (R4).
+
+use std::fmt::Display;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::choice::{option_values, OptionItem};
+use super::{common_options, short, Common, Kind, Params};
+use crate::run::{Ui, WidgetCall};
+use crate::Result;
+
+/// A value from the browser: a list of distinct options, at most `max` (A6).
+pub(crate) fn validate(options: &[Value], max: Option<usize>, value: &Value) -> Result<Value, String> {
+    let items = value.as_array().ok_or_else(|| format!("expected a list of options, got {}", short(value)))?;
+    for (i, item) in items.iter().enumerate() {
+        if !options.contains(item) {
+            return Err(format!("{} is not one of the options offered", short(item)));
+        }
+        if items[..i].contains(item) {
+            return Err(format!("{} is selected twice", short(item)));
+        }
+    }
+    if let Some(max) = max {
+        if items.len() > max {
+            return Err(format!("{} options selected, at most {max} allowed", items.len()));
+        }
+    }
+    Ok(value.clone())
+}
+
+/// A multi-select box.
+#[must_use = "a widget is drawn by `.show()`"]
+pub struct Multiselect<'u, 'r, T> {
+    ui: &'u Ui<'r>,
+    label: String,
+    options: Vec<T>,
+    default: Vec<T>,
+    max_selections: Option<usize>,
+    common: Common,
+}
+
+impl<'r> Ui<'r> {
+    /// A multi-select box (`st.multiselect`); nothing is selected at first.
+    pub fn multiselect<O: OptionItem>(
+        &self,
+        label: impl Into<String>,
+        options: impl IntoIterator<Item = O>,
+    ) -> Multiselect<'_, 'r, O::Owned> {
+        Multiselect {
+            ui: self,
+            label: label.into(),
+            options: options.into_iter().map(OptionItem::into_owned).collect(),
+            default: Vec::new(),
+            max_selections: None,
+            common: Common::default(),
+        }
+    }
+}
+
+common_options!(impl['u, 'r, T] Multiselect<'u, 'r, T>, on_change);
+
+impl<T: Serialize + DeserializeOwned + Clone + Display> Multiselect<'_, '_, T> {
+    /// The options selected at first.
+    pub fn default_value(mut self, default: impl IntoIterator<Item = T>) -> Self {
+        self.default = default.into_iter().collect();
+        self
+    }
+
+    /// The most options that may be selected.
+    pub fn max_selections(mut self, max: usize) -> Self {
+        self.max_selections = Some(max);
+        self
+    }
+
+    /// Draws the widget and returns the selected options.
+    pub fn show(self) -> Result<Vec<T>> {
+        let Multiselect { ui, label, options, default, max_selections, common } = self;
+        let (values, labels) = option_values(&options, None);
+        let default_json: Vec<Value> = default.iter().map(|d| serde_json::to_value(d).unwrap_or(Value::Null)).collect();
+        let default_value = Value::Array(default_json);
+        if let Err(problem) = validate(&values, max_selections, &default_value) {
+            return Err(ui.invalid_argument(format!("the default of multiselect \"{label}\" is invalid: {problem}")));
+        }
+        let help = common.help.clone();
+        let key = common.key.clone();
+        let call = WidgetCall {
+            kind: Kind::Multiselect,
+            label: label.clone(),
+            common,
+            params: Params::Multiselect { options: values.clone(), labels, max_selections },
+            default: default_value.clone(),
+            default_given: !default.is_empty(),
+        };
+        let value = ui.register(call, |id, keyed| {
+            if !keyed {
+                id.param("label", &label).param("options", &values).param("default", &default_value).param("help", &help);
+            }
+            id.param("max_selections", &max_selections).param("accept_new_options", &false);
+        })?;
+        ui.widget_value(Kind::Multiselect, key.as_deref(), &value)
+    }
+}

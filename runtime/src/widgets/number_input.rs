@@ -1,0 +1,129 @@
+//! `number_input`: an integer or float field. Keyed identity: type + key +
+//! page (R4): unlike the slider, its bounds do not count.
+
+use serde_json::Value;
+
+use super::{common_options, short, Common, Kind, Number, Numeric, Params};
+use crate::run::{Ui, WidgetCall};
+use crate::Result;
+
+/// A value from the browser (A6): a number of the field's type within its
+/// bounds. Integers sent to a float field become floats.
+pub(crate) fn validate(min: Option<Number>, max: Option<Number>, float: bool, value: &Value) -> Result<Value, String> {
+    let n = Number::from_json(value)
+        .and_then(|n| n.coerce(float))
+        .ok_or_else(|| format!("expected {}, got {}", if float { "a number" } else { "an integer" }, short(value)))?;
+    if let Some(min) = min {
+        if n < min {
+            return Err(format!("{n} is below the minimum {min}"));
+        }
+    }
+    if let Some(max) = max {
+        if n > max {
+            return Err(format!("{n} is above the maximum {max}"));
+        }
+    }
+    Ok(n.to_json())
+}
+
+/// A number field.
+#[must_use = "a widget is drawn by `.show()`"]
+pub struct NumberInput<'u, 'r, T> {
+    ui: &'u Ui<'r>,
+    label: String,
+    min: Option<T>,
+    max: Option<T>,
+    step: Option<T>,
+    value: Option<T>,
+    common: Common,
+}
+
+impl<'r> Ui<'r> {
+    /// A number field (`st.number_input`). Its value is `min`, or zero, at
+    /// first. The type decides integer or float: `number_input::<f64>`, or
+    /// integer bounds such as `.min(1).max(5)`; [`Number`] decides as
+    /// Python does, from the types of the value and bounds given.
+    pub fn number_input<T: Numeric>(&self, label: impl Into<String>) -> NumberInput<'_, 'r, T> {
+        NumberInput { ui: self, label: label.into(), min: None, max: None, step: None, value: None, common: Common::default() }
+    }
+}
+
+common_options!(impl['u, 'r, T] NumberInput<'u, 'r, T>, on_change);
+
+impl<T: Numeric> NumberInput<'_, '_, T> {
+    /// The smallest value allowed.
+    pub fn min(mut self, min: T) -> Self {
+        self.min = Some(min);
+        self
+    }
+
+    /// The largest value allowed.
+    pub fn max(mut self, max: T) -> Self {
+        self.max = Some(max);
+        self
+    }
+
+    /// The step of the +/- buttons (1 for integers, 0.01 for floats).
+    pub fn step(mut self, step: T) -> Self {
+        self.step = Some(step);
+        self
+    }
+
+    /// The value at first.
+    pub fn value(mut self, value: T) -> Self {
+        self.value = Some(value);
+        self
+    }
+
+    /// Draws the field and returns its value.
+    pub fn show(self) -> Result<T> {
+        let NumberInput { ui, label, min, max, step, value, common } = self;
+        let given: Vec<T> = [value, min, max].into_iter().flatten().collect();
+        let float = match given.first() {
+            Some(v) => given.iter().any(|g| g.is_float()) || v.is_float(),
+            None => T::float_by_default(true),
+        };
+        let form = |v: T| {
+            let n = v.to_number();
+            n.coerce(float).unwrap_or(n)
+        };
+        let (min_n, max_n) = (min.map(form), max.map(form));
+        let step_n = step.map(form).unwrap_or(if float { Number::Float(0.01) } else { Number::Int(1) });
+        if let (Some(lo), Some(hi)) = (min_n, max_n) {
+            if lo > hi {
+                return Err(ui.invalid_argument(format!(
+                    "number_input \"{label}\": min_value {lo} is greater than max_value {hi}"
+                )));
+            }
+        }
+        let zero = if float { Number::Float(0.0) } else { Number::Int(0) };
+        let default = value.map(form).or(min_n).unwrap_or(zero);
+        if min_n.is_some_and(|lo| default < lo) || max_n.is_some_and(|hi| default > hi) {
+            return Err(ui.invalid_argument(format!(
+                "number_input \"{label}\": the value {default} is outside the bounds given"
+            )));
+        }
+        let default_json = default.to_json();
+        let help = common.help.clone();
+        let key = common.key.clone();
+        let call = WidgetCall {
+            kind: Kind::NumberInput,
+            label: label.clone(),
+            common,
+            params: Params::NumberInput { min: min_n, max: max_n, step: step_n, float },
+            default: default_json,
+            default_given: value.is_some(),
+        };
+        let v = ui.register(call, |id, keyed| {
+            if !keyed {
+                id.param("label", &label)
+                    .param("min_value", &min_n)
+                    .param("max_value", &max_n)
+                    .param("value", &default)
+                    .param("step", &step_n)
+                    .param("help", &help);
+            }
+        })?;
+        ui.widget_value(Kind::NumberInput, key.as_deref(), &v)
+    }
+}

@@ -1,0 +1,203 @@
+//! `slider`: a number or a range of numbers between bounds. Keyed identity:
+//! type + key + page + `min_value`, `max_value`, `step` (R4): a slider whose
+//! bounds change is a new widget (R12) unless its key holds a value (R11).
+
+use serde_json::Value;
+
+use super::{common_options, short, Common, Kind, Number, Numeric, Params};
+use crate::run::{Ui, WidgetCall};
+use crate::Result;
+
+/// Whether `v` lies in `[min, max]` and on the step grid from `min`.
+fn check_point(min: Number, max: Number, step: Number, v: Number) -> Result<(), String> {
+    if v < min || v > max {
+        return Err(format!("{v} is outside the range {min} to {max}"));
+    }
+    let steps = (v.as_f64() - min.as_f64()) / step.as_f64();
+    if (steps - steps.round()).abs() > 1e-6 {
+        return Err(format!("{v} is not on a step of {step} from {min}"));
+    }
+    Ok(())
+}
+
+/// A value from the browser (A6): a number (or a `[low, high]` pair) of the
+/// slider's type, inside its bounds, on its step grid.
+pub(crate) fn validate(min: Number, max: Number, step: Number, range: bool, value: &Value) -> Result<Value, String> {
+    let float = min.is_float();
+    let point = |v: &Value| -> Result<Number, String> {
+        let n = Number::from_json(v)
+            .and_then(|n| n.coerce(float))
+            .ok_or_else(|| format!("expected {}, got {}", if float { "a number" } else { "an integer" }, short(v)))?;
+        check_point(min, max, step, n)?;
+        Ok(n)
+    };
+    if !range {
+        return point(value).map(Number::to_json);
+    }
+    match value.as_array().map(Vec::as_slice) {
+        Some([low, high]) => {
+            let (low, high) = (point(low)?, point(high)?);
+            if low > high {
+                return Err(format!("the range [{low}, {high}] is reversed"));
+            }
+            Ok(Value::Array(vec![low.to_json(), high.to_json()]))
+        }
+        _ => Err(format!("expected a pair of numbers, got {}", short(value))),
+    }
+}
+
+struct Bounds {
+    min: Number,
+    max: Number,
+    step: Number,
+}
+
+/// Checks the parameters a page passed and puts them in the slider's form.
+fn bounds<T: Numeric>(ui: &Ui<'_>, label: &str, min: T, max: T, step: Option<T>, defaults: &[T]) -> Result<Bounds> {
+    let float = [min, max].iter().chain(defaults).any(|v| v.is_float());
+    let form = |v: T| v.to_number().coerce(float).unwrap_or(Number::Float(v.to_number().as_f64()));
+    let (min_n, max_n) = (form(min), form(max));
+    let step_n = match step {
+        Some(s) => form(s),
+        None if float => Number::Float(0.01),
+        None => Number::Int(1),
+    };
+    if min_n > max_n {
+        return Err(ui.invalid_argument(format!(
+            "slider \"{label}\": min_value {min_n} is greater than max_value {max_n}"
+        )));
+    }
+    if step_n.as_f64().partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+        return Err(ui.invalid_argument(format!("slider \"{label}\": step must be positive, not {step_n}")));
+    }
+    for d in defaults {
+        let d = form(*d);
+        if d < min_n || d > max_n {
+            return Err(ui.invalid_argument(format!(
+                "slider \"{label}\": the value {d} must be between min_value {min_n} and max_value {max_n}"
+            )));
+        }
+    }
+    Ok(Bounds { min: min_n, max: max_n, step: step_n })
+}
+
+fn register(ui: &Ui<'_>, label: String, b: Bounds, default: Value, default_given: bool, range: bool, common: Common) -> Result<Value> {
+    let help = common.help.clone();
+    let call = WidgetCall {
+        kind: Kind::Slider,
+        label: label.clone(),
+        common,
+        params: Params::Slider { min: b.min, max: b.max, step: b.step, range },
+        default: default.clone(),
+        default_given,
+    };
+    ui.register(call, |id, keyed| {
+        if !keyed {
+            id.param("label", &label).param("value", &default).param("help", &help);
+        }
+        id.param("min_value", &b.min).param("max_value", &b.max).param("step", &b.step);
+    })
+}
+
+/// A slider over numbers.
+#[must_use = "a widget is drawn by `.show()`"]
+pub struct Slider<'u, 'r, T> {
+    ui: &'u Ui<'r>,
+    label: String,
+    min: T,
+    max: T,
+    step: Option<T>,
+    value: Option<T>,
+    common: Common,
+}
+
+/// A slider that selects a range of numbers.
+#[must_use = "a widget is drawn by `.show()`"]
+pub struct RangeSlider<'u, 'r, T> {
+    ui: &'u Ui<'r>,
+    label: String,
+    min: T,
+    max: T,
+    step: Option<T>,
+    value: Option<(T, T)>,
+    common: Common,
+}
+
+impl<'r> Ui<'r> {
+    /// A slider from `min` to `max` (`st.slider`); at `min` at first.
+    /// Integer bounds give an integer slider, float bounds a float one.
+    pub fn slider<T: Numeric>(&self, label: impl Into<String>, min: T, max: T) -> Slider<'_, 'r, T> {
+        Slider { ui: self, label: label.into(), min, max, step: None, value: None, common: Common::default() }
+    }
+
+    /// A range slider from `min` to `max` (`st.slider` with a tuple value);
+    /// the whole range at first.
+    pub fn range_slider<T: Numeric>(&self, label: impl Into<String>, min: T, max: T) -> RangeSlider<'_, 'r, T> {
+        RangeSlider { ui: self, label: label.into(), min, max, step: None, value: None, common: Common::default() }
+    }
+}
+
+common_options!(impl['u, 'r, T] Slider<'u, 'r, T>, on_change);
+common_options!(impl['u, 'r, T] RangeSlider<'u, 'r, T>, on_change);
+
+impl<T: Numeric> Slider<'_, '_, T> {
+    /// The value at first.
+    pub fn value(mut self, value: T) -> Self {
+        self.value = Some(value);
+        self
+    }
+
+    /// The step between values (1 for integers, 0.01 for floats).
+    pub fn step(mut self, step: T) -> Self {
+        self.step = Some(step);
+        self
+    }
+
+    /// Draws the slider and returns its value.
+    pub fn show(self) -> Result<T> {
+        let Slider { ui, label, min, max, step, value, common } = self;
+        let defaults: Vec<T> = value.into_iter().collect();
+        let b = bounds(ui, &label, min, max, step, &defaults)?;
+        let float = b.min.is_float();
+        let default = value.map(|v| v.to_number()).unwrap_or(b.min);
+        let default = default.coerce(float).unwrap_or(default).to_json();
+        let key = common.key.clone();
+        let v = register(ui, label, b, default, value.is_some(), false, common)?;
+        ui.widget_value(Kind::Slider, key.as_deref(), &v)
+    }
+}
+
+impl<T: Numeric> RangeSlider<'_, '_, T> {
+    /// The range at first.
+    pub fn value(mut self, low: T, high: T) -> Self {
+        self.value = Some((low, high));
+        self
+    }
+
+    /// The step between values (1 for integers, 0.01 for floats).
+    pub fn step(mut self, step: T) -> Self {
+        self.step = Some(step);
+        self
+    }
+
+    /// Draws the slider and returns its range.
+    pub fn show(self) -> Result<(T, T)> {
+        let RangeSlider { ui, label, min, max, step, value, common } = self;
+        let defaults: Vec<T> = value.map(|(a, b)| vec![a, b]).unwrap_or_default();
+        let b = bounds(ui, &label, min, max, step, &defaults)?;
+        let float = b.min.is_float();
+        let form = |n: Number| n.coerce(float).unwrap_or(n).to_json();
+        let default = match value {
+            Some((low, high)) => {
+                if low.to_number() > high.to_number() {
+                    return Err(ui.invalid_argument(format!("range slider \"{label}\": the value's low end is above its high end")));
+                }
+                Value::Array(vec![form(low.to_number()), form(high.to_number())])
+            }
+            None => Value::Array(vec![form(b.min), form(b.max)]),
+        };
+        let key = common.key.clone();
+        let v = register(ui, label, b, default, value.is_some(), true, common)?;
+        ui.widget_value(Kind::Slider, key.as_deref(), &v)
+    }
+}

@@ -1,0 +1,109 @@
+//! `text_input` and `text_area`: a string. Keyed identity: type + key + page
+//! + `max_chars` (R4).
+
+use serde_json::Value;
+
+use super::{common_options, short, Common, Kind, Params};
+use crate::run::{Ui, WidgetCall};
+use crate::Result;
+
+/// A value from the browser (A6): a string of at most `max_chars` characters.
+pub(crate) fn validate(max_chars: Option<usize>, value: &Value) -> Result<Value, String> {
+    let s = value.as_str().ok_or_else(|| format!("expected a string, got {}", short(value)))?;
+    if let Some(max) = max_chars {
+        let n = s.chars().count();
+        if n > max {
+            return Err(format!("{n} characters, at most {max} allowed"));
+        }
+    }
+    Ok(value.clone())
+}
+
+/// A one-line or multi-line text field.
+#[must_use = "a widget is drawn by `.show()`"]
+pub struct TextField<'u, 'r> {
+    ui: &'u Ui<'r>,
+    kind: Kind,
+    label: String,
+    value: String,
+    max_chars: Option<usize>,
+    placeholder: Option<String>,
+    common: Common,
+}
+
+/// A one-line text field (`st.text_input`).
+pub type TextInput<'u, 'r> = TextField<'u, 'r>;
+/// A multi-line text field (`st.text_area`).
+pub type TextArea<'u, 'r> = TextField<'u, 'r>;
+
+impl<'r> Ui<'r> {
+    /// A one-line text field (`st.text_input`), empty at first.
+    pub fn text_input(&self, label: impl Into<String>) -> TextInput<'_, 'r> {
+        self.text_field(Kind::TextInput, label.into())
+    }
+
+    /// A multi-line text field (`st.text_area`), empty at first.
+    pub fn text_area(&self, label: impl Into<String>) -> TextArea<'_, 'r> {
+        self.text_field(Kind::TextArea, label.into())
+    }
+
+    fn text_field(&self, kind: Kind, label: String) -> TextField<'_, 'r> {
+        TextField { ui: self, kind, label, value: String::new(), max_chars: None, placeholder: None, common: Common::default() }
+    }
+}
+
+common_options!(impl['u, 'r] TextField<'u, 'r>, on_change);
+
+impl TextField<'_, '_> {
+    /// The text at first.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = value.into();
+        self
+    }
+
+    /// The most characters allowed.
+    pub fn max_chars(mut self, max: usize) -> Self {
+        self.max_chars = Some(max);
+        self
+    }
+
+    /// Grey text shown while the field is empty.
+    pub fn placeholder(mut self, placeholder: impl Into<String>) -> Self {
+        self.placeholder = Some(placeholder.into());
+        self
+    }
+
+    /// Draws the field and returns its text.
+    pub fn show(self) -> Result<String> {
+        let TextField { ui, kind, label, value, max_chars, placeholder, common } = self;
+        if let Some(max) = max_chars {
+            if value.chars().count() > max {
+                return Err(ui.invalid_argument(format!(
+                    "{} \"{label}\": the value is longer than max_chars ({max})",
+                    kind.name()
+                )));
+            }
+        }
+        let help = common.help.clone();
+        let key = common.key.clone();
+        let given = !value.is_empty();
+        let call = WidgetCall {
+            kind,
+            label: label.clone(),
+            common,
+            params: Params::Text { max_chars },
+            default: Value::String(value.clone()),
+            default_given: given,
+        };
+        let v = ui.register(call, |id, keyed| {
+            if !keyed {
+                id.param("label", &label)
+                    .param("value", &value)
+                    .param("placeholder", &placeholder)
+                    .param("help", &help);
+            }
+            id.param("max_chars", &max_chars);
+        })?;
+        ui.widget_value(kind, key.as_deref(), &v)
+    }
+}
