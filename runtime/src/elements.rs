@@ -165,9 +165,16 @@ impl Default for ElementTree {
 impl ElementTree {
     /// An empty page: a main area and a sidebar.
     pub fn new() -> Self {
-        let root = |element, root| Node { element, children: Vec::new(), root };
+        let root = |element, root| Node {
+            element,
+            children: Vec::new(),
+            root,
+        };
         ElementTree {
-            nodes: vec![root(Element::Main, Root::Main), root(Element::Sidebar, Root::Sidebar)],
+            nodes: vec![
+                root(Element::Main, Root::Main),
+                root(Element::Sidebar, Root::Sidebar),
+            ],
         }
     }
 
@@ -183,7 +190,11 @@ impl ElementTree {
     pub(crate) fn push(&mut self, parent: NodeId, element: Element) -> NodeId {
         let id = self.nodes.len();
         let root = self.nodes[parent].root;
-        self.nodes.push(Node { element, children: Vec::new(), root });
+        self.nodes.push(Node {
+            element,
+            children: Vec::new(),
+            root,
+        });
         self.nodes[parent].children.push(id);
         id
     }

@@ -92,7 +92,11 @@ pub struct Error {
 impl Error {
     /// An error of `kind` with a message that says what happened and what to do.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), location: None }
+        Error {
+            kind,
+            message: message.into(),
+            location: None,
+        }
     }
 
     /// The same error, with where it happened (`file:line`, page).

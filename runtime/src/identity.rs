@@ -167,7 +167,10 @@ impl<T: IdentityValue> IdentityValue for Vec<T> {
 impl<A: IdentityValue, B: IdentityValue> IdentityValue for (A, B) {
     fn identity_part(&self) -> u128 {
         let start = part(SEED_LIST, &2u64.to_le_bytes());
-        combine(combine(start, self.0.identity_part()), self.1.identity_part())
+        combine(
+            combine(start, self.0.identity_part()),
+            self.1.identity_part(),
+        )
     }
 }
 impl IdentityValue for serde_json::Value {
@@ -332,7 +335,9 @@ mod tests {
         let page = PageId::of_path("app.py");
         let keyed = IdentityBuilder::new(page, "text_input", Some("t")).finish();
         let mut b = IdentityBuilder::new(page, "slider", None);
-        b.param("label", "A").param("min_value", &1i64).param("max_value", &10i64);
+        b.param("label", "A")
+            .param("min_value", &1i64)
+            .param("max_value", &10i64);
         let keyless = b.finish();
         assert_eq!(format!("{keyed}"), format!("{:032x}", keyed.0));
         assert_eq!(keyed.0, PINNED_KEYED, "keyed id drifted: {keyed}");

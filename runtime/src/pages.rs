@@ -23,10 +23,18 @@ pub struct Page {
 impl Page {
     /// A page at `path` (its URL path, or the script path of a ported
     /// Streamlit app such as `page_a.py`), drawn by `func`.
-    pub fn new(path: impl Into<String>, func: impl Fn(&Ui<'_>) -> Result<()> + Send + Sync + 'static) -> Self {
+    pub fn new(
+        path: impl Into<String>,
+        func: impl Fn(&Ui<'_>) -> Result<()> + Send + Sync + 'static,
+    ) -> Self {
         let path = path.into();
         let title = default_title(&path);
-        Page { id: PageId::of_path(&path), path, title, func: Arc::new(func) }
+        Page {
+            id: PageId::of_path(&path),
+            path,
+            title,
+            func: Arc::new(func),
+        }
     }
 
     /// The title shown in navigation.
@@ -58,7 +66,10 @@ impl Page {
 /// `pages/other_page.py` → `Other page`.
 fn default_title(path: &str) -> String {
     let stem = path.rsplit('/').next().unwrap_or(path);
-    let stem = stem.strip_suffix(".py").or_else(|| stem.strip_suffix(".rs")).unwrap_or(stem);
+    let stem = stem
+        .strip_suffix(".py")
+        .or_else(|| stem.strip_suffix(".rs"))
+        .unwrap_or(stem);
     let words = stem.replace(['_', '-'], " ");
     let mut chars = words.trim().chars();
     match chars.next() {
@@ -89,7 +100,10 @@ impl App {
     /// Sets the entrypoint: code that runs before every page and runs the
     /// page itself with [`Ui::run_page`]. Its widgets are the same widget on
     /// every page (R37).
-    pub fn entrypoint(mut self, func: impl Fn(&Ui<'_>) -> Result<()> + Send + Sync + 'static) -> Self {
+    pub fn entrypoint(
+        mut self,
+        func: impl Fn(&Ui<'_>) -> Result<()> + Send + Sync + 'static,
+    ) -> Self {
         let mut page = Page::new("$$entrypoint", func);
         page.id = PageId::ENTRYPOINT;
         self.entrypoint = Some(Arc::new(page));
@@ -114,7 +128,10 @@ impl App {
     pub(crate) fn find(&self, path: Option<&str>) -> Result<&Arc<Page>> {
         match path {
             None => self.pages.first().ok_or_else(|| {
-                Error::new(ErrorKind::UnknownPage, "the app has no pages; add one with `App::page`")
+                Error::new(
+                    ErrorKind::UnknownPage,
+                    "the app has no pages; add one with `App::page`",
+                )
             }),
             Some(path) => self.pages.iter().find(|p| p.path == path).ok_or_else(|| {
                 let known: Vec<&str> = self.pages.iter().map(|p| p.path.as_str()).collect();

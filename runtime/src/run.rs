@@ -11,7 +11,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::elements::{AlertKind, Element, ElementTree, NodeId, Root, WidgetElement, MAIN, SIDEBAR};
+use crate::elements::{
+    AlertKind, Element, ElementTree, NodeId, Root, WidgetElement, MAIN, SIDEBAR,
+};
 use crate::error::{Error, ErrorKind, Result};
 use crate::identity::{IdMap, IdSet, IdentityBuilder, PageId};
 use crate::pages::Page;
@@ -89,11 +91,17 @@ pub struct Ui<'r> {
 
 impl<'r> Ui<'r> {
     pub(crate) fn new(run: &'r RefCell<RunCtx>) -> Self {
-        Ui { run, container: MAIN }
+        Ui {
+            run,
+            container: MAIN,
+        }
     }
 
     fn at(&self, container: NodeId) -> Ui<'r> {
-        Ui { run: self.run, container }
+        Ui {
+            run: self.run,
+            container,
+        }
     }
 
     fn push(&self, element: Element) -> NodeId {
@@ -135,17 +143,26 @@ impl<'r> Ui<'r> {
 
     /// A title (`st.title`).
     pub fn title(&self, body: impl Into<String>) {
-        self.push(Element::Heading { level: 1, body: body.into() });
+        self.push(Element::Heading {
+            level: 1,
+            body: body.into(),
+        });
     }
 
     /// A header (`st.header`).
     pub fn header(&self, body: impl Into<String>) {
-        self.push(Element::Heading { level: 2, body: body.into() });
+        self.push(Element::Heading {
+            level: 2,
+            body: body.into(),
+        });
     }
 
     /// A subheader (`st.subheader`).
     pub fn subheader(&self, body: impl Into<String>) {
-        self.push(Element::Heading { level: 3, body: body.into() });
+        self.push(Element::Heading {
+            level: 3,
+            body: body.into(),
+        });
     }
 
     fn alert(&self, kind: AlertKind, body: String) {
@@ -208,7 +225,10 @@ impl<'r> Ui<'r> {
 
     /// A collapsible section, open or closed at first.
     pub fn expander_open(&self, label: impl Into<String>, expanded: bool) -> Ui<'r> {
-        let node = self.push(Element::Expander { label: label.into(), expanded });
+        let node = self.push(Element::Expander {
+            label: label.into(),
+            expanded,
+        });
         self.at(node)
     }
 
@@ -218,14 +238,20 @@ impl<'r> Ui<'r> {
     /// happens (R16). Write `ui.stop()?;`. It always returns `Err`.
     pub fn stop(&self) -> Result<()> {
         let mut run = self.run.borrow_mut();
-        Err(run.end(Error::new(ErrorKind::Stop, "the run was stopped by `stop()`")))
+        Err(run.end(Error::new(
+            ErrorKind::Stop,
+            "the run was stopped by `stop()`",
+        )))
     }
 
     /// Ends the run here and runs the page again from the top
     /// (`st.rerun()`, R41). Write `ui.rerun()?;`. It always returns `Err`.
     pub fn rerun(&self) -> Result<()> {
         let mut run = self.run.borrow_mut();
-        Err(run.end(Error::new(ErrorKind::Rerun, "the run was ended by `rerun()`")))
+        Err(run.end(Error::new(
+            ErrorKind::Rerun,
+            "the run was ended by `rerun()`",
+        )))
     }
 
     /// From the entrypoint: runs the current page here (`pg.run()`, R37).
@@ -268,7 +294,14 @@ impl<'r> Ui<'r> {
         let mut guard = self.run.borrow_mut();
         let run = &mut *guard;
         run.check_live()?;
-        let WidgetCall { kind, label, common, params, default, default_given } = call;
+        let WidgetCall {
+            kind,
+            label,
+            common,
+            params,
+            default,
+            default_given,
+        } = call;
         let key = common.key;
         if let Some(key) = &key {
             if let Err(e) = check_key(key) {
@@ -360,7 +393,12 @@ impl<'r> Ui<'r> {
     }
 
     /// Reads a widget's value as `T`, or ends the run with `TypeMismatch`.
-    pub(crate) fn widget_value<T: DeserializeOwned>(&self, kind: Kind, key: Option<&str>, value: &Value) -> Result<T> {
+    pub(crate) fn widget_value<T: DeserializeOwned>(
+        &self,
+        kind: Kind,
+        key: Option<&str>,
+        value: &Value,
+    ) -> Result<T> {
         T::deserialize(value).map_err(|_| {
             let mut run = self.run.borrow_mut();
             run.end(Error::new(
@@ -379,7 +417,9 @@ impl<'r> Ui<'r> {
 
     /// Ends the run with a parameter error raised at a widget call.
     pub(crate) fn invalid_argument(&self, message: String) -> Error {
-        self.run.borrow_mut().end(Error::new(ErrorKind::InvalidArgument, message))
+        self.run
+            .borrow_mut()
+            .end(Error::new(ErrorKind::InvalidArgument, message))
     }
 }
 
@@ -397,7 +437,10 @@ pub(crate) struct WidgetCall {
 /// R9: keys must be non-empty and must not look like a widget id.
 fn check_key(key: &str) -> Result<()> {
     if key.is_empty() {
-        return Err(Error::new(ErrorKind::InvalidKey, "a widget key must not be empty; pass a non-empty `key`"));
+        return Err(Error::new(
+            ErrorKind::InvalidKey,
+            "a widget key must not be empty; pass a non-empty `key`",
+        ));
     }
     if key.starts_with("$$ID") {
         return Err(Error::new(
@@ -484,7 +527,10 @@ impl State<'_> {
     /// and with `TypeMismatch` when the value does not fit that widget (A4).
     pub fn set<T: Serialize + ?Sized>(&self, key: &str, value: &T) -> Result<()> {
         let value = serde_json::to_value(value).map_err(|e| {
-            Error::new(ErrorKind::TypeMismatch, format!("the value for key \"{key}\" cannot be stored: {e}"))
+            Error::new(
+                ErrorKind::TypeMismatch,
+                format!("the value for key \"{key}\" cannot be stored: {e}"),
+            )
         })?;
         self.set_value(key, value)
     }
@@ -551,14 +597,17 @@ pub(crate) fn catch_panics(f: impl FnOnce() -> Result<()>) -> Result<()> {
     match outcome {
         Ok(result) => result,
         Err(payload) => {
-            let (message, location) = LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| {
-                let msg = payload
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "panic with a non-string payload".into());
-                (msg, None)
-            });
+            let (message, location) =
+                LAST_PANIC
+                    .with(|p| p.borrow_mut().take())
+                    .unwrap_or_else(|| {
+                        let msg = payload
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| payload.downcast_ref::<String>().cloned())
+                            .unwrap_or_else(|| "panic with a non-string payload".into());
+                        (msg, None)
+                    });
             let mut err = Error::new(ErrorKind::Panic, message);
             if let Some(loc) = location {
                 err = err.with_location(loc);
@@ -580,7 +629,9 @@ fn install_panic_hook() {
                     .map(|s| s.to_string())
                     .or_else(|| info.payload().downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "panic with a non-string payload".into());
-                let location = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+                let location = info
+                    .location()
+                    .map(|l| format!("{}:{}", l.file(), l.line()));
                 tracing::warn!(panic = %message, location = ?location, "page code panicked");
                 LAST_PANIC.with(|p| *p.borrow_mut() = Some((message, location)));
             } else {

@@ -99,7 +99,9 @@ impl Session {
     /// hold) is rejected with an error and changes nothing. Errors of the
     /// page itself are shown in the output instead.
     pub fn handle(&mut self, app: &App, event: Event) -> Result<RunOutput> {
-        let page = app.find(event.page.as_deref().or(self.page.as_deref()))?.clone();
+        let page = app
+            .find(event.page.as_deref().or(self.page.as_deref()))?
+            .clone();
         let browser = self.check_values(event.widgets)?;
         if let Some(q) = event.query_params {
             self.query_params = q;
@@ -141,19 +143,29 @@ impl Session {
         };
         self.page = Some(page.path().to_owned());
         self.runs += 1;
-        Ok(RunOutput { page: page.path().to_owned(), tree, end, reruns })
+        Ok(RunOutput {
+            page: page.path().to_owned(),
+            tree,
+            end,
+            reruns,
+        })
     }
 
     /// Checks every value against the widget's last drawn parameters (A6)
     /// before anything changes.
-    fn check_values(&self, widgets: Vec<(WidgetId, Value)>) -> Result<Vec<(WidgetId, Value, bool)>> {
+    fn check_values(
+        &self,
+        widgets: Vec<(WidgetId, Value)>,
+    ) -> Result<Vec<(WidgetId, Value, bool)>> {
         widgets
             .into_iter()
             .map(|(id, value)| {
                 let meta = self.state.meta(id).ok_or_else(|| {
                     Error::new(
                         ErrorKind::UnknownWidget,
-                        format!("no widget with id {id} was drawn in this session; reload the page"),
+                        format!(
+                            "no widget with id {id} was drawn in this session; reload the page"
+                        ),
                     )
                 })?;
                 let value = meta.params.validate_incoming(&value).map_err(|problem| {
@@ -161,7 +173,10 @@ impl Session {
                         Some(k) => format!("{} with key \"{k}\"", meta.kind.name()),
                         None => format!("{} {id}", meta.kind.name()),
                     };
-                    Error::new(ErrorKind::InvalidValue, format!("rejected value for {name}: {problem}"))
+                    Error::new(
+                        ErrorKind::InvalidValue,
+                        format!("rejected value for {name}: {problem}"),
+                    )
                 })?;
                 Ok((id, value, meta.disabled))
             })
@@ -259,7 +274,14 @@ impl Session {
                     None => Some(page.path().to_owned()),
                 };
                 tracing::debug!(kind = %e.kind(), message = e.message(), "run ended with an error");
-                tree.push(MAIN, Element::Exception { kind: e.kind(), message: e.message().to_owned(), location });
+                tree.push(
+                    MAIN,
+                    Element::Exception {
+                        kind: e.kind(),
+                        message: e.message().to_owned(),
+                        location,
+                    },
+                );
                 (RunEnd::Failed, false)
             }
         }

@@ -62,7 +62,11 @@ impl SessionState {
             return Some(v);
         }
         if let Some(id) = id {
-            if let Some(v) = self.new_widget.get(&id).or_else(|| self.old_by_widget.get(&id)) {
+            if let Some(v) = self
+                .new_widget
+                .get(&id)
+                .or_else(|| self.old_by_widget.get(&id))
+            {
                 return Some(v);
             }
         }
@@ -239,7 +243,9 @@ impl SessionState {
             .lookup(Some(id), key.as_deref())
             .cloned()
             .unwrap_or(Value::Null);
-        let pushed = key.as_deref().is_some_and(|k| self.new_session.contains_key(k));
+        let pushed = key
+            .as_deref()
+            .is_some_and(|k| self.new_session.contains_key(k));
         (value, pushed)
     }
 

@@ -57,12 +57,20 @@ enum By {
 impl Target {
     /// The widget of `kind` (a command name such as `"text_input"`) with `key`.
     pub fn key(kind: &str, key: impl Into<String>) -> Self {
-        Target { kind: kind.into(), by: By::Key(key.into()), index: 0 }
+        Target {
+            kind: kind.into(),
+            by: By::Key(key.into()),
+            index: 0,
+        }
     }
 
     /// The widget of `kind` with `label`.
     pub fn label(kind: &str, label: impl Into<String>) -> Self {
-        Target { kind: kind.into(), by: By::Label(label.into()), index: 0 }
+        Target {
+            kind: kind.into(),
+            by: By::Label(label.into()),
+            index: 0,
+        }
     }
 
     /// The `index`th of the widgets that match (0-based).
@@ -111,20 +119,34 @@ pub struct AppTest {
 impl AppTest {
     /// A new session on `app`. Nothing runs until [`AppTest::run`].
     pub fn new(app: App) -> Self {
-        AppTest { app, session: Session::new(), last: None, held: IdMap::default(), staged: Vec::new() }
+        AppTest {
+            app,
+            session: Session::new(),
+            last: None,
+            held: IdMap::default(),
+            staged: Vec::new(),
+        }
     }
 
     /// Runs the current page (the default page at first), sending the
     /// values of the widgets on screen and any staged changes.
     pub fn run(&mut self) -> Result<&mut Self> {
         let widgets = self.browser_values(None, false);
-        self.send(Event { page: None, widgets, query_params: None })
+        self.send(Event {
+            page: None,
+            widgets,
+            query_params: None,
+        })
     }
 
     /// Runs the first time with these query parameters in the URL.
     pub fn run_with_query_params(&mut self, query: QueryParams) -> Result<&mut Self> {
         let widgets = self.browser_values(None, false);
-        self.send(Event { page: None, widgets, query_params: Some(query) })
+        self.send(Event {
+            page: None,
+            widgets,
+            query_params: Some(query),
+        })
     }
 
     /// Sets a widget's value as the user would, then reruns.
@@ -137,8 +159,12 @@ impl AppTest {
     /// typing into a form field); the next run sends it.
     pub fn stage_value(&mut self, target: Target, value: impl Serialize) -> Result<&mut Self> {
         let id = self.find(&target)?.id;
-        let value = serde_json::to_value(value)
-            .map_err(|e| Error::new(ErrorKind::InvalidValue, format!("the value cannot be sent: {e}")))?;
+        let value = serde_json::to_value(value).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidValue,
+                format!("the value cannot be sent: {e}"),
+            )
+        })?;
         self.staged.retain(|(staged, _)| *staged != id);
         self.staged.push((id, value));
         Ok(self)
@@ -148,35 +174,57 @@ impl AppTest {
     pub fn click(&mut self, target: Target) -> Result<&mut Self> {
         let id = self.find(&target)?.id;
         let widgets = self.browser_values(Some(id), false);
-        self.send(Event { page: None, widgets, query_params: None })
+        self.send(Event {
+            page: None,
+            widgets,
+            query_params: None,
+        })
     }
 
     /// Opens another page, as the navigation would: only the entrypoint's
     /// widgets are sent (R35).
     pub fn switch_page(&mut self, path: &str) -> Result<&mut Self> {
         let widgets = self.browser_values(None, true);
-        self.send(Event { page: Some(path.to_owned()), widgets, query_params: None })
+        self.send(Event {
+            page: Some(path.to_owned()),
+            widgets,
+            query_params: None,
+        })
     }
 
     fn find(&self, target: &Target) -> Result<&WidgetElement> {
         let tree = self.tree_or_err()?;
-        tree.widgets().filter(|w| target.matches(w)).nth(target.index).ok_or_else(|| {
-            Error::new(ErrorKind::UnknownWidget, format!("no widget on screen matches {target:?}"))
-        })
+        tree.widgets()
+            .filter(|w| target.matches(w))
+            .nth(target.index)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::UnknownWidget,
+                    format!("no widget on screen matches {target:?}"),
+                )
+            })
     }
 
     fn tree_or_err(&self) -> Result<&ElementTree> {
-        self.last
-            .as_ref()
-            .map(|o| &o.tree)
-            .ok_or_else(|| Error::new(ErrorKind::UnknownWidget, "nothing has run yet; call `run()` first"))
+        self.last.as_ref().map(|o| &o.tree).ok_or_else(|| {
+            Error::new(
+                ErrorKind::UnknownWidget,
+                "nothing has run yet; call `run()` first",
+            )
+        })
     }
 
     /// What the browser would send: every widget on screen with its value
     /// (triggers false unless clicked), staged changes applied.
-    fn browser_values(&mut self, clicked: Option<WidgetId>, page_switch: bool) -> Vec<(WidgetId, Value)> {
+    fn browser_values(
+        &mut self,
+        clicked: Option<WidgetId>,
+        page_switch: bool,
+    ) -> Vec<(WidgetId, Value)> {
         let staged = std::mem::take(&mut self.staged);
-        let Some(last) = &self.last else { return Vec::new() };
+        let Some(last) = &self.last else {
+            return Vec::new();
+        };
         last.tree
             .widgets()
             .filter(|w| !page_switch || w.script == PageId::ENTRYPOINT)
@@ -219,7 +267,10 @@ impl AppTest {
 
     /// The last run's element tree (empty before the first run).
     pub fn tree(&self) -> ElementTree {
-        self.last.as_ref().map(|o| o.tree.clone()).unwrap_or_default()
+        self.last
+            .as_ref()
+            .map(|o| o.tree.clone())
+            .unwrap_or_default()
     }
 
     /// The page that ran last.
@@ -234,7 +285,9 @@ impl AppTest {
 
     /// The widgets on screen, in page order (main area, then sidebar).
     pub fn widgets(&self) -> Vec<WidgetView> {
-        let Some(last) = &self.last else { return Vec::new() };
+        let Some(last) = &self.last else {
+            return Vec::new();
+        };
         let state = self.session.state();
         last.tree
             .widgets()
@@ -252,7 +305,11 @@ impl AppTest {
     /// One widget on screen.
     pub fn widget(&self, target: Target) -> Result<WidgetView> {
         let id = self.find(&target)?.id;
-        Ok(self.widgets().into_iter().find(|w| w.id == id).expect("found above"))
+        Ok(self
+            .widgets()
+            .into_iter()
+            .find(|w| w.id == id)
+            .expect("found above"))
     }
 
     /// The user-visible session state, sorted by key.
@@ -272,12 +329,22 @@ impl AppTest {
 
     /// The alerts (info, success, warning, error), in page order.
     pub fn alerts(&self) -> Vec<(AlertKind, String)> {
-        self.collect(|t| t.alerts().into_iter().map(|(k, b)| (k, b.to_owned())).collect())
+        self.collect(|t| {
+            t.alerts()
+                .into_iter()
+                .map(|(k, b)| (k, b.to_owned()))
+                .collect()
+        })
     }
 
     /// The errors shown on the page.
     pub fn exceptions(&self) -> Vec<(ErrorKind, String)> {
-        self.collect(|t| t.exceptions().into_iter().map(|(k, m)| (k, m.to_owned())).collect())
+        self.collect(|t| {
+            t.exceptions()
+                .into_iter()
+                .map(|(k, m)| (k, m.to_owned()))
+                .collect()
+        })
     }
 
     /// The query parameters as the session sees them.

@@ -1,1 +1,43 @@
-fn main() {}
+//! Conformance: each scenario of the Streamlit recordings, ported to a
+//! brooklet app under `ports/`, replayed through the headless harness. The
+//! trace goes to `target/conformance/NAME.json` for `compare.py`, and each
+//! test fails on the first difference from the recording.
+
+mod support;
+
+macro_rules! scenarios {
+    ($($name:ident),* $(,)?) => {
+        mod ports {
+            $(pub mod $name;)*
+        }
+        $(
+            #[test]
+            fn $name() {
+                support::replay(stringify!($name), ports::$name::app());
+            }
+        )*
+    };
+}
+
+scenarios!(
+    button_trigger_one_run,
+    callbacks_order_args,
+    cleanup_conditional_widget,
+    cleanup_interrupt_reassign,
+    delete_widget_key,
+    duplicate_auto_id,
+    duplicate_key,
+    identity_key_exceptions,
+    identity_key_label_change,
+    identity_nokey_label_change,
+    mpa_entrypoint_and_same_key,
+    mpa_interrupt_every_page,
+    mpa_navigation_cleanup,
+    mpa_pages_directory,
+    mpa_underscore_copy,
+    set_via_session_state,
+    slider_minmax_no_fix,
+    slider_minmax_update_value_fix,
+    slider_params_docs_current,
+    stop_and_exception_skip_cleanup,
+);

@@ -19,7 +19,11 @@ pub struct Button<'u, 'r> {
 impl<'r> Ui<'r> {
     /// A button (`st.button`).
     pub fn button(&self, label: impl Into<String>) -> Button<'_, 'r> {
-        Button { ui: self, label: label.into(), common: Common::default() }
+        Button {
+            ui: self,
+            label: label.into(),
+            common: Common::default(),
+        }
     }
 }
 

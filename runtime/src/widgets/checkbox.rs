@@ -19,12 +19,24 @@ pub struct Checkbox<'u, 'r> {
 impl<'r> Ui<'r> {
     /// A checkbox (`st.checkbox`), unchecked by default.
     pub fn checkbox(&self, label: impl Into<String>) -> Checkbox<'_, 'r> {
-        Checkbox { ui: self, kind: Kind::Checkbox, label: label.into(), value: None, common: Common::default() }
+        Checkbox {
+            ui: self,
+            kind: Kind::Checkbox,
+            label: label.into(),
+            value: None,
+            common: Common::default(),
+        }
     }
 
     /// A toggle switch (`st.toggle`), off by default.
     pub fn toggle(&self, label: impl Into<String>) -> Checkbox<'_, 'r> {
-        Checkbox { ui: self, kind: Kind::Toggle, label: label.into(), value: None, common: Common::default() }
+        Checkbox {
+            ui: self,
+            kind: Kind::Toggle,
+            label: label.into(),
+            value: None,
+            common: Common::default(),
+        }
     }
 }
 
@@ -39,7 +51,13 @@ impl Checkbox<'_, '_> {
 
     /// Draws the widget and returns its value.
     pub fn show(self) -> Result<bool> {
-        let Checkbox { ui, kind, label, value, common } = self;
+        let Checkbox {
+            ui,
+            kind,
+            label,
+            value,
+            common,
+        } = self;
         let default = value.unwrap_or(false);
         let help = common.help.clone();
         let key = common.key.clone();
@@ -53,7 +71,9 @@ impl Checkbox<'_, '_> {
         };
         let value = ui.register(call, |id, keyed| {
             if !keyed {
-                id.param("label", &label).param("value", &default).param("help", &help);
+                id.param("label", &label)
+                    .param("value", &default)
+                    .param("help", &help);
             }
         })?;
         ui.widget_value(kind, key.as_deref(), &value)

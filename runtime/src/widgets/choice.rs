@@ -51,7 +51,10 @@ pub(crate) fn option_values<T: Serialize + Display>(
     options: &[T],
     format: Option<&dyn Fn(&T) -> String>,
 ) -> (Vec<Value>, Vec<String>) {
-    let values = options.iter().map(|o| serde_json::to_value(o).unwrap_or(Value::Null)).collect();
+    let values = options
+        .iter()
+        .map(|o| serde_json::to_value(o).unwrap_or(Value::Null))
+        .collect();
     let labels = options
         .iter()
         .map(|o| match format {
@@ -67,7 +70,10 @@ pub(crate) fn validate(options: &[Value], value: &Value) -> Result<Value, String
     if options.contains(value) {
         Ok(value.clone())
     } else {
-        Err(format!("{} is not one of the options offered", short(value)))
+        Err(format!(
+            "{} is not one of the options offered",
+            short(value)
+        ))
     }
 }
 
@@ -93,7 +99,11 @@ pub type Selectbox<'u, 'r, T> = Choice<'u, 'r, T>;
 
 impl<'r> Ui<'r> {
     /// A radio group (`st.radio`); the first option is selected at first.
-    pub fn radio<O: OptionItem>(&self, label: impl Into<String>, options: impl IntoIterator<Item = O>) -> Radio<'_, 'r, O::Owned> {
+    pub fn radio<O: OptionItem>(
+        &self,
+        label: impl Into<String>,
+        options: impl IntoIterator<Item = O>,
+    ) -> Radio<'_, 'r, O::Owned> {
         self.choice(Kind::Radio, label.into(), options)
     }
 
@@ -106,7 +116,12 @@ impl<'r> Ui<'r> {
         self.choice(Kind::Selectbox, label.into(), options)
     }
 
-    fn choice<O: OptionItem>(&self, kind: Kind, label: String, options: impl IntoIterator<Item = O>) -> Choice<'_, 'r, O::Owned> {
+    fn choice<O: OptionItem>(
+        &self,
+        kind: Kind,
+        label: String,
+        options: impl IntoIterator<Item = O>,
+    ) -> Choice<'_, 'r, O::Owned> {
         Choice {
             ui: self,
             kind,
@@ -136,9 +151,20 @@ impl<T: Serialize + DeserializeOwned + Clone + Display> Choice<'_, '_, T> {
 
     /// Draws the widget and returns the selected option.
     pub fn show(self) -> Result<T> {
-        let Choice { ui, kind, label, options, index, format, common } = self;
+        let Choice {
+            ui,
+            kind,
+            label,
+            options,
+            index,
+            format,
+            common,
+        } = self;
         if options.is_empty() {
-            return Err(ui.invalid_argument(format!("the {} \"{label}\" needs at least one option", kind.name())));
+            return Err(ui.invalid_argument(format!(
+                "the {} \"{label}\" needs at least one option",
+                kind.name()
+            )));
         }
         if index >= options.len() {
             return Err(ui.invalid_argument(format!(
@@ -156,13 +182,19 @@ impl<T: Serialize + DeserializeOwned + Clone + Display> Choice<'_, '_, T> {
             kind,
             label: label.clone(),
             common,
-            params: Params::Choice { options: values.clone(), labels },
+            params: Params::Choice {
+                options: values.clone(),
+                labels,
+            },
             default,
             default_given: index != 0,
         };
         let value = ui.register(call, |id, keyed| {
             if !keyed {
-                id.param("label", &label).param("options", &values).param("index", &index).param("help", &help);
+                id.param("label", &label)
+                    .param("options", &values)
+                    .param("index", &index)
+                    .param("help", &help);
             }
             if kind == Kind::Selectbox {
                 id.param("accept_new_options", &false);

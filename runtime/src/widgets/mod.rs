@@ -184,12 +184,23 @@ impl Params {
                 other => Err(format!("expected true or false, got {}", short(other))),
             },
             Params::Choice { options, .. } => choice::validate(options, value),
-            Params::Multiselect { options, max_selections, .. } => {
-                multiselect::validate(options, *max_selections, value)
+            Params::Multiselect {
+                options,
+                max_selections,
+                ..
+            } => multiselect::validate(options, *max_selections, value),
+            Params::Slider {
+                min,
+                max,
+                step,
+                range,
+            } => slider::validate(*min, *max, *step, *range, value),
+            Params::SelectSlider { options, range, .. } => {
+                select_slider::validate(options, *range, value)
             }
-            Params::Slider { min, max, step, range } => slider::validate(*min, *max, *step, *range, value),
-            Params::SelectSlider { options, range, .. } => select_slider::validate(options, *range, value),
-            Params::NumberInput { min, max, float, .. } => number_input::validate(*min, *max, *float, value),
+            Params::NumberInput {
+                min, max, float, ..
+            } => number_input::validate(*min, *max, *float, value),
             Params::Text { max_chars } => text_input::validate(*max_chars, value),
         }
     }
@@ -200,13 +211,17 @@ impl Params {
     pub fn accepts_state_value(&self, value: &Value) -> Result<(), String> {
         let ok = match self {
             Params::Button | Params::Checkbox => value.is_boolean(),
-            Params::Choice { options, .. } => options.is_empty() || options.iter().any(|o| same_json_type(o, value)),
+            Params::Choice { options, .. } => {
+                options.is_empty() || options.iter().any(|o| same_json_type(o, value))
+            }
             Params::Multiselect { .. } => value.is_array(),
             Params::Slider { range: false, .. } | Params::NumberInput { .. } => value.is_number(),
-            Params::Slider { range: true, .. } => {
-                value.as_array().is_some_and(|a| a.len() == 2 && a.iter().all(Value::is_number))
+            Params::Slider { range: true, .. } => value
+                .as_array()
+                .is_some_and(|a| a.len() == 2 && a.iter().all(Value::is_number)),
+            Params::SelectSlider { range, .. } => {
+                !*range || value.as_array().is_some_and(|a| a.len() == 2)
             }
-            Params::SelectSlider { range, .. } => !*range || value.as_array().is_some_and(|a| a.len() == 2),
             Params::Text { .. } => value.is_string(),
         };
         if ok {
@@ -295,7 +310,9 @@ impl Number {
     pub(crate) fn coerce(self, float: bool) -> Option<Number> {
         match (self, float) {
             (Number::Int(i), true) => Some(Number::Float(i as f64)),
-            (Number::Float(f), false) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(Number::Int(f as i64)),
+            (Number::Float(f), false) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                Some(Number::Int(f as i64))
+            }
             (Number::Float(_), false) => None,
             (n, _) => Some(n),
         }
@@ -343,7 +360,9 @@ impl IdentityValue for Number {
 }
 
 /// A numeric widget value type: `i64`, `i32`, `f64` or the dynamic [`Number`].
-pub trait Numeric: Copy + PartialOrd + Serialize + DeserializeOwned + IdentityValue + 'static {
+pub trait Numeric:
+    Copy + PartialOrd + Serialize + DeserializeOwned + IdentityValue + 'static
+{
     /// As a [`Number`].
     fn to_number(self) -> Number;
     /// From a [`Number`] of the widget's form.

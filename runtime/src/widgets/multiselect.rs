@@ -13,8 +13,14 @@ use crate::run::{Ui, WidgetCall};
 use crate::Result;
 
 /// A value from the browser: a list of distinct options, at most `max` (A6).
-pub(crate) fn validate(options: &[Value], max: Option<usize>, value: &Value) -> Result<Value, String> {
-    let items = value.as_array().ok_or_else(|| format!("expected a list of options, got {}", short(value)))?;
+pub(crate) fn validate(
+    options: &[Value],
+    max: Option<usize>,
+    value: &Value,
+) -> Result<Value, String> {
+    let items = value
+        .as_array()
+        .ok_or_else(|| format!("expected a list of options, got {}", short(value)))?;
     for (i, item) in items.iter().enumerate() {
         if !options.contains(item) {
             return Err(format!("{} is not one of the options offered", short(item)));
@@ -25,7 +31,10 @@ pub(crate) fn validate(options: &[Value], max: Option<usize>, value: &Value) -> 
     }
     if let Some(max) = max {
         if items.len() > max {
-            return Err(format!("{} options selected, at most {max} allowed", items.len()));
+            return Err(format!(
+                "{} options selected, at most {max} allowed",
+                items.len()
+            ));
         }
     }
     Ok(value.clone())
@@ -77,12 +86,24 @@ impl<T: Serialize + DeserializeOwned + Clone + Display> Multiselect<'_, '_, T> {
 
     /// Draws the widget and returns the selected options.
     pub fn show(self) -> Result<Vec<T>> {
-        let Multiselect { ui, label, options, default, max_selections, common } = self;
+        let Multiselect {
+            ui,
+            label,
+            options,
+            default,
+            max_selections,
+            common,
+        } = self;
         let (values, labels) = option_values(&options, None);
-        let default_json: Vec<Value> = default.iter().map(|d| serde_json::to_value(d).unwrap_or(Value::Null)).collect();
+        let default_json: Vec<Value> = default
+            .iter()
+            .map(|d| serde_json::to_value(d).unwrap_or(Value::Null))
+            .collect();
         let default_value = Value::Array(default_json);
         if let Err(problem) = validate(&values, max_selections, &default_value) {
-            return Err(ui.invalid_argument(format!("the default of multiselect \"{label}\" is invalid: {problem}")));
+            return Err(ui.invalid_argument(format!(
+                "the default of multiselect \"{label}\" is invalid: {problem}"
+            )));
         }
         let help = common.help.clone();
         let key = common.key.clone();
@@ -90,15 +111,23 @@ impl<T: Serialize + DeserializeOwned + Clone + Display> Multiselect<'_, '_, T> {
             kind: Kind::Multiselect,
             label: label.clone(),
             common,
-            params: Params::Multiselect { options: values.clone(), labels, max_selections },
+            params: Params::Multiselect {
+                options: values.clone(),
+                labels,
+                max_selections,
+            },
             default: default_value.clone(),
             default_given: !default.is_empty(),
         };
         let value = ui.register(call, |id, keyed| {
             if !keyed {
-                id.param("label", &label).param("options", &values).param("default", &default_value).param("help", &help);
+                id.param("label", &label)
+                    .param("options", &values)
+                    .param("default", &default_value)
+                    .param("help", &help);
             }
-            id.param("max_selections", &max_selections).param("accept_new_options", &false);
+            id.param("max_selections", &max_selections)
+                .param("accept_new_options", &false);
         })?;
         ui.widget_value(Kind::Multiselect, key.as_deref(), &value)
     }

@@ -9,10 +9,21 @@ use crate::Result;
 
 /// A value from the browser (A6): a number of the field's type within its
 /// bounds. Integers sent to a float field become floats.
-pub(crate) fn validate(min: Option<Number>, max: Option<Number>, float: bool, value: &Value) -> Result<Value, String> {
+pub(crate) fn validate(
+    min: Option<Number>,
+    max: Option<Number>,
+    float: bool,
+    value: &Value,
+) -> Result<Value, String> {
     let n = Number::from_json(value)
         .and_then(|n| n.coerce(float))
-        .ok_or_else(|| format!("expected {}, got {}", if float { "a number" } else { "an integer" }, short(value)))?;
+        .ok_or_else(|| {
+            format!(
+                "expected {}, got {}",
+                if float { "a number" } else { "an integer" },
+                short(value)
+            )
+        })?;
     if let Some(min) = min {
         if n < min {
             return Err(format!("{n} is below the minimum {min}"));
@@ -44,7 +55,15 @@ impl<'r> Ui<'r> {
     /// integer bounds such as `.min(1).max(5)`; [`Number`] decides as
     /// Python does, from the types of the value and bounds given.
     pub fn number_input<T: Numeric>(&self, label: impl Into<String>) -> NumberInput<'_, 'r, T> {
-        NumberInput { ui: self, label: label.into(), min: None, max: None, step: None, value: None, common: Common::default() }
+        NumberInput {
+            ui: self,
+            label: label.into(),
+            min: None,
+            max: None,
+            step: None,
+            value: None,
+            common: Common::default(),
+        }
     }
 }
 
@@ -77,7 +96,15 @@ impl<T: Numeric> NumberInput<'_, '_, T> {
 
     /// Draws the field and returns its value.
     pub fn show(self) -> Result<T> {
-        let NumberInput { ui, label, min, max, step, value, common } = self;
+        let NumberInput {
+            ui,
+            label,
+            min,
+            max,
+            step,
+            value,
+            common,
+        } = self;
         let given: Vec<T> = [value, min, max].into_iter().flatten().collect();
         let float = match given.first() {
             Some(v) => given.iter().any(|g| g.is_float()) || v.is_float(),
@@ -88,7 +115,11 @@ impl<T: Numeric> NumberInput<'_, '_, T> {
             n.coerce(float).unwrap_or(n)
         };
         let (min_n, max_n) = (min.map(form), max.map(form));
-        let step_n = step.map(form).unwrap_or(if float { Number::Float(0.01) } else { Number::Int(1) });
+        let step_n = step.map(form).unwrap_or(if float {
+            Number::Float(0.01)
+        } else {
+            Number::Int(1)
+        });
         if let (Some(lo), Some(hi)) = (min_n, max_n) {
             if lo > hi {
                 return Err(ui.invalid_argument(format!(
@@ -96,7 +127,11 @@ impl<T: Numeric> NumberInput<'_, '_, T> {
                 )));
             }
         }
-        let zero = if float { Number::Float(0.0) } else { Number::Int(0) };
+        let zero = if float {
+            Number::Float(0.0)
+        } else {
+            Number::Int(0)
+        };
         let default = value.map(form).or(min_n).unwrap_or(zero);
         if min_n.is_some_and(|lo| default < lo) || max_n.is_some_and(|hi| default > hi) {
             return Err(ui.invalid_argument(format!(
@@ -110,7 +145,12 @@ impl<T: Numeric> NumberInput<'_, '_, T> {
             kind: Kind::NumberInput,
             label: label.clone(),
             common,
-            params: Params::NumberInput { min: min_n, max: max_n, step: step_n, float },
+            params: Params::NumberInput {
+                min: min_n,
+                max: max_n,
+                step: step_n,
+                float,
+            },
             default: default_json,
             default_given: value.is_some(),
         };

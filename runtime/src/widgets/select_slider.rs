@@ -47,20 +47,29 @@ fn build<T: Serialize + Display>(
 ) -> Result<Value> {
     let (values, labels) = option_values(options, None);
     if let Err(problem) = validate(&values, range, &default) {
-        return Err(ui.invalid_argument(format!("the value of select_slider \"{label}\" is invalid: {problem}")));
+        return Err(ui.invalid_argument(format!(
+            "the value of select_slider \"{label}\" is invalid: {problem}"
+        )));
     }
     let help = common.help.clone();
     let call = WidgetCall {
         kind: Kind::SelectSlider,
         label: label.clone(),
         common,
-        params: Params::SelectSlider { options: values.clone(), labels, range },
+        params: Params::SelectSlider {
+            options: values.clone(),
+            labels,
+            range,
+        },
         default: default.clone(),
         default_given,
     };
     ui.register(call, |id, keyed| {
         if !keyed {
-            id.param("label", &label).param("options", &values).param("value", &default).param("help", &help);
+            id.param("label", &label)
+                .param("options", &values)
+                .param("value", &default)
+                .param("help", &help);
         }
     })
 }
@@ -130,9 +139,17 @@ impl<T: Serialize + DeserializeOwned + Clone + Display> SelectSlider<'_, '_, T> 
 
     /// Draws the widget and returns the selected option.
     pub fn show(self) -> Result<T> {
-        let SelectSlider { ui, label, options, value, common } = self;
+        let SelectSlider {
+            ui,
+            label,
+            options,
+            value,
+            common,
+        } = self;
         let Some(first) = options.first() else {
-            return Err(ui.invalid_argument(format!("the select_slider \"{label}\" needs at least one option")));
+            return Err(ui.invalid_argument(format!(
+                "the select_slider \"{label}\" needs at least one option"
+            )));
         };
         let given = value.is_some();
         let default = serde_json::to_value(value.as_ref().unwrap_or(first)).unwrap_or(Value::Null);
@@ -151,9 +168,17 @@ impl<T: Serialize + DeserializeOwned + Clone + Display> SelectRangeSlider<'_, '_
 
     /// Draws the widget and returns the selected range.
     pub fn show(self) -> Result<(T, T)> {
-        let SelectRangeSlider { ui, label, options, value, common } = self;
+        let SelectRangeSlider {
+            ui,
+            label,
+            options,
+            value,
+            common,
+        } = self;
         let (Some(first), Some(last)) = (options.first(), options.last()) else {
-            return Err(ui.invalid_argument(format!("the select_slider \"{label}\" needs at least one option")));
+            return Err(ui.invalid_argument(format!(
+                "the select_slider \"{label}\" needs at least one option"
+            )));
         };
         let given = value.is_some();
         let default = match &value {

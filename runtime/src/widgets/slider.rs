@@ -22,12 +22,24 @@ fn check_point(min: Number, max: Number, step: Number, v: Number) -> Result<(), 
 
 /// A value from the browser (A6): a number (or a `[low, high]` pair) of the
 /// slider's type, inside its bounds, on its step grid.
-pub(crate) fn validate(min: Number, max: Number, step: Number, range: bool, value: &Value) -> Result<Value, String> {
+pub(crate) fn validate(
+    min: Number,
+    max: Number,
+    step: Number,
+    range: bool,
+    value: &Value,
+) -> Result<Value, String> {
     let float = min.is_float();
     let point = |v: &Value| -> Result<Number, String> {
         let n = Number::from_json(v)
             .and_then(|n| n.coerce(float))
-            .ok_or_else(|| format!("expected {}, got {}", if float { "a number" } else { "an integer" }, short(v)))?;
+            .ok_or_else(|| {
+                format!(
+                    "expected {}, got {}",
+                    if float { "a number" } else { "an integer" },
+                    short(v)
+                )
+            })?;
         check_point(min, max, step, n)?;
         Ok(n)
     };
@@ -53,9 +65,20 @@ struct Bounds {
 }
 
 /// Checks the parameters a page passed and puts them in the slider's form.
-fn bounds<T: Numeric>(ui: &Ui<'_>, label: &str, min: T, max: T, step: Option<T>, defaults: &[T]) -> Result<Bounds> {
+fn bounds<T: Numeric>(
+    ui: &Ui<'_>,
+    label: &str,
+    min: T,
+    max: T,
+    step: Option<T>,
+    defaults: &[T],
+) -> Result<Bounds> {
     let float = [min, max].iter().chain(defaults).any(|v| v.is_float());
-    let form = |v: T| v.to_number().coerce(float).unwrap_or(Number::Float(v.to_number().as_f64()));
+    let form = |v: T| {
+        v.to_number()
+            .coerce(float)
+            .unwrap_or(Number::Float(v.to_number().as_f64()))
+    };
     let (min_n, max_n) = (form(min), form(max));
     let step_n = match step {
         Some(s) => form(s),
@@ -68,7 +91,9 @@ fn bounds<T: Numeric>(ui: &Ui<'_>, label: &str, min: T, max: T, step: Option<T>,
         )));
     }
     if step_n.as_f64().partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
-        return Err(ui.invalid_argument(format!("slider \"{label}\": step must be positive, not {step_n}")));
+        return Err(ui.invalid_argument(format!(
+            "slider \"{label}\": step must be positive, not {step_n}"
+        )));
     }
     for d in defaults {
         let d = form(*d);
@@ -78,24 +103,45 @@ fn bounds<T: Numeric>(ui: &Ui<'_>, label: &str, min: T, max: T, step: Option<T>,
             )));
         }
     }
-    Ok(Bounds { min: min_n, max: max_n, step: step_n })
+    Ok(Bounds {
+        min: min_n,
+        max: max_n,
+        step: step_n,
+    })
 }
 
-fn register(ui: &Ui<'_>, label: String, b: Bounds, default: Value, default_given: bool, range: bool, common: Common) -> Result<Value> {
+fn register(
+    ui: &Ui<'_>,
+    label: String,
+    b: Bounds,
+    default: Value,
+    default_given: bool,
+    range: bool,
+    common: Common,
+) -> Result<Value> {
     let help = common.help.clone();
     let call = WidgetCall {
         kind: Kind::Slider,
         label: label.clone(),
         common,
-        params: Params::Slider { min: b.min, max: b.max, step: b.step, range },
+        params: Params::Slider {
+            min: b.min,
+            max: b.max,
+            step: b.step,
+            range,
+        },
         default: default.clone(),
         default_given,
     };
     ui.register(call, |id, keyed| {
         if !keyed {
-            id.param("label", &label).param("value", &default).param("help", &help);
+            id.param("label", &label)
+                .param("value", &default)
+                .param("help", &help);
         }
-        id.param("min_value", &b.min).param("max_value", &b.max).param("step", &b.step);
+        id.param("min_value", &b.min)
+            .param("max_value", &b.max)
+            .param("step", &b.step);
     })
 }
 
@@ -126,14 +172,40 @@ pub struct RangeSlider<'u, 'r, T> {
 impl<'r> Ui<'r> {
     /// A slider from `min` to `max` (`st.slider`); at `min` at first.
     /// Integer bounds give an integer slider, float bounds a float one.
-    pub fn slider<T: Numeric>(&self, label: impl Into<String>, min: T, max: T) -> Slider<'_, 'r, T> {
-        Slider { ui: self, label: label.into(), min, max, step: None, value: None, common: Common::default() }
+    pub fn slider<T: Numeric>(
+        &self,
+        label: impl Into<String>,
+        min: T,
+        max: T,
+    ) -> Slider<'_, 'r, T> {
+        Slider {
+            ui: self,
+            label: label.into(),
+            min,
+            max,
+            step: None,
+            value: None,
+            common: Common::default(),
+        }
     }
 
     /// A range slider from `min` to `max` (`st.slider` with a tuple value);
     /// the whole range at first.
-    pub fn range_slider<T: Numeric>(&self, label: impl Into<String>, min: T, max: T) -> RangeSlider<'_, 'r, T> {
-        RangeSlider { ui: self, label: label.into(), min, max, step: None, value: None, common: Common::default() }
+    pub fn range_slider<T: Numeric>(
+        &self,
+        label: impl Into<String>,
+        min: T,
+        max: T,
+    ) -> RangeSlider<'_, 'r, T> {
+        RangeSlider {
+            ui: self,
+            label: label.into(),
+            min,
+            max,
+            step: None,
+            value: None,
+            common: Common::default(),
+        }
     }
 }
 
@@ -155,7 +227,15 @@ impl<T: Numeric> Slider<'_, '_, T> {
 
     /// Draws the slider and returns its value.
     pub fn show(self) -> Result<T> {
-        let Slider { ui, label, min, max, step, value, common } = self;
+        let Slider {
+            ui,
+            label,
+            min,
+            max,
+            step,
+            value,
+            common,
+        } = self;
         let defaults: Vec<T> = value.into_iter().collect();
         let b = bounds(ui, &label, min, max, step, &defaults)?;
         let float = b.min.is_float();
@@ -182,7 +262,15 @@ impl<T: Numeric> RangeSlider<'_, '_, T> {
 
     /// Draws the slider and returns its range.
     pub fn show(self) -> Result<(T, T)> {
-        let RangeSlider { ui, label, min, max, step, value, common } = self;
+        let RangeSlider {
+            ui,
+            label,
+            min,
+            max,
+            step,
+            value,
+            common,
+        } = self;
         let defaults: Vec<T> = value.map(|(a, b)| vec![a, b]).unwrap_or_default();
         let b = bounds(ui, &label, min, max, step, &defaults)?;
         let float = b.min.is_float();
@@ -190,7 +278,9 @@ impl<T: Numeric> RangeSlider<'_, '_, T> {
         let default = match value {
             Some((low, high)) => {
                 if low.to_number() > high.to_number() {
-                    return Err(ui.invalid_argument(format!("range slider \"{label}\": the value's low end is above its high end")));
+                    return Err(ui.invalid_argument(format!(
+                        "range slider \"{label}\": the value's low end is above its high end"
+                    )));
                 }
                 Value::Array(vec![form(low.to_number()), form(high.to_number())])
             }

@@ -9,7 +9,9 @@ use crate::Result;
 
 /// A value from the browser (A6): a string of at most `max_chars` characters.
 pub(crate) fn validate(max_chars: Option<usize>, value: &Value) -> Result<Value, String> {
-    let s = value.as_str().ok_or_else(|| format!("expected a string, got {}", short(value)))?;
+    let s = value
+        .as_str()
+        .ok_or_else(|| format!("expected a string, got {}", short(value)))?;
     if let Some(max) = max_chars {
         let n = s.chars().count();
         if n > max {
@@ -48,7 +50,15 @@ impl<'r> Ui<'r> {
     }
 
     fn text_field(&self, kind: Kind, label: String) -> TextField<'_, 'r> {
-        TextField { ui: self, kind, label, value: String::new(), max_chars: None, placeholder: None, common: Common::default() }
+        TextField {
+            ui: self,
+            kind,
+            label,
+            value: String::new(),
+            max_chars: None,
+            placeholder: None,
+            common: Common::default(),
+        }
     }
 }
 
@@ -75,7 +85,15 @@ impl TextField<'_, '_> {
 
     /// Draws the field and returns its text.
     pub fn show(self) -> Result<String> {
-        let TextField { ui, kind, label, value, max_chars, placeholder, common } = self;
+        let TextField {
+            ui,
+            kind,
+            label,
+            value,
+            max_chars,
+            placeholder,
+            common,
+        } = self;
         if let Some(max) = max_chars {
             if value.chars().count() > max {
                 return Err(ui.invalid_argument(format!(

@@ -1,0 +1,19 @@
+//! Port of scenarios/slider_minmax_no_fix/app.py.
+use crate::support::dumps;
+use brooklet::prelude::*;
+
+fn app_py(ui: &Ui<'_>) -> Result<()> {
+    ui.state().setdefault("a", 5)?;
+
+    let cols = ui.columns(2);
+    let minimum = cols[0].number_input("Min").min(1).max(5).key("min").show()?;
+    let maximum = cols[1].number_input("Max").min(6).max(10).value(10).key("max").show()?;
+
+    let a = ui.slider("A", minimum, maximum).key("a").show()?;
+    ui.text(format!("ret:a={}", dumps(&a)));
+    Ok(())
+}
+
+pub fn app() -> App {
+    App::new().page(Page::new("app.py", app_py))
+}
