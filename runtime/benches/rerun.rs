@@ -1,1 +1,144 @@
-fn main() {}
+//! Rerun cost: one event (one changed value among all the browser sends),
+//! the page from the top, clean-up included.
+//!
+//! - `rerun/100_keyed_widgets`: a page of 100 keyed widgets of mixed kinds.
+//! - `rerun/slider_bounds`: the docs' slider example (two number inputs
+//!   give the slider its bounds; the value is clamped through session state).
+//!
+//! Also prints the serialised size of each session's state.
+
+use std::hint::black_box;
+
+use brooklet::prelude::*;
+use brooklet::{Event, Session};
+use criterion::{criterion_group, criterion_main, Criterion};
+use serde_json::Value;
+
+/// Labels and keys as a hand-written page has them: string literals. They
+/// are made once here so that the loop below measures brooklet, not
+/// `format!`.
+fn names(prefix: &str) -> &'static [&'static str] {
+    let v: Vec<&'static str> = (0..20)
+        .map(|i| &*Box::leak(format!("{prefix}{i}").into_boxed_str()))
+        .collect();
+    Box::leak(v.into_boxed_slice())
+}
+
+fn hundred_widgets(ui: &Ui<'_>) -> Result<()> {
+    static NAMES: std::sync::OnceLock<[&'static [&'static str]; 10]> = std::sync::OnceLock::new();
+    let [sl, sk, nl, nk, tl, tk, cl, ck, chl, chk] = NAMES.get_or_init(|| {
+        [
+            "Slider ", "s", "Number ", "n", "Text ", "t", "Check ", "c", "Choice ", "ch",
+        ]
+        .map(names)
+    });
+    let cols = ui.columns(2);
+    for i in 0..20 {
+        let col = &cols[i % 2];
+        col.slider(sl[i], 0, 100).key(sk[i]).show()?;
+        col.number_input::<f64>(nl[i]).key(nk[i]).show()?;
+        col.text_input(tl[i]).key(tk[i]).show()?;
+        col.checkbox(cl[i]).key(ck[i]).show()?;
+        if i % 2 == 0 {
+            col.selectbox(chl[i], ["red", "green", "blue"])
+                .key(chk[i])
+                .show()?;
+        } else {
+            col.radio(chl[i], ["a", "b", "c"]).key(chk[i]).show()?;
+        }
+    }
+    ui.text("done");
+    Ok(())
+}
+
+fn slider_bounds(ui: &Ui<'_>) -> Result<()> {
+    ui.state().setdefault("a", 5)?;
+    let cols = ui.columns(2);
+    let minimum = cols[0]
+        .number_input("Min")
+        .min(1)
+        .max(5)
+        .key("min")
+        .show()?;
+    let maximum = cols[1]
+        .number_input("Max")
+        .min(6)
+        .max(10)
+        .value(10)
+        .key("max")
+        .show()?;
+    let a: i32 = ui.state().get("a")?;
+    ui.state().set("a", &a.clamp(minimum, maximum))?;
+    let a = ui.slider("A", minimum, maximum).key("a").show()?;
+    ui.text(format!("a = {a}"));
+    Ok(())
+}
+
+/// Two events that the bench alternates between, so every rerun sees one
+/// changed value: every widget's current value, with `changed`'s value
+/// swapped for `a` or `b`.
+fn events(app: &App, session: &mut Session, changed: &str, a: Value, b: Value) -> [Event; 2] {
+    let out = session.handle(app, Event::default()).expect("first run");
+    let make = |v: &Value| Event {
+        page: None,
+        widgets: out
+            .tree
+            .widgets()
+            .map(|w| {
+                (
+                    w.id,
+                    if w.key.as_deref() == Some(changed) {
+                        v.clone()
+                    } else {
+                        w.value.clone()
+                    },
+                )
+            })
+            .collect(),
+        query_params: None,
+    };
+    [make(&a), make(&b)]
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("rerun");
+    for (name, page, changed, a, b) in [
+        (
+            "100_keyed_widgets",
+            hundred_widgets as fn(&Ui<'_>) -> Result<()>,
+            "s7",
+            Value::from(30),
+            Value::from(31),
+        ),
+        (
+            "slider_bounds",
+            slider_bounds,
+            "a",
+            Value::from(7),
+            Value::from(8),
+        ),
+    ] {
+        let app = App::new().page(Page::new("app.py", page));
+        let mut session = Session::new();
+        let events = events(&app, &mut session, changed, a, b);
+        let mut i = 0;
+        group.bench_function(name, |bench| {
+            bench.iter(|| {
+                i += 1;
+                let out = session.handle(&app, events[i % 2].clone()).expect("run");
+                black_box(out.tree.len())
+            })
+        });
+        let bytes = serde_json::to_vec(session.state())
+            .expect("serialisable")
+            .len();
+        eprintln!(
+            "{name}: session state serialised (JSON) = {bytes} bytes, {} entries",
+            session.state().entry_count()
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

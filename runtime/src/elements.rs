@@ -69,7 +69,7 @@ pub struct WidgetElement {
     /// Drawn disabled.
     pub disabled: bool,
     /// Its parameters.
-    pub params: Params,
+    pub params: std::sync::Arc<Params>,
     /// The value the widget call returned.
     pub value: Value,
     /// The server decided the value, so the browser must take it (R13).

@@ -52,6 +52,29 @@ pub const fn combine(acc: u128, next: u128) -> u128 {
     part(SEED_COMBINE, &buf)
 }
 
+/// Run-time twin of [`part`]: the same function, with SIMD where the CPU has it.
+#[inline]
+pub fn rt_part(seed: u64, bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128_with_seed(bytes, seed)
+}
+
+/// Run-time twin of [`combine`].
+#[inline]
+pub fn rt_combine(acc: u128, next: u128) -> u128 {
+    let mut buf = [0u8; 32];
+    buf[..16].copy_from_slice(&acc.to_le_bytes());
+    buf[16..].copy_from_slice(&next.to_le_bytes());
+    rt_part(SEED_COMBINE, &buf)
+}
+
+/// Run-time twin of [`key_part`].
+pub fn rt_key_part(key: Option<&str>) -> u128 {
+    match key {
+        Some(k) => rt_part(SEED_KEY, k.as_bytes()),
+        None => NONE_PART,
+    }
+}
+
 /// The hash of a string value.
 pub const fn str_part(s: &str) -> u128 {
     part(SEED_STR, s.as_bytes())
@@ -106,34 +129,34 @@ pub trait IdentityValue {
 
 impl IdentityValue for str {
     fn identity_part(&self) -> u128 {
-        str_part(self)
+        rt_part(SEED_STR, self.as_bytes())
     }
 }
 impl IdentityValue for String {
     fn identity_part(&self) -> u128 {
-        str_part(self)
+        rt_part(SEED_STR, self.as_bytes())
     }
 }
 impl IdentityValue for bool {
     fn identity_part(&self) -> u128 {
-        bool_part(*self)
+        rt_part(SEED_BOOL, &[*self as u8])
     }
 }
 impl IdentityValue for f64 {
     fn identity_part(&self) -> u128 {
-        float_part(*self)
+        rt_part(SEED_FLOAT, &self.to_bits().to_le_bytes())
     }
 }
 impl IdentityValue for f32 {
     fn identity_part(&self) -> u128 {
-        float_part(f64::from(*self))
+        f64::from(*self).identity_part()
     }
 }
 macro_rules! int_identity {
     ($($t:ty),*) => {$(
         impl IdentityValue for $t {
             fn identity_part(&self) -> u128 {
-                int_part(*self as i64)
+                rt_part(SEED_INT, &(*self as i64).to_le_bytes())
             }
         }
     )*};
@@ -147,16 +170,16 @@ impl<T: IdentityValue + ?Sized> IdentityValue for &T {
 impl<T: IdentityValue> IdentityValue for Option<T> {
     fn identity_part(&self) -> u128 {
         match self {
-            Some(v) => combine(NONE_PART, v.identity_part()),
+            Some(v) => rt_combine(NONE_PART, v.identity_part()),
             None => NONE_PART,
         }
     }
 }
 impl<T: IdentityValue> IdentityValue for [T] {
     fn identity_part(&self) -> u128 {
-        let start = part(SEED_LIST, &(self.len() as u64).to_le_bytes());
+        let start = rt_part(SEED_LIST, &(self.len() as u64).to_le_bytes());
         self.iter()
-            .fold(start, |acc, v| combine(acc, v.identity_part()))
+            .fold(start, |acc, v| rt_combine(acc, v.identity_part()))
     }
 }
 impl<T: IdentityValue> IdentityValue for Vec<T> {
@@ -166,9 +189,9 @@ impl<T: IdentityValue> IdentityValue for Vec<T> {
 }
 impl<A: IdentityValue, B: IdentityValue> IdentityValue for (A, B) {
     fn identity_part(&self) -> u128 {
-        let start = part(SEED_LIST, &2u64.to_le_bytes());
-        combine(
-            combine(start, self.0.identity_part()),
+        let start = rt_part(SEED_LIST, &2u64.to_le_bytes());
+        rt_combine(
+            rt_combine(start, self.0.identity_part()),
             self.1.identity_part(),
         )
     }
@@ -178,17 +201,17 @@ impl IdentityValue for serde_json::Value {
         use serde_json::Value;
         match self {
             Value::Null => NONE_PART,
-            Value::Bool(b) => bool_part(*b),
+            Value::Bool(b) => b.identity_part(),
             Value::Number(n) => match n.as_i64() {
-                Some(i) => int_part(i),
-                None => float_part(n.as_f64().unwrap_or(f64::NAN)),
+                Some(i) => i.identity_part(),
+                None => n.as_f64().unwrap_or(f64::NAN).identity_part(),
             },
-            Value::String(s) => str_part(s),
+            Value::String(s) => s.identity_part(),
             Value::Array(items) => items.as_slice().identity_part(),
             Value::Object(map) => {
-                let start = part(SEED_MAP, &(map.len() as u64).to_le_bytes());
+                let start = rt_part(SEED_MAP, &(map.len() as u64).to_le_bytes());
                 map.iter().fold(start, |acc, (k, v)| {
-                    combine(combine(acc, str_part(k)), v.identity_part())
+                    rt_combine(rt_combine(acc, k.identity_part()), v.identity_part())
                 })
             }
         }
@@ -204,7 +227,13 @@ pub struct IdentityBuilder {
 impl IdentityBuilder {
     /// Starts from the site: page, widget kind and user key.
     pub fn new(page: PageId, kind: &str, key: Option<&str>) -> Self {
-        Self::from_site(site_hash(page, kind, key))
+        Self::from_parts(page, kind, rt_key_part(key))
+    }
+
+    /// Starts from the site, with the key already hashed by [`rt_key_part`].
+    pub fn from_parts(page: PageId, kind: &str, key_part: u128) -> Self {
+        let kind = rt_part(SEED_KIND, kind.as_bytes());
+        Self::from_site(rt_combine(rt_combine(page.0, kind), key_part))
     }
 
     /// Starts from a site hash computed earlier (at compile time, say).
@@ -214,13 +243,13 @@ impl IdentityBuilder {
 
     /// Folds in one counted parameter.
     pub fn param(&mut self, name: &str, value: &(impl IdentityValue + ?Sized)) -> &mut Self {
-        self.acc = combine(self.acc, param_part(name, value.identity_part()));
-        self
+        self.param_hashed(name, value.identity_part())
     }
 
     /// Folds in a parameter whose hash is already known.
     pub fn param_hashed(&mut self, name: &str, value: u128) -> &mut Self {
-        self.acc = combine(self.acc, param_part(name, value));
+        let name = rt_part(SEED_PARAM, name.as_bytes());
+        self.acc = rt_combine(self.acc, rt_combine(name, value));
         self
     }
 
@@ -360,6 +389,22 @@ mod tests {
             IdentityBuilder::from_site(SITE).finish(),
             IdentityBuilder::new(PageId::of_path("app.py"), "slider", Some("a")).finish()
         );
+    }
+
+    #[test]
+    fn runtime_parts_equal_const_parts() {
+        assert_eq!("abc".identity_part(), str_part("abc"));
+        assert_eq!(7i64.identity_part(), int_part(7));
+        assert_eq!(2.5f64.identity_part(), float_part(2.5));
+        assert_eq!(true.identity_part(), bool_part(true));
+        assert_eq!(rt_combine(1, 2), combine(1, 2));
+        assert_eq!(rt_key_part(Some("k")), key_part(Some("k")));
+        let mut b =
+            IdentityBuilder::from_site(site_hash(PageId::of_path("p"), "slider", Some("k")));
+        b.param_hashed("min_value", int_part(1));
+        let mut r = IdentityBuilder::new(PageId::of_path("p"), "slider", Some("k"));
+        r.param("min_value", &1i64);
+        assert_eq!(b.finish(), r.finish());
     }
 
     #[test]

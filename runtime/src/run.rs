@@ -15,7 +15,7 @@ use crate::elements::{
     AlertKind, Element, ElementTree, NodeId, Root, WidgetElement, MAIN, SIDEBAR,
 };
 use crate::error::{Error, ErrorKind, Result};
-use crate::identity::{IdMap, IdSet, IdentityBuilder, PageId};
+use crate::identity::{rt_key_part, IdMap, IdSet, IdentityBuilder, PageId};
 use crate::pages::Page;
 use crate::session_state::{SessionState, WidgetMeta};
 use crate::widgets::{Callback, Common, Kind, Params};
@@ -32,15 +32,18 @@ pub(crate) struct RunCtx {
     pub tree: ElementTree,
     /// Widget ids drawn in this run (R7, R8, R15).
     pub drawn: IdSet,
-    /// User keys used in this run (R6).
-    keys: HashSet<String>,
+    /// Hashes of the user keys used in this run (R6).
+    keys: HashSet<u128>,
     /// The script whose code is running: the entrypoint or a page (R10).
     pub script: PageId,
     /// The page this run shows, run by [`Ui::run_page`] from the entrypoint.
     pub page: Option<Arc<Page>>,
-    /// Set once `stop`, `rerun` or a rule error ended the run; later calls
-    /// return it again so that page code that ignores it still stops.
+    /// Set once `stop()` or `rerun()` ended the run; later calls return it
+    /// again so that page code that ignores it still stops.
     pub ended: Option<Error>,
+    /// Widgets whose browser value was discarded because they are disabled:
+    /// the browser must be told their value (R13, R43).
+    pub discarded: IdSet,
 }
 
 impl RunCtx {
@@ -50,17 +53,20 @@ impl RunCtx {
         query_params: QueryParams,
         tree: ElementTree,
         page: Arc<Page>,
+        expected_widgets: usize,
     ) -> Self {
         RunCtx {
             state,
             callbacks,
             query_params,
             tree,
-            drawn: IdSet::default(),
-            keys: HashSet::new(),
+            // Sized from the last run: growing these sets was a visible share of a rerun.
+            drawn: IdSet::with_capacity_and_hasher(expected_widgets, Default::default()),
+            keys: HashSet::with_capacity(expected_widgets),
             script: page.id(),
             page: Some(page),
             ended: None,
+            discarded: IdSet::default(),
         }
     }
 
@@ -71,8 +77,11 @@ impl RunCtx {
         }
     }
 
+    /// Passes an error on. `stop()` and `rerun()` end the run whatever page
+    /// code does with them; any other error is the page's to handle, as a
+    /// caught exception is in Python.
     fn end(&mut self, err: Error) -> Error {
-        if self.ended.is_none() {
+        if err.kind().is_control_flow() && self.ended.is_none() {
             self.ended = Some(err.clone());
         }
         err
@@ -283,14 +292,15 @@ impl<'r> Ui<'r> {
 
     // ---- widgets ----
 
-    /// Registers a widget drawn at this place and returns its value (R6–R13,
-    /// R23, R24). `identity` folds in the parameters that count for the
-    /// widget's identity; its second argument says whether the widget has a key.
-    pub(crate) fn register(
+    /// Registers a widget drawn at this place and returns its value as `T`
+    /// (R6–R13, R23, R24). `identity` folds in the parameters that count for
+    /// the widget's identity; it is told whether the widget has a key, and
+    /// its label.
+    pub(crate) fn register<T: DeserializeOwned>(
         &self,
         call: WidgetCall,
-        identity: impl FnOnce(&mut IdentityBuilder, bool),
-    ) -> Result<Value> {
+        identity: impl FnOnce(&mut IdentityBuilder, bool, &str),
+    ) -> Result<T> {
         let mut guard = self.run.borrow_mut();
         let run = &mut *guard;
         run.check_live()?;
@@ -303,6 +313,7 @@ impl<'r> Ui<'r> {
             default_given,
         } = call;
         let key = common.key;
+        let key_part = rt_key_part(key.as_deref());
         if let Some(key) = &key {
             if let Err(e) = check_key(key) {
                 return Err(run.end(e));
@@ -325,7 +336,7 @@ impl<'r> Ui<'r> {
                 }
             }
             // R6: the key check runs before the id check.
-            if !run.keys.insert(key.clone()) {
+            if !run.keys.insert(key_part) {
                 return Err(run.end(Error::new(
                     ErrorKind::DuplicateElementKey,
                     format!(
@@ -335,8 +346,8 @@ impl<'r> Ui<'r> {
                 )));
             }
         }
-        let mut builder = IdentityBuilder::new(run.script, kind.name(), key.as_deref());
-        identity(&mut builder, key.is_some());
+        let mut builder = IdentityBuilder::from_parts(run.script, kind.name(), key_part);
+        identity(&mut builder, key.is_some(), &label);
         if key.is_none() {
             // Keyless widgets hash where they are (R1, R3).
             let root = match run.tree.root_of(self.container) {
@@ -357,15 +368,18 @@ impl<'r> Ui<'r> {
                 ),
             )));
         }
+        let params = Arc::new(params);
         let meta = WidgetMeta {
             kind,
-            key: key.clone(),
             script: run.script,
             disabled: common.disabled,
             has_callback: common.callback.is_some(),
             params: params.clone(),
         };
-        let (value, value_pushed) = run.state.register_widget(id, meta, || default);
+        let (value, mut value_pushed) = run
+            .state
+            .register_widget(id, key.as_deref(), meta, || default);
+        value_pushed |= run.discarded.contains(&id);
         match common.callback {
             Some(cb) => {
                 run.callbacks.insert(id, cb);
@@ -374,6 +388,23 @@ impl<'r> Ui<'r> {
                 run.callbacks.remove(&id);
             }
         }
+        let typed = T::deserialize(&value).map_err(|_| {
+            Error::new(
+                ErrorKind::TypeMismatch,
+                format!(
+                    "the {} widget{} holds {}, which is not a `{}`; write a value of the widget's type \
+                     to its key",
+                    kind.name(),
+                    key.as_deref().map(|k| format!(" with key \"{k}\"")).unwrap_or_default(),
+                    crate::error::describe_value(&value),
+                    std::any::type_name::<T>()
+                ),
+            )
+        });
+        let typed = match typed {
+            Ok(t) => t,
+            Err(e) => return Err(run.end(e)),
+        };
         run.tree.push(
             self.container,
             Element::Widget(WidgetElement {
@@ -384,35 +415,12 @@ impl<'r> Ui<'r> {
                 help: common.help,
                 disabled: common.disabled,
                 params,
-                value: value.clone(),
+                value,
                 value_pushed,
                 script: run.script,
             }),
         );
-        Ok(value)
-    }
-
-    /// Reads a widget's value as `T`, or ends the run with `TypeMismatch`.
-    pub(crate) fn widget_value<T: DeserializeOwned>(
-        &self,
-        kind: Kind,
-        key: Option<&str>,
-        value: &Value,
-    ) -> Result<T> {
-        T::deserialize(value).map_err(|_| {
-            let mut run = self.run.borrow_mut();
-            run.end(Error::new(
-                ErrorKind::TypeMismatch,
-                format!(
-                    "the {} widget{} holds {}, which is not a `{}`; write a value of the widget's type \
-                     to its key",
-                    kind.name(),
-                    key.map(|k| format!(" with key \"{k}\"")).unwrap_or_default(),
-                    crate::error::describe_value(value),
-                    std::any::type_name::<T>()
-                ),
-            ))
-        })
+        Ok(typed)
     }
 
     /// Ends the run with a parameter error raised at a widget call.

@@ -66,6 +66,8 @@ pub struct Session {
     page: Option<String>,
     query_params: QueryParams,
     runs: u64,
+    /// How many widgets the last run drew: sizes the next run's sets.
+    last_drawn: usize,
 }
 
 impl Session {
@@ -168,8 +170,8 @@ impl Session {
                         ),
                     )
                 })?;
-                let value = meta.params.validate_incoming(&value).map_err(|problem| {
-                    let name = match &meta.key {
+                let value = meta.params.validate_incoming(value).map_err(|problem| {
+                    let name = match self.state.key_of_widget(id) {
                         Some(k) => format!("{} with key \"{k}\"", meta.kind.name()),
                         None => format!("{} {id}", meta.kind.name()),
                     };
@@ -194,9 +196,14 @@ impl Session {
         self.state.reset_triggers();
         self.state.compact();
         let mut sent = Vec::with_capacity(browser.len());
+        let mut discarded = IdSet::default();
         for (id, value, disabled) in browser {
             // R43: the browser cannot change a disabled widget.
-            if !disabled {
+            if disabled {
+                if self.state.widget_value(id) != Some(&value) {
+                    discarded.insert(id);
+                }
+            } else {
                 self.state.load_browser_value(id, value);
                 sent.push(id);
             }
@@ -214,7 +221,9 @@ impl Session {
             std::mem::take(&mut self.query_params),
             std::mem::take(tree),
             page.clone(),
+            self.last_drawn,
         );
+        ctx.discarded = discarded;
         let entrypoint = app.entrypoint_page().cloned();
         if entrypoint.is_some() {
             ctx.script = PageId::ENTRYPOINT;
@@ -254,6 +263,7 @@ impl Session {
         self.query_params = ctx.query_params;
         *tree = ctx.tree;
         let drawn = ctx.drawn;
+        self.last_drawn = drawn.len();
 
         match result {
             Ok(()) => {

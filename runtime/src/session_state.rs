@@ -30,8 +30,6 @@ use crate::widgets::{Kind, Params};
 pub struct WidgetMeta {
     /// The widget kind.
     pub kind: Kind,
-    /// Its user key, if it has one.
-    pub key: Option<String>,
     /// The script that drew it: a page, or the entrypoint (R10, R37).
     pub script: PageId,
     /// Drawn disabled: browser values are discarded (R43).
@@ -39,7 +37,7 @@ pub struct WidgetMeta {
     /// Whether the widget has a change or click callback.
     pub has_callback: bool,
     /// The parameters it was last drawn with.
-    pub params: Params,
+    pub params: std::sync::Arc<Params>,
 }
 
 /// A session's widget values and user values, in Streamlit's four stores.
@@ -222,31 +220,50 @@ impl SessionState {
     pub(crate) fn register_widget(
         &mut self,
         id: WidgetId,
+        key: Option<&str>,
         meta: WidgetMeta,
         default: impl FnOnce() -> Value,
     ) -> (Value, bool) {
-        let key = meta.key.clone();
         self.metadata.insert(id, meta);
-        if let Some(key) = &key {
-            if let Some(previous) = self.key_to_id.insert(key.clone(), id) {
-                if previous != id && self.id_to_key.get(&previous) == Some(key) {
-                    self.id_to_key.remove(&previous);
+        if let Some(key) = key {
+            // Most runs re-register the same mapping: allocate only on change.
+            if self.key_to_id.get(key) != Some(&id) {
+                if let Some(previous) = self.key_to_id.insert(key.to_owned(), id) {
+                    if self.id_to_key.get(&previous).is_some_and(|k| k == key) {
+                        self.id_to_key.remove(&previous);
+                    }
                 }
             }
-            self.id_to_key.insert(id, key.clone());
+            if self.id_to_key.get(&id).is_none_or(|k| k != key) {
+                self.id_to_key.insert(id, key.to_owned());
+            }
         }
-        let resolved = self.lookup(Some(id), key.as_deref()).is_some();
-        if !resolved {
-            self.new_widget.insert(id, default());
-        }
-        let value = self
-            .lookup(Some(id), key.as_deref())
-            .cloned()
-            .unwrap_or(Value::Null);
-        let pushed = key
-            .as_deref()
-            .is_some_and(|k| self.new_session.contains_key(k));
+        // R11: a brand-new id adopts a plain entry under its key; R13: the
+        // browser must then be told, unless it is the default anyway.
+        let restored_from_plain = key
+            .is_some_and(|k| !self.new_session.contains_key(k) && self.old_by_key.contains_key(k))
+            && !self.new_widget.contains_key(&id)
+            && !self.old_by_widget.contains_key(&id);
+        let (value, restored) = match self.lookup(Some(id), key) {
+            Some(v) if restored_from_plain => {
+                let v = v.clone();
+                let differs = v != default();
+                (v, differs)
+            }
+            Some(v) => (v.clone(), false),
+            None => {
+                let v = default();
+                self.new_widget.insert(id, v.clone());
+                (v, false)
+            }
+        };
+        let pushed = restored || key.is_some_and(|k| self.new_session.contains_key(k));
         (value, pushed)
+    }
+
+    /// The user key of a widget id, if it has one.
+    pub fn key_of_widget(&self, id: WidgetId) -> Option<&str> {
+        self.id_to_key.get(&id).map(String::as_str)
     }
 
     /// Whether the key was written during this run (R23, R24).

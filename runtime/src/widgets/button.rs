@@ -34,20 +34,18 @@ impl Button<'_, '_> {
     pub fn show(self) -> Result<bool> {
         let Button { ui, label, common } = self;
         let help = common.help.clone();
-        let key = common.key.clone();
         let call = WidgetCall {
             kind: Kind::Button,
-            label: label.clone(),
+            label,
             common,
             params: Params::Button,
             default: Value::Bool(false),
             default_given: false,
         };
-        let value = ui.register(call, |id, keyed| {
+        ui.register(call, |id, keyed, label| {
             if !keyed {
-                id.param("label", &label).param("help", &help);
+                id.param("label", label).param("help", &help);
             }
-        })?;
-        ui.widget_value(Kind::Button, key.as_deref(), &value)
+        })
     }
 }

@@ -60,22 +60,20 @@ impl Checkbox<'_, '_> {
         } = self;
         let default = value.unwrap_or(false);
         let help = common.help.clone();
-        let key = common.key.clone();
         let call = WidgetCall {
             kind,
-            label: label.clone(),
+            label,
             common,
             params: Params::Checkbox,
             default: Value::Bool(default),
             default_given: default,
         };
-        let value = ui.register(call, |id, keyed| {
+        ui.register(call, |id, keyed, label| {
             if !keyed {
-                id.param("label", &label)
+                id.param("label", label)
                     .param("value", &default)
                     .param("help", &help);
             }
-        })?;
-        ui.widget_value(kind, key.as_deref(), &value)
+        })
     }
 }

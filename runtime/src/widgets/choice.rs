@@ -177,10 +177,9 @@ impl<T: Serialize + DeserializeOwned + Clone + Display> Choice<'_, '_, T> {
         let (values, labels) = option_values(&options, format.as_deref());
         let default = values[index].clone();
         let help = common.help.clone();
-        let key = common.key.clone();
         let call = WidgetCall {
             kind,
-            label: label.clone(),
+            label,
             common,
             params: Params::Choice {
                 options: values.clone(),
@@ -189,9 +188,9 @@ impl<T: Serialize + DeserializeOwned + Clone + Display> Choice<'_, '_, T> {
             default,
             default_given: index != 0,
         };
-        let value = ui.register(call, |id, keyed| {
+        ui.register(call, |id, keyed, label| {
             if !keyed {
-                id.param("label", &label)
+                id.param("label", label)
                     .param("options", &values)
                     .param("index", &index)
                     .param("help", &help);
@@ -199,7 +198,6 @@ impl<T: Serialize + DeserializeOwned + Clone + Display> Choice<'_, '_, T> {
             if kind == Kind::Selectbox {
                 id.param("accept_new_options", &false);
             }
-        })?;
-        ui.widget_value(kind, key.as_deref(), &value)
+        })
     }
 }

@@ -177,10 +177,11 @@ pub enum Params {
 impl Params {
     /// Checks a value sent by the browser against these parameters (A6) and
     /// returns it in the widget's normal form (a float widget's `3` is `3.0`).
-    pub fn validate_incoming(&self, value: &Value) -> Result<Value, String> {
+    pub fn validate_incoming(&self, value: Value) -> Result<Value, String> {
+        let value = &value;
         match self {
             Params::Button | Params::Checkbox => match value {
-                Value::Bool(_) => Ok(value.clone()),
+                Value::Bool(b) => Ok(Value::Bool(*b)),
                 other => Err(format!("expected true or false, got {}", short(other))),
             },
             Params::Choice { options, .. } => choice::validate(options, value),
@@ -215,10 +216,15 @@ impl Params {
                 options.is_empty() || options.iter().any(|o| same_json_type(o, value))
             }
             Params::Multiselect { .. } => value.is_array(),
-            Params::Slider { range: false, .. } | Params::NumberInput { .. } => value.is_number(),
-            Params::Slider { range: true, .. } => value
+            Params::Slider {
+                range: false, min, ..
+            } => fits_number(value, min.is_float()),
+            Params::NumberInput { float, .. } => fits_number(value, *float),
+            Params::Slider {
+                range: true, min, ..
+            } => value
                 .as_array()
-                .is_some_and(|a| a.len() == 2 && a.iter().all(Value::is_number)),
+                .is_some_and(|a| a.len() == 2 && a.iter().all(|v| fits_number(v, min.is_float()))),
             Params::SelectSlider { range, .. } => {
                 !*range || value.as_array().is_some_and(|a| a.len() == 2)
             }
@@ -236,12 +242,26 @@ impl Params {
             Params::Button | Params::Checkbox => "a bool",
             Params::Choice { .. } => "one of its options",
             Params::Multiselect { .. } => "a list of options",
+            Params::Slider {
+                range: false, min, ..
+            } if !min.is_float() => "an integer",
+            Params::NumberInput { float: false, .. } => "an integer",
             Params::Slider { range: false, .. } | Params::NumberInput { .. } => "a number",
             Params::Slider { range: true, .. } => "a pair of numbers",
             Params::SelectSlider { range: false, .. } => "one of its options",
             Params::SelectSlider { range: true, .. } => "a pair of options",
             Params::Text { .. } => "a string",
         }
+    }
+}
+
+/// A float widget takes any number (Python mixes `0` and `0.0` freely);
+/// an integer widget only integers.
+fn fits_number(value: &Value, float: bool) -> bool {
+    if float {
+        value.is_number()
+    } else {
+        value.is_i64() || value.is_u64()
     }
 }
 

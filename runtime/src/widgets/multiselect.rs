@@ -106,10 +106,9 @@ impl<T: Serialize + DeserializeOwned + Clone + Display> Multiselect<'_, '_, T> {
             )));
         }
         let help = common.help.clone();
-        let key = common.key.clone();
         let call = WidgetCall {
             kind: Kind::Multiselect,
-            label: label.clone(),
+            label,
             common,
             params: Params::Multiselect {
                 options: values.clone(),
@@ -119,16 +118,15 @@ impl<T: Serialize + DeserializeOwned + Clone + Display> Multiselect<'_, '_, T> {
             default: default_value.clone(),
             default_given: !default.is_empty(),
         };
-        let value = ui.register(call, |id, keyed| {
+        ui.register(call, |id, keyed, label| {
             if !keyed {
-                id.param("label", &label)
+                id.param("label", label)
                     .param("options", &values)
                     .param("default", &default_value)
                     .param("help", &help);
             }
             id.param("max_selections", &max_selections)
                 .param("accept_new_options", &false);
-        })?;
-        ui.widget_value(Kind::Multiselect, key.as_deref(), &value)
+        })
     }
 }

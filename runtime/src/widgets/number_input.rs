@@ -140,10 +140,9 @@ impl<T: Numeric> NumberInput<'_, '_, T> {
         }
         let default_json = default.to_json();
         let help = common.help.clone();
-        let key = common.key.clone();
         let call = WidgetCall {
             kind: Kind::NumberInput,
-            label: label.clone(),
+            label,
             common,
             params: Params::NumberInput {
                 min: min_n,
@@ -154,16 +153,15 @@ impl<T: Numeric> NumberInput<'_, '_, T> {
             default: default_json,
             default_given: value.is_some(),
         };
-        let v = ui.register(call, |id, keyed| {
+        ui.register(call, |id, keyed, label| {
             if !keyed {
-                id.param("label", &label)
+                id.param("label", label)
                     .param("min_value", &min_n)
                     .param("max_value", &max_n)
                     .param("value", &default)
                     .param("step", &step_n)
                     .param("help", &help);
             }
-        })?;
-        ui.widget_value(Kind::NumberInput, key.as_deref(), &v)
+        })
     }
 }

@@ -36,7 +36,7 @@ pub(crate) fn validate(options: &[Value], range: bool, value: &Value) -> Result<
     }
 }
 
-fn build<T: Serialize + Display>(
+fn build<T: Serialize + Display, R: DeserializeOwned>(
     ui: &Ui<'_>,
     label: String,
     options: &[T],
@@ -44,7 +44,7 @@ fn build<T: Serialize + Display>(
     default_given: bool,
     range: bool,
     common: Common,
-) -> Result<Value> {
+) -> Result<R> {
     let (values, labels) = option_values(options, None);
     if let Err(problem) = validate(&values, range, &default) {
         return Err(ui.invalid_argument(format!(
@@ -54,7 +54,7 @@ fn build<T: Serialize + Display>(
     let help = common.help.clone();
     let call = WidgetCall {
         kind: Kind::SelectSlider,
-        label: label.clone(),
+        label,
         common,
         params: Params::SelectSlider {
             options: values.clone(),
@@ -64,9 +64,9 @@ fn build<T: Serialize + Display>(
         default: default.clone(),
         default_given,
     };
-    ui.register(call, |id, keyed| {
+    ui.register(call, |id, keyed, label| {
         if !keyed {
-            id.param("label", &label)
+            id.param("label", label)
                 .param("options", &values)
                 .param("value", &default)
                 .param("help", &help);
@@ -153,9 +153,7 @@ impl<T: Serialize + DeserializeOwned + Clone + Display> SelectSlider<'_, '_, T> 
         };
         let given = value.is_some();
         let default = serde_json::to_value(value.as_ref().unwrap_or(first)).unwrap_or(Value::Null);
-        let key = common.key.clone();
-        let v = build(ui, label, &options, default, given, false, common)?;
-        ui.widget_value(Kind::SelectSlider, key.as_deref(), &v)
+        build(ui, label, &options, default, given, false, common)
     }
 }
 
@@ -186,8 +184,6 @@ impl<T: Serialize + DeserializeOwned + Clone + Display> SelectRangeSlider<'_, '_
             None => serde_json::to_value((first, last)),
         }
         .unwrap_or(Value::Null);
-        let key = common.key.clone();
-        let v = build(ui, label, &options, default, given, true, common)?;
-        ui.widget_value(Kind::SelectSlider, key.as_deref(), &v)
+        build(ui, label, &options, default, given, true, common)
     }
 }

@@ -110,7 +110,7 @@ fn bounds<T: Numeric>(
     })
 }
 
-fn register(
+fn register<R: serde::de::DeserializeOwned>(
     ui: &Ui<'_>,
     label: String,
     b: Bounds,
@@ -118,11 +118,11 @@ fn register(
     default_given: bool,
     range: bool,
     common: Common,
-) -> Result<Value> {
+) -> Result<R> {
     let help = common.help.clone();
     let call = WidgetCall {
         kind: Kind::Slider,
-        label: label.clone(),
+        label,
         common,
         params: Params::Slider {
             min: b.min,
@@ -133,9 +133,9 @@ fn register(
         default: default.clone(),
         default_given,
     };
-    ui.register(call, |id, keyed| {
+    ui.register(call, |id, keyed, label| {
         if !keyed {
-            id.param("label", &label)
+            id.param("label", label)
                 .param("value", &default)
                 .param("help", &help);
         }
@@ -241,9 +241,7 @@ impl<T: Numeric> Slider<'_, '_, T> {
         let float = b.min.is_float();
         let default = value.map(|v| v.to_number()).unwrap_or(b.min);
         let default = default.coerce(float).unwrap_or(default).to_json();
-        let key = common.key.clone();
-        let v = register(ui, label, b, default, value.is_some(), false, common)?;
-        ui.widget_value(Kind::Slider, key.as_deref(), &v)
+        register(ui, label, b, default, value.is_some(), false, common)
     }
 }
 
@@ -286,8 +284,6 @@ impl<T: Numeric> RangeSlider<'_, '_, T> {
             }
             None => Value::Array(vec![form(b.min), form(b.max)]),
         };
-        let key = common.key.clone();
-        let v = register(ui, label, b, default, value.is_some(), true, common)?;
-        ui.widget_value(Kind::Slider, key.as_deref(), &v)
+        register(ui, label, b, default, value.is_some(), true, common)
     }
 }

@@ -103,25 +103,23 @@ impl TextField<'_, '_> {
             }
         }
         let help = common.help.clone();
-        let key = common.key.clone();
         let given = !value.is_empty();
         let call = WidgetCall {
             kind,
-            label: label.clone(),
+            label,
             common,
             params: Params::Text { max_chars },
             default: Value::String(value.clone()),
             default_given: given,
         };
-        let v = ui.register(call, |id, keyed| {
+        ui.register(call, |id, keyed, label| {
             if !keyed {
-                id.param("label", &label)
+                id.param("label", label)
                     .param("value", &value)
                     .param("placeholder", &placeholder)
                     .param("help", &help);
             }
             id.param("max_chars", &max_chars);
-        })?;
-        ui.widget_value(kind, key.as_deref(), &v)
+        })
     }
 }
