@@ -277,4 +277,41 @@ impl ElementTree {
     pub fn is_empty(&self) -> bool {
         self.nodes.len() == 2
     }
+
+    /// A plain-text outline of the page, one element a line, indented by
+    /// container: for logs, tests and terminals.
+    pub fn outline(&self) -> String {
+        let mut out = String::new();
+        self.outline_node(MAIN, 0, &mut out);
+        if !self.nodes[SIDEBAR].children.is_empty() {
+            self.outline_node(SIDEBAR, 0, &mut out);
+        }
+        out
+    }
+
+    fn outline_node(&self, id: NodeId, depth: usize, out: &mut String) {
+        use std::fmt::Write as _;
+        let pad = "  ".repeat(depth);
+        let line = match &self.nodes[id].element {
+            Element::Main => "[main]".to_owned(),
+            Element::Sidebar => "[sidebar]".to_owned(),
+            Element::Columns => "[columns]".to_owned(),
+            Element::Column { weight } => format!("[column {weight}]"),
+            Element::Container => "[container]".to_owned(),
+            Element::Expander { label, .. } => format!("[expander] {label}"),
+            Element::Text { body } => body.clone(),
+            Element::Markdown { body } => body.clone(),
+            Element::Heading { level, body } => format!("{} {body}", "#".repeat(usize::from(*level))),
+            Element::Alert { kind, body } => format!("({}) {body}", kind.name()),
+            Element::Exception { kind, message, location } => match location {
+                Some(loc) => format!("!! {kind} at {loc}: {message}"),
+                None => format!("!! {kind}: {message}"),
+            },
+            Element::Widget(w) => format!("<{} \"{}\"> = {}", w.kind.name(), w.label, w.value),
+        };
+        let _ = writeln!(out, "{pad}{line}");
+        for &child in &self.nodes[id].children {
+            self.outline_node(child, depth + 1, out);
+        }
+    }
 }

@@ -1,0 +1,73 @@
+//! The demo app: two pages, a sidebar shared by both (it lives in the
+//! entrypoint, so its widgets keep their values across pages), columns, and
+//! the docs' slider whose bounds come from two number inputs.
+//!
+//! `cargo run --example hello` plays a few interactions through the headless
+//! harness and prints each page as a text outline. (Serving it to a browser
+//! is the server's job, which comes with the Leptos/axum layer.)
+
+use brooklet::prelude::*;
+use brooklet::testing::{AppTest, Target};
+
+/// Runs before every page: the title and the sidebar.
+fn entrypoint(ui: &Ui<'_>) -> Result<()> {
+    ui.title("brooklet demo");
+    let sidebar = ui.sidebar();
+    let name = sidebar.text_input("Your name").key("name").show()?;
+    if !name.is_empty() {
+        sidebar.success(format!("Hello, {name}!"));
+    }
+    ui.run_page()
+}
+
+/// The docs' example: the slider's bounds come from two number inputs, and
+/// its value is clamped into them before it is drawn (R18, R21).
+fn bounds(ui: &Ui<'_>) -> Result<()> {
+    ui.header("Slider bounds");
+    ui.state().setdefault("a", 5)?;
+    let cols = ui.columns(2);
+    let minimum = cols[0].number_input("Min").min(1).max(5).key("min").show()?;
+    let maximum = cols[1].number_input("Max").min(6).max(10).value(10).key("max").show()?;
+    let a: i32 = ui.state().get("a")?;
+    ui.state().set("a", &a.clamp(minimum, maximum))?;
+    let a = ui.slider("A", minimum, maximum).key("a").show()?;
+    ui.text(format!("a = {a}"));
+    Ok(())
+}
+
+/// A page of everyday widgets.
+fn survey(ui: &Ui<'_>) -> Result<()> {
+    ui.header("Survey");
+    let colour = ui.radio("Favourite colour", ["red", "green", "blue"]).key("colour").show()?;
+    let toppings = ui.multiselect("Toppings", ["cheese", "olives", "basil"]).key("toppings").show()?;
+    let subscribe = ui.checkbox("Subscribe").key("subscribe").show()?;
+    if ui.button("Submit").key("submit").show()? {
+        ui.success(format!("{colour}, {toppings:?}, subscribed: {subscribe}"));
+    }
+    Ok(())
+}
+
+/// The app.
+fn app() -> App {
+    App::new()
+        .entrypoint(entrypoint)
+        .page(Page::new("bounds", bounds).title("Slider bounds"))
+        .page(Page::new("survey", survey).title("Survey"))
+}
+
+fn main() -> std::result::Result<(), Error> {
+    let mut t = AppTest::new(app());
+    let show = |t: &AppTest, what: &str| println!("--- {what} ({})\n{}", t.page().unwrap_or("?"), t.tree().outline());
+    t.run()?;
+    show(&t, "first run");
+    t.set_value(Target::key("text_input", "name"), "Ada")?;
+    t.set_value(Target::key("slider", "a"), 9)?;
+    show(&t, "name typed, slider moved to 9");
+    t.set_value(Target::key("number_input", "max"), 7)?;
+    show(&t, "Max lowered to 7: the slider is clamped");
+    t.switch_page("survey")?;
+    t.set_value(Target::key("radio", "colour"), "blue")?;
+    t.click(Target::key("button", "submit"))?;
+    show(&t, "survey submitted; the sidebar kept the name");
+    Ok(())
+}
