@@ -65,3 +65,8 @@ pub mod prelude {
 pub mod __private {
     pub use crate::identity::{site_hash, IdentityBuilder, PageId};
 }
+
+/// The README's Rust example runs as a doctest.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
