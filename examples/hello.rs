@@ -26,8 +26,19 @@ fn bounds(ui: &Ui<'_>) -> Result<()> {
     ui.header("Slider bounds");
     ui.state().setdefault("a", 5)?;
     let cols = ui.columns(2);
-    let minimum = cols[0].number_input("Min").min(1).max(5).key("min").show()?;
-    let maximum = cols[1].number_input("Max").min(6).max(10).value(10).key("max").show()?;
+    let minimum = cols[0]
+        .number_input("Min")
+        .min(1)
+        .max(5)
+        .key("min")
+        .show()?;
+    let maximum = cols[1]
+        .number_input("Max")
+        .min(6)
+        .max(10)
+        .value(10)
+        .key("max")
+        .show()?;
     let a: i32 = ui.state().get("a")?;
     ui.state().set("a", &a.clamp(minimum, maximum))?;
     let a = ui.slider("A", minimum, maximum).key("a").show()?;
@@ -38,8 +49,14 @@ fn bounds(ui: &Ui<'_>) -> Result<()> {
 /// A page of everyday widgets.
 fn survey(ui: &Ui<'_>) -> Result<()> {
     ui.header("Survey");
-    let colour = ui.radio("Favourite colour", ["red", "green", "blue"]).key("colour").show()?;
-    let toppings = ui.multiselect("Toppings", ["cheese", "olives", "basil"]).key("toppings").show()?;
+    let colour = ui
+        .radio("Favourite colour", ["red", "green", "blue"])
+        .key("colour")
+        .show()?;
+    let toppings = ui
+        .multiselect("Toppings", ["cheese", "olives", "basil"])
+        .key("toppings")
+        .show()?;
     let subscribe = ui.checkbox("Subscribe").key("subscribe").show()?;
     if ui.button("Submit").key("submit").show()? {
         ui.success(format!("{colour}, {toppings:?}, subscribed: {subscribe}"));
@@ -57,7 +74,13 @@ fn app() -> App {
 
 fn main() -> std::result::Result<(), Error> {
     let mut t = AppTest::new(app());
-    let show = |t: &AppTest, what: &str| println!("--- {what} ({})\n{}", t.page().unwrap_or("?"), t.tree().outline());
+    let show = |t: &AppTest, what: &str| {
+        println!(
+            "--- {what} ({})\n{}",
+            t.page().unwrap_or("?"),
+            t.tree().outline()
+        )
+    };
     t.run()?;
     show(&t, "first run");
     t.set_value(Target::key("text_input", "name"), "Ada")?;

@@ -301,9 +301,15 @@ impl ElementTree {
             Element::Expander { label, .. } => format!("[expander] {label}"),
             Element::Text { body } => body.clone(),
             Element::Markdown { body } => body.clone(),
-            Element::Heading { level, body } => format!("{} {body}", "#".repeat(usize::from(*level))),
+            Element::Heading { level, body } => {
+                format!("{} {body}", "#".repeat(usize::from(*level)))
+            }
             Element::Alert { kind, body } => format!("({}) {body}", kind.name()),
-            Element::Exception { kind, message, location } => match location {
+            Element::Exception {
+                kind,
+                message,
+                location,
+            } => match location {
                 Some(loc) => format!("!! {kind} at {loc}: {message}"),
                 None => format!("!! {kind}: {message}"),
             },
