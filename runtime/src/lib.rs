@@ -37,9 +37,15 @@ pub mod elements;
 pub mod error;
 pub mod identity;
 pub mod pages;
+#[cfg(feature = "server")]
+pub mod render;
 pub mod run;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod session;
 pub mod session_state;
+#[cfg(feature = "server")]
+pub mod store;
 pub mod testing;
 pub mod widgets;
 

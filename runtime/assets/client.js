@@ -1,0 +1,247 @@
+// brooklet's client: sends what the user did, morphs the answer into the
+// page. One request in flight at a time; slider moves collapse into one
+// follow-up; clicks queue and are never dropped; the focused field is never
+// touched, so typing and the cursor survive a rerun caused by something else.
+(() => {
+  "use strict";
+  const root = () => document.getElementById("bk-app");
+  const form = document.getElementById("bk-form");
+  if (!root() || !form || !window.fetch) return;
+  const endpoint = new URL("_brooklet/event", document.baseURI).href;
+  let tab = root().dataset.tab;
+  let page = root().dataset.page;
+  // Committed values by widget id, in page order; `dirty`: changed since
+  // the last request was built, so an answer to an older request cannot
+  // undo them.
+  let committed = new Map();
+  let entry = new Set();
+  let dirty = new Map();
+  const queue = [];
+  let inFlight = false;
+
+  function loadCommitted() {
+    const next = new Map();
+    entry = new Set();
+    for (const w of root().querySelectorAll("[data-wid]")) {
+      if (w.dataset.kind === "button") continue;
+      let v = null;
+      try { v = JSON.parse(w.dataset.value); } catch (_) { }
+      next.set(w.dataset.wid, v);
+      if (w.dataset.entry) entry.add(w.dataset.wid);
+    }
+    for (const [id, v] of dirty) if (next.has(id)) next.set(id, v);
+    committed = next;
+  }
+
+  function widgetOf(el) { return el && el.closest ? el.closest("[data-wid]") : null; }
+
+  function readValue(w) {
+    const kind = w.dataset.kind;
+    const q = (s) => w.querySelector(s);
+    switch (kind) {
+      case "checkbox": case "toggle": return q("input[type=checkbox]").checked;
+      case "radio": { const c = q("input[type=radio]:checked"); return c ? Number(c.value) : null; }
+      case "selectbox": return Number(q("select").value);
+      case "multiselect": return Array.from(q("select").selectedOptions, (o) => Number(o.value));
+      case "slider": case "select_slider": {
+        const vals = Array.from(w.querySelectorAll("input[type=range]"), (i) => Number(i.value));
+        return vals.length === 2 ? vals : vals[0];
+      }
+      case "number_input": {
+        const raw = q("input").value;
+        return raw === "" || isNaN(Number(raw)) ? undefined : Number(raw);
+      }
+      case "text_input": return q("input").value;
+      case "text_area": return q("textarea").value;
+    }
+    return undefined;
+  }
+
+  function showOutput(w) {
+    const out = w.querySelector("output");
+    if (!out) return;
+    const inputs = Array.from(w.querySelectorAll("input[type=range]"));
+    const labels = w.querySelector("[data-labels]");
+    const names = labels ? JSON.parse(labels.dataset.labels) : null;
+    out.textContent = inputs.map((i) => (names ? names[Number(i.value)] : i.value)).join(" \u2013 ");
+  }
+
+  function commit(w) {
+    const v = readValue(w);
+    if (v === undefined) return false;
+    const id = w.dataset.wid;
+    if (JSON.stringify(committed.get(id)) === JSON.stringify(v)) return false;
+    committed.set(id, v);
+    dirty.set(id, v);
+    return true;
+  }
+
+  function enqueue(ev) {
+    // A value-only event already waiting will carry the newest values.
+    if (!ev.click && !ev.page && queue.some((e) => !e.click && !e.page)) return;
+    queue.push(ev);
+    pump();
+  }
+
+  function pump() {
+    if (inFlight || queue.length === 0) return;
+    const ev = queue.shift();
+    inFlight = true;
+    document.body.classList.add("bk-busy");
+    const values = [];
+    for (const [id, v] of committed) {
+      if (v === null || v === undefined) continue;
+      if (ev.page && !entry.has(id)) continue; // R35: only the entrypoint's widgets
+      values.push([id, v]);
+    }
+    dirty = new Map();
+    const body = { tab, page: ev.page || page, values, click: ev.click || null };
+    fetch(endpoint, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    })
+      .then((r) => r.json().then((j) => [r, j]))
+      .then(([r, j]) => {
+        if (!r.ok) {
+          if (j && j.reload) { location.reload(); return; }
+          showError(j && j.error ? j.error : { kind: "Error", message: "HTTP " + r.status });
+          loadCommitted();
+          return;
+        }
+        apply(j, ev);
+      })
+      .catch((e) => showError({ kind: "NetworkError", message: String(e) }))
+      .finally(() => {
+        inFlight = false;
+        document.body.classList.remove("bk-busy");
+        pump();
+      });
+  }
+
+  function apply(j, ev) {
+    const tmp = document.createElement("div");
+    tmp.innerHTML = j.html;
+    const next = tmp.firstElementChild;
+    if (next) morph(root(), next);
+    tab = root().dataset.tab;
+    if (j.page !== page || ev.page) {
+      page = j.page;
+      if (!ev.pop) history.pushState({ page }, "", j.url);
+    }
+    if (j.title) document.title = j.title;
+    loadCommitted();
+  }
+
+  function showError(err) {
+    let box = document.getElementById("bk-client-error");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "bk-client-error";
+      box.className = "bk-notice";
+      box.setAttribute("role", "alert");
+      const main = document.getElementById("bk-main");
+      main.insertBefore(box, main.firstChild);
+    }
+    box.textContent = (err.kind ? err.kind + ": " : "") + (err.message || "");
+  }
+
+  // ---- morphing: make `from` look like `to`, keeping nodes where it can.
+  const focused = () => document.activeElement;
+  function keyOf(n) {
+    if (n.nodeType !== 1) return "#" + n.nodeType;
+    return n.nodeName + "|" + (n.id || "") + "|" + (n.getAttribute("data-k") || "");
+  }
+  function morph(from, to) {
+    if (from.nodeType !== 1) {
+      if (from.nodeValue !== to.nodeValue) from.nodeValue = to.nodeValue;
+      return;
+    }
+    const isFocused = from === focused();
+    for (const a of Array.from(from.attributes)) if (!to.hasAttribute(a.name)) from.removeAttribute(a.name);
+    for (const a of Array.from(to.attributes)) {
+      if (isFocused && a.name === "value") continue;
+      if (from.getAttribute(a.name) !== a.value) from.setAttribute(a.name, a.value);
+    }
+    const tag = from.nodeName;
+    if (tag === "INPUT") {
+      if (!isFocused) {
+        if (from.type === "checkbox" || from.type === "radio") from.checked = to.hasAttribute("checked");
+        else if (from.value !== (to.getAttribute("value") || "")) from.value = to.getAttribute("value") || "";
+      }
+      return;
+    }
+    if (tag === "TEXTAREA") {
+      if (!isFocused && from.value !== to.textContent) from.value = to.textContent;
+      return;
+    }
+    morphChildren(from, to);
+    if (tag === "SELECT" && !isFocused) {
+      Array.from(from.options).forEach((o, i) => { o.selected = to.options[i] ? to.options[i].hasAttribute("selected") : false; });
+    }
+    if (tag === "DETAILS" && from.dataset.userToggled) from.open = from.dataset.userToggled === "open";
+  }
+  function morphChildren(from, to) {
+    const olds = Array.from(from.childNodes);
+    const used = new Set();
+    const byKey = new Map();
+    olds.forEach((n) => { const k = keyOf(n); if (!byKey.has(k)) byKey.set(k, []); byKey.get(k).push(n); });
+    const news = Array.from(to.childNodes);
+    news.forEach((n, i) => {
+      const list = byKey.get(keyOf(n)) || [];
+      let match = null;
+      while (list.length) { const c = list.shift(); if (!used.has(c)) { match = c; break; } }
+      if (match) {
+        used.add(match);
+        morph(match, n);
+      } else {
+        match = document.importNode(n, true);
+      }
+      const at = from.childNodes[i];
+      if (at !== match) from.insertBefore(match, at || null);
+    });
+    for (const n of olds) if (!used.has(n) && n.parentNode === from) from.removeChild(n);
+  }
+
+  // ---- what the user does
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const sub = e.submitter;
+    if (sub && sub.name === "_click") enqueue({ click: sub.value });
+    else if (sub && sub.name === "_nav") enqueue({ page: sub.value });
+    else {
+      const w = widgetOf(focused());
+      if (w && commit(w)) enqueue({});
+    }
+  });
+  form.addEventListener("input", (e) => {
+    const w = widgetOf(e.target);
+    if (!w) return;
+    const kind = w.dataset.kind;
+    if (kind === "slider" || kind === "select_slider") {
+      showOutput(w);
+      if (commit(w)) enqueue({});
+    }
+  });
+  form.addEventListener("change", (e) => {
+    const w = widgetOf(e.target);
+    if (w && commit(w)) enqueue({});
+  });
+  form.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && e.target.nodeName === "TEXTAREA" && (e.ctrlKey || e.metaKey)) {
+      const w = widgetOf(e.target);
+      if (w && commit(w)) enqueue({});
+    }
+  });
+  form.addEventListener("toggle", (e) => {
+    if (e.target.nodeName === "DETAILS") e.target.dataset.userToggled = e.target.open ? "open" : "closed";
+  }, true);
+  window.addEventListener("popstate", (e) => {
+    const target = e.state && e.state.page;
+    if (target && target !== page) enqueue({ page: target, pop: true });
+  });
+  history.replaceState({ page }, "", location.href);
+  loadCommitted();
+  window.__brooklet = { get pending() { return queue.length + (inFlight ? 1 : 0); } };
+})();

@@ -1,0 +1,412 @@
+//! Rendering: a run's element tree to HTML, through Leptos `view!` on the
+//! server (no WASM). User text is always escaped; markdown goes through
+//! pulldown-cmark with raw HTML turned into text.
+//!
+//! Every widget carries what the client script needs: `data-wid` (its id),
+//! `data-kind`, `data-value` (its value in wire form, see [`wire_value`]) and
+//! `data-entry` for the entrypoint's widgets (sent on a page switch, R35).
+//! Form controls are named by widget id, so the page also works as a plain
+//! form post without JavaScript.
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+use crate::elements::{Element, ElementTree, NodeId, WidgetElement, MAIN, SIDEBAR};
+use crate::identity::PageId;
+use crate::widgets::{Kind, Number, Params};
+
+/// What a full page needs besides the element tree.
+pub struct PageDoc<'a> {
+    /// The app's title (the browser tab).
+    pub title: &'a str,
+    /// The URL prefix the app is mounted under, ending in `/`.
+    pub base: &'a str,
+    /// The browser tab's session id (not secret on its own; the cookie is).
+    pub tab: &'a str,
+    /// The page that ran.
+    pub page: &'a str,
+    /// Every page: path and title, in navigation order.
+    pub pages: &'a [(String, String)],
+    /// What the run drew.
+    pub tree: &'a ElementTree,
+    /// An error to show above the page (a rejected event, an expired session).
+    pub notice: Option<&'a str>,
+}
+
+const STYLE: &str = include_str!("../assets/style.css");
+const CLIENT: &str = include_str!("../assets/client.js");
+
+/// The whole HTML document.
+pub fn render_document(doc: &PageDoc<'_>) -> String {
+    let body = render_app(doc);
+    let title = escape(doc.title);
+    let base = escape(doc.base);
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title><base href=\"{base}\"><style>{STYLE}</style></head>\
+         <body><form id=\"bk-form\" method=\"post\" action=\"_brooklet/form\">{body}</form>\
+         <script>{CLIENT}</script></body></html>"
+    )
+}
+
+/// The app's root element (`#bk-app`): what an event's answer carries and the
+/// client morphs into the page.
+pub fn render_app(doc: &PageDoc<'_>) -> String {
+    let tree = doc.tree;
+    let nav = (doc.pages.len() > 1).then(|| {
+        let links = doc
+            .pages
+            .iter()
+            .map(|(path, title)| {
+                let current = path == doc.page;
+                view! {
+                    <li>
+                        <button type="submit" name="_nav" value=path.clone() class="bk-nav-link"
+                            data-page=path.clone() aria-current=current.then_some("page")>
+                            {title.clone()}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <nav class="bk-nav" aria-label="Pages"><ul>{links}</ul></nav> }
+    });
+    let notice = doc.notice.map(|n| view! { <div class="bk-notice" role="alert">{n.to_owned()}</div> });
+    let sidebar_has_content = !tree.node(SIDEBAR).children.is_empty() || nav.is_some();
+    let sidebar = sidebar_has_content.then(|| {
+        view! { <aside id="bk-sidebar" class="bk-sidebar">{nav}{children(tree, SIDEBAR)}</aside> }
+    });
+    view! {
+        <div id="bk-app" data-tab=doc.tab.to_owned() data-page=doc.page.to_owned()>
+            <input type="hidden" name="_tab" value=doc.tab.to_owned() />
+            <input type="hidden" name="_page" value=doc.page.to_owned() />
+            {sidebar}
+            <main id="bk-main" class="bk-main">
+                {notice}
+                {children(tree, MAIN)}
+                <noscript>
+                    <button type="submit" class="bk-apply">"Apply changes"</button>
+                </noscript>
+            </main>
+        </div>
+    }
+    .to_html()
+}
+
+fn children(tree: &ElementTree, id: NodeId) -> AnyView {
+    tree.node(id).children.iter().map(|&c| node(tree, c)).collect_view().into_any()
+}
+
+fn node(tree: &ElementTree, id: NodeId) -> AnyView {
+    match &tree.node(id).element {
+        Element::Main | Element::Sidebar => children(tree, id),
+        Element::Columns => {
+            view! { <div class="bk-columns" data-k="columns">{children(tree, id)}</div> }.into_any()
+        }
+        Element::Column { weight } => {
+            let style = format!("flex: {weight} 1 0");
+            view! { <div class="bk-column" data-k="column" style=style>{children(tree, id)}</div> }.into_any()
+        }
+        Element::Container => {
+            view! { <div class="bk-container" data-k="container">{children(tree, id)}</div> }.into_any()
+        }
+        Element::Expander { label, expanded } => view! {
+            <details class="bk-expander" data-k="expander" open=*expanded>
+                <summary>{label.clone()}</summary>
+                {children(tree, id)}
+            </details>
+        }
+        .into_any(),
+        Element::Text { body } => view! { <pre class="bk-text" data-k="text">{body.clone()}</pre> }.into_any(),
+        Element::Markdown { body } => {
+            view! { <div class="bk-markdown" data-k="markdown" inner_html=markdown(body)></div> }.into_any()
+        }
+        Element::Heading { level, body } => match level {
+            1 => view! { <h1 data-k="h1">{body.clone()}</h1> }.into_any(),
+            2 => view! { <h2 data-k="h2">{body.clone()}</h2> }.into_any(),
+            _ => view! { <h3 data-k="h3">{body.clone()}</h3> }.into_any(),
+        },
+        Element::Alert { kind, body } => {
+            let class = format!("bk-alert bk-alert-{}", kind.name());
+            let role = if matches!(kind, crate::AlertKind::Error | crate::AlertKind::Warning) { "alert" } else { "status" };
+            view! { <div class=class data-k="alert" role=role>{body.clone()}</div> }.into_any()
+        }
+        Element::Exception { kind, message, location } => {
+            let location = location.clone().map(|l| view! { <div class="bk-exception-where">{l}</div> });
+            view! {
+                <div class="bk-exception" data-k="exception" role="alert">
+                    <div class="bk-exception-kind">{kind.trace_name()}</div>
+                    <div class="bk-exception-message">{message.clone()}</div>
+                    {location}
+                </div>
+            }
+            .into_any()
+        }
+        Element::Widget(w) => widget(w),
+    }
+}
+
+/// Markdown to HTML with raw HTML shown as text, never passed through.
+pub fn markdown(source: &str) -> String {
+    use pulldown_cmark::{html, Event, Options, Parser};
+    let parser = Parser::new_ext(source, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|e| match e {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        other => other,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, parser);
+    out
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A widget's value as the browser holds it: option indexes for choices,
+/// plain JSON otherwise.
+pub fn wire_value(w: &WidgetElement) -> Value {
+    let index_of = |options: &[Value], v: &Value| options.iter().position(|o| o == v).map_or(Value::Null, Value::from);
+    match &*w.params {
+        Params::Choice { options, .. } => index_of(options, &w.value),
+        Params::SelectSlider { options, range: false, .. } => index_of(options, &w.value),
+        Params::SelectSlider { options, range: true, .. } | Params::Multiselect { options, .. } => Value::Array(
+            w.value.as_array().map(|items| items.iter().map(|v| index_of(options, v)).collect()).unwrap_or_default(),
+        ),
+        _ => w.value.clone(),
+    }
+}
+
+fn num(n: Number) -> String {
+    n.to_string()
+}
+
+fn widget(w: &WidgetElement) -> AnyView {
+    let id = w.id.to_string();
+    let input_id = format!("i-{id}");
+    let wrapper_id = format!("w-{id}");
+    let kind = w.kind.name();
+    let data_value = wire_value(w).to_string();
+    let entry = (w.script == PageId::ENTRYPOINT).then_some("1");
+    let label = w.label.clone();
+    let help = w.help.clone().map(|h| view! { <span class="bk-help" title=h.clone() aria-label=h>"?"</span> });
+    let disabled = w.disabled;
+    let body: AnyView = match (&*w.params, w.kind) {
+        (Params::Button, _) => view! {
+            <button type="submit" id=input_id name="_click" value=id.clone() class="bk-button" disabled=disabled>
+                {label}
+            </button>
+            {help}
+        }
+        .into_any(),
+        (Params::Checkbox, k) => {
+            let checked = w.value.as_bool().unwrap_or(false);
+            let class = if k == Kind::Toggle { "bk-check bk-toggle" } else { "bk-check" };
+            view! {
+                <input type="hidden" name=id.clone() value="false" />
+                <label class=class>
+                    <input type="checkbox" id=input_id name=id.clone() value="true" checked=checked disabled=disabled
+                        role=(k == Kind::Toggle).then_some("switch") />
+                    <span>{label}</span>
+                </label>
+                {help}
+            }
+            .into_any()
+        }
+        (Params::Choice { labels, options }, Kind::Radio) => {
+            let selected = options.iter().position(|o| *o == w.value);
+            let items = labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let rid = format!("{input_id}-{i}");
+                    let label_for = rid.clone();
+                    let checked = selected == Some(i);
+                    view! {
+                        <label class="bk-radio" for=label_for>
+                            <input type="radio" id=rid name=id.clone() value=i.to_string()
+                                checked=checked disabled=disabled />
+                            <span>{l.clone()}</span>
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! { <fieldset class="bk-fieldset"><legend>{label}{help}</legend>{items}</fieldset> }.into_any()
+        }
+        (Params::Choice { labels, options }, _) => {
+            let selected = options.iter().position(|o| *o == w.value);
+            let items = labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let is_selected = selected == Some(i);
+                    view! { <option value=i.to_string() selected=is_selected>{l.clone()}</option> }
+                })
+                .collect_view();
+            view! {
+                <label for=input_id.clone()>{label}{help}</label>
+                <select id=input_id name=id.clone() disabled=disabled>{items}</select>
+            }
+            .into_any()
+        }
+        (Params::Multiselect { labels, options, max_selections }, _) => {
+            let chosen: Vec<&Value> = w.value.as_array().map(|a| a.iter().collect()).unwrap_or_default();
+            let items = labels
+                .iter()
+                .zip(options)
+                .enumerate()
+                .map(|(i, (l, o))| view! { <option value=i.to_string() selected=chosen.contains(&o)>{l.clone()}</option> })
+                .collect_view();
+            let max = max_selections.map(|m| m.to_string());
+            view! {
+                <label for=input_id.clone()>{label}{help}</label>
+                <select id=input_id name=id.clone() multiple=true disabled=disabled data-max=max>{items}</select>
+            }
+            .into_any()
+        }
+        (Params::Slider { min, max, step, range }, _) => {
+            let values: Vec<String> = match (range, &w.value) {
+                (true, Value::Array(a)) => a.iter().map(|v| v.to_string()).collect(),
+                _ => vec![w.value.to_string()],
+            };
+            let shown = values.join(" – ");
+            let inputs = values
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let aria = if *range { Some(if i == 0 { "low" } else { "high" }) } else { None };
+                    view! {
+                        <input type="range" id=format!("{input_id}-{i}") name=id.clone() min=num(*min) max=num(*max)
+                            step=num(*step) value=v disabled=disabled aria-label=aria
+                            aria-labelledby=format!("l-{id}") />
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="bk-label" id=format!("l-{id}")>{label}{help}" "<output class="bk-output">{shown}</output></div>
+                <div class="bk-slider">{inputs}</div>
+            }
+            .into_any()
+        }
+        (Params::SelectSlider { labels, options, range }, _) => {
+            let positions: Vec<usize> = match (range, &w.value) {
+                (true, Value::Array(a)) => a.iter().map(|v| options.iter().position(|o| o == v).unwrap_or(0)).collect(),
+                _ => vec![options.iter().position(|o| *o == w.value).unwrap_or(0)],
+            };
+            let shown = positions.iter().map(|&p| labels.get(p).cloned().unwrap_or_default()).collect::<Vec<_>>().join(" – ");
+            let last = labels.len().saturating_sub(1).to_string();
+            let labels_json = serde_json::to_string(labels).unwrap_or_default();
+            let inputs = positions
+                .into_iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    view! {
+                        <input type="range" id=format!("{input_id}-{i}") name=id.clone() min="0" max=last.clone() step="1"
+                            value=p.to_string() disabled=disabled aria-labelledby=format!("l-{id}") />
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="bk-label" id=format!("l-{id}")>{label}{help}" "<output class="bk-output">{shown}</output></div>
+                <div class="bk-slider" data-labels=labels_json>{inputs}</div>
+            }
+            .into_any()
+        }
+        (Params::NumberInput { min, max, step, .. }, _) => view! {
+            <label for=input_id.clone()>{label}{help}</label>
+            <input type="number" id=input_id name=id.clone() value=w.value.to_string() min=min.map(num)
+                max=max.map(num) step=num(*step) disabled=disabled />
+        }
+        .into_any(),
+        (Params::Text { max_chars }, Kind::TextArea) => view! {
+            <label for=input_id.clone()>{label}{help}</label>
+            <textarea id=input_id name=id.clone() maxlength=max_chars.map(|m| m.to_string()) disabled=disabled>
+                {w.value.as_str().unwrap_or_default().to_owned()}
+            </textarea>
+        }
+        .into_any(),
+        (Params::Text { max_chars }, _) => view! {
+            <label for=input_id.clone()>{label}{help}</label>
+            <input type="text" id=input_id name=id.clone() value=w.value.as_str().unwrap_or_default().to_owned()
+                maxlength=max_chars.map(|m| m.to_string()) disabled=disabled />
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="bk-widget" id=wrapper_id data-k="widget" data-wid=id data-kind=kind data-value=data_value
+            data-entry=entry>
+            {body}
+        </div>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::AppTest;
+    use crate::{App, Page};
+
+    fn html_of(page: impl Fn(&crate::Ui<'_>) -> crate::Result<()> + Send + Sync + 'static) -> String {
+        let mut t = AppTest::new(App::new().page(Page::new("app", page)));
+        t.run().unwrap();
+        let tree = t.tree();
+        render_document(&PageDoc { title: "t", base: "/", tab: "tab", page: "app", pages: &[], tree: &tree, notice: None })
+    }
+
+    #[test]
+    fn user_text_is_escaped_everywhere() {
+        let html = html_of(|ui| {
+            ui.text("<script>alert(1)</script>");
+            ui.markdown("hi <script>alert(2)</script> **bold**");
+            ui.text_input("<b>label</b>").value("\"><script>").show()?;
+            ui.radio("r", ["<i>x</i>"]).show()?;
+            Ok(())
+        });
+        assert!(!html.contains("<script>alert"), "{html}");
+        assert!(html.contains("&lt;script&gt;alert(1)"));
+        assert!(html.contains("<strong>bold</strong>"));
+        assert!(html.contains("&lt;b&gt;label&lt;/b&gt;"));
+    }
+
+    #[test]
+    fn labels_are_tied_to_inputs() {
+        let html = html_of(|ui| {
+            ui.text_input("Name").key("name").show()?;
+            ui.slider("A", 1, 10).show()?;
+            Ok(())
+        });
+        let id = html.split("id=\"i-").nth(1).unwrap().split('"').next().unwrap();
+        assert!(html.contains(&format!("for=\"i-{id}\"")), "{html}");
+        assert!(html.contains("aria-labelledby"));
+    }
+
+    #[test]
+    fn every_kind_renders() {
+        let html = html_of(|ui| {
+            ui.button("b").show()?;
+            ui.checkbox("c").show()?;
+            ui.toggle("t").show()?;
+            ui.radio("r", ["x", "y"]).show()?;
+            ui.selectbox("s", ["x", "y"]).index(1).show()?;
+            ui.multiselect("m", ["x", "y"]).default_value(["y".to_string()]).show()?;
+            ui.slider("sl", 0, 10).show()?;
+            ui.range_slider("rs", 0.0, 1.0).show()?;
+            ui.select_slider("ss", ["a", "b"]).show()?;
+            ui.select_range_slider("srs", ["a", "b", "c"]).show()?;
+            ui.number_input::<f64>("n").show()?;
+            ui.text_input("ti").show()?;
+            ui.text_area("ta").show()?;
+            let cols = ui.columns(2);
+            cols[0].info("i");
+            ui.expander("e").success("s");
+            ui.sidebar().warning("w");
+            Ok(())
+        });
+        for needle in ["bk-button", "type=\"checkbox\"", "role=\"switch\"", "type=\"radio\"", "<select", "multiple",
+            "type=\"range\"", "type=\"number\"", "type=\"text\"", "<textarea", "bk-columns", "<details", "bk-sidebar"]
+        {
+            assert!(html.contains(needle), "missing {needle} in {html}");
+        }
+    }
+}

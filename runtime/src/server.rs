@@ -1,0 +1,496 @@
+//! The HTTP edge: the only module that knows HTTP and cookies.
+//!
+//! - `GET /{page}` starts a session for a new browser tab (as a new tab is a
+//!   new session in Streamlit), runs the page with the URL's query
+//!   parameters, and answers with the whole document.
+//! - `POST /_brooklet/event` (JSON, from the client script): the widget
+//!   values the browser holds, a click or a page switch; answers with the
+//!   app's new HTML, which the script morphs into the page.
+//! - `POST /_brooklet/form`: the same as a plain form post, for browsers
+//!   without JavaScript; answers with the whole document.
+//!
+//! A session is reached by the browser's secret (128 random bits in an
+//! HttpOnly, SameSite=Lax cookie) plus the tab's id. Events must come from
+//! the app's own origin. A rejected event (a bad value, an unknown widget or
+//! page, an expired session, a malformed or oversized body) gets a clear
+//! error answer and changes nothing.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, OriginalUri, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::elements::ElementTree;
+use crate::error::{Error, ErrorKind};
+use crate::identity::{PageId, WidgetId};
+use crate::pages::App;
+use crate::render::{render_app, render_document, PageDoc};
+use crate::run::QueryParams;
+use crate::session::Event;
+use crate::store::{random_hex, MemoryStore, TabState};
+use crate::widgets::{Kind, Params};
+
+const COOKIE: &str = "bk_sid";
+/// The largest event body taken, in bytes.
+pub const MAX_BODY: usize = 256 * 1024;
+
+/// Settings of the server: where to listen and how long sessions live.
+#[derive(Clone, Debug)]
+pub struct ServeConfig {
+    /// Address to listen on; `BROOKLET_HOST` or `--host`, default 127.0.0.1.
+    pub host: String,
+    /// Port; `BROOKLET_PORT` or `--port`, default 8501.
+    pub port: u16,
+}
+
+impl ServeConfig {
+    /// From the command line (`--host H`, `--port P`) over the environment
+    /// (`BROOKLET_HOST`, `BROOKLET_PORT`) over the defaults.
+    pub fn from_env_and_args() -> Result<Self, String> {
+        let mut config = ServeConfig {
+            host: std::env::var("BROOKLET_HOST").unwrap_or_else(|_| "127.0.0.1".into()),
+            port: match std::env::var("BROOKLET_PORT") {
+                Ok(p) => p.parse().map_err(|_| format!("BROOKLET_PORT is not a port number: {p:?}"))?,
+                Err(_) => 8501,
+            },
+        };
+        let mut args = std::env::args().skip(1);
+        while let Some(arg) = args.next() {
+            let (name, inline) = match arg.split_once('=') {
+                Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
+                None => (arg.clone(), None),
+            };
+            let mut value = || inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{name} needs a value"));
+            match name.as_str() {
+                "--host" => config.host = value()?,
+                "--port" => {
+                    let v = value()?;
+                    config.port = v.parse().map_err(|_| format!("--port is not a port number: {v:?}"))?;
+                }
+                "--help" | "-h" => {
+                    return Err("usage: [--host HOST] [--port PORT]  (or BROOKLET_HOST, BROOKLET_PORT)".into())
+                }
+                other => return Err(format!("unknown argument {other:?}; expected --host or --port")),
+            }
+        }
+        Ok(config)
+    }
+}
+
+struct Shared {
+    app: App,
+    store: MemoryStore,
+    pages: Vec<(String, String)>,
+    title: String,
+}
+
+impl App {
+    /// The app as an `axum::Router`, to serve on its own or to nest under a
+    /// path of your own server (`Router::new().nest("/demo", app.router())`).
+    pub fn router(&self) -> Router {
+        let pages: Vec<(String, String)> =
+            self.pages().map(|p| (p.path().to_owned(), p.page_title().to_owned())).collect();
+        let title = pages.first().map(|(_, t)| t.clone()).unwrap_or_else(|| "brooklet".into());
+        let shared = Arc::new(Shared { app: self.clone(), store: MemoryStore::default(), pages, title });
+        Router::new()
+            .route("/", get(page))
+            .route("/_brooklet/event", post(event))
+            .route("/_brooklet/form", post(form))
+            .route("/{*path}", get(page))
+            .layer(DefaultBodyLimit::max(MAX_BODY))
+            .with_state(shared)
+    }
+
+    /// Serves the app standalone on `127.0.0.1:8501`, or where `--host`,
+    /// `--port`, `BROOKLET_HOST` and `BROOKLET_PORT` say; prints the URL.
+    pub fn serve(self) {
+        init_tracing();
+        let config = match ServeConfig::from_env_and_args() {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("brooklet: {e}");
+                std::process::exit(2);
+            }
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
+        if let Err(e) = runtime.block_on(self.serve_with(config)) {
+            eprintln!("brooklet: {e}");
+            std::process::exit(1);
+        }
+    }
+
+    /// Serves the app with `config` until the process is interrupted.
+    pub async fn serve_with(self, config: ServeConfig) -> std::io::Result<()> {
+        let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await?;
+        let addr: SocketAddr = listener.local_addr()?;
+        println!("brooklet: serving on http://{addr}/");
+        tracing::info!(%addr, "serving");
+        axum::serve(listener, self.router())
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+/// The path the app is mounted under, with a trailing slash.
+fn base_of(original: &Uri, uri: &Uri) -> String {
+    let full = original.path();
+    let inner = uri.path();
+    let prefix = full.strip_suffix(inner).unwrap_or("");
+    format!("{}/", prefix.trim_end_matches('/'))
+}
+
+fn owner_from(headers: &HeaderMap) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|line| {
+        line.split(';').find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == COOKIE && v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit())).then(|| v.to_owned())
+        })
+    })
+}
+
+fn set_cookie(base: &str, owner: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!("{COOKIE}={owner}; Path={base}; HttpOnly; SameSite=Lax")).expect("ascii")
+}
+
+fn parse_query(raw: Option<&str>) -> QueryParams {
+    let mut q = QueryParams::new();
+    if let Some(raw) = raw {
+        if let Ok(pairs) = serde_urlencoded::from_str::<Vec<(String, String)>>(raw) {
+            for (k, v) in pairs {
+                q.entry(k).or_default().push(v);
+            }
+        }
+    }
+    q
+}
+
+/// Events must come from the app's own pages (CSRF): the `Origin` header,
+/// when the browser sends one, must name this host.
+fn check_origin(headers: &HeaderMap) -> Result<(), Response> {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|h| h.to_str().ok());
+    let site = headers.get("sec-fetch-site").and_then(|h| h.to_str().ok());
+    let same = match (origin, host) {
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .is_some_and(|(scheme, rest)| (scheme == "http" || scheme == "https") && rest == host),
+        (Some(_), None) => false,
+        (None, _) => !matches!(site, Some("cross-site") | Some("same-site")),
+    };
+    if same {
+        Ok(())
+    } else {
+        Err(json_error(StatusCode::FORBIDDEN, "Forbidden", "events must come from the app's own pages (Origin does not match Host)", false))
+    }
+}
+
+fn json_error(status: StatusCode, kind: &str, message: &str, reload: bool) -> Response {
+    (status, axum::Json(json!({"error": {"kind": kind, "message": message}, "reload": reload}))).into_response()
+}
+
+fn engine_error(e: &Error) -> Response {
+    let status = match e.kind() {
+        ErrorKind::UnknownPage => StatusCode::NOT_FOUND,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    json_error(status, e.kind().trace_name(), e.message(), false)
+}
+
+async fn page(
+    State(shared): State<Arc<Shared>>,
+    OriginalUri(original): OriginalUri,
+    uri: Uri,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let base = base_of(&original, &uri);
+    let path = uri.path().trim_start_matches('/');
+    let page = if path.is_empty() { None } else { Some(path.to_owned()) };
+    if let Some(p) = &page {
+        if !shared.pages.iter().any(|(path, _)| path == p) {
+            return not_found(&shared, &base, p);
+        }
+    }
+    let (owner, new_owner) = match owner_from(&headers) {
+        Some(o) => (o, false),
+        None => (random_hex(16), true),
+    };
+    let (tab, entry) = shared.store.create(&owner);
+    let mut state = entry.state.lock().unwrap_or_else(|e| e.into_inner());
+    let event = Event { page, widgets: Vec::new(), query_params: Some(parse_query(query.as_deref())) };
+    let html = match state.session.handle(&shared.app, event) {
+        Ok(out) => {
+            state.tree = out.tree;
+            document(&shared, &base, &tab, &out.page, &state.tree, None)
+        }
+        Err(e) => return engine_error(&e),
+    };
+    let mut response = Html(html).into_response();
+    if new_owner {
+        response.headers_mut().insert(header::SET_COOKIE, set_cookie(&base, &owner));
+    }
+    response
+}
+
+fn document(shared: &Shared, base: &str, tab: &str, page: &str, tree: &ElementTree, notice: Option<&str>) -> String {
+    render_document(&PageDoc { title: &shared.title, base, tab, page, pages: &shared.pages, tree, notice })
+}
+
+fn not_found(shared: &Shared, base: &str, path: &str) -> Response {
+    let links: String = shared
+        .pages
+        .iter()
+        .map(|(p, t)| format!("<li><a href=\"{}{}\">{}</a></li>", escape(base), escape(p), escape(t)))
+        .collect();
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Page not found</title></head>\
+         <body><h1>Page not found</h1><p>This app has no page <code>{}</code>. Its pages are:</p><ul>{links}</ul></body></html>",
+        escape(path)
+    );
+    (StatusCode::NOT_FOUND, Html(body)).into_response()
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// What the client script sends.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventBody {
+    tab: String,
+    page: Option<String>,
+    #[serde(default)]
+    values: Vec<(String, Value)>,
+    click: Option<String>,
+}
+
+fn parse_id(s: &str) -> Result<WidgetId, String> {
+    s.parse().map_err(|_| format!("{s:?} is not a widget id"))
+}
+
+/// A value as the browser holds it (option indexes for choices) to the
+/// widget's value.
+fn from_wire(params: &Params, wire: Value) -> Result<Value, String> {
+    let option = |options: &[Value], v: &Value| -> Result<Value, String> {
+        let i = v.as_u64().ok_or_else(|| format!("expected an option index, got {v}"))? as usize;
+        options.get(i).cloned().ok_or_else(|| format!("option index {i} is out of range (there are {})", options.len()))
+    };
+    let options_of = |options: &[Value], v: &Value| -> Result<Value, String> {
+        let items = v.as_array().ok_or_else(|| format!("expected a list of option indexes, got {v}"))?;
+        items.iter().map(|i| option(options, i)).collect::<Result<Vec<_>, _>>().map(Value::Array)
+    };
+    match params {
+        Params::Choice { options, .. } | Params::SelectSlider { options, range: false, .. } => option(options, &wire),
+        Params::Multiselect { options, .. } | Params::SelectSlider { options, range: true, .. } => options_of(options, &wire),
+        _ => Ok(wire),
+    }
+}
+
+fn to_event(state: &TabState, page: Option<String>, values: Vec<(WidgetId, Value)>, click: Option<WidgetId>) -> Result<Event, Error> {
+    let mut widgets = Vec::with_capacity(values.len() + 1);
+    for (id, wire) in values {
+        let meta = state.session.state().meta(id).ok_or_else(|| {
+            Error::new(ErrorKind::UnknownWidget, format!("no widget with id {id} is on this page; reload the page"))
+        })?;
+        let value = from_wire(&meta.params, wire)
+            .map_err(|p| Error::new(ErrorKind::InvalidValue, format!("rejected value for {} {id}: {p}", meta.kind.name())))?;
+        widgets.push((id, value));
+    }
+    if let Some(id) = click {
+        match state.session.state().meta(id) {
+            Some(meta) if meta.kind == Kind::Button => widgets.push((id, Value::Bool(true))),
+            Some(meta) => {
+                return Err(Error::new(ErrorKind::InvalidValue, format!("widget {id} is a {}, not a button", meta.kind.name())))
+            }
+            None => return Err(Error::new(ErrorKind::UnknownWidget, format!("no button with id {id} is on this page"))),
+        }
+    }
+    Ok(Event { page, widgets, query_params: None })
+}
+
+async fn event(
+    State(shared): State<Arc<Shared>>,
+    OriginalUri(original): OriginalUri,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = check_origin(&headers) {
+        return r;
+    }
+    let body: EventBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, "MalformedEvent", &format!("the event body is not a valid event: {e}"), false),
+    };
+    let mut values = Vec::with_capacity(body.values.len());
+    for (id, v) in body.values {
+        match parse_id(&id) {
+            Ok(id) => values.push((id, v)),
+            Err(e) => return json_error(StatusCode::BAD_REQUEST, "MalformedEvent", &e, false),
+        }
+    }
+    let click = match body.click.as_deref().map(parse_id).transpose() {
+        Ok(c) => c,
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, "MalformedEvent", &e, false),
+    };
+    let Some(owner) = owner_from(&headers) else {
+        return json_error(StatusCode::GONE, "SessionExpired", "this browser has no session cookie; reload the page", true);
+    };
+    let Some(entry) = shared.store.get(&owner, &body.tab) else {
+        return json_error(StatusCode::GONE, "SessionExpired", "this session has expired or never existed; reload the page", true);
+    };
+    let base = base_of(&original, &uri);
+    let mut state = entry.state.lock().unwrap_or_else(|e| e.into_inner());
+    let event = match to_event(&state, body.page, values, click) {
+        Ok(e) => e,
+        Err(e) => return engine_error(&e),
+    };
+    match state.session.handle(&shared.app, event) {
+        Ok(out) => {
+            let html = render_app(&PageDoc {
+                title: &shared.title,
+                base: &base,
+                tab: &body.tab,
+                page: &out.page,
+                pages: &shared.pages,
+                tree: &out.tree,
+                notice: None,
+            });
+            let url = format!("{base}{}", out.page);
+            let answer = json!({"html": html, "page": out.page, "url": url});
+            state.tree = out.tree;
+            axum::Json(answer).into_response()
+        }
+        Err(e) => {
+            tracing::info!(kind = %e.kind(), message = e.message(), "event rejected");
+            engine_error(&e)
+        }
+    }
+}
+
+/// The no-JavaScript path: the page is one form; every control is named by
+/// its widget id.
+async fn form(
+    State(shared): State<Arc<Shared>>,
+    OriginalUri(original): OriginalUri,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = check_origin(&headers) {
+        return r;
+    }
+    let base = base_of(&original, &uri);
+    let fields: Vec<(String, String)> = match serde_urlencoded::from_bytes(&body) {
+        Ok(f) => f,
+        Err(e) => return (StatusCode::BAD_REQUEST, format!("the form body is malformed: {e}")).into_response(),
+    };
+    let field = |name: &str| fields.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let session = owner_from(&headers).zip(field("_tab")).and_then(|(o, t)| shared.store.get(&o, t).map(|e| (e, t.to_owned())));
+    let Some((entry, tab)) = session else {
+        // A vanished session: start afresh on the same page, and say so.
+        let mut response = page(State(shared.clone()), OriginalUri(original), uri, RawQuery(None), headers).await;
+        *response.status_mut() = StatusCode::OK;
+        return response;
+    };
+    let mut state = entry.state.lock().unwrap_or_else(|e| e.into_inner());
+    let nav = field("_nav").map(str::to_owned);
+    let click = field("_click").map(parse_id).transpose();
+    let values = form_values(&state.tree, &fields, nav.is_some());
+    let result = match (values, click) {
+        (Ok(values), Ok(click)) => to_event(&state, nav.clone(), values, click),
+        (Err(e), _) | (_, Err(e)) => Err(Error::new(ErrorKind::InvalidValue, e)),
+    };
+    let outcome = result.and_then(|event| state.session.handle(&shared.app, event));
+    match outcome {
+        Ok(out) => {
+            state.tree = out.tree;
+            Html(document(&shared, &base, &tab, &out.page, &state.tree, None)).into_response()
+        }
+        Err(e) => {
+            let page = state.session.current_page().unwrap_or_default().to_owned();
+            let notice = format!("{}: {}", e.kind().trace_name(), e.message());
+            (StatusCode::UNPROCESSABLE_ENTITY, Html(document(&shared, &base, &tab, &page, &state.tree, Some(&notice))))
+                .into_response()
+        }
+    }
+}
+
+/// Reads each on-screen widget's value from the form fields, in wire form.
+fn form_values(tree: &ElementTree, fields: &[(String, String)], page_switch: bool) -> Result<Vec<(WidgetId, Value)>, String> {
+    let mut out = Vec::new();
+    for w in tree.widgets() {
+        if w.kind == Kind::Button || (page_switch && w.script != PageId::ENTRYPOINT) {
+            continue;
+        }
+        let name = w.id.to_string();
+        let all: Vec<&str> = fields.iter().filter(|(k, _)| *k == name).map(|(_, v)| v.as_str()).collect();
+        let number = |s: &str| -> Result<Value, String> {
+            let n: f64 = s.trim().parse().map_err(|_| format!("{:?} is not a number (widget \"{}\")", s, w.label))?;
+            Ok(if n.fract() == 0.0 && !s.contains('.') && n.abs() < 9e15 { Value::from(n as i64) } else { Value::from(n) })
+        };
+        let wire = match (&*w.params, w.kind) {
+            (_, Kind::Checkbox | Kind::Toggle) => Value::Bool(all.last() == Some(&"true")),
+            (Params::Choice { .. }, _) | (Params::SelectSlider { range: false, .. }, _) => match all.last() {
+                Some(v) => number(v)?,
+                None => continue,
+            },
+            (Params::Multiselect { .. }, _) => Value::Array(all.iter().map(|v| number(v)).collect::<Result<_, _>>()?),
+            (Params::Slider { range: true, .. } | Params::SelectSlider { range: true, .. }, _) => {
+                Value::Array(all.iter().map(|v| number(v)).collect::<Result<_, _>>()?)
+            }
+            (Params::Slider { .. } | Params::NumberInput { .. }, _) => match all.last() {
+                Some(v) if !v.trim().is_empty() => number(v)?,
+                _ => continue,
+            },
+            (Params::Text { .. }, _) => match all.last() {
+                Some(v) => Value::String(v.replace("\r\n", "\n")),
+                None => continue,
+            },
+            _ => continue,
+        };
+        out.push((w.id, wire));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_is_the_mount_prefix() {
+        let o: Uri = "/apps/demo/survey".parse().unwrap();
+        let i: Uri = "/survey".parse().unwrap();
+        assert_eq!(base_of(&o, &i), "/apps/demo/");
+        let o: Uri = "/survey".parse().unwrap();
+        assert_eq!(base_of(&o, &o), "/");
+    }
+
+    #[test]
+    fn origin_must_match_host() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, "127.0.0.1:8501".parse().unwrap());
+        assert!(check_origin(&h).is_ok());
+        h.insert(header::ORIGIN, "http://127.0.0.1:8501".parse().unwrap());
+        assert!(check_origin(&h).is_ok());
+        h.insert(header::ORIGIN, "http://evil.example".parse().unwrap());
+        assert!(check_origin(&h).is_err());
+    }
+}
