@@ -229,8 +229,13 @@
     if (w && commit(w)) enqueue({});
   });
   form.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && e.target.nodeName === "TEXTAREA" && (e.ctrlKey || e.metaKey)) {
-      const w = widgetOf(e.target);
+    if (e.key !== "Enter") return;
+    const t = e.target;
+    const field = t.nodeName === "INPUT" && (t.type === "text" || t.type === "number");
+    if (field || (t.nodeName === "TEXTAREA" && (e.ctrlKey || e.metaKey))) {
+      // Enter commits the field (as in Streamlit); it never submits the form.
+      e.preventDefault();
+      const w = widgetOf(t);
       if (w && commit(w)) enqueue({});
     }
   });

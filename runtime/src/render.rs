@@ -72,13 +72,20 @@ pub fn render_app(doc: &PageDoc<'_>) -> String {
             .collect_view();
         view! { <nav class="bk-nav" aria-label="Pages"><ul>{links}</ul></nav> }
     });
-    let notice = doc.notice.map(|n| view! { <div class="bk-notice" role="alert">{n.to_owned()}</div> });
+    let notice = doc
+        .notice
+        .map(|n| view! { <div class="bk-notice" role="alert">{n.to_owned()}</div> });
     let sidebar_has_content = !tree.node(SIDEBAR).children.is_empty() || nav.is_some();
     let sidebar = sidebar_has_content.then(|| {
         view! { <aside id="bk-sidebar" class="bk-sidebar">{nav}{children(tree, SIDEBAR)}</aside> }
     });
     view! {
         <div id="bk-app" data-tab=doc.tab.to_owned() data-page=doc.page.to_owned()>
+            // The first submit button is what Enter in a text field presses
+            // in a plain form post: make it "apply", not a navigation link.
+            <button type="submit" name="_apply" value="1" class="bk-default-submit" tabindex="-1" aria-hidden="true">
+                "Apply"
+            </button>
             <input type="hidden" name="_tab" value=doc.tab.to_owned() />
             <input type="hidden" name="_page" value=doc.page.to_owned() />
             {sidebar}
@@ -95,7 +102,12 @@ pub fn render_app(doc: &PageDoc<'_>) -> String {
 }
 
 fn children(tree: &ElementTree, id: NodeId) -> AnyView {
-    tree.node(id).children.iter().map(|&c| node(tree, c)).collect_view().into_any()
+    tree.node(id)
+        .children
+        .iter()
+        .map(|&c| node(tree, c))
+        .collect_view()
+        .into_any()
 }
 
 fn node(tree: &ElementTree, id: NodeId) -> AnyView {
@@ -106,10 +118,12 @@ fn node(tree: &ElementTree, id: NodeId) -> AnyView {
         }
         Element::Column { weight } => {
             let style = format!("flex: {weight} 1 0");
-            view! { <div class="bk-column" data-k="column" style=style>{children(tree, id)}</div> }.into_any()
+            view! { <div class="bk-column" data-k="column" style=style>{children(tree, id)}</div> }
+                .into_any()
         }
         Element::Container => {
-            view! { <div class="bk-container" data-k="container">{children(tree, id)}</div> }.into_any()
+            view! { <div class="bk-container" data-k="container">{children(tree, id)}</div> }
+                .into_any()
         }
         Element::Expander { label, expanded } => view! {
             <details class="bk-expander" data-k="expander" open=*expanded>
@@ -118,9 +132,12 @@ fn node(tree: &ElementTree, id: NodeId) -> AnyView {
             </details>
         }
         .into_any(),
-        Element::Text { body } => view! { <pre class="bk-text" data-k="text">{body.clone()}</pre> }.into_any(),
+        Element::Text { body } => {
+            view! { <pre class="bk-text" data-k="text">{body.clone()}</pre> }.into_any()
+        }
         Element::Markdown { body } => {
-            view! { <div class="bk-markdown" data-k="markdown" inner_html=markdown(body)></div> }.into_any()
+            view! { <div class="bk-markdown" data-k="markdown" inner_html=markdown(body)></div> }
+                .into_any()
         }
         Element::Heading { level, body } => match level {
             1 => view! { <h1 data-k="h1">{body.clone()}</h1> }.into_any(),
@@ -129,11 +146,21 @@ fn node(tree: &ElementTree, id: NodeId) -> AnyView {
         },
         Element::Alert { kind, body } => {
             let class = format!("bk-alert bk-alert-{}", kind.name());
-            let role = if matches!(kind, crate::AlertKind::Error | crate::AlertKind::Warning) { "alert" } else { "status" };
+            let role = if matches!(kind, crate::AlertKind::Error | crate::AlertKind::Warning) {
+                "alert"
+            } else {
+                "status"
+            };
             view! { <div class=class data-k="alert" role=role>{body.clone()}</div> }.into_any()
         }
-        Element::Exception { kind, message, location } => {
-            let location = location.clone().map(|l| view! { <div class="bk-exception-where">{l}</div> });
+        Element::Exception {
+            kind,
+            message,
+            location,
+        } => {
+            let location = location
+                .clone()
+                .map(|l| view! { <div class="bk-exception-where">{l}</div> });
             view! {
                 <div class="bk-exception" data-k="exception" role="alert">
                     <div class="bk-exception-kind">{kind.trace_name()}</div>
@@ -150,7 +177,11 @@ fn node(tree: &ElementTree, id: NodeId) -> AnyView {
 /// Markdown to HTML with raw HTML shown as text, never passed through.
 pub fn markdown(source: &str) -> String {
     use pulldown_cmark::{html, Event, Options, Parser};
-    let parser = Parser::new_ext(source, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|e| match e {
+    let parser = Parser::new_ext(
+        source,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    )
+    .map(|e| match e {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         other => other,
     });
@@ -160,18 +191,38 @@ pub fn markdown(source: &str) -> String {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A widget's value as the browser holds it: option indexes for choices,
 /// plain JSON otherwise.
 pub fn wire_value(w: &WidgetElement) -> Value {
-    let index_of = |options: &[Value], v: &Value| options.iter().position(|o| o == v).map_or(Value::Null, Value::from);
+    let index_of = |options: &[Value], v: &Value| {
+        options
+            .iter()
+            .position(|o| o == v)
+            .map_or(Value::Null, Value::from)
+    };
     match &*w.params {
         Params::Choice { options, .. } => index_of(options, &w.value),
-        Params::SelectSlider { options, range: false, .. } => index_of(options, &w.value),
-        Params::SelectSlider { options, range: true, .. } | Params::Multiselect { options, .. } => Value::Array(
-            w.value.as_array().map(|items| items.iter().map(|v| index_of(options, v)).collect()).unwrap_or_default(),
+        Params::SelectSlider {
+            options,
+            range: false,
+            ..
+        } => index_of(options, &w.value),
+        Params::SelectSlider {
+            options,
+            range: true,
+            ..
+        }
+        | Params::Multiselect { options, .. } => Value::Array(
+            w.value
+                .as_array()
+                .map(|items| items.iter().map(|v| index_of(options, v)).collect())
+                .unwrap_or_default(),
         ),
         _ => w.value.clone(),
     }
@@ -189,7 +240,10 @@ fn widget(w: &WidgetElement) -> AnyView {
     let data_value = wire_value(w).to_string();
     let entry = (w.script == PageId::ENTRYPOINT).then_some("1");
     let label = w.label.clone();
-    let help = w.help.clone().map(|h| view! { <span class="bk-help" title=h.clone() aria-label=h>"?"</span> });
+    let help = w
+        .help
+        .clone()
+        .map(|h| view! { <span class="bk-help" title=h.clone() aria-label=h>"?"</span> });
     let disabled = w.disabled;
     let body: AnyView = match (&*w.params, w.kind) {
         (Params::Button, _) => view! {
@@ -347,11 +401,21 @@ mod tests {
     use crate::testing::AppTest;
     use crate::{App, Page};
 
-    fn html_of(page: impl Fn(&crate::Ui<'_>) -> crate::Result<()> + Send + Sync + 'static) -> String {
+    fn html_of(
+        page: impl Fn(&crate::Ui<'_>) -> crate::Result<()> + Send + Sync + 'static,
+    ) -> String {
         let mut t = AppTest::new(App::new().page(Page::new("app", page)));
         t.run().unwrap();
         let tree = t.tree();
-        render_document(&PageDoc { title: "t", base: "/", tab: "tab", page: "app", pages: &[], tree: &tree, notice: None })
+        render_document(&PageDoc {
+            title: "t",
+            base: "/",
+            tab: "tab",
+            page: "app",
+            pages: &[],
+            tree: &tree,
+            notice: None,
+        })
     }
 
     #[test]
@@ -376,7 +440,13 @@ mod tests {
             ui.slider("A", 1, 10).show()?;
             Ok(())
         });
-        let id = html.split("id=\"i-").nth(1).unwrap().split('"').next().unwrap();
+        let id = html
+            .split("id=\"i-")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
         assert!(html.contains(&format!("for=\"i-{id}\"")), "{html}");
         assert!(html.contains("aria-labelledby"));
     }
@@ -389,7 +459,9 @@ mod tests {
             ui.toggle("t").show()?;
             ui.radio("r", ["x", "y"]).show()?;
             ui.selectbox("s", ["x", "y"]).index(1).show()?;
-            ui.multiselect("m", ["x", "y"]).default_value(["y".to_string()]).show()?;
+            ui.multiselect("m", ["x", "y"])
+                .default_value(["y".to_string()])
+                .show()?;
             ui.slider("sl", 0, 10).show()?;
             ui.range_slider("rs", 0.0, 1.0).show()?;
             ui.select_slider("ss", ["a", "b"]).show()?;
@@ -403,9 +475,21 @@ mod tests {
             ui.sidebar().warning("w");
             Ok(())
         });
-        for needle in ["bk-button", "type=\"checkbox\"", "role=\"switch\"", "type=\"radio\"", "<select", "multiple",
-            "type=\"range\"", "type=\"number\"", "type=\"text\"", "<textarea", "bk-columns", "<details", "bk-sidebar"]
-        {
+        for needle in [
+            "bk-button",
+            "type=\"checkbox\"",
+            "role=\"switch\"",
+            "type=\"radio\"",
+            "<select",
+            "multiple",
+            "type=\"range\"",
+            "type=\"number\"",
+            "type=\"text\"",
+            "<textarea",
+            "bk-columns",
+            "<details",
+            "bk-sidebar",
+        ] {
             assert!(html.contains(needle), "missing {needle} in {html}");
         }
     }

@@ -57,7 +57,9 @@ impl ServeConfig {
         let mut config = ServeConfig {
             host: std::env::var("BROOKLET_HOST").unwrap_or_else(|_| "127.0.0.1".into()),
             port: match std::env::var("BROOKLET_PORT") {
-                Ok(p) => p.parse().map_err(|_| format!("BROOKLET_PORT is not a port number: {p:?}"))?,
+                Ok(p) => p
+                    .parse()
+                    .map_err(|_| format!("BROOKLET_PORT is not a port number: {p:?}"))?,
                 Err(_) => 8501,
             },
         };
@@ -67,17 +69,31 @@ impl ServeConfig {
                 Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
                 None => (arg.clone(), None),
             };
-            let mut value = || inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{name} needs a value"));
+            let mut value = || {
+                inline
+                    .clone()
+                    .or_else(|| args.next())
+                    .ok_or_else(|| format!("{name} needs a value"))
+            };
             match name.as_str() {
                 "--host" => config.host = value()?,
                 "--port" => {
                     let v = value()?;
-                    config.port = v.parse().map_err(|_| format!("--port is not a port number: {v:?}"))?;
+                    config.port = v
+                        .parse()
+                        .map_err(|_| format!("--port is not a port number: {v:?}"))?;
                 }
                 "--help" | "-h" => {
-                    return Err("usage: [--host HOST] [--port PORT]  (or BROOKLET_HOST, BROOKLET_PORT)".into())
+                    return Err(
+                        "usage: [--host HOST] [--port PORT]  (or BROOKLET_HOST, BROOKLET_PORT)"
+                            .into(),
+                    )
                 }
-                other => return Err(format!("unknown argument {other:?}; expected --host or --port")),
+                other => {
+                    return Err(format!(
+                        "unknown argument {other:?}; expected --host or --port"
+                    ))
+                }
             }
         }
         Ok(config)
@@ -95,10 +111,20 @@ impl App {
     /// The app as an `axum::Router`, to serve on its own or to nest under a
     /// path of your own server (`Router::new().nest("/demo", app.router())`).
     pub fn router(&self) -> Router {
-        let pages: Vec<(String, String)> =
-            self.pages().map(|p| (p.path().to_owned(), p.page_title().to_owned())).collect();
-        let title = pages.first().map(|(_, t)| t.clone()).unwrap_or_else(|| "brooklet".into());
-        let shared = Arc::new(Shared { app: self.clone(), store: MemoryStore::default(), pages, title });
+        let pages: Vec<(String, String)> = self
+            .pages()
+            .map(|p| (p.path().to_owned(), p.page_title().to_owned()))
+            .collect();
+        let title = pages
+            .first()
+            .map(|(_, t)| t.clone())
+            .unwrap_or_else(|| "brooklet".into());
+        let shared = Arc::new(Shared {
+            app: self.clone(),
+            store: MemoryStore::default(),
+            pages,
+            title,
+        });
         Router::new()
             .route("/", get(page))
             .route("/_brooklet/event", post(event))
@@ -119,7 +145,10 @@ impl App {
                 std::process::exit(2);
             }
         };
-        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
         if let Err(e) = runtime.block_on(self.serve_with(config)) {
             eprintln!("brooklet: {e}");
             std::process::exit(1);
@@ -138,6 +167,11 @@ impl App {
             })
             .await
     }
+
+    /// Serves the app on a listener of your own (a test's free port, say).
+    pub async fn serve_on(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+        axum::serve(listener, self.router()).await
+    }
 }
 
 fn init_tracing() {
@@ -155,16 +189,24 @@ fn base_of(original: &Uri, uri: &Uri) -> String {
 }
 
 fn owner_from(headers: &HeaderMap) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|line| {
-        line.split(';').find_map(|pair| {
-            let (k, v) = pair.trim().split_once('=')?;
-            (k == COOKIE && v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit())).then(|| v.to_owned())
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|line| {
+            line.split(';').find_map(|pair| {
+                let (k, v) = pair.trim().split_once('=')?;
+                (k == COOKIE && v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+                    .then(|| v.to_owned())
+            })
         })
-    })
 }
 
 fn set_cookie(base: &str, owner: &str) -> HeaderValue {
-    HeaderValue::from_str(&format!("{COOKIE}={owner}; Path={base}; HttpOnly; SameSite=Lax")).expect("ascii")
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={owner}; Path={base}; HttpOnly; SameSite=Lax"
+    ))
+    .expect("ascii")
 }
 
 fn parse_query(raw: Option<&str>) -> QueryParams {
@@ -195,12 +237,21 @@ fn check_origin(headers: &HeaderMap) -> Result<(), Response> {
     if same {
         Ok(())
     } else {
-        Err(json_error(StatusCode::FORBIDDEN, "Forbidden", "events must come from the app's own pages (Origin does not match Host)", false))
+        Err(json_error(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "events must come from the app's own pages (Origin does not match Host)",
+            false,
+        ))
     }
 }
 
 fn json_error(status: StatusCode, kind: &str, message: &str, reload: bool) -> Response {
-    (status, axum::Json(json!({"error": {"kind": kind, "message": message}, "reload": reload}))).into_response()
+    (
+        status,
+        axum::Json(json!({"error": {"kind": kind, "message": message}, "reload": reload})),
+    )
+        .into_response()
 }
 
 fn engine_error(e: &Error) -> Response {
@@ -220,7 +271,11 @@ async fn page(
 ) -> Response {
     let base = base_of(&original, &uri);
     let path = uri.path().trim_start_matches('/');
-    let page = if path.is_empty() { None } else { Some(path.to_owned()) };
+    let page = if path.is_empty() {
+        None
+    } else {
+        Some(path.to_owned())
+    };
     if let Some(p) = &page {
         if !shared.pages.iter().any(|(path, _)| path == p) {
             return not_found(&shared, &base, p);
@@ -232,7 +287,11 @@ async fn page(
     };
     let (tab, entry) = shared.store.create(&owner);
     let mut state = entry.state.lock().unwrap_or_else(|e| e.into_inner());
-    let event = Event { page, widgets: Vec::new(), query_params: Some(parse_query(query.as_deref())) };
+    let event = Event {
+        page,
+        widgets: Vec::new(),
+        query_params: Some(parse_query(query.as_deref())),
+    };
     let html = match state.session.handle(&shared.app, event) {
         Ok(out) => {
             state.tree = out.tree;
@@ -242,20 +301,44 @@ async fn page(
     };
     let mut response = Html(html).into_response();
     if new_owner {
-        response.headers_mut().insert(header::SET_COOKIE, set_cookie(&base, &owner));
+        response
+            .headers_mut()
+            .insert(header::SET_COOKIE, set_cookie(&base, &owner));
     }
     response
 }
 
-fn document(shared: &Shared, base: &str, tab: &str, page: &str, tree: &ElementTree, notice: Option<&str>) -> String {
-    render_document(&PageDoc { title: &shared.title, base, tab, page, pages: &shared.pages, tree, notice })
+fn document(
+    shared: &Shared,
+    base: &str,
+    tab: &str,
+    page: &str,
+    tree: &ElementTree,
+    notice: Option<&str>,
+) -> String {
+    render_document(&PageDoc {
+        title: &shared.title,
+        base,
+        tab,
+        page,
+        pages: &shared.pages,
+        tree,
+        notice,
+    })
 }
 
 fn not_found(shared: &Shared, base: &str, path: &str) -> Response {
     let links: String = shared
         .pages
         .iter()
-        .map(|(p, t)| format!("<li><a href=\"{}{}\">{}</a></li>", escape(base), escape(p), escape(t)))
+        .map(|(p, t)| {
+            format!(
+                "<li><a href=\"{}{}\">{}</a></li>",
+                escape(base),
+                escape(p),
+                escape(t)
+            )
+        })
         .collect();
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Page not found</title></head>\
@@ -266,7 +349,10 @@ fn not_found(shared: &Shared, base: &str, path: &str) -> Response {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// What the client script sends.
@@ -288,40 +374,87 @@ fn parse_id(s: &str) -> Result<WidgetId, String> {
 /// widget's value.
 fn from_wire(params: &Params, wire: Value) -> Result<Value, String> {
     let option = |options: &[Value], v: &Value| -> Result<Value, String> {
-        let i = v.as_u64().ok_or_else(|| format!("expected an option index, got {v}"))? as usize;
-        options.get(i).cloned().ok_or_else(|| format!("option index {i} is out of range (there are {})", options.len()))
+        let i = v
+            .as_u64()
+            .ok_or_else(|| format!("expected an option index, got {v}"))? as usize;
+        options.get(i).cloned().ok_or_else(|| {
+            format!(
+                "option index {i} is out of range (there are {})",
+                options.len()
+            )
+        })
     };
     let options_of = |options: &[Value], v: &Value| -> Result<Value, String> {
-        let items = v.as_array().ok_or_else(|| format!("expected a list of option indexes, got {v}"))?;
-        items.iter().map(|i| option(options, i)).collect::<Result<Vec<_>, _>>().map(Value::Array)
+        let items = v
+            .as_array()
+            .ok_or_else(|| format!("expected a list of option indexes, got {v}"))?;
+        items
+            .iter()
+            .map(|i| option(options, i))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array)
     };
     match params {
-        Params::Choice { options, .. } | Params::SelectSlider { options, range: false, .. } => option(options, &wire),
-        Params::Multiselect { options, .. } | Params::SelectSlider { options, range: true, .. } => options_of(options, &wire),
+        Params::Choice { options, .. }
+        | Params::SelectSlider {
+            options,
+            range: false,
+            ..
+        } => option(options, &wire),
+        Params::Multiselect { options, .. }
+        | Params::SelectSlider {
+            options,
+            range: true,
+            ..
+        } => options_of(options, &wire),
         _ => Ok(wire),
     }
 }
 
-fn to_event(state: &TabState, page: Option<String>, values: Vec<(WidgetId, Value)>, click: Option<WidgetId>) -> Result<Event, Error> {
+fn to_event(
+    state: &TabState,
+    page: Option<String>,
+    values: Vec<(WidgetId, Value)>,
+    click: Option<WidgetId>,
+) -> Result<Event, Error> {
     let mut widgets = Vec::with_capacity(values.len() + 1);
     for (id, wire) in values {
         let meta = state.session.state().meta(id).ok_or_else(|| {
-            Error::new(ErrorKind::UnknownWidget, format!("no widget with id {id} is on this page; reload the page"))
+            Error::new(
+                ErrorKind::UnknownWidget,
+                format!("no widget with id {id} is on this page; reload the page"),
+            )
         })?;
-        let value = from_wire(&meta.params, wire)
-            .map_err(|p| Error::new(ErrorKind::InvalidValue, format!("rejected value for {} {id}: {p}", meta.kind.name())))?;
+        let value = from_wire(&meta.params, wire).map_err(|p| {
+            Error::new(
+                ErrorKind::InvalidValue,
+                format!("rejected value for {} {id}: {p}", meta.kind.name()),
+            )
+        })?;
         widgets.push((id, value));
     }
     if let Some(id) = click {
         match state.session.state().meta(id) {
             Some(meta) if meta.kind == Kind::Button => widgets.push((id, Value::Bool(true))),
             Some(meta) => {
-                return Err(Error::new(ErrorKind::InvalidValue, format!("widget {id} is a {}, not a button", meta.kind.name())))
+                return Err(Error::new(
+                    ErrorKind::InvalidValue,
+                    format!("widget {id} is a {}, not a button", meta.kind.name()),
+                ))
             }
-            None => return Err(Error::new(ErrorKind::UnknownWidget, format!("no button with id {id} is on this page"))),
+            None => {
+                return Err(Error::new(
+                    ErrorKind::UnknownWidget,
+                    format!("no button with id {id} is on this page"),
+                ))
+            }
         }
     }
-    Ok(Event { page, widgets, query_params: None })
+    Ok(Event {
+        page,
+        widgets,
+        query_params: None,
+    })
 }
 
 async fn event(
@@ -336,7 +469,14 @@ async fn event(
     }
     let body: EventBody = match serde_json::from_slice(&body) {
         Ok(b) => b,
-        Err(e) => return json_error(StatusCode::BAD_REQUEST, "MalformedEvent", &format!("the event body is not a valid event: {e}"), false),
+        Err(e) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "MalformedEvent",
+                &format!("the event body is not a valid event: {e}"),
+                false,
+            )
+        }
     };
     let mut values = Vec::with_capacity(body.values.len());
     for (id, v) in body.values {
@@ -350,10 +490,20 @@ async fn event(
         Err(e) => return json_error(StatusCode::BAD_REQUEST, "MalformedEvent", &e, false),
     };
     let Some(owner) = owner_from(&headers) else {
-        return json_error(StatusCode::GONE, "SessionExpired", "this browser has no session cookie; reload the page", true);
+        return json_error(
+            StatusCode::GONE,
+            "SessionExpired",
+            "this browser has no session cookie; reload the page",
+            true,
+        );
     };
     let Some(entry) = shared.store.get(&owner, &body.tab) else {
-        return json_error(StatusCode::GONE, "SessionExpired", "this session has expired or never existed; reload the page", true);
+        return json_error(
+            StatusCode::GONE,
+            "SessionExpired",
+            "this session has expired or never existed; reload the page",
+            true,
+        );
     };
     let base = base_of(&original, &uri);
     let mut state = entry.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -399,13 +549,34 @@ async fn form(
     let base = base_of(&original, &uri);
     let fields: Vec<(String, String)> = match serde_urlencoded::from_bytes(&body) {
         Ok(f) => f,
-        Err(e) => return (StatusCode::BAD_REQUEST, format!("the form body is malformed: {e}")).into_response(),
+        Err(e) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                format!("the form body is malformed: {e}"),
+            )
+                .into_response()
+        }
     };
-    let field = |name: &str| fields.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    let session = owner_from(&headers).zip(field("_tab")).and_then(|(o, t)| shared.store.get(&o, t).map(|e| (e, t.to_owned())));
+    let field = |name: &str| {
+        fields
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let session = owner_from(&headers)
+        .zip(field("_tab"))
+        .and_then(|(o, t)| shared.store.get(&o, t).map(|e| (e, t.to_owned())));
     let Some((entry, tab)) = session else {
         // A vanished session: start afresh on the same page, and say so.
-        let mut response = page(State(shared.clone()), OriginalUri(original), uri, RawQuery(None), headers).await;
+        let mut response = page(
+            State(shared.clone()),
+            OriginalUri(original),
+            uri,
+            RawQuery(None),
+            headers,
+        )
+        .await;
         *response.status_mut() = StatusCode::OK;
         return response;
     };
@@ -426,32 +597,61 @@ async fn form(
         Err(e) => {
             let page = state.session.current_page().unwrap_or_default().to_owned();
             let notice = format!("{}: {}", e.kind().trace_name(), e.message());
-            (StatusCode::UNPROCESSABLE_ENTITY, Html(document(&shared, &base, &tab, &page, &state.tree, Some(&notice))))
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Html(document(
+                    &shared,
+                    &base,
+                    &tab,
+                    &page,
+                    &state.tree,
+                    Some(&notice),
+                )),
+            )
                 .into_response()
         }
     }
 }
 
 /// Reads each on-screen widget's value from the form fields, in wire form.
-fn form_values(tree: &ElementTree, fields: &[(String, String)], page_switch: bool) -> Result<Vec<(WidgetId, Value)>, String> {
+fn form_values(
+    tree: &ElementTree,
+    fields: &[(String, String)],
+    page_switch: bool,
+) -> Result<Vec<(WidgetId, Value)>, String> {
     let mut out = Vec::new();
     for w in tree.widgets() {
         if w.kind == Kind::Button || (page_switch && w.script != PageId::ENTRYPOINT) {
             continue;
         }
         let name = w.id.to_string();
-        let all: Vec<&str> = fields.iter().filter(|(k, _)| *k == name).map(|(_, v)| v.as_str()).collect();
+        let all: Vec<&str> = fields
+            .iter()
+            .filter(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+            .collect();
         let number = |s: &str| -> Result<Value, String> {
-            let n: f64 = s.trim().parse().map_err(|_| format!("{:?} is not a number (widget \"{}\")", s, w.label))?;
-            Ok(if n.fract() == 0.0 && !s.contains('.') && n.abs() < 9e15 { Value::from(n as i64) } else { Value::from(n) })
+            let n: f64 = s
+                .trim()
+                .parse()
+                .map_err(|_| format!("{:?} is not a number (widget \"{}\")", s, w.label))?;
+            Ok(if n.fract() == 0.0 && !s.contains('.') && n.abs() < 9e15 {
+                Value::from(n as i64)
+            } else {
+                Value::from(n)
+            })
         };
         let wire = match (&*w.params, w.kind) {
             (_, Kind::Checkbox | Kind::Toggle) => Value::Bool(all.last() == Some(&"true")),
-            (Params::Choice { .. }, _) | (Params::SelectSlider { range: false, .. }, _) => match all.last() {
-                Some(v) => number(v)?,
-                None => continue,
-            },
-            (Params::Multiselect { .. }, _) => Value::Array(all.iter().map(|v| number(v)).collect::<Result<_, _>>()?),
+            (Params::Choice { .. }, _) | (Params::SelectSlider { range: false, .. }, _) => {
+                match all.last() {
+                    Some(v) => number(v)?,
+                    None => continue,
+                }
+            }
+            (Params::Multiselect { .. }, _) => {
+                Value::Array(all.iter().map(|v| number(v)).collect::<Result<_, _>>()?)
+            }
             (Params::Slider { range: true, .. } | Params::SelectSlider { range: true, .. }, _) => {
                 Value::Array(all.iter().map(|v| number(v)).collect::<Result<_, _>>()?)
             }

@@ -1,0 +1,476 @@
+//! End-to-end in a real browser: the example apps served on a free loopback
+//! port, driven in headless Chromium through chromedriver (fantoccini).
+//!
+//! `.ci/run` installs Debian's `chromium` and `chromium-driver`; there these
+//! tests must run (CI=true makes a missing driver a failure). A plain
+//! `cargo test` without them skips with a printed reason.
+
+#[path = "../examples/gallery.rs"]
+mod gallery;
+#[path = "../examples/mpa_keep.rs"]
+mod mpa_keep;
+#[path = "../examples/slider_bounds.rs"]
+mod slider_bounds;
+mod support {
+    pub mod http;
+}
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+struct Driver {
+    child: Child,
+    port: u16,
+    _profile: std::path::PathBuf,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts chromedriver, or says why not.
+fn driver() -> Option<Driver> {
+    if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
+        let reason = format!("{CHROMEDRIVER} or {CHROMIUM} is missing (`.ci/run` installs them)");
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("browser tests cannot run: {reason}");
+        }
+        eprintln!("skipping browser tests: {reason}");
+        return None;
+    }
+    let port = free_port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "chromedriver did not listen on port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let profile = std::env::temp_dir().join(format!("brooklet-chromium-{port}"));
+    Some(Driver {
+        child,
+        port,
+        _profile: profile,
+    })
+}
+
+async fn browser(d: &Driver) -> Client {
+    let profile =
+        std::env::temp_dir().join(format!("brooklet-chromium-{}-{}", d.port, free_port()));
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                     "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync", "--window-size=1200,900", format!("--user-data-dir={}", profile.display())]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", d.port))
+        .await
+        .expect("a browser session")
+}
+
+/// Waits until `script` (a JS expression) is truthy; fails with what it last was.
+async fn until(c: &Client, what: &str, script: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let v = c
+            .execute(&format!("return {script};"), vec![])
+            .await
+            .expect("script runs");
+        let truthy =
+            !matches!(v, Value::Null | Value::Bool(false)) && v != json!("") && v != json!(0);
+        if truthy {
+            return v;
+        }
+        if Instant::now() > deadline {
+            let body = c
+                .execute("return document.body.innerText;", vec![])
+                .await
+                .unwrap_or_default();
+            panic!(
+                "timed out waiting for {what} ({script}); last value {v}; page:\n{}",
+                body.as_str().unwrap_or("")
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(40)).await;
+    }
+}
+
+/// Waits until no request is queued or in flight.
+async fn settled(c: &Client) {
+    until(
+        c,
+        "no request in flight",
+        "window.__brooklet && window.__brooklet.pending === 0",
+    )
+    .await;
+}
+
+async fn body_text(c: &Client) -> String {
+    c.execute("return document.body.innerText;", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+const SLIDER_A: &str = "document.querySelector('[data-kind=slider] input[type=range]')";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_a_real_browser() {
+    let Some(d) = driver() else { return };
+    let c = browser(&d).await;
+    let result = scenarios(&c).await;
+    let _ = c.close().await;
+    result
+}
+
+async fn scenarios(c: &Client) {
+    // ---- the docs' slider example
+    let addr = support::http::start(slider_bounds::app()).await;
+    c.goto(&format!("http://{addr}/")).await.unwrap();
+    until(
+        c,
+        "first render",
+        "document.body.innerText.includes('a = 5')",
+    )
+    .await;
+
+    // Move the slider with the keyboard: the dependent text follows.
+    c.execute(&format!("{SLIDER_A}.focus()"), vec![])
+        .await
+        .unwrap();
+    let slider = c
+        .find(Locator::Css("[data-kind=slider] input[type=range]"))
+        .await
+        .unwrap();
+    slider
+        .send_keys(&String::from(char::from(Key::Right)))
+        .await
+        .unwrap();
+    until(
+        c,
+        "a = 6 after one step right",
+        "document.body.innerText.includes('a = 6')",
+    )
+    .await;
+    for _ in 0..3 {
+        slider
+            .send_keys(&String::from(char::from(Key::Right)))
+            .await
+            .unwrap();
+    }
+    until(
+        c,
+        "a = 9 after dragging on",
+        "document.body.innerText.includes('a = 9')",
+    )
+    .await;
+    settled(c).await;
+    eprintln!("ok: slider moves the dependent text");
+
+    // Lower Max to 7: the slider is clamped to 7 (docs example).
+    let max = c
+        .find(Locator::XPath(
+            "//label[contains(., 'Max')]/following-sibling::input",
+        ))
+        .await
+        .unwrap();
+    max.clear().await.unwrap();
+    max.send_keys(&format!("7{}", char::from(Key::Enter)))
+        .await
+        .unwrap();
+    until(
+        c,
+        "a = 7 after Max = 7",
+        "document.body.innerText.includes('a = 7')",
+    )
+    .await;
+    let slider_max = until(
+        c,
+        "the slider's max is 7",
+        &format!("{SLIDER_A}.max === '7' && {SLIDER_A}.max"),
+    )
+    .await;
+    assert_eq!(slider_max, json!("7"));
+    eprintln!("ok: lowering Max clamps the slider");
+
+    // ---- the gallery: clicks, typing during a rerun, panics, escaping
+    let addr = support::http::start(gallery::app()).await;
+    c.goto(&format!("http://{addr}/")).await.unwrap();
+    until(
+        c,
+        "gallery",
+        "document.body.innerText.includes('clicks = 0')",
+    )
+    .await;
+    let button = c
+        .find(Locator::XPath("//button[normalize-space(.)='Click me']"))
+        .await
+        .unwrap();
+    button.click().await.unwrap();
+    button.click().await.unwrap();
+    until(
+        c,
+        "clicks = 2",
+        "document.body.innerText.includes('clicks = 2')",
+    )
+    .await;
+    settled(c).await;
+    eprintln!("ok: two clicks, count 2");
+
+    // Type into the text input (not committed yet), then a rerun caused by
+    // the slider lands: the text and the cursor survive.
+    let text = c
+        .find(Locator::XPath(
+            "//label[normalize-space(.)='Text input']/following-sibling::input",
+        ))
+        .await
+        .unwrap();
+    text.click().await.unwrap();
+    text.send_keys("hello").await.unwrap();
+    c.execute(
+        "const s = document.querySelector('[data-kind=slider] input[type=range]');
+         s.value = '77'; s.dispatchEvent(new Event('input', {bubbles: true}));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    until(
+        c,
+        "the slider rerun",
+        "document.body.innerText.includes('slider=77')",
+    )
+    .await;
+    settled(c).await;
+    let state = c
+        .execute(
+            "const a = document.activeElement; return [a.value, a.selectionStart, a.closest('[data-kind]').dataset.kind];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        state,
+        json!(["hello", 5, "text_input"]),
+        "typing and cursor survive a rerun"
+    );
+    text.send_keys(&format!(" world{}", char::from(Key::Enter)))
+        .await
+        .unwrap();
+    until(
+        c,
+        "the text committed",
+        "document.body.innerText.includes('text=\"hello world\"')",
+    )
+    .await;
+    eprintln!("ok: text and cursor survive a rerun caused by the slider");
+
+    // A panic shows on the page, the rest of the page stays, and the next
+    // interaction works.
+    c.find(Locator::XPath("//button[normalize-space(.)='Panics']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        c,
+        "the panicking page",
+        "document.body.innerText.includes('A page that panics')",
+    )
+    .await;
+    c.find(Locator::XPath("//label[contains(., 'Panic')]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let shown = until(c, "the panic", "document.querySelector('.bk-exception') && document.querySelector('.bk-exception').innerText").await;
+    let shown = shown.as_str().unwrap();
+    assert!(
+        shown.contains("Panic")
+            && shown.contains("index out of bounds")
+            && shown.contains("gallery.rs:"),
+        "{shown}"
+    );
+    assert!(
+        body_text(c).await.contains("A page that panics"),
+        "the page up to the panic stays"
+    );
+    c.find(Locator::XPath("//label[contains(., 'Panic')]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(c, "recovered", "!document.querySelector('.bk-exception') && document.body.innerText.includes('still here')").await;
+    eprintln!("ok: a panic is shown with its location and the session keeps working");
+
+    // A label with a script tag is text, and nothing runs.
+    c.find(Locator::XPath("//button[normalize-space(.)='Escaping']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        c,
+        "the escaping page",
+        "document.body.innerText.includes('<script>window.__pwned = true</script>')",
+    )
+    .await;
+    settled(c).await;
+    let pwned = c
+        .execute("return window.__pwned === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(pwned, json!(false), "no injected script ran");
+    assert!(body_text(c).await.contains("<b>not bold</b>"));
+    eprintln!("ok: a <script> label is shown as text and never runs");
+
+    // Back and forward move between pages, and the URL follows.
+    let url = c.current_url().await.unwrap();
+    assert!(url.path().ends_with("/escaping"), "{url}");
+    c.back().await.unwrap();
+    until(
+        c,
+        "back to the panicking page",
+        "document.body.innerText.includes('A page that panics')",
+    )
+    .await;
+    settled(c).await;
+    c.forward().await.unwrap();
+    until(
+        c,
+        "forward to escaping",
+        "document.body.innerText.includes('Escaping')",
+    )
+    .await;
+    eprintln!("ok: back and forward");
+
+    // ---- multipage: a value is lost on a page switch without the trick,
+    // kept with it.
+    let addr = support::http::start(mpa_keep::app()).await;
+    c.goto(&format!("http://{addr}/with")).await.unwrap();
+    until(
+        c,
+        "with page",
+        "document.body.innerText.includes('kept = 0')",
+    )
+    .await;
+    let field = c.find(Locator::Css("input[type=number]")).await.unwrap();
+    field.clear().await.unwrap();
+    field
+        .send_keys(&format!("3{}", char::from(Key::Enter)))
+        .await
+        .unwrap();
+    until(
+        c,
+        "kept = 3",
+        "document.body.innerText.includes('kept = 3')",
+    )
+    .await;
+    c.find(Locator::XPath(
+        "//button[normalize-space(.)='Without trick']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    until(
+        c,
+        "without page",
+        "document.body.innerText.includes('lost = 0')",
+    )
+    .await;
+    let field = c.find(Locator::Css("input[type=number]")).await.unwrap();
+    field.clear().await.unwrap();
+    field
+        .send_keys(&format!("4{}", char::from(Key::Enter)))
+        .await
+        .unwrap();
+    until(
+        c,
+        "lost = 4",
+        "document.body.innerText.includes('lost = 4')",
+    )
+    .await;
+    c.find(Locator::XPath("//button[normalize-space(.)='Elsewhere']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        c,
+        "elsewhere",
+        "document.body.innerText.includes('Another page')",
+    )
+    .await;
+    let text = body_text(c).await;
+    assert!(
+        text.contains("kept = Some(3.0)") && text.contains("lost = None"),
+        "{text}"
+    );
+    c.find(Locator::XPath("//button[normalize-space(.)='With trick']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        c,
+        "kept survived",
+        "document.body.innerText.includes('kept = 3')",
+    )
+    .await;
+    c.find(Locator::XPath(
+        "//button[normalize-space(.)='Without trick']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    until(
+        c,
+        "lost was reset",
+        "document.body.innerText.includes('lost = 0')",
+    )
+    .await;
+    eprintln!("ok: a page switch loses the value without the trick and keeps it with it");
+}

@@ -1,0 +1,257 @@
+//! The server over plain HTTP: the no-JavaScript form post, the JSON event
+//! channel, and every way an event can be rejected (spec A6) without
+//! changing the session.
+
+#[path = "../examples/mpa_keep.rs"]
+mod mpa_keep;
+#[path = "../examples/slider_bounds.rs"]
+mod slider_bounds;
+mod support {
+    pub mod http;
+}
+
+use serde_json::json;
+use support::http::{start, tab_of, texts, wid, Http};
+
+#[tokio::test]
+async fn no_js_form_post_reruns_and_answers_with_the_whole_page() {
+    let mut c = Http::new(start(slider_bounds::app()).await);
+    let page = c.get("/").await;
+    assert_eq!(page.status, 200);
+    let cookie = page.cookie.clone().expect("a session cookie");
+    assert!(
+        cookie.starts_with("bk_sid=") && cookie.len() == "bk_sid=".len() + 32,
+        "{cookie}"
+    );
+    let (tab, min, max, a) = (
+        tab_of(&page.body),
+        wid(&page.body, "Min"),
+        wid(&page.body, "Max"),
+        wid(&page.body, "A"),
+    );
+    assert_eq!(texts(&page.body), ["a = 5"]);
+
+    let moved = c
+        .form(&[("_tab", &tab), (&min, "1"), (&max, "10"), (&a, "9")])
+        .await;
+    assert_eq!(moved.status, 200);
+    assert!(moved.body.starts_with("<!DOCTYPE html>"));
+    assert_eq!(texts(&moved.body), ["a = 9"]);
+
+    // Lowering Max clamps the slider (the docs' fix).
+    let clamped = c
+        .form(&[("_tab", &tab), (&min, "1"), (&max, "7"), (&a, "9")])
+        .await;
+    assert_eq!(texts(&clamped.body), ["a = 7"]);
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_and_same_site_lax() {
+    let addr = start(slider_bounds::app()).await;
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<http_body_util::Full<hyper::body::Bytes>>();
+    let res = client
+        .get(format!("http://{addr}/").parse().unwrap())
+        .await
+        .unwrap();
+    let set = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+}
+
+#[tokio::test]
+async fn json_events_rerun_and_answer_with_the_app_html() {
+    let mut c = Http::new(start(slider_bounds::app()).await);
+    let page = c.get("/").await;
+    let (tab, min, max, a) = (
+        tab_of(&page.body),
+        wid(&page.body, "Min"),
+        wid(&page.body, "Max"),
+        wid(&page.body, "A"),
+    );
+    let answer = c
+        .event(&json!({"tab": tab, "values": [[min, 1], [max, 10], [a, 6]]}))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let j: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(j["page"], "bounds");
+    assert_eq!(j["url"], "/bounds");
+    assert_eq!(texts(j["html"].as_str().unwrap()), ["a = 6"]);
+}
+
+#[tokio::test]
+async fn bad_events_get_clear_errors_and_change_nothing() {
+    let mut c = Http::new(start(slider_bounds::app()).await);
+    let page = c.get("/").await;
+    let (tab, min, max, a) = (
+        tab_of(&page.body),
+        wid(&page.body, "Min"),
+        wid(&page.body, "Max"),
+        wid(&page.body, "A"),
+    );
+    let ok = |a_value: i64| json!({"tab": tab, "values": [[min, 1], [max, 10], [a, a_value]]});
+    assert_eq!(c.event(&ok(8)).await.status, 200);
+
+    let cases: Vec<(serde_json::Value, u16, &str)> = vec![
+        (ok(11), 422, "InvalidValue"),
+        (
+            json!({"tab": tab, "values": [[a, "eight"]]}),
+            422,
+            "InvalidValue",
+        ),
+        (
+            json!({"tab": tab, "values": [[a, 7.5]]}),
+            422,
+            "InvalidValue",
+        ),
+        (
+            json!({"tab": tab, "values": [["0000000000000000000000000000abcd", 1]]}),
+            422,
+            "UnknownWidget",
+        ),
+        (
+            json!({"tab": tab, "values": [["not-an-id", 1]]}),
+            400,
+            "MalformedEvent",
+        ),
+        (
+            json!({"tab": tab, "values": [], "click": a}),
+            422,
+            "InvalidValue",
+        ),
+        (
+            json!({"tab": tab, "page": "nowhere", "values": []}),
+            404,
+            "UnknownPage",
+        ),
+        (
+            json!({"tab": "0123456789abcdef", "values": []}),
+            410,
+            "SessionExpired",
+        ),
+        (
+            json!({"tab": tab, "values": [], "surprise": 1}),
+            400,
+            "MalformedEvent",
+        ),
+    ];
+    for (body, status, kind) in cases {
+        let answer = c.event(&body).await;
+        assert_eq!(answer.status, status, "{body}: {}", answer.body);
+        let j: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+        assert_eq!(j["error"]["kind"], kind, "{body}");
+        assert!(!j["error"]["message"].as_str().unwrap().is_empty());
+    }
+    // Not JSON at all, too large, from another origin, without the cookie.
+    let origin = c.base.clone();
+    let r = c
+        .send(
+            "POST",
+            "/_brooklet/event",
+            "application/json",
+            b"{nope".to_vec(),
+            Some(&origin),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let big = vec![b' '; 300 * 1024];
+    let r = c
+        .send(
+            "POST",
+            "/_brooklet/event",
+            "application/json",
+            big,
+            Some(&origin),
+        )
+        .await;
+    assert_eq!(r.status, 413);
+    let r = c
+        .send(
+            "POST",
+            "/_brooklet/event",
+            "application/json",
+            ok(3).to_string().into_bytes(),
+            Some("http://evil.example"),
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let saved = c.cookie.take();
+    let r = c.event(&ok(3)).await;
+    assert_eq!(r.status, 410, "{}", r.body);
+    c.cookie = saved;
+
+    // The session is as the last good event left it.
+    let answer = c
+        .event(&json!({"tab": tab, "values": [[min, 1], [max, 10], [a, 8]]}))
+        .await;
+    let j: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(texts(j["html"].as_str().unwrap()), ["a = 8"]);
+}
+
+#[tokio::test]
+async fn a_tab_id_without_its_cookie_reaches_nothing() {
+    let addr = start(slider_bounds::app()).await;
+    let mut alice = Http::new(addr);
+    let page = alice.get("/").await;
+    let tab = tab_of(&page.body);
+    let mut mallory = Http::new(addr);
+    mallory.get("/").await; // a cookie of her own
+    let r = mallory.event(&json!({"tab": tab, "values": []})).await;
+    assert_eq!(r.status, 410);
+}
+
+#[tokio::test]
+async fn pages_have_urls_and_unknown_paths_list_the_pages() {
+    let mut c = Http::new(start(mpa_keep::app()).await);
+    let page = c.get("/without").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Without the trick"));
+    let missing = c.get("/nope").await;
+    assert_eq!(missing.status, 404);
+    for title in ["With trick", "Without trick", "Elsewhere"] {
+        assert!(missing.body.contains(title), "{}", missing.body);
+    }
+    // Switching page through the event channel.
+    let tab = tab_of(&page.body);
+    let j: serde_json::Value = serde_json::from_str(
+        &c.event(&json!({"tab": tab, "page": "elsewhere", "values": []}))
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(j["url"], "/elsewhere");
+    assert!(j["html"].as_str().unwrap().contains("Another page"));
+}
+
+#[tokio::test]
+async fn the_router_nests_under_a_prefix() {
+    let router = axum::Router::new().nest("/apps/demo", slider_bounds::app().router());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let mut c = Http::new(addr);
+    let page = c.get("/apps/demo/bounds").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("<base href=\"/apps/demo/\">"));
+    assert!(page.cookie.is_some());
+    let (tab, a) = (tab_of(&page.body), wid(&page.body, "A"));
+    let (min, max) = (wid(&page.body, "Min"), wid(&page.body, "Max"));
+    let origin = c.base.clone();
+    let body = json!({"tab": tab, "values": [[min, 1], [max, 10], [a, 4]]})
+        .to_string()
+        .into_bytes();
+    let r = c
+        .send(
+            "POST",
+            "/apps/demo/_brooklet/event",
+            "application/json",
+            body,
+            Some(&origin),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(j["url"], "/apps/demo/bounds");
+}

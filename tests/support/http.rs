@@ -1,0 +1,166 @@
+//! A small HTTP client for tests against a brooklet server on loopback, and
+//! helpers that read what a page carries (tab id, widget ids).
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use brooklet::App;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::TokioExecutor;
+
+/// Starts `app` on a free loopback port; returns its address.
+pub async fn start(app: App) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(app.serve_on(listener));
+    addr
+}
+
+/// An answer: status, `Set-Cookie` (if any), body.
+pub struct Answer {
+    pub status: u16,
+    pub cookie: Option<String>,
+    pub body: String,
+}
+
+/// A browser-like client: keeps the session cookie.
+pub struct Http {
+    client: Client<HttpConnector, Full<Bytes>>,
+    pub base: String,
+    host: String,
+    pub cookie: Option<String>,
+}
+
+impl Http {
+    pub fn new(addr: SocketAddr) -> Self {
+        Http {
+            client: Client::builder(TokioExecutor::new()).build_http(),
+            base: format!("http://{addr}"),
+            host: addr.to_string(),
+            cookie: None,
+        }
+    }
+
+    /// Sends a request; `origin: None` sends no Origin header.
+    pub async fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        origin: Option<&str>,
+    ) -> Answer {
+        let mut req = hyper::Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.base))
+            .header("host", &self.host);
+        if !content_type.is_empty() {
+            req = req.header("content-type", content_type);
+        }
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c);
+        }
+        let res = self
+            .client
+            .request(req.body(Full::new(Bytes::from(body))).unwrap())
+            .await
+            .expect("an answer");
+        let status = res.status().as_u16();
+        let cookie = res
+            .headers()
+            .get("set-cookie")
+            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned());
+        if cookie.is_some() {
+            self.cookie = cookie.clone();
+        }
+        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
+            .unwrap();
+        Answer {
+            status,
+            cookie,
+            body,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Answer {
+        self.send("GET", path, "", Vec::new(), None).await
+    }
+
+    /// A JSON event from the app's own origin.
+    pub async fn event(&mut self, json: &serde_json::Value) -> Answer {
+        let origin = self.base.clone();
+        self.send(
+            "POST",
+            "/_brooklet/event",
+            "application/json",
+            json.to_string().into_bytes(),
+            Some(&origin),
+        )
+        .await
+    }
+
+    /// A plain form post, as a browser without JavaScript sends it.
+    pub async fn form(&mut self, fields: &[(&str, &str)]) -> Answer {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let origin = self.base.clone();
+        self.send(
+            "POST",
+            "/_brooklet/form",
+            "application/x-www-form-urlencoded",
+            body.into_bytes(),
+            Some(&origin),
+        )
+        .await
+    }
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The tab id a page carries.
+pub fn tab_of(html: &str) -> String {
+    attr_after(html, 0, "data-tab=\"").expect("a tab id")
+}
+
+fn attr_after(html: &str, from: usize, prefix: &str) -> Option<String> {
+    let start = html[from..].find(prefix)? + from + prefix.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
+/// The id of the widget whose label is `label`.
+pub fn wid(html: &str, label: &str) -> String {
+    let at = html
+        .find(&format!(">{label}<"))
+        .unwrap_or_else(|| panic!("no widget labelled {label:?}"));
+    let start = html[..at].rfind("data-wid=\"").expect("a widget") + "data-wid=\"".len();
+    let end = html[start..].find('"').unwrap() + start;
+    html[start..end].to_owned()
+}
+
+/// The bodies of the page's text elements.
+pub fn texts(html: &str) -> Vec<String> {
+    html.split("<pre data-k=\"text\" class=\"bk-text\">")
+        .skip(1)
+        .map(|s| s.split("</pre>").next().unwrap().to_owned())
+        .collect()
+}
