@@ -1,20 +1,40 @@
 //! The attributes of [brooklet](https://docs.rs/brooklet): `#[page]` marks a
 //! page function, `#[widget(...)]` marks a widget call inside one.
 //!
-//! This first version accepts `#[page]` on a function and leaves it as it is;
-//! compile-time registration of widget identities comes with the page model
-//! (parse, validate, expand). `#[widget]` is only meaningful inside a
-//! `#[page]` function, so on its own it is always an error.
+//! `#[page]` finds every widget call of the page (a builder chain such as
+//! `ui.slider("A", 1, 10).show()?`), gives each a compile-time site (page,
+//! kind, key, the label when it is a literal, its line, which of the
+//! parameters that count for its identity are run-time values), applies the
+//! `#[widget]` options, and reports the mistakes it can see as compile
+//! errors (spec Part A3, A5). The site's identity hash is computed by the
+//! runtime's own `const fn`s, so this crate hashes nothing itself.
+//!
+//! Set `BROOKLET_MACROS_DEBUG=1` (or `=page_name`) to print each page's
+//! expansion while it compiles.
 
 use proc_macro::TokenStream;
 
-/// Marks a function as a brooklet page.
+mod ctxt;
+mod expand;
+mod fallback;
+mod kinds;
+mod parse;
+mod validate;
+
+/// Marks a function `fn name(ui: &Ui<'_>) -> brooklet::Result<()>` as a
+/// brooklet page: `#[page]`, `#[page(title = "..", path = "..", icon = "..")]`,
+/// or `#[page(entrypoint)]` for the code that runs before every page.
+/// `App::new().page(name)` adds it to an app.
 #[proc_macro_attribute]
-pub fn page(_args: TokenStream, item: TokenStream) -> TokenStream {
-    item
+pub fn page(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::page(args.into(), item.into()).into()
 }
 
-/// Marks a widget call inside a `#[page]` function.
+/// Marks a widget call inside a `#[page]` function:
+/// `#[widget(key = "..", on_change = f, args = (..), disabled = .., help = "..",
+/// persist = "page" | "session", keep_value)]` on a `let` statement or an
+/// expression statement holding one widget call. `#[page]` reads and removes
+/// it; anywhere else it is an error.
 #[proc_macro_attribute]
 pub fn widget(_args: TokenStream, item: TokenStream) -> TokenStream {
     let mut out: TokenStream = syn::Error::new(

@@ -218,10 +218,174 @@ impl IdentityValue for serde_json::Value {
     }
 }
 
+/// How a widget site gives its key in the source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SiteKey {
+    /// No key: the widget is identified by its parameters (R1).
+    None,
+    /// A string literal key, known at compile time.
+    Literal(&'static str),
+    /// A key computed at run time (`key = format!("row-{i}")`).
+    Dynamic,
+}
+
+/// `persist = "page" | "session"` on `#[widget]`: spec A5, Streamlit's
+/// `persist_state` (R39).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Persist {
+    /// Kept while the widget is not drawn on the same page.
+    Page,
+    /// Kept across page switches too.
+    Session,
+}
+
+/// One widget call in the source of a `#[page]` function, as the macro saw
+/// it: the page, the kind, the key, where it is, which of the parameters
+/// that count for its identity are run-time values, and the declared
+/// options (A5). The `#[page]` macro builds one constant per call with the
+/// `const fn`s below, so the compile-time part of the identity is computed
+/// by the runtime's own code.
+///
+/// `persist` and `keep_value` are recorded and checked at compile time;
+/// the run does not act on them yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WidgetSite {
+    /// The page the call is in.
+    pub page: PageId,
+    /// The widget kind's command name, e.g. `"slider"`.
+    pub kind: &'static str,
+    /// The key as the source gives it.
+    pub key: SiteKey,
+    /// The label, when it is a string literal.
+    pub label: Option<&'static str>,
+    /// Page and kind folded: where a run-time key is folded in.
+    pub prefix: u128,
+    /// The identity before the run-time parameters: page, kind, literal key
+    /// (or no key) and the leading counted parameters that are literals.
+    pub hash: u128,
+    /// How many leading counted parameters `hash` already includes.
+    pub folded: u8,
+    /// The source line of the call (1-based).
+    pub line: u32,
+    /// The source column of the call (0-based).
+    pub column: u32,
+    /// The parameters that count for the identity and are run-time values.
+    pub runtime_params: &'static [&'static str],
+    /// `persist = "page" | "session"`.
+    pub persist: Option<Persist>,
+    /// `keep_value`.
+    pub keep_value: bool,
+}
+
+impl WidgetSite {
+    /// The site of a `kind` widget on `page` with `key`; a keyless site
+    /// with a literal `label` folds the label in (every kind counts the
+    /// label first when it has no key).
+    pub const fn new(
+        page: PageId,
+        kind: &'static str,
+        key: SiteKey,
+        label: Option<&'static str>,
+    ) -> Self {
+        let prefix = combine(page.0, kind_part(kind));
+        let (hash, folded) = match key {
+            SiteKey::None => {
+                let site = combine(prefix, key_part(None));
+                match label {
+                    Some(label) => (combine(site, param_part("label", str_part(label))), 1),
+                    None => (site, 0),
+                }
+            }
+            SiteKey::Literal(k) => (combine(prefix, key_part(Some(k))), 0),
+            SiteKey::Dynamic => (prefix, 0),
+        };
+        WidgetSite {
+            page,
+            kind,
+            key,
+            label,
+            prefix,
+            hash,
+            folded,
+            line: 0,
+            column: 0,
+            runtime_params: &[],
+            persist: None,
+            keep_value: false,
+        }
+    }
+
+    /// Where the call is in the source.
+    pub const fn at(mut self, line: u32, column: u32) -> Self {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    /// The counted parameters that are run-time values.
+    pub const fn runtime_params(mut self, params: &'static [&'static str]) -> Self {
+        self.runtime_params = params;
+        self
+    }
+
+    /// `persist = ...`.
+    pub const fn persist(mut self, persist: Persist) -> Self {
+        self.persist = Some(persist);
+        self
+    }
+
+    /// `keep_value`.
+    pub const fn keep_value(mut self) -> Self {
+        self.keep_value = true;
+        self
+    }
+
+    /// The literal key, if any.
+    pub fn literal_key(&self) -> Option<&'static str> {
+        match self.key {
+            SiteKey::Literal(k) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// Starts the identity of a widget drawn from this site by the script
+    /// `script`, or `None` when the call does not match the site (another
+    /// page runs the function, another kind, key or label), so that the
+    /// caller computes the identity from scratch. `key_part` is
+    /// [`rt_key_part`] of `key`.
+    pub fn start(
+        &self,
+        script: PageId,
+        kind: &str,
+        key: Option<&str>,
+        key_part: u128,
+        label: &str,
+    ) -> Option<IdentityBuilder> {
+        if self.page != script || self.kind != kind {
+            return None;
+        }
+        match (self.key, key) {
+            (SiteKey::None, None) if self.folded == 0 || self.label == Some(label) => {
+                Some(IdentityBuilder::from_site_skipping(self.hash, self.folded))
+            }
+            (SiteKey::Literal(k), Some(key)) if k == key => {
+                Some(IdentityBuilder::from_site(self.hash))
+            }
+            (SiteKey::Dynamic, Some(_)) => Some(IdentityBuilder::from_site(rt_combine(
+                self.prefix,
+                key_part,
+            ))),
+            _ => None,
+        }
+    }
+}
+
 /// Builds a widget identity step by step, as the module docs describe.
 #[derive(Clone, Copy, Debug)]
 pub struct IdentityBuilder {
     acc: u128,
+    /// Leading parameters already folded into `acc` (at compile time).
+    skip: u8,
 }
 
 impl IdentityBuilder {
@@ -238,16 +402,33 @@ impl IdentityBuilder {
 
     /// Starts from a site hash computed earlier (at compile time, say).
     pub const fn from_site(site: u128) -> Self {
-        Self { acc: site }
+        Self { acc: site, skip: 0 }
+    }
+
+    /// Starts from a hash that already includes the first `folded` counted
+    /// parameters: the next `folded` parameters given are skipped.
+    pub const fn from_site_skipping(site: u128, folded: u8) -> Self {
+        Self {
+            acc: site,
+            skip: folded,
+        }
     }
 
     /// Folds in one counted parameter.
     pub fn param(&mut self, name: &str, value: &(impl IdentityValue + ?Sized)) -> &mut Self {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return self;
+        }
         self.param_hashed(name, value.identity_part())
     }
 
     /// Folds in a parameter whose hash is already known.
     pub fn param_hashed(&mut self, name: &str, value: u128) -> &mut Self {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return self;
+        }
         let name = rt_part(SEED_PARAM, name.as_bytes());
         self.acc = rt_combine(self.acc, rt_combine(name, value));
         self

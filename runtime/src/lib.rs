@@ -69,7 +69,10 @@ pub mod prelude {
 /// Items the macros' expansions use. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::identity::{site_hash, IdentityBuilder, PageId};
+    pub use crate::error::Result;
+    pub use crate::identity::{site_hash, IdentityBuilder, PageId, Persist, SiteKey, WidgetSite};
+    pub use crate::pages::{Page, PageDefinition};
+    pub use crate::run::Ui;
 }
 
 /// The README's Rust example runs as a doctest.

@@ -6,23 +6,71 @@
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::identity::PageId;
+use crate::identity::{PageId, SiteKey, WidgetSite};
 use crate::run::Ui;
+use crate::widgets::Kind;
 
 /// Page code: draws a page on a [`Ui`].
 pub type PageFn = Arc<dyn Fn(&Ui<'_>) -> Result<()> + Send + Sync>;
+
+/// What `#[page]` generates for a page function: its path, title and icon,
+/// the widget calls in its source, and the function itself. `App::page`
+/// takes it as it takes a [`Page`].
+///
+/// ```
+/// use brooklet::prelude::*;
+/// use brooklet::pages::PageDefinition;
+///
+/// #[page(title = "Hello")]
+/// fn hello(ui: &Ui<'_>) -> brooklet::Result<()> {
+///     #[widget(key = "name")]
+///     let name = ui.text_input("Your name").show()?;
+///     ui.text(format!("Hello, {name}"));
+///     Ok(())
+/// }
+///
+/// assert_eq!(hello::PATH, "hello");
+/// assert_eq!(hello::SITES[0].literal_key(), Some("name"));
+/// let app = App::new().page(hello);
+/// assert_eq!(app.widget_sites().count(), 1);
+/// ```
+pub trait PageDefinition: 'static {
+    /// The page's path: `path = "..."`, or the function's name.
+    const PATH: &'static str;
+    /// The page's title: `title = "..."`, or the name in words.
+    const TITLE: &'static str;
+    /// The page's icon: `icon = "..."`.
+    const ICON: Option<&'static str>;
+    /// Every widget call in the page's source, in source order.
+    const SITES: &'static [WidgetSite];
+    /// Draws the page: the function as written.
+    fn call(ui: &Ui<'_>) -> Result<()>;
+}
 
 /// One page of an app.
 pub struct Page {
     path: String,
     title: String,
+    icon: Option<String>,
     id: PageId,
     func: PageFn,
+    /// The widget calls in its source, when `#[page]` made it.
+    sites: Option<&'static [WidgetSite]>,
+}
+
+impl<P: PageDefinition> From<P> for Page {
+    fn from(_: P) -> Page {
+        let mut page = Page::new(P::PATH, P::call).title(P::TITLE);
+        page.icon = P::ICON.map(str::to_owned);
+        page.sites = Some(P::SITES);
+        page
+    }
 }
 
 impl Page {
     /// A page at `path` (its URL path, or the script path of a ported
-    /// Streamlit app such as `page_a.py`), drawn by `func`.
+    /// Streamlit app such as `page_a.py`), drawn by `func`. A `#[page]`
+    /// function converts into a `Page` by itself.
     pub fn new(
         path: impl Into<String>,
         func: impl Fn(&Ui<'_>) -> Result<()> + Send + Sync + 'static,
@@ -33,7 +81,9 @@ impl Page {
             id: PageId::of_path(&path),
             path,
             title,
+            icon: None,
             func: Arc::new(func),
+            sites: None,
         }
     }
 
@@ -41,6 +91,23 @@ impl Page {
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = title.into();
         self
+    }
+
+    /// The icon shown in navigation.
+    pub fn icon(mut self, icon: impl Into<String>) -> Self {
+        self.icon = Some(icon.into());
+        self
+    }
+
+    /// The page's icon.
+    pub fn page_icon(&self) -> Option<&str> {
+        self.icon.as_deref()
+    }
+
+    /// The widget calls in the page's source, when `#[page]` made it;
+    /// `None` for a page made by [`Page::new`] from a plain function.
+    pub fn widget_sites(&self) -> Option<&'static [WidgetSite]> {
+        self.sites
     }
 
     /// The page's path.
@@ -91,23 +158,52 @@ impl App {
         Self::default()
     }
 
-    /// Adds a page; the first page added is the default page.
-    pub fn page(mut self, page: Page) -> Self {
-        self.pages.push(Arc::new(page));
+    /// Adds a page: a `#[page]` function, or a [`Page`]. The first page
+    /// added is the default page.
+    pub fn page(mut self, page: impl Into<Page>) -> Self {
+        self.pages.push(Arc::new(page.into()));
         self
     }
 
     /// Sets the entrypoint: code that runs before every page and runs the
     /// page itself with [`Ui::run_page`]. Its widgets are the same widget on
-    /// every page (R37).
-    pub fn entrypoint(
-        mut self,
-        func: impl Fn(&Ui<'_>) -> Result<()> + Send + Sync + 'static,
-    ) -> Self {
-        let mut page = Page::new("$$entrypoint", func);
+    /// every page (R37). It is a `#[page(entrypoint)]` function, or any
+    /// function of a [`Ui`].
+    pub fn entrypoint<M>(mut self, entrypoint: impl IntoEntrypoint<M>) -> Self {
+        let mut page = entrypoint.into_entrypoint();
         page.id = PageId::ENTRYPOINT;
         self.entrypoint = Some(Arc::new(page));
         self
+    }
+
+    /// Every widget call in the source of the app's `#[page]` functions,
+    /// the entrypoint's first: what the app may draw.
+    pub fn widget_sites(&self) -> impl Iterator<Item = &'static WidgetSite> + '_ {
+        self.entrypoint
+            .iter()
+            .chain(&self.pages)
+            .flat_map(|p| p.sites.unwrap_or_default())
+    }
+
+    /// Whether some page of the app can draw a widget of `kind` with `key`
+    /// (`None`: a keyless widget): a widget call of that kind with that
+    /// literal key, with a key computed at run time, or without a key. A
+    /// page made from a plain function, whose calls are unknown, can draw
+    /// anything. The server can reject events for widgets no page draws.
+    pub fn can_produce(&self, kind: Kind, key: Option<&str>) -> bool {
+        let all = self.entrypoint.iter().chain(&self.pages);
+        if all.clone().any(|p| p.sites.is_none()) {
+            return true;
+        }
+        self.widget_sites().any(|site| {
+            site.kind == kind.name()
+                && match (site.key, key) {
+                    (SiteKey::None, None) => true,
+                    (SiteKey::Literal(k), Some(key)) => k == key,
+                    (SiteKey::Dynamic, Some(_)) => true,
+                    _ => false,
+                }
+        })
     }
 
     /// The pages, in navigation order.
@@ -141,5 +237,33 @@ impl App {
                 )
             }),
         }
+    }
+}
+
+/// What [`App::entrypoint`] takes: a `#[page(entrypoint)]` function (or any
+/// `#[page]` function), or a plain function of a [`Ui`]. `M` only tells the
+/// two apart.
+pub trait IntoEntrypoint<M> {
+    /// The entrypoint as a page.
+    fn into_entrypoint(self) -> Page;
+}
+
+/// Marks [`IntoEntrypoint`] for plain functions.
+pub enum FnMarker {}
+/// Marks [`IntoEntrypoint`] for `#[page]` functions.
+pub enum DefinitionMarker {}
+
+impl<F> IntoEntrypoint<FnMarker> for F
+where
+    F: Fn(&Ui<'_>) -> Result<()> + Send + Sync + 'static,
+{
+    fn into_entrypoint(self) -> Page {
+        Page::new("$$entrypoint", self)
+    }
+}
+
+impl<P: PageDefinition> IntoEntrypoint<DefinitionMarker> for P {
+    fn into_entrypoint(self) -> Page {
+        Page::from(self)
     }
 }

@@ -346,7 +346,12 @@ impl<'r> Ui<'r> {
                 )));
             }
         }
-        let mut builder = IdentityBuilder::from_parts(run.script, kind.name(), key_part);
+        // The `#[page]` macro passes the site's compile-time hash; anything
+        // it cannot vouch for is computed from scratch, to the same result.
+        let mut builder = common
+            .site
+            .and_then(|site| site.start(run.script, kind.name(), key.as_deref(), key_part, &label))
+            .unwrap_or_else(|| IdentityBuilder::from_parts(run.script, kind.name(), key_part));
         identity(&mut builder, key.is_some(), &label);
         if key.is_none() {
             // Keyless widgets hash where they are (R1, R3).

@@ -459,6 +459,8 @@ pub(crate) struct Common {
     pub help: Option<String>,
     pub disabled: bool,
     pub callback: Option<Callback>,
+    /// The call's site, when a `#[page]` macro passed it.
+    pub site: Option<&'static crate::identity::WidgetSite>,
 }
 
 /// Adds the options every widget takes to a builder with a `common` field:
@@ -494,6 +496,13 @@ macro_rules! common_options {
                 callback: impl Fn(&$crate::run::Ui<'_>) -> $crate::Result<()> + Send + Sync + 'static,
             ) -> Self {
                 self.common.callback = Some(::std::sync::Arc::new(callback));
+                self
+            }
+
+            /// Used by `#[page]`: the call's compile-time site. Not public API.
+            #[doc(hidden)]
+            pub fn __site(mut self, site: &'static $crate::identity::WidgetSite) -> Self {
+                self.common.site = Some(site);
                 self
             }
         }

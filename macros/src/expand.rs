@@ -1,0 +1,353 @@
+//! `#[page]` in three steps: build the model (`parse.rs`), validate it
+//! (`validate.rs`), generate code (here). A page function becomes a unit
+//! type of the same name that implements `PageDefinition`: its path, title,
+//! icon, the table of its widget sites, and the function itself (callable
+//! as `name::call(ui)`). Each widget call gets its `#[widget]` options as
+//! builder calls and its site through the hidden `.__site(..)`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Attribute, Expr, ExprMethodCall, Ident, Item, ItemFn, LitStr, ReturnType};
+
+use crate::ctxt::Ctxt;
+use crate::fallback;
+use crate::parse::{self, Key, Page, PageArgs, Site};
+use crate::validate;
+
+/// The one place runtime items are spelled.
+fn private() -> TokenStream {
+    quote!(::brooklet::__private)
+}
+
+/// `#[page(args)] item`.
+pub fn page(args: TokenStream, item: TokenStream) -> TokenStream {
+    let func: ItemFn = match syn::parse2(item.clone()) {
+        Ok(func) => func,
+        Err(_) => return fallback::not_a_function(item),
+    };
+    let cx = Ctxt::new();
+    let args = PageArgs::parse(&cx, args);
+    let page = Page::new(&cx, args, func);
+    validate::page(&cx, &page);
+    match cx.check() {
+        Ok(()) => {
+            let out = generate(&page);
+            debug_print(&page.func.sig.ident, &out);
+            out
+        }
+        Err(err) => fallback::page(err, page.func),
+    }
+}
+
+/// `BROOKLET_MACROS_DEBUG=1` (or `=name` for one page) prints the
+/// expansion at build time. Cargo does not rebuild when only the variable
+/// changes: touch the file or `cargo clean -p` the crate.
+fn debug_print(name: &Ident, out: &TokenStream) {
+    let Ok(wanted) = std::env::var("BROOKLET_MACROS_DEBUG") else {
+        return;
+    };
+    if wanted.is_empty() || wanted == "0" || (wanted != "1" && *name != wanted) {
+        return;
+    }
+    eprintln!("// #[page] {name}: expansion\n{}", pretty(out));
+}
+
+/// Formats tokens as Rust source.
+pub fn pretty(tokens: &TokenStream) -> String {
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(_) => tokens.to_string(),
+    }
+}
+
+/// A page's path: `path = ".."`, the entrypoint's, or the function's name.
+fn page_path(args: &PageArgs, name: &Ident) -> LitStr {
+    match (&args.entrypoint, &args.path) {
+        (Some(e), _) => LitStr::new("$$entrypoint", e.span()),
+        (None, Some(path)) => path.clone(),
+        (None, None) => LitStr::new(&name.to_string(), name.span()),
+    }
+}
+
+/// A page's title: `title = ".."`, or its name in words: `page_a` → `Page a`.
+fn page_title(args: &PageArgs, name: &Ident) -> LitStr {
+    if let Some(title) = &args.title {
+        return title.clone();
+    }
+    let words = name.to_string().trim_start_matches("r#").replace('_', " ");
+    let words = words.trim();
+    let mut chars = words.chars();
+    let title = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::from("Page"),
+    };
+    LitStr::new(&title, name.span())
+}
+
+fn generate(page: &Page) -> TokenStream {
+    let private = private();
+    let func = &page.func;
+    let name = &func.sig.ident;
+    let vis = &func.vis;
+    let path = page_path(&page.args, name);
+    let title = page_title(&page.args, name);
+    let icon = match &page.args.icon {
+        Some(icon) => quote!(::core::option::Option::Some(#icon)),
+        None => quote!(::core::option::Option::None),
+    };
+
+    // Doc comments describe the page: they go on the type. `cfg`s apply to
+    // everything; other attributes stay on the function.
+    let (docs, rest): (Vec<&Attribute>, Vec<&Attribute>) =
+        func.attrs.iter().partition(|a| a.path().is_ident("doc"));
+    let (cfgs, others): (Vec<&Attribute>, Vec<&Attribute>) = rest
+        .into_iter()
+        .partition(|a| a.path().is_ident("cfg") || a.path().is_ident("cfg_attr"));
+
+    let sites = page.sites.iter().map(|site| site_tokens(&path, site));
+
+    let mut block = func.block.clone();
+    Injector {
+        page: name,
+        sites: &page.sites,
+        next: 0,
+    }
+    .visit_block_mut(&mut block);
+    let mut sig = func.sig.clone();
+    sig.ident = Ident::new("call", name.span());
+    let output_span = match &sig.output {
+        ReturnType::Type(_, ty) => ty.span(),
+        ReturnType::Default => name.span(),
+    };
+    let delegate = quote_spanned!(output_span=> #name::call(ui));
+
+    quote! {
+        #(#cfgs)*
+        #(#docs)*
+        #[allow(non_camel_case_types)]
+        #[derive(::core::clone::Clone, ::core::marker::Copy, ::core::fmt::Debug)]
+        #vis struct #name;
+
+        #(#cfgs)*
+        impl #name {
+            /// Draws the page: the function as written under `#[page]`.
+            #(#others)*
+            #vis #sig #block
+        }
+
+        #(#cfgs)*
+        #[automatically_derived]
+        impl #private::PageDefinition for #name {
+            const PATH: &'static str = #path;
+            const TITLE: &'static str = #title;
+            const ICON: ::core::option::Option<&'static str> = #icon;
+            const SITES: &'static [#private::WidgetSite] = &[#(#sites),*];
+            fn call(ui: &#private::Ui<'_>) -> #private::Result<()> {
+                #delegate
+            }
+        }
+    }
+}
+
+/// The `WidgetSite` constant of one call: computed by the runtime's own
+/// `const fn`s when the crate compiles.
+fn site_tokens(path: &LitStr, site: &Site) -> TokenStream {
+    let private = private();
+    let kind = site.chain.kind.kind;
+    let key = match site.key() {
+        Key::None => quote!(#private::SiteKey::None),
+        Key::Literal(k) => quote!(#private::SiteKey::Literal(#k)),
+        Key::Dynamic | Key::NotString(_) => quote!(#private::SiteKey::Dynamic),
+    };
+    let label = match site.label() {
+        Some(l) => quote!(::core::option::Option::Some(#l)),
+        None => quote!(::core::option::Option::None),
+    };
+    let start = site.chain.call.method.span().start();
+    let line = proc_macro2::Literal::u32_unsuffixed(start.line as u32);
+    let column = proc_macro2::Literal::u32_unsuffixed(start.column as u32);
+    let runtime = site.runtime_params();
+    let mut tokens = quote! {
+        #private::WidgetSite::new(#private::PageId::of_path(#path), #kind, #key, #label)
+            .at(#line, #column)
+            .runtime_params(&[#(#runtime),*])
+    };
+    if let Some(args) = &site.attr {
+        if let Some(persist) = args
+            .persist
+            .as_ref()
+            .and_then(|p| parse::string_lit(&p.value))
+        {
+            let variant = match persist.value().as_str() {
+                "session" => quote!(Session),
+                _ => quote!(Page),
+            };
+            tokens.extend(quote!(.persist(#private::Persist::#variant)));
+        }
+        if args.keep_value.is_some() {
+            tokens.extend(quote!(.keep_value()));
+        }
+    }
+    tokens
+}
+
+/// Visits the body in the order `parse.rs` found the calls in, and rewrites
+/// each `.show()` call.
+struct Injector<'a> {
+    page: &'a Ident,
+    sites: &'a [Site],
+    next: usize,
+}
+
+impl VisitMut for Injector<'_> {
+    fn visit_item_mut(&mut self, _: &mut Item) {}
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        let index = match &*expr {
+            Expr::MethodCall(call) if parse::widget_chain(call).is_some() => {
+                self.next += 1;
+                Some(self.next - 1)
+            }
+            _ => None,
+        };
+        visit_mut::visit_expr_mut(self, expr);
+        if let (Some(index), Expr::MethodCall(show)) = (index, expr) {
+            if let Some(site) = self.sites.get(index) {
+                inject(show, site, index, self.page);
+            }
+        }
+    }
+}
+
+/// `recv.slider(..).opts().show()` → `recv.slider(..).opts().key(..)...__site(..).show()`.
+fn inject(show: &mut ExprMethodCall, site: &Site, index: usize, page: &Ident) {
+    let private = private();
+    let receiver = std::mem::replace(&mut *show.receiver, Expr::Verbatim(TokenStream::new()));
+    let mut chain = receiver.into_token_stream();
+    if let Some(args) = &site.attr {
+        if let Some(key) = &args.key {
+            let (name, value) = (&key.name, &key.value);
+            chain = quote_spanned!(name.span()=> #chain.#name(#value));
+        }
+        if let Some(help) = &args.help {
+            let (name, value) = (&help.name, &help.value);
+            chain = quote_spanned!(name.span()=> #chain.#name(#value));
+        }
+        if let Some(disabled) = &args.disabled {
+            let name = &disabled.name;
+            let value = match &disabled.value {
+                Some(v) => v.to_token_stream(),
+                None => quote_spanned!(name.span()=> true),
+            };
+            chain = quote_spanned!(name.span()=> #chain.#name(#value));
+        }
+        if let Some(cb) = args.callback() {
+            let (name, f) = (&cb.name, &cb.value);
+            let callback = match &args.args {
+                None => f.to_token_stream(),
+                Some(a) => {
+                    let n = match &a.value {
+                        Expr::Tuple(t) => t.elems.len(),
+                        _ => 1,
+                    };
+                    let tuple = match &a.value {
+                        Expr::Paren(p) => {
+                            let inner = &p.expr;
+                            quote!((#inner,))
+                        }
+                        other => other.to_token_stream(),
+                    };
+                    let fields = (0..n).map(syn::Index::from);
+                    let args_ident = format_ident!("__brooklet_args", span = Span::mixed_site());
+                    let cb_ident = format_ident!("__brooklet_callback", span = Span::mixed_site());
+                    quote_spanned! {name.span()=> {
+                        let #args_ident = #tuple;
+                        let #cb_ident = #f;
+                        move |ui: &#private::Ui<'_>| #cb_ident(ui, #(::core::clone::Clone::clone(&#args_ident.#fields)),*)
+                    }}
+                }
+            };
+            chain = quote_spanned!(name.span()=> #chain.#name(#callback));
+        }
+    }
+    let index = proc_macro2::Literal::usize_unsuffixed(index);
+    chain = quote! {
+        #chain.__site(&<#page as #private::PageDefinition>::SITES[#index])
+    };
+    *show.receiver = syn::parse2(chain.clone()).unwrap_or(Expr::Verbatim(chain));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Expansion snapshots: `snapshots/NAME.in.rs` expands to
+    /// `snapshots/NAME.out.rs`. `BROOKLET_SNAPSHOTS=overwrite` rewrites them;
+    /// read the diff before committing it.
+    fn snapshot(name: &str) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots");
+        let input = std::fs::read_to_string(dir.join(format!("{name}.in.rs"))).unwrap();
+        let file: syn::File = syn::parse_str(&input).unwrap();
+        let mut out = String::new();
+        for item in file.items {
+            let syn::Item::Fn(mut func) = item else {
+                continue;
+            };
+            let attr = func.attrs.remove(0);
+            let args = match attr.meta {
+                syn::Meta::List(list) => list.tokens,
+                _ => TokenStream::new(),
+            };
+            out.push_str(&pretty(&page(args, func.into_token_stream())));
+        }
+        let path = dir.join(format!("{name}.out.rs"));
+        if std::env::var("BROOKLET_SNAPSHOTS").as_deref() == Ok("overwrite") {
+            std::fs::write(&path, &out).unwrap();
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            expected == out,
+            "the expansion of snapshots/{name}.in.rs changed; rerun with BROOKLET_SNAPSHOTS=overwrite \
+             and review the diff. New expansion:\n{out}"
+        );
+    }
+
+    #[test]
+    fn snapshot_slider_bounds() {
+        snapshot("slider_bounds");
+    }
+
+    #[test]
+    fn snapshot_callbacks_and_loops() {
+        snapshot("callbacks_and_loops");
+    }
+
+    #[test]
+    fn default_titles() {
+        let args = PageArgs::default();
+        let t = |n: &str| page_title(&args, &Ident::new(n, Span::call_site())).value();
+        assert_eq!(t("page_a"), "Page a");
+        assert_eq!(t("bounds"), "Bounds");
+        assert_eq!(t("_"), "Page");
+    }
+
+    #[test]
+    fn errors_keep_the_function() {
+        let out = page(
+            TokenStream::new(),
+            quote! {
+                async fn p(ui: &Ui<'_>) -> Result<()> {
+                    #[widget(key = "a")]
+                    let a = ui.button("A").show()?;
+                    Ok(())
+                }
+            },
+        )
+        .to_string();
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(out.contains("async fn p"), "{out}");
+        assert!(!out.contains("widget"), "{out}");
+    }
+}
