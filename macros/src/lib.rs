@@ -39,7 +39,7 @@ pub fn page(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn widget(_args: TokenStream, item: TokenStream) -> TokenStream {
     let mut out: TokenStream = syn::Error::new(
         proc_macro2::Span::call_site(),
-        "`#[widget]` is only valid inside a `#[page]` function",
+        "`#[widget]` is only valid inside a `#[page]` function; mark the function with `#[page]`",
     )
     .to_compile_error()
     .into();

@@ -10,7 +10,6 @@ use std::collections::HashSet;
 use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{
     Attribute, Expr, ExprLit, ExprMethodCall, Ident, Item, ItemFn, Lit, LitStr, Local, Meta, Pat,
@@ -630,7 +629,7 @@ struct LoopScope {
 struct Mark {
     depth: usize,
     args: Option<WidgetArgs>,
-    span: Span,
+    attr: Attribute,
     claimed: usize,
 }
 
@@ -709,13 +708,13 @@ impl VisitMut for Finder<'_> {
             self.marks.push(Mark {
                 depth: self.depth,
                 args: Some(args),
-                span: first.span(),
+                attr: first,
                 claimed: 0,
             });
             self.visit_stmt_mut(stmt);
             if let Some(mark) = self.marks.pop() {
                 if mark.claimed == 0 {
-                    self.cx.error_at(mark.span, NOT_A_WIDGET_CALL);
+                    self.cx.error_spanned_by(&mark.attr, NOT_A_WIDGET_CALL);
                 }
             }
         }

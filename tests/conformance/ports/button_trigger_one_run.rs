@@ -2,15 +2,18 @@
 use crate::support::dumps;
 use brooklet::prelude::*;
 
+#[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
-    let clicked = ui.button("Click").key("btn").show()?;
+    #[widget(key = "btn")]
+    let clicked = ui.button("Click").show()?;
     ui.text(format!("ret:btn={}", dumps(&clicked)));
     ui.text(format!("ss:btn={}", dumps(&ui.state().get::<bool>("btn")?)));
-    let tog = ui.toggle("Toggle").key("tog").show()?;
+    #[widget(key = "tog")]
+    let tog = ui.toggle("Toggle").show()?;
     ui.text(format!("ret:tog={}", dumps(&tog)));
     Ok(())
 }
 
 pub fn app() -> App {
-    App::new().page(Page::new("app.py", app_py))
+    App::new().page(app_py)
 }

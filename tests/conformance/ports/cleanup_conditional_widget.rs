@@ -2,10 +2,13 @@
 use crate::support::dumps;
 use brooklet::prelude::*;
 
+#[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
-    let show = ui.checkbox("show").value(true).key("show").show()?;
+    #[widget(key = "show")]
+    let show = ui.checkbox("show").value(true).show()?;
     if show {
-        let t = ui.text_input("T").key("t").show()?;
+        #[widget(key = "t")]
+        let t = ui.text_input("T").show()?;
         ui.text(format!("ret:t={}", dumps(&t)));
     }
     ui.text(format!("has_t={}", dumps(&ui.state().contains("t"))));
@@ -13,5 +16,5 @@ fn app_py(ui: &Ui<'_>) -> Result<()> {
 }
 
 pub fn app() -> App {
-    App::new().page(Page::new("app.py", app_py))
+    App::new().page(app_py)
 }

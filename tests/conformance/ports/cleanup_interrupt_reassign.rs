@@ -3,14 +3,17 @@ use crate::support::dumps;
 use brooklet::prelude::*;
 use serde_json::Value;
 
+#[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
     if ui.state().contains("t") {
         ui.state().set("t", &ui.state().get::<Value>("t")?)?; // interrupt the clean-up
     }
 
-    let show = ui.checkbox("show").value(true).key("show").show()?;
+    #[widget(key = "show")]
+    let show = ui.checkbox("show").value(true).show()?;
     if show {
-        let t = ui.text_input("T").key("t").show()?;
+        #[widget(key = "t")]
+        let t = ui.text_input("T").show()?;
         ui.text(format!("ret:t={}", dumps(&t)));
     }
     ui.text(format!("has_t={}", dumps(&ui.state().contains("t"))));
@@ -18,5 +21,5 @@ fn app_py(ui: &Ui<'_>) -> Result<()> {
 }
 
 pub fn app() -> App {
-    App::new().page(Page::new("app.py", app_py))
+    App::new().page(app_py)
 }

@@ -6,17 +6,20 @@ fn delete_in_callback(ui: &Ui<'_>) -> Result<()> {
     ui.state().delete("t")
 }
 
+#[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
-    let t = ui.text_input("T").key("t").show()?;
+    #[widget(key = "t")]
+    let t = ui.text_input("T").show()?;
     ui.text(format!("ret:t={}", dumps(&t)));
     if ui.button("delete in body (after widget)").show()? {
         ui.state().delete("t")?;
     }
-    ui.button("delete in callback").on_click(delete_in_callback).show()?;
+    #[widget(on_click = delete_in_callback)]
+    ui.button("delete in callback").show()?;
     ui.text(format!("has_t={}", dumps(&ui.state().contains("t"))));
     Ok(())
 }
 
 pub fn app() -> App {
-    App::new().page(Page::new("app.py", app_py))
+    App::new().page(app_py)
 }

@@ -1,14 +1,17 @@
-//! Port of scenarios/duplicate_auto_id/app.py.
+//! Port of scenarios/duplicate_auto_id/app.py. The keyless duplicates are not
+//! in a loop, so they are left to the run-time check (R7).
 use brooklet::prelude::*;
 
+#[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
-    let case = ui
-        .radio("case", ["ok", "dup_button", "sidebar_and_main", "dup_text_input_same_params"])
-        .key("case")
-        .show()?;
+    let cases = ["ok", "dup_button", "sidebar_and_main", "dup_text_input_same_params"];
+    #[widget(key = "case")]
+    let case = ui.radio("case", cases).show()?;
     if case == "ok" {
-        ui.button("OK").key("privacy").show()?;
-        ui.button("OK").key("terms").show()?;
+        #[widget(key = "privacy")]
+        ui.button("OK").show()?;
+        #[widget(key = "terms")]
+        ui.button("OK").show()?;
     } else if case == "dup_button" {
         ui.button("OK").show()?;
         ui.button("OK").show()?;
@@ -24,5 +27,5 @@ fn app_py(ui: &Ui<'_>) -> Result<()> {
 }
 
 pub fn app() -> App {
-    App::new().page(Page::new("app.py", app_py))
+    App::new().page(app_py)
 }

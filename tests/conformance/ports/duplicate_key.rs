@@ -1,28 +1,39 @@
-//! Port of scenarios/duplicate_key/app.py.
+//! Port of scenarios/duplicate_key/app.py. One literal key twice on a page
+//! is a compile error (spec A3); this scenario checks the run-time error
+//! (R6), so its repeated keys are run-time values.
 use brooklet::prelude::*;
 
+#[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
-    let case = ui
-        .radio("case", ["ok", "same_key_two_types", "same_key_sidebar_and_main", "int_key_vs_str_key"])
-        .key("case")
-        .show()?;
+    let cases = ["ok", "same_key_two_types", "same_key_sidebar_and_main", "int_key_vs_str_key"];
+    #[widget(key = "case")]
+    let case = ui.radio("case", cases).show()?;
+    let k = "k";
     if case == "ok" {
-        ui.text_input("A").key("k1").show()?;
-        ui.number_input::<f64>("B").key("k2").show()?;
+        #[widget(key = "k1")]
+        ui.text_input("A").show()?;
+        #[widget(key = "k2")]
+        ui.number_input::<f64>("B").show()?;
     } else if case == "same_key_two_types" {
-        ui.text_input("A").key("k").show()?;
-        ui.number_input::<f64>("B").key("k").show()?;
+        #[widget(key = k)]
+        ui.text_input("A").show()?;
+        #[widget(key = k)]
+        ui.number_input::<f64>("B").show()?;
     } else if case == "same_key_sidebar_and_main" {
-        ui.sidebar().text_input("A").key("k").show()?;
-        ui.text_input("A").key("k").show()?;
+        #[widget(key = k)]
+        ui.sidebar().text_input("A").show()?;
+        #[widget(key = k)]
+        ui.text_input("A").show()?;
     } else if case == "int_key_vs_str_key" {
-        ui.text_input("A").key(1).show()?;
-        ui.text_input("B").key("1").show()?;
+        #[widget(key = 1.to_string())]
+        ui.text_input("A").show()?;
+        #[widget(key = "1")]
+        ui.text_input("B").show()?;
     }
     ui.text("reached end");
     Ok(())
 }
 
 pub fn app() -> App {
-    App::new().page(Page::new("app.py", app_py))
+    App::new().page(app_py)
 }

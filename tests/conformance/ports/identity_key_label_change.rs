@@ -2,13 +2,16 @@
 use crate::support::dumps;
 use brooklet::prelude::*;
 
+#[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
-    let flip = ui.checkbox("flip").key("flip").show()?;
-    let n = ui.number_input(if flip { "Beta" } else { "Alpha" }).value(0).key("n").show()?;
+    #[widget(key = "flip")]
+    let flip = ui.checkbox("flip").show()?;
+    #[widget(key = "n")]
+    let n = ui.number_input(if flip { "Beta" } else { "Alpha" }).value(0).show()?;
     ui.text(format!("ret:n={}", dumps(&n)));
     Ok(())
 }
 
 pub fn app() -> App {
-    App::new().page(Page::new("app.py", app_py))
+    App::new().page(app_py)
 }

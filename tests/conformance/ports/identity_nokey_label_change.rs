@@ -2,13 +2,15 @@
 use crate::support::dumps;
 use brooklet::prelude::*;
 
+#[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
-    let flip = ui.checkbox("flip").key("flip").show()?;
+    #[widget(key = "flip")]
+    let flip = ui.checkbox("flip").show()?;
     let n = ui.number_input(if flip { "Beta" } else { "Alpha" }).value(0).show()?;
     ui.text(format!("ret:n={}", dumps(&n)));
     Ok(())
 }
 
 pub fn app() -> App {
-    App::new().page(Page::new("app.py", app_py))
+    App::new().page(app_py)
 }

@@ -2,27 +2,30 @@
 use crate::support::dumps;
 use brooklet::prelude::*;
 
+#[page(entrypoint)]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
-    let g = ui.sidebar().text_input("Name").key("global_name").show()?;
+    #[widget(key = "global_name")]
+    let g = ui.sidebar().text_input("Name").show()?;
     ui.text(format!("ret:global_name={}", dumps(&g)));
     ui.run_page()
 }
 
+#[page(path = "page_a.py", title = "A")]
 fn page_a(ui: &Ui<'_>) -> Result<()> {
-    let k = ui.text_input("K on A").key("k").show()?;
+    #[widget(key = "k")]
+    let k = ui.text_input("K on A").show()?;
     ui.text(format!("ret:k={}", dumps(&k)));
     Ok(())
 }
 
+#[page(path = "page_b.py", title = "B")]
 fn page_b(ui: &Ui<'_>) -> Result<()> {
-    let k = ui.text_input("K on B").key("k").show()?;
+    #[widget(key = "k")]
+    let k = ui.text_input("K on B").show()?;
     ui.text(format!("ret:k={}", dumps(&k)));
     Ok(())
 }
 
 pub fn app() -> App {
-    App::new()
-        .entrypoint(app_py)
-        .page(Page::new("page_a.py", page_a).title("A"))
-        .page(Page::new("page_b.py", page_b).title("B"))
+    App::new().entrypoint(app_py).page(page_a).page(page_b)
 }

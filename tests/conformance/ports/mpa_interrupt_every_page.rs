@@ -3,21 +3,25 @@ use crate::support::dumps;
 use brooklet::prelude::*;
 use serde_json::Value;
 
+#[page(entrypoint)]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
     ui.run_page()?;
     ui.text(format!("end_keys={}", dumps(&ui.state().keys())));
     Ok(())
 }
 
+#[page(path = "page_a.py", title = "A")]
 fn page_a(ui: &Ui<'_>) -> Result<()> {
     if ui.state().contains("my_key") {
         ui.state().set("my_key", &ui.state().get::<Value>("my_key")?)?;
     }
-    let v = ui.number_input::<f64>("Number of filters").key("my_key").show()?;
+    #[widget(key = "my_key")]
+    let v = ui.number_input::<f64>("Number of filters").show()?;
     ui.text(format!("ret:my_key={}", dumps(&v)));
     Ok(())
 }
 
+#[page(path = "page_b.py", title = "B")]
 fn page_b(ui: &Ui<'_>) -> Result<()> {
     if ui.state().contains("my_key") {
         ui.state().set("my_key", &ui.state().get::<Value>("my_key")?)?;
@@ -27,8 +31,5 @@ fn page_b(ui: &Ui<'_>) -> Result<()> {
 }
 
 pub fn app() -> App {
-    App::new()
-        .entrypoint(app_py)
-        .page(Page::new("page_a.py", page_a).title("A"))
-        .page(Page::new("page_b.py", page_b).title("B"))
+    App::new().entrypoint(app_py).page(page_a).page(page_b)
 }

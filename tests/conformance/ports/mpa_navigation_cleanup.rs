@@ -2,19 +2,23 @@
 use crate::support::dumps;
 use brooklet::prelude::*;
 
+#[page(entrypoint)]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
     ui.run_page()?;
     ui.text(format!("end_keys={}", dumps(&ui.state().keys())));
     Ok(())
 }
 
+#[page(path = "page_a.py", title = "A")]
 fn page_a(ui: &Ui<'_>) -> Result<()> {
     ui.text(format!("start_keys={}", dumps(&ui.state().keys())));
-    let k = ui.text_input("K").key("k").show()?;
+    #[widget(key = "k")]
+    let k = ui.text_input("K").show()?;
     ui.text(format!("ret:k={}", dumps(&k)));
     Ok(())
 }
 
+#[page(path = "page_b.py", title = "B")]
 fn page_b(ui: &Ui<'_>) -> Result<()> {
     ui.text(format!("start_keys={}", dumps(&ui.state().keys())));
     ui.text("page b");
@@ -22,8 +26,5 @@ fn page_b(ui: &Ui<'_>) -> Result<()> {
 }
 
 pub fn app() -> App {
-    App::new()
-        .entrypoint(app_py)
-        .page(Page::new("page_a.py", page_a).title("A"))
-        .page(Page::new("page_b.py", page_b).title("B"))
+    App::new().entrypoint(app_py).page(page_a).page(page_b)
 }

@@ -3,21 +3,25 @@
 use crate::support::dumps;
 use brooklet::prelude::*;
 
+#[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
     ui.text(format!("start_keys={}", dumps(&ui.state().keys())));
-    let m = ui.text_input("Main").key("m").show()?;
+    #[widget(key = "m")]
+    let m = ui.text_input("Main").show()?;
     ui.text(format!("ret:m={}", dumps(&m)));
     Ok(())
 }
 
+#[page(path = "pages/other.py")]
 fn other_py(ui: &Ui<'_>) -> Result<()> {
     ui.text(format!("start_keys={}", dumps(&ui.state().keys())));
     ui.state().setdefault("plain", "kept".to_string())?;
-    let o = ui.text_input("Other").key("o").show()?;
+    #[widget(key = "o")]
+    let o = ui.text_input("Other").show()?;
     ui.text(format!("ret:o={}", dumps(&o)));
     Ok(())
 }
 
 pub fn app() -> App {
-    App::new().page(Page::new("app.py", app_py)).page(Page::new("pages/other.py", other_py))
+    App::new().page(app_py).page(other_py)
 }

@@ -6,6 +6,7 @@ use crate::support::dumps;
 use brooklet::prelude::*;
 use serde_json::Value;
 
+#[page(entrypoint)]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
     ui.state().setdefault("my_key", Number::Int(0))?;
     ui.run_page()?;
@@ -21,25 +22,21 @@ fn load_value(ui: &Ui<'_>, key: &str) -> Result<()> {
     ui.state().set(&format!("_{key}"), &ui.state().get::<Value>(key)?)
 }
 
+#[page(path = "page_a.py", title = "A")]
 fn page_a(ui: &Ui<'_>) -> Result<()> {
     load_value(ui, "my_key")?;
-    let v = ui
-        .number_input::<Number>("Number of filters")
-        .key("_my_key")
-        .on_change(|ui| store_value(ui, "my_key"))
-        .show()?;
+    #[widget(key = "_my_key", on_change = store_value, args = ("my_key",))]
+    let v = ui.number_input::<Number>("Number of filters").show()?;
     ui.text(format!("ret:_my_key={}", dumps(&v)));
     Ok(())
 }
 
+#[page(path = "page_b.py", title = "B")]
 fn page_b(ui: &Ui<'_>) -> Result<()> {
     ui.text(format!("b:my_key={}", dumps(&ui.state().get_value("my_key"))));
     Ok(())
 }
 
 pub fn app() -> App {
-    App::new()
-        .entrypoint(app_py)
-        .page(Page::new("page_a.py", page_a).title("A"))
-        .page(Page::new("page_b.py", page_b).title("B"))
+    App::new().entrypoint(app_py).page(page_a).page(page_b)
 }

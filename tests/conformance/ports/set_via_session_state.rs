@@ -6,12 +6,15 @@ fn cb(ui: &Ui<'_>) -> Result<()> {
     ui.state().set("t", "from callback")
 }
 
+#[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
     if ui.button("set in body before widget").show()? {
         ui.state().set("t", "from body")?;
     }
-    ui.button("set in callback").on_click(cb).show()?;
-    let t = ui.text_input("T").key("t").show()?;
+    #[widget(on_click = cb)]
+    ui.button("set in callback").show()?;
+    #[widget(key = "t")]
+    let t = ui.text_input("T").show()?;
     ui.text(format!("ret:t={}", dumps(&t)));
     if ui.button("set in body after widget").show()? {
         ui.state().set("t", "too late")?;
@@ -21,5 +24,5 @@ fn app_py(ui: &Ui<'_>) -> Result<()> {
 }
 
 pub fn app() -> App {
-    App::new().page(Page::new("app.py", app_py))
+    App::new().page(app_py)
 }

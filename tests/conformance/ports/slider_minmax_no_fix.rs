@@ -2,18 +2,22 @@
 use crate::support::dumps;
 use brooklet::prelude::*;
 
+#[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
     ui.state().setdefault("a", 5)?;
 
     let cols = ui.columns(2);
-    let minimum = cols[0].number_input("Min").min(1).max(5).key("min").show()?;
-    let maximum = cols[1].number_input("Max").min(6).max(10).value(10).key("max").show()?;
+    #[widget(key = "min")]
+    let minimum = cols[0].number_input("Min").min(1).max(5).show()?;
+    #[widget(key = "max")]
+    let maximum = cols[1].number_input("Max").min(6).max(10).value(10).show()?;
 
-    let a = ui.slider("A", minimum, maximum).key("a").show()?;
+    #[widget(key = "a")]
+    let a = ui.slider("A", minimum, maximum).show()?;
     ui.text(format!("ret:a={}", dumps(&a)));
     Ok(())
 }
 
 pub fn app() -> App {
-    App::new().page(Page::new("app.py", app_py))
+    App::new().page(app_py)
 }

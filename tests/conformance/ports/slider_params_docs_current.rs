@@ -2,6 +2,7 @@
 use crate::support::dumps;
 use brooklet::prelude::*;
 
+#[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
     let cols = ui.columns([2, 1, 2]);
     let minimum = cols[0].number_input("Minimum").min(1).max(3).show()?;
@@ -9,12 +10,13 @@ fn app_py(ui: &Ui<'_>) -> Result<()> {
     let value = cols[1].number_input("Default").min(4).max(7).value(5).show()?;
 
     let a = ui.slider("No key", minimum, maximum).value(value).show()?;
-    let b = ui.slider("With a key", minimum, maximum).value(value).key("a").show()?;
+    #[widget(key = "a")]
+    let b = ui.slider("With a key", minimum, maximum).value(value).show()?;
     ui.text(format!("ret:no_key={}", dumps(&a)));
     ui.text(format!("ret:with_key={}", dumps(&b)));
     Ok(())
 }
 
 pub fn app() -> App {
-    App::new().page(Page::new("app.py", app_py))
+    App::new().page(app_py)
 }

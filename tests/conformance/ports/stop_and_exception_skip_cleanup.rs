@@ -3,19 +3,22 @@
 use crate::support::dumps;
 use brooklet::prelude::*;
 
+#[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
-    let mode = ui.radio("mode", ["normal", "stop", "raise"]).key("mode").show()?;
+    #[widget(key = "mode")]
+    let mode = ui.radio("mode", ["normal", "stop", "raise"]).show()?;
     if mode == "stop" {
         ui.stop()?;
     }
     if mode == "raise" {
         panic!("boom");
     }
-    let t = ui.text_input("T").key("t").show()?;
+    #[widget(key = "t")]
+    let t = ui.text_input("T").show()?;
     ui.text(format!("ret:t={}", dumps(&t)));
     Ok(())
 }
 
 pub fn app() -> App {
-    App::new().page(Page::new("app.py", app_py))
+    App::new().page(app_py)
 }

@@ -1,0 +1,11 @@
+use brooklet::prelude::*;
+
+#[page]
+fn hello(ui: &Ui<'_>) -> brooklet::Result<()> {
+    #[widget(key = "")]
+    let name = ui.text_input("Name").show()?;
+    ui.text(name);
+    Ok(())
+}
+
+fn main() {}

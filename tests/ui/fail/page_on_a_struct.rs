@@ -1,0 +1,6 @@
+use brooklet::prelude::*;
+
+#[page]
+struct Hello;
+
+fn main() {}

@@ -1,0 +1,8 @@
+use brooklet::prelude::*;
+
+#[page]
+fn hello() -> brooklet::Result<()> {
+    Ok(())
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use brooklet::prelude::*;
+
+#[page]
+fn hello(ui: &Ui<'_>) {
+    ui.text("hello");
+}
+
+fn main() {}
