@@ -2,18 +2,21 @@
 //! entrypoint, so its widgets keep their values across pages), columns, and
 //! the docs' slider whose bounds come from two number inputs.
 //!
-//! `cargo run --example hello` plays a few interactions through the headless
-//! harness and prints each page as a text outline. (Serving it to a browser
-//! is the server's job, which comes with the Leptos/axum layer.)
+//! `cargo run --example hello` serves it on http://127.0.0.1:8501/
+//! (`--host`, `--port`); `cargo run --example hello -- --headless` plays a
+//! few interactions through the headless harness instead and prints each
+//! page as a text outline.
 
 use brooklet::prelude::*;
 use brooklet::testing::{AppTest, Target};
 
 /// Runs before every page: the title and the sidebar.
+#[page(entrypoint)]
 fn entrypoint(ui: &Ui<'_>) -> Result<()> {
     ui.title("brooklet demo");
     let sidebar = ui.sidebar();
-    let name = sidebar.text_input("Your name").key("name").show()?;
+    #[widget(key = "name")]
+    let name = sidebar.text_input("Your name").show()?;
     if !name.is_empty() {
         sidebar.success(format!("Hello, {name}!"));
     }
@@ -22,43 +25,47 @@ fn entrypoint(ui: &Ui<'_>) -> Result<()> {
 
 /// The docs' example: the slider's bounds come from two number inputs, and
 /// its value is clamped into them before it is drawn (R18, R21).
+#[page(title = "Slider bounds")]
 fn bounds(ui: &Ui<'_>) -> Result<()> {
     ui.header("Slider bounds");
     ui.state().setdefault("a", 5)?;
+
     let cols = ui.columns(2);
-    let minimum = cols[0]
-        .number_input("Min")
-        .min(1)
-        .max(5)
-        .key("min")
-        .show()?;
+    #[widget(key = "min")]
+    let minimum = cols[0].number_input("Min").min(1).max(5).show()?;
+    #[widget(key = "max")]
     let maximum = cols[1]
         .number_input("Max")
         .min(6)
         .max(10)
         .value(10)
-        .key("max")
         .show()?;
+
     let a: i32 = ui.state().get("a")?;
     ui.state().set("a", &a.clamp(minimum, maximum))?;
-    let a = ui.slider("A", minimum, maximum).key("a").show()?;
+
+    #[widget(key = "a", help = "clamped into [Min, Max]")]
+    let a = ui.slider("A", minimum, maximum).show()?;
     ui.text(format!("a = {a}"));
     Ok(())
 }
 
 /// A page of everyday widgets.
+#[page]
 fn survey(ui: &Ui<'_>) -> Result<()> {
     ui.header("Survey");
+    #[widget(key = "colour")]
     let colour = ui
         .radio("Favourite colour", ["red", "green", "blue"])
-        .key("colour")
         .show()?;
+    #[widget(key = "toppings")]
     let toppings = ui
         .multiselect("Toppings", ["cheese", "olives", "basil"])
-        .key("toppings")
         .show()?;
-    let subscribe = ui.checkbox("Subscribe").key("subscribe").show()?;
-    if ui.button("Submit").key("submit").show()? {
+    #[widget(key = "subscribe")]
+    let subscribe = ui.checkbox("Subscribe").show()?;
+    #[widget(key = "submit")]
+    if ui.button("Submit").show()? {
         ui.success(format!("{colour}, {toppings:?}, subscribed: {subscribe}"));
     }
     Ok(())
@@ -66,13 +73,14 @@ fn survey(ui: &Ui<'_>) -> Result<()> {
 
 /// The app.
 fn app() -> App {
-    App::new()
-        .entrypoint(entrypoint)
-        .page(Page::new("bounds", bounds).title("Slider bounds"))
-        .page(Page::new("survey", survey).title("Survey"))
+    App::new().entrypoint(entrypoint).page(bounds).page(survey)
 }
 
 fn main() -> std::result::Result<(), Error> {
+    if !std::env::args().any(|a| a == "--headless") {
+        app().serve();
+        return Ok(());
+    }
     let mut t = AppTest::new(app());
     let show = |t: &AppTest, what: &str| {
         println!(

@@ -10,20 +10,24 @@
 //! ```
 //! use brooklet::prelude::*;
 //!
+//! #[page(title = "Slider bounds")]
 //! fn bounds(ui: &Ui<'_>) -> brooklet::Result<()> {
 //!     ui.state().setdefault("a", 5)?;
 //!     let cols = ui.columns(2);
-//!     let minimum = cols[0].number_input("Min").min(1).max(5).key("min").show()?;
-//!     let maximum = cols[1].number_input("Max").min(6).max(10).value(10).key("max").show()?;
+//!     #[widget(key = "min")]
+//!     let minimum = cols[0].number_input("Min").min(1).max(5).show()?;
+//!     #[widget(key = "max")]
+//!     let maximum = cols[1].number_input("Max").min(6).max(10).value(10).show()?;
 //!     // clamp before the slider is drawn: R21 allows the write, R18 keeps it
 //!     let a: i32 = ui.state().get("a")?;
 //!     ui.state().set("a", &a.clamp(minimum, maximum))?;
-//!     let a = ui.slider("A", minimum, maximum).key("a").show()?;
+//!     #[widget(key = "a")]
+//!     let a = ui.slider("A", minimum, maximum).show()?;
 //!     ui.text(format!("a = {a}"));
 //!     Ok(())
 //! }
 //!
-//! let app = App::new().page(Page::new("bounds", bounds));
+//! let app = App::new().page(bounds);
 //! let mut t = brooklet::testing::AppTest::new(app);
 //! t.run().unwrap();
 //! assert_eq!(t.texts(), ["a = 5"]);
