@@ -19,25 +19,25 @@ impl todo {
                     ::core::clone::Clone::clone(&__brooklet_args.1),
                 )
             })
-            .__site(&<todo as ::brooklet::__private::PageDefinition>::SITES[0usize])
+            .__site(&<todo as ::brooklet::__private::PageDefinition>::SITES[0])
             .show()?;
         for (i, item) in items.iter().enumerate() {
             ui.checkbox(item)
                 .key(format!("done-{i}"))
-                .__site(&<todo as ::brooklet::__private::PageDefinition>::SITES[1usize])
+                .__site(&<todo as ::brooklet::__private::PageDefinition>::SITES[1])
                 .show()?;
         }
         if ui
             .sidebar()
             .button("Clear")
-            .__site(&<todo as ::brooklet::__private::PageDefinition>::SITES[2usize])
+            .__site(&<todo as ::brooklet::__private::PageDefinition>::SITES[2])
             .show()?
         {
             ui.state().set("items", &Vec::<String>::new())?;
         }
         ui.select_slider("Size", ["S", "M", "L"])
             .key("size")
-            .__site(&<todo as ::brooklet::__private::PageDefinition>::SITES[3usize])
+            .__site(&<todo as ::brooklet::__private::PageDefinition>::SITES[3])
             .show()?;
         Ok(())
     }

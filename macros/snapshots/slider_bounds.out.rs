@@ -11,7 +11,7 @@ impl bounds {
             .min(1)
             .max(5)
             .key("min")
-            .__site(&<bounds as ::brooklet::__private::PageDefinition>::SITES[0usize])
+            .__site(&<bounds as ::brooklet::__private::PageDefinition>::SITES[0])
             .show()?;
         let maximum = cols[1]
             .number_input("Max")
@@ -19,12 +19,12 @@ impl bounds {
             .max(10)
             .value(10)
             .key("max")
-            .__site(&<bounds as ::brooklet::__private::PageDefinition>::SITES[1usize])
+            .__site(&<bounds as ::brooklet::__private::PageDefinition>::SITES[1])
             .show()?;
         let a = ui
             .slider("A", minimum, maximum)
             .key("a")
-            .__site(&<bounds as ::brooklet::__private::PageDefinition>::SITES[2usize])
+            .__site(&<bounds as ::brooklet::__private::PageDefinition>::SITES[2])
             .show()?;
         ui.text(format!("a = {a}"));
         Ok(())
