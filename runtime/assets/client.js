@@ -102,15 +102,20 @@
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     })
-      .then((r) => r.json().then((j) => [r, j]))
-      .then(([r, j]) => {
-        if (!r.ok) {
+      .then((r) => {
+        if (r.ok) {
+          // The answer is the app's HTML; where it now is comes in headers.
+          return r.text().then((html) => apply({
+            html, page: r.headers.get("x-brooklet-page"), url: r.headers.get("x-brooklet-url"),
+          }, ev));
+        }
+        return r.text().then((t) => {
+          let j = null;
+          try { j = JSON.parse(t); } catch (_) { }
           if (j && j.reload) { location.reload(); return; }
           showError(j && j.error ? j.error : { kind: "Error", message: "HTTP " + r.status });
           loadCommitted();
-          return;
-        }
-        apply(j, ev);
+        });
       })
       .catch((e) => showError({ kind: "NetworkError", message: String(e) }))
       .finally(() => {
@@ -151,7 +156,7 @@
   const focused = () => document.activeElement;
   function keyOf(n) {
     if (n.nodeType !== 1) return "#" + n.nodeType;
-    return n.nodeName + "|" + (n.id || "") + "|" + (n.getAttribute("data-k") || "");
+    return n.nodeName + "|" + (n.id || n.getAttribute("data-wid") || "") + "|" + (n.getAttribute("data-k") || "");
   }
   function morph(from, to) {
     if (from.nodeType !== 1) {

@@ -129,6 +129,23 @@ fn bench(c: &mut Criterion) {
                 black_box(out.tree.len())
             })
         });
+        let out = session.handle(&app, events[0].clone()).expect("run");
+        // Rendering the whole page afresh; the server reuses the bodies of
+        // widgets that did not change (`render_app_cached`).
+        group.bench_function(format!("{name}/render_fresh"), |bench| {
+            bench.iter(|| {
+                let doc = brooklet::render::PageDoc {
+                    title: "bench",
+                    base: "/",
+                    tab: "0123456789abcdef",
+                    page: "app.py",
+                    pages: &[],
+                    tree: &out.tree,
+                    notice: None,
+                };
+                black_box(brooklet::render::render_app(&doc).len())
+            })
+        });
         let bytes = serde_json::to_vec(session.state())
             .expect("serialisable")
             .len();

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use crate::elements::{Element, ElementTree, NodeId, WidgetElement, MAIN, SIDEBAR};
-use crate::identity::PageId;
+use crate::identity::{IdMap, IdentityBuilder, PageId};
 use crate::widgets::{Kind, Number, Params};
 
 /// What a full page needs besides the element tree.
@@ -38,7 +38,12 @@ const CLIENT: &str = include_str!("../assets/client.js");
 
 /// The whole HTML document.
 pub fn render_document(doc: &PageDoc<'_>) -> String {
-    let body = render_app(doc);
+    render_document_cached(doc, &mut RenderCache::default())
+}
+
+/// [`render_document`], reusing the widget bodies of the tab's previous answer.
+pub fn render_document_cached(doc: &PageDoc<'_>, cache: &mut RenderCache) -> String {
+    let body = render_app_cached(doc, cache);
     let title = escape(doc.title);
     let base = escape(doc.base);
     format!(
@@ -53,7 +58,13 @@ pub fn render_document(doc: &PageDoc<'_>) -> String {
 /// The app's root element (`#bk-app`): what an event's answer carries and the
 /// client morphs into the page.
 pub fn render_app(doc: &PageDoc<'_>) -> String {
+    render_app_cached(doc, &mut RenderCache::default())
+}
+
+/// [`render_app`], reusing the widget bodies of the tab's previous answer.
+pub fn render_app_cached(doc: &PageDoc<'_>, cache: &mut RenderCache) -> String {
     let tree = doc.tree;
+    let bodies = cache.bodies(tree);
     let nav = (doc.pages.len() > 1).then(|| {
         let links = doc
             .pages
@@ -77,7 +88,7 @@ pub fn render_app(doc: &PageDoc<'_>) -> String {
         .map(|n| view! { <div class="bk-notice" role="alert">{n.to_owned()}</div> });
     let sidebar_has_content = !tree.node(SIDEBAR).children.is_empty() || nav.is_some();
     let sidebar = sidebar_has_content.then(|| {
-        view! { <aside id="bk-sidebar" class="bk-sidebar">{nav}{children(tree, SIDEBAR)}</aside> }
+        view! { <aside id="bk-sidebar" class="bk-sidebar">{nav}{children(tree, SIDEBAR, &bodies)}</aside> }
     });
     view! {
         <div id="bk-app" data-tab=doc.tab.to_owned() data-page=doc.page.to_owned()>
@@ -91,7 +102,7 @@ pub fn render_app(doc: &PageDoc<'_>) -> String {
             {sidebar}
             <main id="bk-main" class="bk-main">
                 {notice}
-                {children(tree, MAIN)}
+                {children(tree, MAIN, &bodies)}
                 <noscript>
                     <button type="submit" class="bk-apply">"Apply changes"</button>
                 </noscript>
@@ -101,34 +112,34 @@ pub fn render_app(doc: &PageDoc<'_>) -> String {
     .to_html()
 }
 
-fn children(tree: &ElementTree, id: NodeId) -> AnyView {
+fn children(tree: &ElementTree, id: NodeId, bodies: &IdMap<String>) -> AnyView {
     tree.node(id)
         .children
         .iter()
-        .map(|&c| node(tree, c))
+        .map(|&c| node(tree, c, bodies))
         .collect_view()
         .into_any()
 }
 
-fn node(tree: &ElementTree, id: NodeId) -> AnyView {
+fn node(tree: &ElementTree, id: NodeId, bodies: &IdMap<String>) -> AnyView {
     match &tree.node(id).element {
-        Element::Main | Element::Sidebar => children(tree, id),
+        Element::Main | Element::Sidebar => children(tree, id, bodies),
         Element::Columns => {
-            view! { <div class="bk-columns" data-k="columns">{children(tree, id)}</div> }.into_any()
+            view! { <div class="bk-columns" data-k="columns">{children(tree, id, bodies)}</div> }.into_any()
         }
         Element::Column { weight } => {
             let style = format!("flex: {weight} 1 0");
-            view! { <div class="bk-column" data-k="column" style=style>{children(tree, id)}</div> }
+            view! { <div class="bk-column" data-k="column" style=style>{children(tree, id, bodies)}</div> }
                 .into_any()
         }
         Element::Container => {
-            view! { <div class="bk-container" data-k="container">{children(tree, id)}</div> }
+            view! { <div class="bk-container" data-k="container">{children(tree, id, bodies)}</div> }
                 .into_any()
         }
         Element::Expander { label, expanded } => view! {
             <details class="bk-expander" data-k="expander" open=*expanded>
                 <summary>{label.clone()}</summary>
-                {children(tree, id)}
+                {children(tree, id, bodies)}
             </details>
         }
         .into_any(),
@@ -170,7 +181,7 @@ fn node(tree: &ElementTree, id: NodeId) -> AnyView {
             }
             .into_any()
         }
-        Element::Widget(w) => widget(w),
+        Element::Widget(w) => widget(w, bodies),
     }
 }
 
@@ -232,13 +243,111 @@ fn num(n: Number) -> String {
     n.to_string()
 }
 
-fn widget(w: &WidgetElement) -> AnyView {
+/// What a widget's body depends on: when this is unchanged, the body
+/// rendered last time is reused (a rerun usually changes one widget).
+fn fingerprint(w: &WidgetElement) -> u128 {
+    let mut b = IdentityBuilder::from_site(w.id.0);
+    b.param("kind", w.kind.name())
+        .param("label", &w.label)
+        .param("help", &w.help)
+        .param("disabled", &w.disabled)
+        .param("value", &w.value);
+    match &*w.params {
+        Params::Button | Params::Checkbox => {}
+        Params::Choice { options, labels } => {
+            b.param("options", options).param("labels", labels);
+        }
+        Params::Multiselect {
+            options,
+            labels,
+            max_selections,
+        } => {
+            b.param("options", options)
+                .param("labels", labels)
+                .param("max", max_selections);
+        }
+        Params::Slider {
+            min,
+            max,
+            step,
+            range,
+        } => {
+            b.param("min", min)
+                .param("max", max)
+                .param("step", step)
+                .param("range", range);
+        }
+        Params::SelectSlider {
+            options,
+            labels,
+            range,
+        } => {
+            b.param("options", options)
+                .param("labels", labels)
+                .param("range", range);
+        }
+        Params::NumberInput {
+            min,
+            max,
+            step,
+            float,
+        } => {
+            b.param("min", min)
+                .param("max", max)
+                .param("step", step)
+                .param("float", float);
+        }
+        Params::Text { max_chars } => {
+            b.param("max_chars", max_chars);
+        }
+    }
+    b.finish().0
+}
+
+/// Rendered widget bodies of one browser tab, reused across reruns.
+#[derive(Default)]
+pub struct RenderCache {
+    bodies: IdMap<(u128, String)>,
+}
+
+impl RenderCache {
+    /// The bodies of the tree's widgets, rendering only those that changed;
+    /// forgets widgets no longer drawn.
+    fn bodies(&mut self, tree: &ElementTree) -> IdMap<String> {
+        let mut out = IdMap::default();
+        for w in tree.widgets() {
+            let print = fingerprint(w);
+            let body = match self.bodies.get(&w.id) {
+                Some((p, html)) if *p == print => html.clone(),
+                _ => {
+                    let html = widget_body(w);
+                    self.bodies.insert(w.id, (print, html.clone()));
+                    html
+                }
+            };
+            out.insert(w.id, body);
+        }
+        self.bodies.retain(|id, _| out.contains_key(id));
+        out
+    }
+}
+
+fn widget(w: &WidgetElement, bodies: &IdMap<String>) -> AnyView {
     let id = w.id.to_string();
-    let input_id = format!("i-{id}");
-    let wrapper_id = format!("w-{id}");
     let kind = w.kind.name();
     let data_value = wire_value(w).to_string();
     let entry = (w.script == PageId::ENTRYPOINT).then_some("1");
+    let body = bodies.get(&w.id).cloned().unwrap_or_default();
+    view! {
+        <div class="bk-widget" data-wid=id data-kind=kind data-value=data_value data-entry=entry inner_html=body></div>
+    }
+    .into_any()
+}
+
+/// A widget's label and controls, as HTML.
+fn widget_body(w: &WidgetElement) -> String {
+    let id = w.id.to_string();
+    let input_id = format!("i-{id}");
     let label = w.label.clone();
     let help = w
         .help
@@ -386,13 +495,7 @@ fn widget(w: &WidgetElement) -> AnyView {
         }
         .into_any(),
     };
-    view! {
-        <div class="bk-widget" id=wrapper_id data-k="widget" data-wid=id data-kind=kind data-value=data_value
-            data-entry=entry>
-            {body}
-        </div>
-    }
-    .into_any()
+    body.to_html()
 }
 
 #[cfg(test)]
@@ -416,6 +519,42 @@ mod tests {
             tree: &tree,
             notice: None,
         })
+    }
+
+    #[test]
+    fn the_render_cache_gives_the_same_html_as_a_fresh_render() {
+        use crate::testing::Target;
+        let mut t = AppTest::new(App::new().page(Page::new("app", |ui| {
+            let n = ui.slider("N", 0, 10).key("n").show()?;
+            ui.selectbox("S", ["a", "b"]).key("s").show()?;
+            ui.text(format!("n = {n}"));
+            Ok(())
+        })));
+        t.run().unwrap();
+        let mut cache = RenderCache::default();
+        let render = |tree: &ElementTree, cache: Option<&mut RenderCache>| {
+            let doc = PageDoc {
+                title: "t",
+                base: "/",
+                tab: "x",
+                page: "app",
+                pages: &[],
+                tree,
+                notice: None,
+            };
+            match cache {
+                Some(c) => render_app_cached(&doc, c),
+                None => render_app(&doc),
+            }
+        };
+        let first = t.tree();
+        assert_eq!(render(&first, Some(&mut cache)), render(&first, None));
+        t.set_value(Target::key("slider", "n"), 4).unwrap();
+        t.set_value(Target::key("selectbox", "s"), "b").unwrap();
+        let second = t.tree();
+        let cached = render(&second, Some(&mut cache));
+        assert_eq!(cached, render(&second, None));
+        assert!(cached.contains("n = 4") && cached.contains("value=\"4\""));
     }
 
     #[test]

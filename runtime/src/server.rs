@@ -31,7 +31,7 @@ use crate::elements::ElementTree;
 use crate::error::{Error, ErrorKind};
 use crate::identity::{PageId, WidgetId};
 use crate::pages::App;
-use crate::render::{render_app, render_document, PageDoc};
+use crate::render::{render_app_cached, render_document_cached, PageDoc};
 use crate::run::QueryParams;
 use crate::session::Event;
 use crate::store::{random_hex, MemoryStore, TabState};
@@ -223,26 +223,16 @@ fn parse_query(raw: Option<&str>) -> QueryParams {
 
 /// Events must come from the app's own pages (CSRF): the `Origin` header,
 /// when the browser sends one, must name this host.
-fn check_origin(headers: &HeaderMap) -> Result<(), Response> {
+fn same_origin(headers: &HeaderMap) -> bool {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     let origin = headers.get(header::ORIGIN).and_then(|h| h.to_str().ok());
     let site = headers.get("sec-fetch-site").and_then(|h| h.to_str().ok());
-    let same = match (origin, host) {
+    match (origin, host) {
         (Some(origin), Some(host)) => origin
             .split_once("://")
             .is_some_and(|(scheme, rest)| (scheme == "http" || scheme == "https") && rest == host),
         (Some(_), None) => false,
         (None, _) => !matches!(site, Some("cross-site") | Some("same-site")),
-    };
-    if same {
-        Ok(())
-    } else {
-        Err(json_error(
-            StatusCode::FORBIDDEN,
-            "Forbidden",
-            "events must come from the app's own pages (Origin does not match Host)",
-            false,
-        ))
     }
 }
 
@@ -295,7 +285,7 @@ async fn page(
     let html = match state.session.handle(&shared.app, event) {
         Ok(out) => {
             state.tree = out.tree;
-            document(&shared, &base, &tab, &out.page, &state.tree, None)
+            document(&shared, &base, &tab, &out.page, &mut state, None)
         }
         Err(e) => return engine_error(&e),
     };
@@ -313,18 +303,19 @@ fn document(
     base: &str,
     tab: &str,
     page: &str,
-    tree: &ElementTree,
+    state: &mut TabState,
     notice: Option<&str>,
 ) -> String {
-    render_document(&PageDoc {
+    let doc = PageDoc {
         title: &shared.title,
         base,
         tab,
         page,
         pages: &shared.pages,
-        tree,
+        tree: &state.tree,
         notice,
-    })
+    };
+    render_document_cached(&doc, &mut state.render_cache)
 }
 
 fn not_found(shared: &Shared, base: &str, path: &str) -> Response {
@@ -464,8 +455,13 @@ async fn event(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = check_origin(&headers) {
-        return r;
+    if !same_origin(&headers) {
+        return json_error(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "events must come from the app's own pages (Origin does not match Host)",
+            false,
+        );
     }
     let body: EventBody = match serde_json::from_slice(&body) {
         Ok(b) => b,
@@ -513,19 +509,32 @@ async fn event(
     };
     match state.session.handle(&shared.app, event) {
         Ok(out) => {
-            let html = render_app(&PageDoc {
+            state.tree = out.tree;
+            let state = &mut *state;
+            let doc = PageDoc {
                 title: &shared.title,
                 base: &base,
                 tab: &body.tab,
                 page: &out.page,
                 pages: &shared.pages,
-                tree: &out.tree,
+                tree: &state.tree,
                 notice: None,
-            });
+            };
+            let html = render_app_cached(&doc, &mut state.render_cache);
+            // The answer is the app's HTML as it is, not escaped into JSON;
+            // where the app now is travels in headers.
             let url = format!("{base}{}", out.page);
-            let answer = json!({"html": html, "page": out.page, "url": url});
-            state.tree = out.tree;
-            axum::Json(answer).into_response()
+            let mut response = Html(html).into_response();
+            let headers = response.headers_mut();
+            for (name, value) in [
+                ("x-brooklet-page", out.page.as_str()),
+                ("x-brooklet-url", url.as_str()),
+            ] {
+                if let Ok(v) = HeaderValue::from_str(value) {
+                    headers.insert(name, v);
+                }
+            }
+            response
         }
         Err(e) => {
             tracing::info!(kind = %e.kind(), message = e.message(), "event rejected");
@@ -543,8 +552,13 @@ async fn form(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = check_origin(&headers) {
-        return r;
+    if !same_origin(&headers) {
+        return json_error(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "events must come from the app's own pages (Origin does not match Host)",
+            false,
+        );
     }
     let base = base_of(&original, &uri);
     let fields: Vec<(String, String)> = match serde_urlencoded::from_bytes(&body) {
@@ -592,7 +606,7 @@ async fn form(
     match outcome {
         Ok(out) => {
             state.tree = out.tree;
-            Html(document(&shared, &base, &tab, &out.page, &state.tree, None)).into_response()
+            Html(document(&shared, &base, &tab, &out.page, &mut state, None)).into_response()
         }
         Err(e) => {
             let page = state.session.current_page().unwrap_or_default().to_owned();
@@ -604,7 +618,7 @@ async fn form(
                     &base,
                     &tab,
                     &page,
-                    &state.tree,
+                    &mut state,
                     Some(&notice),
                 )),
             )
@@ -687,10 +701,10 @@ mod tests {
     fn origin_must_match_host() {
         let mut h = HeaderMap::new();
         h.insert(header::HOST, "127.0.0.1:8501".parse().unwrap());
-        assert!(check_origin(&h).is_ok());
+        assert!(same_origin(&h));
         h.insert(header::ORIGIN, "http://127.0.0.1:8501".parse().unwrap());
-        assert!(check_origin(&h).is_ok());
+        assert!(same_origin(&h));
         h.insert(header::ORIGIN, "http://evil.example".parse().unwrap());
-        assert!(check_origin(&h).is_err());
+        assert!(!same_origin(&h));
     }
 }

@@ -17,6 +17,8 @@ pub struct TabState {
     pub session: Session,
     /// The element tree the browser shows (the last run's).
     pub tree: ElementTree,
+    /// Widget HTML rendered for this tab, reused while unchanged.
+    pub render_cache: crate::render::RenderCache,
 }
 
 /// A tab's entry: its owner's secret and its state, locked while an event
@@ -52,7 +54,12 @@ impl MemoryStore {
     /// A store whose sessions expire after `idle` without events, holding at
     /// most `max_sessions` (the least recently used goes first).
     pub fn new(idle: Duration, max_sessions: usize) -> Self {
-        MemoryStore { tabs: Mutex::new(HashMap::new()), idle, max_sessions: max_sessions.max(1), epoch: Instant::now() }
+        MemoryStore {
+            tabs: Mutex::new(HashMap::new()),
+            idle,
+            max_sessions: max_sessions.max(1),
+            epoch: Instant::now(),
+        }
     }
 
     fn now(&self) -> u64 {
@@ -66,7 +73,11 @@ impl MemoryStore {
         let entry = Arc::new(TabSession {
             owner: owner.to_owned(),
             last_used: AtomicU64::new(now),
-            state: Mutex::new(TabState { session: Session::new(), tree: ElementTree::new() }),
+            state: Mutex::new(TabState {
+                session: Session::new(),
+                tree: ElementTree::new(),
+                render_cache: Default::default(),
+            }),
         });
         let mut tabs = self.tabs.lock().unwrap_or_else(|e| e.into_inner());
         self.evict(&mut tabs, now);
@@ -81,7 +92,9 @@ impl MemoryStore {
         let tabs = self.tabs.lock().unwrap_or_else(|e| e.into_inner());
         let entry = tabs.get(tab)?;
         let idle_ms = self.idle.as_millis() as u64;
-        if entry.owner != owner || now.saturating_sub(entry.last_used.load(Ordering::Relaxed)) > idle_ms {
+        if entry.owner != owner
+            || now.saturating_sub(entry.last_used.load(Ordering::Relaxed)) > idle_ms
+        {
             return None;
         }
         entry.touch(now);
@@ -102,7 +115,10 @@ impl MemoryStore {
         let idle_ms = self.idle.as_millis() as u64;
         tabs.retain(|_, t| now.saturating_sub(t.last_used.load(Ordering::Relaxed)) <= idle_ms);
         while tabs.len() >= self.max_sessions {
-            let oldest = tabs.iter().min_by_key(|(_, t)| t.last_used.load(Ordering::Relaxed)).map(|(k, _)| k.clone());
+            let oldest = tabs
+                .iter()
+                .min_by_key(|(_, t)| t.last_used.load(Ordering::Relaxed))
+                .map(|(k, _)| k.clone());
             match oldest {
                 Some(k) => {
                     tabs.remove(&k);
@@ -145,7 +161,10 @@ mod tests {
         let (b, _) = store.create("o");
         std::thread::sleep(Duration::from_millis(2));
         let (c, _) = store.create("o");
-        assert!(store.get("o", &a).is_none(), "the least recently used was evicted");
+        assert!(
+            store.get("o", &a).is_none(),
+            "the least recently used was evicted"
+        );
         assert!(store.get("o", &b).is_some() && store.get("o", &c).is_some());
     }
 

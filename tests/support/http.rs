@@ -25,7 +25,18 @@ pub async fn start(app: App) -> SocketAddr {
 pub struct Answer {
     pub status: u16,
     pub cookie: Option<String>,
+    pub headers: Vec<(String, String)>,
     pub body: String,
+}
+
+impl Answer {
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// A browser-like client: keeps the session cookie.
@@ -78,6 +89,16 @@ impl Http {
             .headers()
             .get("set-cookie")
             .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned());
+        let headers = res
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    v.to_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
         if cookie.is_some() {
             self.cookie = cookie.clone();
         }
@@ -86,6 +107,7 @@ impl Http {
         Answer {
             status,
             cookie,
+            headers,
             body,
         }
     }
