@@ -185,6 +185,19 @@ fn node(tree: &ElementTree, id: NodeId, bodies: &IdMap<String>) -> AnyView {
     }
 }
 
+/// The options as shown: their labels, or, when the widget kept none
+/// (string options without a format function), the strings themselves.
+fn shown_labels(options: &[Value], labels: &[String]) -> Vec<String> {
+    if labels.is_empty() {
+        options
+            .iter()
+            .map(|o| o.as_str().map_or_else(|| o.to_string(), str::to_owned))
+            .collect()
+    } else {
+        labels.to_vec()
+    }
+}
+
 /// Markdown to HTML with raw HTML shown as text, never passed through.
 pub fn markdown(source: &str) -> String {
     use pulldown_cmark::{html, Event, Options, Parser};
@@ -377,6 +390,7 @@ fn widget_body(w: &WidgetElement) -> String {
             .into_any()
         }
         (Params::Choice { labels, options }, Kind::Radio) => {
+            let labels = &shown_labels(options, labels);
             let selected = options.iter().position(|o| *o == w.value);
             let items = labels
                 .iter()
@@ -397,6 +411,7 @@ fn widget_body(w: &WidgetElement) -> String {
             view! { <fieldset class="bk-fieldset"><legend>{label}{help}</legend>{items}</fieldset> }.into_any()
         }
         (Params::Choice { labels, options }, _) => {
+            let labels = &shown_labels(options, labels);
             let selected = options.iter().position(|o| *o == w.value);
             let items = labels
                 .iter()
@@ -413,6 +428,7 @@ fn widget_body(w: &WidgetElement) -> String {
             .into_any()
         }
         (Params::Multiselect { labels, options, max_selections }, _) => {
+            let labels = &shown_labels(options, labels);
             let chosen: Vec<&Value> = w.value.as_array().map(|a| a.iter().collect()).unwrap_or_default();
             let items = labels
                 .iter()
@@ -452,6 +468,7 @@ fn widget_body(w: &WidgetElement) -> String {
             .into_any()
         }
         (Params::SelectSlider { labels, options, range }, _) => {
+            let labels = &shown_labels(options, labels);
             let positions: Vec<usize> = match (range, &w.value) {
                 (true, Value::Array(a)) => a.iter().map(|v| options.iter().position(|o| o == v).unwrap_or(0)).collect(),
                 _ => vec![options.iter().position(|o| *o == w.value).unwrap_or(0)],

@@ -33,7 +33,7 @@ pub(crate) struct RunCtx {
     /// Widget ids drawn in this run (R7, R8, R15).
     pub drawn: IdSet,
     /// Hashes of the user keys used in this run (R6).
-    keys: HashSet<u128>,
+    keys: HashSet<u128, std::hash::BuildHasherDefault<crate::identity::IdHasher>>,
     /// The script whose code is running: the entrypoint or a page (R10).
     pub script: PageId,
     /// The page this run shows, run by [`Ui::run_page`] from the entrypoint.
@@ -62,7 +62,7 @@ impl RunCtx {
             tree,
             // Sized from the last run: growing these sets was a visible share of a rerun.
             drawn: IdSet::with_capacity_and_hasher(expected_widgets, Default::default()),
-            keys: HashSet::with_capacity(expected_widgets),
+            keys: HashSet::with_capacity_and_hasher(expected_widgets, Default::default()),
             script: page.id(),
             page: Some(page),
             ended: None,
@@ -299,7 +299,7 @@ impl<'r> Ui<'r> {
     pub(crate) fn register<T: DeserializeOwned>(
         &self,
         call: WidgetCall,
-        identity: impl FnOnce(&mut IdentityBuilder, bool, &str),
+        identity: impl FnOnce(&mut IdentityBuilder, bool, &str, &Params),
     ) -> Result<T> {
         let mut guard = self.run.borrow_mut();
         let run = &mut *guard;
@@ -352,7 +352,7 @@ impl<'r> Ui<'r> {
             .site
             .and_then(|site| site.start(run.script, kind.name(), key.as_deref(), key_part, &label))
             .unwrap_or_else(|| IdentityBuilder::from_parts(run.script, kind.name(), key_part));
-        identity(&mut builder, key.is_some(), &label);
+        identity(&mut builder, key.is_some(), &label, &params);
         if key.is_none() {
             // Keyless widgets hash where they are (R1, R3).
             let root = match run.tree.root_of(self.container) {

@@ -14,7 +14,7 @@
 //! The previous-run store is split by key type (`old_by_widget`,
 //! `old_by_key`) so that compaction and clean-up touch only what they must.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -22,6 +22,10 @@ use serde_json::Value;
 use crate::error::{Error, ErrorKind, Result};
 use crate::identity::{IdMap, IdSet, PageId, WidgetId};
 use crate::widgets::{Kind, Params};
+
+/// A map keyed by user key. Keys come from page code, not from the network,
+/// so a fast fixed-seed hash is enough (std's SipHash showed in profiles).
+type KeyMap<V> = std::collections::HashMap<String, V, foldhash::fast::FixedState>;
 
 /// What the session remembers about a widget from the run that drew it:
 /// enough to check a value the browser sends for it (A6) and to know whether
@@ -44,10 +48,10 @@ pub struct WidgetMeta {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct SessionState {
     old_by_widget: IdMap<Value>,
-    old_by_key: HashMap<String, Value>,
-    new_session: HashMap<String, Value>,
+    old_by_key: KeyMap<Value>,
+    new_session: KeyMap<Value>,
     new_widget: IdMap<Value>,
-    key_to_id: HashMap<String, WidgetId>,
+    key_to_id: KeyMap<WidgetId>,
     id_to_key: IdMap<String>,
     metadata: IdMap<WidgetMeta>,
 }

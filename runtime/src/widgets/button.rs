@@ -42,7 +42,7 @@ impl Button<'_, '_> {
             default: Value::Bool(false),
             default_given: false,
         };
-        ui.register(call, |id, keyed, label| {
+        ui.register(call, |id, keyed, label, _params| {
             if !keyed {
                 id.param("label", label).param("help", &help);
             }

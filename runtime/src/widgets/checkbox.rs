@@ -68,7 +68,7 @@ impl Checkbox<'_, '_> {
             default: Value::Bool(default),
             default_given: default,
         };
-        ui.register(call, |id, keyed, label| {
+        ui.register(call, |id, keyed, label, _params| {
             if !keyed {
                 id.param("label", label)
                     .param("value", &default)

@@ -46,22 +46,22 @@ macro_rules! owned_option {
 }
 owned_option!(String, i64, i32, u32, f64, bool, char);
 
-/// Serialises options and their shown labels.
+/// Serialises options and their shown labels. Labels are kept only when
+/// they differ from the options: string options shown as themselves (the
+/// common case) keep none, which saves work on every rerun.
 pub(crate) fn option_values<T: Serialize + Display>(
     options: &[T],
     format: Option<&dyn Fn(&T) -> String>,
 ) -> (Vec<Value>, Vec<String>) {
-    let values = options
+    let values: Vec<Value> = options
         .iter()
         .map(|o| serde_json::to_value(o).unwrap_or(Value::Null))
         .collect();
-    let labels = options
-        .iter()
-        .map(|o| match format {
-            Some(f) => f(o),
-            None => o.to_string(),
-        })
-        .collect();
+    let labels = match format {
+        Some(f) => options.iter().map(f).collect(),
+        None if values.iter().all(Value::is_string) => Vec::new(),
+        None => options.iter().map(ToString::to_string).collect(),
+    };
     (values, labels)
 }
 
@@ -182,16 +182,16 @@ impl<T: Serialize + DeserializeOwned + Clone + Display> Choice<'_, '_, T> {
             label,
             common,
             params: Params::Choice {
-                options: values.clone(),
+                options: values,
                 labels,
             },
             default,
             default_given: index != 0,
         };
-        ui.register(call, |id, keyed, label| {
+        ui.register(call, |id, keyed, label, params| {
             if !keyed {
                 id.param("label", label)
-                    .param("options", &values)
+                    .param("options", params.options())
                     .param("index", &index)
                     .param("help", &help);
             }

@@ -206,6 +206,16 @@ impl Params {
         }
     }
 
+    /// The options of a widget that has them (empty for the others).
+    pub fn options(&self) -> &[Value] {
+        match self {
+            Params::Choice { options, .. }
+            | Params::Multiselect { options, .. }
+            | Params::SelectSlider { options, .. } => options,
+            _ => &[],
+        }
+    }
+
     /// Checks that a value written through session state has the widget's
     /// type (A4). Ranges are not checked here: a write before the widget is
     /// the documented way to move a value into a new range (R18, R21).

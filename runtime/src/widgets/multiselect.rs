@@ -111,17 +111,17 @@ impl<T: Serialize + DeserializeOwned + Clone + Display> Multiselect<'_, '_, T> {
             label,
             common,
             params: Params::Multiselect {
-                options: values.clone(),
+                options: values,
                 labels,
                 max_selections,
             },
             default: default_value.clone(),
             default_given: !default.is_empty(),
         };
-        ui.register(call, |id, keyed, label| {
+        ui.register(call, |id, keyed, label, params| {
             if !keyed {
                 id.param("label", label)
-                    .param("options", &values)
+                    .param("options", params.options())
                     .param("default", &default_value)
                     .param("help", &help);
             }

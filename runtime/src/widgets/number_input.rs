@@ -153,7 +153,7 @@ impl<T: Numeric> NumberInput<'_, '_, T> {
             default: default_json,
             default_given: value.is_some(),
         };
-        ui.register(call, |id, keyed, label| {
+        ui.register(call, |id, keyed, label, _params| {
             if !keyed {
                 id.param("label", label)
                     .param("min_value", &min_n)

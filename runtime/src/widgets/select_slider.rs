@@ -57,17 +57,17 @@ fn build<T: Serialize + Display, R: DeserializeOwned>(
         label,
         common,
         params: Params::SelectSlider {
-            options: values.clone(),
+            options: values,
             labels,
             range,
         },
         default: default.clone(),
         default_given,
     };
-    ui.register(call, |id, keyed, label| {
+    ui.register(call, |id, keyed, label, params| {
         if !keyed {
             id.param("label", label)
-                .param("options", &values)
+                .param("options", params.options())
                 .param("value", &default)
                 .param("help", &help);
         }

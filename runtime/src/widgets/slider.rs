@@ -133,7 +133,7 @@ fn register<R: serde::de::DeserializeOwned>(
         default: default.clone(),
         default_given,
     };
-    ui.register(call, |id, keyed, label| {
+    ui.register(call, |id, keyed, label, _params| {
         if !keyed {
             id.param("label", label)
                 .param("value", &default)

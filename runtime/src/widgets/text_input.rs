@@ -112,7 +112,7 @@ impl TextField<'_, '_> {
             default: Value::String(value.clone()),
             default_given: given,
         };
-        ui.register(call, |id, keyed, label| {
+        ui.register(call, |id, keyed, label, _params| {
             if !keyed {
                 id.param("label", label)
                     .param("value", &value)
