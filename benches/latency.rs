@@ -6,6 +6,9 @@
 //! with 20 concurrent clients (each its own connection and session).
 //! `LATENCY_N` and `LATENCY_SECS` change the counts.
 
+#[path = "../examples/hundred_widgets.rs"]
+#[allow(dead_code)]
+mod hundred_widgets;
 #[path = "../examples/slider_bounds.rs"]
 #[allow(dead_code)]
 mod slider_bounds;
@@ -15,41 +18,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use brooklet::prelude::*;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::client::conn::http1::SendRequest;
 use serde_json::{json, Value};
-
-fn hundred_widgets(ui: &Ui<'_>) -> Result<()> {
-    let cols = ui.columns(2);
-    for i in 0..20 {
-        let col = &cols[i % 2];
-        col.slider(format!("Slider {i}"), 0, 100)
-            .key(format!("s{i}"))
-            .show()?;
-        col.number_input::<f64>(format!("Number {i}"))
-            .key(format!("n{i}"))
-            .show()?;
-        col.text_input(format!("Text {i}"))
-            .key(format!("t{i}"))
-            .show()?;
-        col.checkbox(format!("Check {i}"))
-            .key(format!("c{i}"))
-            .show()?;
-        if i % 2 == 0 {
-            col.selectbox(format!("Select {i}"), ["red", "green", "blue"])
-                .key(format!("sel{i}"))
-                .show()?;
-        } else {
-            col.radio(format!("Radio {i}"), ["a", "b", "c"])
-                .key(format!("r{i}"))
-                .show()?;
-        }
-    }
-    ui.text("done");
-    Ok(())
-}
 
 async fn start(router: axum::Router) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -248,7 +220,7 @@ fn main() {
         )
         .await;
         let slider = start(slider_bounds::app().router()).await;
-        let hundred = start(App::new().page(Page::new("app", hundred_widgets)).router()).await;
+        let hundred = start(hundred_widgets::app().router()).await;
 
         println!(
             "{:<28} {:>10} {:>10} {:>9} {:>16}",

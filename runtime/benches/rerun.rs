@@ -9,47 +9,14 @@
 
 use std::hint::black_box;
 
+#[path = "../../examples/hundred_widgets.rs"]
+#[allow(dead_code)]
+mod hundred_widgets;
+
 use brooklet::prelude::*;
 use brooklet::{Event, Session};
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::Value;
-
-/// Labels and keys as a hand-written page has them: string literals. They
-/// are made once here so that the loop below measures brooklet, not
-/// `format!`.
-fn names(prefix: &str) -> &'static [&'static str] {
-    let v: Vec<&'static str> = (0..20)
-        .map(|i| &*Box::leak(format!("{prefix}{i}").into_boxed_str()))
-        .collect();
-    Box::leak(v.into_boxed_slice())
-}
-
-fn hundred_widgets(ui: &Ui<'_>) -> Result<()> {
-    static NAMES: std::sync::OnceLock<[&'static [&'static str]; 10]> = std::sync::OnceLock::new();
-    let [sl, sk, nl, nk, tl, tk, cl, ck, chl, chk] = NAMES.get_or_init(|| {
-        [
-            "Slider ", "s", "Number ", "n", "Text ", "t", "Check ", "c", "Choice ", "ch",
-        ]
-        .map(names)
-    });
-    let cols = ui.columns(2);
-    for i in 0..20 {
-        let col = &cols[i % 2];
-        col.slider(sl[i], 0, 100).key(sk[i]).show()?;
-        col.number_input::<f64>(nl[i]).key(nk[i]).show()?;
-        col.text_input(tl[i]).key(tk[i]).show()?;
-        col.checkbox(cl[i]).key(ck[i]).show()?;
-        if i % 2 == 0 {
-            col.selectbox(chl[i], ["red", "green", "blue"])
-                .key(chk[i])
-                .show()?;
-        } else {
-            col.radio(chl[i], ["a", "b", "c"]).key(chk[i]).show()?;
-        }
-    }
-    ui.text("done");
-    Ok(())
-}
 
 fn slider_bounds(ui: &Ui<'_>) -> Result<()> {
     ui.state().setdefault("a", 5)?;
@@ -102,23 +69,22 @@ fn events(app: &App, session: &mut Session, changed: &str, a: Value, b: Value) -
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("rerun");
-    for (name, page, changed, a, b) in [
+    for (name, app, changed, a, b) in [
         (
             "100_keyed_widgets",
-            hundred_widgets as fn(&Ui<'_>) -> Result<()>,
+            hundred_widgets::app(),
             "s7",
             Value::from(30),
             Value::from(31),
         ),
         (
             "slider_bounds",
-            slider_bounds,
+            App::new().page(Page::new("app.py", slider_bounds)),
             "a",
             Value::from(7),
             Value::from(8),
         ),
     ] {
-        let app = App::new().page(Page::new("app.py", page));
         let mut session = Session::new();
         let events = events(&app, &mut session, changed, a, b);
         let mut i = 0;
@@ -130,20 +96,32 @@ fn bench(c: &mut Criterion) {
             })
         });
         let out = session.handle(&app, events[0].clone()).expect("run");
-        // Rendering the whole page afresh; the server reuses the bodies of
-        // widgets that did not change (`render_app_cached`).
+        // The whole page rendered afresh, and as the server renders an
+        // answer: reusing the HTML of widgets that did not change.
+        let doc = brooklet::render::PageDoc {
+            title: "bench",
+            base: "/",
+            tab: "0123456789abcdef",
+            page: "app.py",
+            pages: &[],
+            tree: &out.tree,
+            notice: None,
+        };
         group.bench_function(format!("{name}/render_fresh"), |bench| {
+            bench.iter(|| black_box(brooklet::render::render_app(&doc).len()))
+        });
+        let mut cache = brooklet::render::RenderCache::default();
+        let other = session.handle(&app, events[1].clone()).expect("run");
+        let other_doc = brooklet::render::PageDoc {
+            tree: &other.tree,
+            ..doc
+        };
+        let mut j = 0;
+        group.bench_function(format!("{name}/render_cached"), |bench| {
             bench.iter(|| {
-                let doc = brooklet::render::PageDoc {
-                    title: "bench",
-                    base: "/",
-                    tab: "0123456789abcdef",
-                    page: "app.py",
-                    pages: &[],
-                    tree: &out.tree,
-                    notice: None,
-                };
-                black_box(brooklet::render::render_app(&doc).len())
+                j += 1;
+                let d = if j % 2 == 0 { &doc } else { &other_doc };
+                black_box(brooklet::render::render_app_cached(d, &mut cache).len())
             })
         });
         let bytes = serde_json::to_vec(session.state())

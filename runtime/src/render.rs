@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use crate::elements::{Element, ElementTree, NodeId, WidgetElement, MAIN, SIDEBAR};
-use crate::identity::{IdMap, IdentityBuilder, PageId};
+use crate::identity::{IdMap, PageId};
 use crate::widgets::{Kind, Number, Params};
 
 /// What a full page needs besides the element tree.
@@ -61,10 +61,14 @@ pub fn render_app(doc: &PageDoc<'_>) -> String {
     render_app_cached(doc, &mut RenderCache::default())
 }
 
-/// [`render_app`], reusing the widget bodies of the tab's previous answer.
+/// [`render_app`], reusing the HTML of every widget that did not change since
+/// the tab's previous answer (a rerun usually changes one or two).
+///
+/// Each element renders through Leptos `view!`; containers are composed from
+/// their children's HTML, so a cached widget costs a comparison and a copy.
 pub fn render_app_cached(doc: &PageDoc<'_>, cache: &mut RenderCache) -> String {
     let tree = doc.tree;
-    let bodies = cache.bodies(tree);
+    cache.start_run();
     let nav = (doc.pages.len() > 1).then(|| {
         let links = doc
             .pages
@@ -81,16 +85,26 @@ pub fn render_app_cached(doc: &PageDoc<'_>, cache: &mut RenderCache) -> String {
                 }
             })
             .collect_view();
-        view! { <nav class="bk-nav" aria-label="Pages"><ul>{links}</ul></nav> }
+        view! { <nav class="bk-nav" aria-label="Pages"><ul>{links}</ul></nav> }.to_html()
     });
-    let notice = doc
-        .notice
-        .map(|n| view! { <div class="bk-notice" role="alert">{n.to_owned()}</div> });
+    let mut main = String::with_capacity(cache.last_len);
+    if let Some(n) = doc.notice {
+        main.push_str(
+            &view! { <div class="bk-notice" role="alert">{n.to_owned()}</div> }.to_html(),
+        );
+    }
+    children(tree, MAIN, cache, &mut main);
+    main.push_str(
+        &view! { <noscript><button type="submit" class="bk-apply">"Apply changes"</button></noscript> }.to_html(),
+    );
     let sidebar_has_content = !tree.node(SIDEBAR).children.is_empty() || nav.is_some();
     let sidebar = sidebar_has_content.then(|| {
-        view! { <aside id="bk-sidebar" class="bk-sidebar">{nav}{children(tree, SIDEBAR, &bodies)}</aside> }
+        let mut inner = nav.unwrap_or_default();
+        children(tree, SIDEBAR, cache, &mut inner);
+        view! { <aside id="bk-sidebar" class="bk-sidebar" inner_html=inner></aside> }
     });
-    view! {
+    cache.finish_run();
+    let html = view! {
         <div id="bk-app" data-tab=doc.tab.to_owned() data-page=doc.page.to_owned()>
             // The first submit button is what Enter in a text field presses
             // in a plain form post: make it "apply", not a navigation link.
@@ -100,60 +114,62 @@ pub fn render_app_cached(doc: &PageDoc<'_>, cache: &mut RenderCache) -> String {
             <input type="hidden" name="_tab" value=doc.tab.to_owned() />
             <input type="hidden" name="_page" value=doc.page.to_owned() />
             {sidebar}
-            <main id="bk-main" class="bk-main">
-                {notice}
-                {children(tree, MAIN, &bodies)}
-                <noscript>
-                    <button type="submit" class="bk-apply">"Apply changes"</button>
-                </noscript>
-            </main>
+            <main id="bk-main" class="bk-main" inner_html=main></main>
         </div>
     }
-    .to_html()
+    .to_html();
+    cache.last_len = html.len();
+    html
 }
 
-fn children(tree: &ElementTree, id: NodeId, bodies: &IdMap<String>) -> AnyView {
-    tree.node(id)
-        .children
-        .iter()
-        .map(|&c| node(tree, c, bodies))
-        .collect_view()
-        .into_any()
+/// Appends the HTML of `id`'s children to `out`.
+fn children(tree: &ElementTree, id: NodeId, cache: &mut RenderCache, out: &mut String) {
+    for &child in &tree.node(id).children {
+        node(tree, child, cache, out);
+    }
 }
 
-fn node(tree: &ElementTree, id: NodeId, bodies: &IdMap<String>) -> AnyView {
-    match &tree.node(id).element {
-        Element::Main | Element::Sidebar => children(tree, id, bodies),
+/// Appends the HTML of one node to `out`.
+fn node(tree: &ElementTree, id: NodeId, cache: &mut RenderCache, out: &mut String) {
+    let inner = |cache: &mut RenderCache| {
+        let mut s = String::new();
+        children(tree, id, cache, &mut s);
+        s
+    };
+    let html = match &tree.node(id).element {
+        Element::Main | Element::Sidebar => return children(tree, id, cache, out),
+        Element::Widget(w) => return cache.widget(w, out),
         Element::Columns => {
-            view! { <div class="bk-columns" data-k="columns">{children(tree, id, bodies)}</div> }.into_any()
+            let inner = inner(cache);
+            view! { <div class="bk-columns" data-k="columns" inner_html=inner></div> }.to_html()
         }
         Element::Column { weight } => {
+            let inner = inner(cache);
             let style = format!("flex: {weight} 1 0");
-            view! { <div class="bk-column" data-k="column" style=style>{children(tree, id, bodies)}</div> }
-                .into_any()
+            view! { <div class="bk-column" data-k="column" style=style inner_html=inner></div> }
+                .to_html()
         }
         Element::Container => {
-            view! { <div class="bk-container" data-k="container">{children(tree, id, bodies)}</div> }
-                .into_any()
+            let inner = inner(cache);
+            view! { <div class="bk-container" data-k="container" inner_html=inner></div> }.to_html()
         }
-        Element::Expander { label, expanded } => view! {
-            <details class="bk-expander" data-k="expander" open=*expanded>
-                <summary>{label.clone()}</summary>
-                {children(tree, id, bodies)}
-            </details>
+        Element::Expander { label, expanded } => {
+            let summary = view! { <summary>{label.clone()}</summary> }.to_html();
+            let inner = summary + &inner(cache);
+            view! { <details class="bk-expander" data-k="expander" open=*expanded inner_html=inner></details> }
+                .to_html()
         }
-        .into_any(),
         Element::Text { body } => {
-            view! { <pre class="bk-text" data-k="text">{body.clone()}</pre> }.into_any()
+            view! { <pre class="bk-text" data-k="text">{body.clone()}</pre> }.to_html()
         }
         Element::Markdown { body } => {
             view! { <div class="bk-markdown" data-k="markdown" inner_html=markdown(body)></div> }
-                .into_any()
+                .to_html()
         }
         Element::Heading { level, body } => match level {
-            1 => view! { <h1 data-k="h1">{body.clone()}</h1> }.into_any(),
-            2 => view! { <h2 data-k="h2">{body.clone()}</h2> }.into_any(),
-            _ => view! { <h3 data-k="h3">{body.clone()}</h3> }.into_any(),
+            1 => view! { <h1 data-k="h1">{body.clone()}</h1> }.to_html(),
+            2 => view! { <h2 data-k="h2">{body.clone()}</h2> }.to_html(),
+            _ => view! { <h3 data-k="h3">{body.clone()}</h3> }.to_html(),
         },
         Element::Alert { kind, body } => {
             let class = format!("bk-alert bk-alert-{}", kind.name());
@@ -162,7 +178,7 @@ fn node(tree: &ElementTree, id: NodeId, bodies: &IdMap<String>) -> AnyView {
             } else {
                 "status"
             };
-            view! { <div class=class data-k="alert" role=role>{body.clone()}</div> }.into_any()
+            view! { <div class=class data-k="alert" role=role>{body.clone()}</div> }.to_html()
         }
         Element::Exception {
             kind,
@@ -179,10 +195,53 @@ fn node(tree: &ElementTree, id: NodeId, bodies: &IdMap<String>) -> AnyView {
                     {location}
                 </div>
             }
-            .into_any()
+            .to_html()
         }
-        Element::Widget(w) => widget(w, bodies),
+    };
+    out.push_str(&html);
+}
+
+/// Widget HTML of one browser tab, kept from answer to answer: a widget
+/// whose element is unchanged is not rendered again.
+#[derive(Default)]
+pub struct RenderCache {
+    widgets: IdMap<(WidgetElement, String)>,
+    seen: crate::identity::IdSet,
+    last_len: usize,
+}
+
+impl RenderCache {
+    fn start_run(&mut self) {
+        self.seen.clear();
     }
+
+    fn finish_run(&mut self) {
+        let seen = &self.seen;
+        self.widgets.retain(|id, _| seen.contains(id));
+    }
+
+    fn widget(&mut self, w: &WidgetElement, out: &mut String) {
+        self.seen.insert(w.id);
+        match self.widgets.get(&w.id) {
+            Some((last, html)) if same_look(last, w) => out.push_str(html),
+            _ => {
+                let html = widget_html(w);
+                out.push_str(&html);
+                self.widgets.insert(w.id, (w.clone(), html));
+            }
+        }
+    }
+}
+
+/// Whether two drawings of a widget produce the same HTML.
+fn same_look(a: &WidgetElement, b: &WidgetElement) -> bool {
+    a.kind == b.kind
+        && a.label == b.label
+        && a.help == b.help
+        && a.disabled == b.disabled
+        && a.value == b.value
+        && a.script == b.script
+        && (std::sync::Arc::ptr_eq(&a.params, &b.params) || a.params == b.params)
 }
 
 /// The options as shown: their labels, or, when the widget kept none
@@ -256,105 +315,18 @@ fn num(n: Number) -> String {
     n.to_string()
 }
 
-/// What a widget's body depends on: when this is unchanged, the body
-/// rendered last time is reused (a rerun usually changes one widget).
-fn fingerprint(w: &WidgetElement) -> u128 {
-    let mut b = IdentityBuilder::from_site(w.id.0);
-    b.param("kind", w.kind.name())
-        .param("label", &w.label)
-        .param("help", &w.help)
-        .param("disabled", &w.disabled)
-        .param("value", &w.value);
-    match &*w.params {
-        Params::Button | Params::Checkbox => {}
-        Params::Choice { options, labels } => {
-            b.param("options", options).param("labels", labels);
-        }
-        Params::Multiselect {
-            options,
-            labels,
-            max_selections,
-        } => {
-            b.param("options", options)
-                .param("labels", labels)
-                .param("max", max_selections);
-        }
-        Params::Slider {
-            min,
-            max,
-            step,
-            range,
-        } => {
-            b.param("min", min)
-                .param("max", max)
-                .param("step", step)
-                .param("range", range);
-        }
-        Params::SelectSlider {
-            options,
-            labels,
-            range,
-        } => {
-            b.param("options", options)
-                .param("labels", labels)
-                .param("range", range);
-        }
-        Params::NumberInput {
-            min,
-            max,
-            step,
-            float,
-        } => {
-            b.param("min", min)
-                .param("max", max)
-                .param("step", step)
-                .param("float", float);
-        }
-        Params::Text { max_chars } => {
-            b.param("max_chars", max_chars);
-        }
-    }
-    b.finish().0
-}
-
-/// Rendered widget bodies of one browser tab, reused across reruns.
-#[derive(Default)]
-pub struct RenderCache {
-    bodies: IdMap<(u128, String)>,
-}
-
-impl RenderCache {
-    /// The bodies of the tree's widgets, rendering only those that changed;
-    /// forgets widgets no longer drawn.
-    fn bodies(&mut self, tree: &ElementTree) -> IdMap<String> {
-        let mut out = IdMap::default();
-        for w in tree.widgets() {
-            let print = fingerprint(w);
-            let body = match self.bodies.get(&w.id) {
-                Some((p, html)) if *p == print => html.clone(),
-                _ => {
-                    let html = widget_body(w);
-                    self.bodies.insert(w.id, (print, html.clone()));
-                    html
-                }
-            };
-            out.insert(w.id, body);
-        }
-        self.bodies.retain(|id, _| out.contains_key(id));
-        out
-    }
-}
-
-fn widget(w: &WidgetElement, bodies: &IdMap<String>) -> AnyView {
+/// A widget: its wrapper, which carries what the client script needs, and
+/// its label and controls.
+fn widget_html(w: &WidgetElement) -> String {
     let id = w.id.to_string();
     let kind = w.kind.name();
     let data_value = wire_value(w).to_string();
     let entry = (w.script == PageId::ENTRYPOINT).then_some("1");
-    let body = bodies.get(&w.id).cloned().unwrap_or_default();
+    let body = widget_body(w);
     view! {
         <div class="bk-widget" data-wid=id data-kind=kind data-value=data_value data-entry=entry inner_html=body></div>
     }
-    .into_any()
+    .to_html()
 }
 
 /// A widget's label and controls, as HTML.
