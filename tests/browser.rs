@@ -146,6 +146,23 @@ async fn body_text(c: &Client) -> String {
         .to_owned()
 }
 
+/// Counts the event requests the page makes, and the most in flight at once.
+const WATCH_FETCH: &str = "
+    window.__sent = 0; window.__inFlight = 0; window.__most = 0;
+    if (!window.__origFetch) window.__origFetch = window.fetch;
+    window.fetch = (...args) => {
+        window.__sent++; window.__inFlight++; window.__most = Math.max(window.__most, window.__inFlight);
+        return window.__origFetch(...args).finally(() => { window.__inFlight--; });
+    };";
+
+async fn fetch_counts(c: &Client) -> (u64, u64) {
+    let v = c
+        .execute("return [window.__sent, window.__most];", vec![])
+        .await
+        .unwrap();
+    (v[0].as_u64().unwrap(), v[1].as_u64().unwrap())
+}
+
 const SLIDER_A: &str = "document.querySelector('[data-kind=slider] input[type=range]')";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -227,6 +244,34 @@ async fn scenarios(c: &Client) {
     assert_eq!(slider_max, json!("7"));
     eprintln!("ok: lowering Max clamps the slider");
 
+    // Dragging sends while moving but never more than one request at a time:
+    // 30 moves in one burst collapse into a handful of requests, and the last
+    // position wins.
+    c.execute(WATCH_FETCH, vec![]).await.unwrap();
+    c.execute(
+        &format!(
+            "const s = {SLIDER_A}; for (let v = 1; v <= 30; v++) {{
+                 s.value = String(1 + (v % 7)); s.dispatchEvent(new Event('input', {{bubbles: true}})); }}
+             s.value = '3'; s.dispatchEvent(new Event('input', {{bubbles: true}}));"
+        ),
+        vec![],
+    )
+    .await
+    .unwrap();
+    until(
+        c,
+        "the last position",
+        "document.body.innerText.includes('a = 3')",
+    )
+    .await;
+    settled(c).await;
+    let (sent, most) = fetch_counts(c).await;
+    assert_eq!(most, 1, "never more than one request in flight");
+    assert!(sent <= 3, "31 moves collapsed into {sent} requests");
+    eprintln!(
+        "ok: a burst of slider moves collapses into {sent} requests, one in flight at a time"
+    );
+
     // ---- the gallery: clicks, typing during a rerun, panics, escaping
     let addr = support::http::start(gallery::app()).await;
     c.goto(&format!("http://{addr}/")).await.unwrap();
@@ -250,6 +295,30 @@ async fn scenarios(c: &Client) {
     .await;
     settled(c).await;
     eprintln!("ok: two clicks, count 2");
+
+    // Clicks are queued, never dropped, even in a burst.
+    c.execute(WATCH_FETCH, vec![]).await.unwrap();
+    c.execute(
+        "const b = Array.from(document.querySelectorAll('button')).find((x) => x.textContent.trim() === 'Click me');
+         for (let i = 0; i < 5; i++) b.click();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    until(
+        c,
+        "clicks = 7",
+        "document.body.innerText.includes('clicks = 7')",
+    )
+    .await;
+    settled(c).await;
+    let (sent, most) = fetch_counts(c).await;
+    assert_eq!(
+        (sent, most),
+        (5, 1),
+        "five clicks, five requests, one at a time"
+    );
+    eprintln!("ok: a burst of five clicks is queued and counted five times");
 
     // Type into the text input (not committed yet), then a rerun caused by
     // the slider lands: the text and the cursor survive.

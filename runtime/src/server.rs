@@ -54,16 +54,30 @@ impl ServeConfig {
     /// From the command line (`--host H`, `--port P`) over the environment
     /// (`BROOKLET_HOST`, `BROOKLET_PORT`) over the defaults.
     pub fn from_env_and_args() -> Result<Self, String> {
+        Self::parse(
+            std::env::var("BROOKLET_HOST").ok(),
+            std::env::var("BROOKLET_PORT").ok(),
+            std::env::args().skip(1),
+        )
+    }
+
+    /// The same from given values: the environment's host and port, then
+    /// the arguments (without the program name).
+    pub fn parse(
+        env_host: Option<String>,
+        env_port: Option<String>,
+        args: impl IntoIterator<Item = String>,
+    ) -> Result<Self, String> {
         let mut config = ServeConfig {
-            host: std::env::var("BROOKLET_HOST").unwrap_or_else(|_| "127.0.0.1".into()),
-            port: match std::env::var("BROOKLET_PORT") {
-                Ok(p) => p
+            host: env_host.unwrap_or_else(|| "127.0.0.1".into()),
+            port: match env_port {
+                Some(p) => p
                     .parse()
                     .map_err(|_| format!("BROOKLET_PORT is not a port number: {p:?}"))?,
-                Err(_) => 8501,
+                None => 8501,
             },
         };
-        let mut args = std::env::args().skip(1);
+        let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let (name, inline) = match arg.split_once('=') {
                 Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
@@ -695,6 +709,27 @@ mod tests {
         assert_eq!(base_of(&o, &i), "/apps/demo/");
         let o: Uri = "/survey".parse().unwrap();
         assert_eq!(base_of(&o, &o), "/");
+    }
+
+    #[test]
+    fn host_and_port_come_from_flags_over_environment_over_defaults() {
+        let none = || std::iter::empty::<String>();
+        let c = ServeConfig::parse(None, None, none()).unwrap();
+        assert_eq!((c.host.as_str(), c.port), ("127.0.0.1", 8501));
+        let c = ServeConfig::parse(Some("0.0.0.0".into()), Some("9000".into()), none()).unwrap();
+        assert_eq!((c.host.as_str(), c.port), ("0.0.0.0", 9000));
+        let args = ["--port", "9100", "--host=::1"].map(String::from);
+        let c = ServeConfig::parse(Some("0.0.0.0".into()), Some("9000".into()), args).unwrap();
+        assert_eq!((c.host.as_str(), c.port), ("::1", 9100));
+        assert!(ServeConfig::parse(None, Some("http".into()), none())
+            .unwrap_err()
+            .contains("BROOKLET_PORT"));
+        assert!(ServeConfig::parse(None, None, ["--port".to_string()])
+            .unwrap_err()
+            .contains("needs a value"));
+        assert!(ServeConfig::parse(None, None, ["--verbose".to_string()])
+            .unwrap_err()
+            .contains("unknown argument"));
     }
 
     #[test]
