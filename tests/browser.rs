@@ -137,6 +137,27 @@ async fn settled(c: &Client) {
     .await;
 }
 
+/// Clicks the button whose text is `text` (a widget button or a page link).
+async fn click_button(c: &Client, text: &str) {
+    let xpath = format!("//button[normalize-space(.)='{text}']");
+    c.find(Locator::XPath(&xpath))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Replaces the page's number field's value and commits it with Enter.
+async fn enter_number(c: &Client, value: &str) {
+    let field = c.find(Locator::Css("input[type=number]")).await.unwrap();
+    field.clear().await.unwrap();
+    field
+        .send_keys(&format!("{value}{}", char::from(Key::Enter)))
+        .await
+        .unwrap();
+}
+
 async fn body_text(c: &Client) -> String {
     c.execute("return document.body.innerText;", vec![])
         .await
@@ -369,12 +390,7 @@ async fn scenarios(c: &Client) {
 
     // A panic shows on the page, the rest of the page stays, and the next
     // interaction works.
-    c.find(Locator::XPath("//button[normalize-space(.)='Panics']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_button(c, "Panics").await;
     until(
         c,
         "the panicking page",
@@ -409,12 +425,7 @@ async fn scenarios(c: &Client) {
     eprintln!("ok: a panic is shown with its location and the session keeps working");
 
     // A label with a script tag is text, and nothing runs.
-    c.find(Locator::XPath("//button[normalize-space(.)='Escaping']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_button(c, "Escaping").await;
     until(
         c,
         "the escaping page",
@@ -460,50 +471,28 @@ async fn scenarios(c: &Client) {
         "document.body.innerText.includes('kept = 0')",
     )
     .await;
-    let field = c.find(Locator::Css("input[type=number]")).await.unwrap();
-    field.clear().await.unwrap();
-    field
-        .send_keys(&format!("3{}", char::from(Key::Enter)))
-        .await
-        .unwrap();
+    enter_number(c, "3").await;
     until(
         c,
         "kept = 3",
         "document.body.innerText.includes('kept = 3')",
     )
     .await;
-    c.find(Locator::XPath(
-        "//button[normalize-space(.)='Without trick']",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    click_button(c, "Without trick").await;
     until(
         c,
         "without page",
         "document.body.innerText.includes('lost = 0')",
     )
     .await;
-    let field = c.find(Locator::Css("input[type=number]")).await.unwrap();
-    field.clear().await.unwrap();
-    field
-        .send_keys(&format!("4{}", char::from(Key::Enter)))
-        .await
-        .unwrap();
+    enter_number(c, "4").await;
     until(
         c,
         "lost = 4",
         "document.body.innerText.includes('lost = 4')",
     )
     .await;
-    c.find(Locator::XPath("//button[normalize-space(.)='Elsewhere']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_button(c, "Elsewhere").await;
     until(
         c,
         "elsewhere",
@@ -515,26 +504,14 @@ async fn scenarios(c: &Client) {
         text.contains("kept = Some(3.0)") && text.contains("lost = None"),
         "{text}"
     );
-    c.find(Locator::XPath("//button[normalize-space(.)='With trick']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_button(c, "With trick").await;
     until(
         c,
         "kept survived",
         "document.body.innerText.includes('kept = 3')",
     )
     .await;
-    c.find(Locator::XPath(
-        "//button[normalize-space(.)='Without trick']",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    click_button(c, "Without trick").await;
     until(
         c,
         "lost was reset",

@@ -254,3 +254,69 @@ async fn the_router_nests_under_a_prefix() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.header("x-brooklet-url"), Some("/apps/demo/bounds"));
 }
+
+/// A counter page: every click adds one.
+fn counter(ui: &brooklet::Ui<'_>) -> brooklet::Result<()> {
+    let n = ui.state().setdefault("n", 0)?;
+    if ui.button("Add").key("add").show()? {
+        ui.state().set("n", &(n + 1))?;
+    }
+    ui.text(format!("n = {}", ui.state().get::<i64>("n")?));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_of_one_session_run_one_at_a_time() {
+    let app = brooklet::App::new().page(brooklet::Page::new("counter", counter));
+    let addr = start(app).await;
+    let mut c = Http::new(addr);
+    let page = c.get("/").await;
+    let (tab, add) = (tab_of(&page.body), wid(&page.body, "Add"));
+    let cookie = c.cookie.clone();
+    // 40 clicks at once, on 8 connections: each is a read-modify-write of
+    // `n`, so any two run at the same time would lose an update.
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let (tab, add, cookie) = (tab.clone(), add.clone(), cookie.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut c = Http::new(addr);
+            c.cookie = cookie;
+            for _ in 0..5 {
+                let r = c
+                    .event(&json!({"tab": tab, "values": [], "click": add}))
+                    .await;
+                assert_eq!(r.status, 200, "{}", r.body);
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let r = c.event(&json!({"tab": tab, "values": []})).await;
+    assert_eq!(texts(&r.body), ["n = 40"]);
+}
+
+#[tokio::test]
+async fn a_new_tab_is_a_new_session() {
+    let mut c = Http::new(start(slider_bounds::app()).await);
+    let first = c.get("/").await;
+    let (tab1, min, max, a) = (
+        tab_of(&first.body),
+        wid(&first.body, "Min"),
+        wid(&first.body, "Max"),
+        wid(&first.body, "A"),
+    );
+    let r = c
+        .event(&json!({"tab": tab1, "values": [[min, 1], [max, 10], [a, 9]]}))
+        .await;
+    assert_eq!(texts(&r.body), ["a = 9"]);
+    // The same browser (same cookie) opens a second tab: fresh state there,
+    // and the first tab keeps its own.
+    let second = c.get("/").await;
+    assert_ne!(tab_of(&second.body), tab1);
+    assert_eq!(texts(&second.body), ["a = 5"]);
+    let r = c
+        .event(&json!({"tab": tab1, "values": [[min, 1], [max, 10], [a, 9]]}))
+        .await;
+    assert_eq!(texts(&r.body), ["a = 9"]);
+}

@@ -12,34 +12,14 @@ use std::hint::black_box;
 #[path = "../../examples/hundred_widgets.rs"]
 #[allow(dead_code)]
 mod hundred_widgets;
+#[path = "../../examples/slider_bounds.rs"]
+#[allow(dead_code)]
+mod slider_bounds;
 
 use brooklet::prelude::*;
 use brooklet::{Event, Session};
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::Value;
-
-fn slider_bounds(ui: &Ui<'_>) -> Result<()> {
-    ui.state().setdefault("a", 5)?;
-    let cols = ui.columns(2);
-    let minimum = cols[0]
-        .number_input("Min")
-        .min(1)
-        .max(5)
-        .key("min")
-        .show()?;
-    let maximum = cols[1]
-        .number_input("Max")
-        .min(6)
-        .max(10)
-        .value(10)
-        .key("max")
-        .show()?;
-    let a: i32 = ui.state().get("a")?;
-    ui.state().set("a", &a.clamp(minimum, maximum))?;
-    let a = ui.slider("A", minimum, maximum).key("a").show()?;
-    ui.text(format!("a = {a}"));
-    Ok(())
-}
 
 /// Two events that the bench alternates between, so every rerun sees one
 /// changed value: every widget's current value, with `changed`'s value
@@ -79,7 +59,7 @@ fn bench(c: &mut Criterion) {
         ),
         (
             "slider_bounds",
-            App::new().page(Page::new("app.py", slider_bounds)),
+            slider_bounds::app(),
             "a",
             Value::from(7),
             Value::from(8),

@@ -250,6 +250,15 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+fn forbidden() -> Response {
+    json_error(
+        StatusCode::FORBIDDEN,
+        "Forbidden",
+        "events must come from the app's own pages (Origin does not match Host)",
+        false,
+    )
+}
+
 fn json_error(status: StatusCode, kind: &str, message: &str, reload: bool) -> Response {
     (
         status,
@@ -470,12 +479,7 @@ async fn event(
     body: Bytes,
 ) -> Response {
     if !same_origin(&headers) {
-        return json_error(
-            StatusCode::FORBIDDEN,
-            "Forbidden",
-            "events must come from the app's own pages (Origin does not match Host)",
-            false,
-        );
+        return forbidden();
     }
     let body: EventBody = match serde_json::from_slice(&body) {
         Ok(b) => b,
@@ -567,12 +571,7 @@ async fn form(
     body: Bytes,
 ) -> Response {
     if !same_origin(&headers) {
-        return json_error(
-            StatusCode::FORBIDDEN,
-            "Forbidden",
-            "events must come from the app's own pages (Origin does not match Host)",
-            false,
-        );
+        return forbidden();
     }
     let base = base_of(&original, &uri);
     let fields: Vec<(String, String)> = match serde_urlencoded::from_bytes(&body) {

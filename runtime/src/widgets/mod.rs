@@ -457,6 +457,67 @@ impl Numeric for Number {
     }
 }
 
+/// The checked numeric parameters of a slider or number field.
+pub(crate) struct NumericBounds {
+    pub min: Option<Number>,
+    pub max: Option<Number>,
+    pub step: Number,
+    /// The values given (default, range ends), in the widget's form.
+    pub values: Vec<Number>,
+}
+
+/// Puts the numbers a page passed into the widget's form (integers or
+/// floats) and checks them: `min <= max`, a positive step, and every given
+/// value within the bounds. Errors name the widget and say what to change.
+pub(crate) fn numeric_bounds<T: Numeric>(
+    ui: &Ui<'_>,
+    kind: Kind,
+    label: &str,
+    float: bool,
+    (min, max, step): (Option<T>, Option<T>, Option<T>),
+    values: &[T],
+) -> crate::Result<NumericBounds> {
+    let form = |v: T| {
+        let n = v.to_number();
+        n.coerce(float).unwrap_or(Number::Float(n.as_f64()))
+    };
+    let (min, max) = (min.map(form), max.map(form));
+    let step = step.map(form).unwrap_or(if float {
+        Number::Float(0.01)
+    } else {
+        Number::Int(1)
+    });
+    let kind = kind.name();
+    if let (Some(lo), Some(hi)) = (min, max) {
+        if lo > hi {
+            return Err(ui.invalid_argument(format!(
+                "{kind} \"{label}\": min_value {lo} is greater than max_value {hi}; swap them"
+            )));
+        }
+    }
+    if step.as_f64().partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+        return Err(ui.invalid_argument(format!(
+            "{kind} \"{label}\": step must be positive, not {step}"
+        )));
+    }
+    let values: Vec<Number> = values.iter().map(|v| form(*v)).collect();
+    for v in &values {
+        if min.is_some_and(|lo| *v < lo) || max.is_some_and(|hi| *v > hi) {
+            let lo = min.map_or("-inf".to_owned(), |n| n.to_string());
+            let hi = max.map_or("inf".to_owned(), |n| n.to_string());
+            return Err(ui.invalid_argument(format!(
+                "{kind} \"{label}\": the value {v} must be between min_value {lo} and max_value {hi}"
+            )));
+        }
+    }
+    Ok(NumericBounds {
+        min,
+        max,
+        step,
+        values,
+    })
+}
+
 /// A callback: runs before the page body when its widget changed (R25–R27).
 /// Arguments are whatever the closure captured when the widget was drawn,
 /// which is exactly Streamlit's render-time binding of `args` (R26).

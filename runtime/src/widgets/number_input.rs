@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{common_options, short, Common, Kind, Number, Numeric, Params};
+use super::{common_options, numeric_bounds, short, Common, Kind, Number, Numeric, Params};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
 
@@ -105,39 +105,29 @@ impl<T: Numeric> NumberInput<'_, '_, T> {
             value,
             common,
         } = self;
+        // As in Streamlit: floats if any number given is a float; with none
+        // given, the type decides.
         let given: Vec<T> = [value, min, max].into_iter().flatten().collect();
-        let float = match given.first() {
-            Some(v) => given.iter().any(|g| g.is_float()) || v.is_float(),
-            None => T::float_by_default(true),
-        };
-        let form = |v: T| {
-            let n = v.to_number();
-            n.coerce(float).unwrap_or(n)
-        };
-        let (min_n, max_n) = (min.map(form), max.map(form));
-        let step_n = step.map(form).unwrap_or(if float {
-            Number::Float(0.01)
+        let float = if given.is_empty() {
+            T::float_by_default(true)
         } else {
-            Number::Int(1)
-        });
-        if let (Some(lo), Some(hi)) = (min_n, max_n) {
-            if lo > hi {
-                return Err(ui.invalid_argument(format!(
-                    "number_input \"{label}\": min_value {lo} is greater than max_value {hi}"
-                )));
-            }
-        }
+            given.iter().any(|g| g.is_float())
+        };
+        let b = numeric_bounds(
+            ui,
+            Kind::NumberInput,
+            &label,
+            float,
+            (min, max, step),
+            value.as_slice(),
+        )?;
+        let (min_n, max_n, step_n) = (b.min, b.max, b.step);
         let zero = if float {
             Number::Float(0.0)
         } else {
             Number::Int(0)
         };
-        let default = value.map(form).or(min_n).unwrap_or(zero);
-        if min_n.is_some_and(|lo| default < lo) || max_n.is_some_and(|hi| default > hi) {
-            return Err(ui.invalid_argument(format!(
-                "number_input \"{label}\": the value {default} is outside the bounds given"
-            )));
-        }
+        let default = b.values.first().copied().or(min_n).unwrap_or(zero);
         let default_json = default.to_json();
         let help = common.help.clone();
         let call = WidgetCall {

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{common_options, short, Common, Kind, Number, Numeric, Params};
+use super::{common_options, numeric_bounds, short, Common, Kind, Number, Numeric, Params};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
 
@@ -74,39 +74,18 @@ fn bounds<T: Numeric>(
     defaults: &[T],
 ) -> Result<Bounds> {
     let float = [min, max].iter().chain(defaults).any(|v| v.is_float());
-    let form = |v: T| {
-        v.to_number()
-            .coerce(float)
-            .unwrap_or(Number::Float(v.to_number().as_f64()))
-    };
-    let (min_n, max_n) = (form(min), form(max));
-    let step_n = match step {
-        Some(s) => form(s),
-        None if float => Number::Float(0.01),
-        None => Number::Int(1),
-    };
-    if min_n > max_n {
-        return Err(ui.invalid_argument(format!(
-            "slider \"{label}\": min_value {min_n} is greater than max_value {max_n}"
-        )));
-    }
-    if step_n.as_f64().partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
-        return Err(ui.invalid_argument(format!(
-            "slider \"{label}\": step must be positive, not {step_n}"
-        )));
-    }
-    for d in defaults {
-        let d = form(*d);
-        if d < min_n || d > max_n {
-            return Err(ui.invalid_argument(format!(
-                "slider \"{label}\": the value {d} must be between min_value {min_n} and max_value {max_n}"
-            )));
-        }
-    }
+    let b = numeric_bounds(
+        ui,
+        Kind::Slider,
+        label,
+        float,
+        (Some(min), Some(max), step),
+        defaults,
+    )?;
     Ok(Bounds {
-        min: min_n,
-        max: max_n,
-        step: step_n,
+        min: b.min.unwrap_or(Number::Int(0)),
+        max: b.max.unwrap_or(Number::Int(0)),
+        step: b.step,
     })
 }
 
