@@ -13,6 +13,16 @@ mod support {
 use serde_json::json;
 use support::http::{start, tab_of, texts, wid, Http};
 
+/// The slider example's tab id and its widgets' ids: Min, Max, A.
+fn bounds_ids(html: &str) -> (String, String, String, String) {
+    (
+        tab_of(html),
+        wid(html, "Min"),
+        wid(html, "Max"),
+        wid(html, "A"),
+    )
+}
+
 #[tokio::test]
 async fn no_js_form_post_reruns_and_answers_with_the_whole_page() {
     let mut c = Http::new(start(slider_bounds::app()).await);
@@ -23,12 +33,7 @@ async fn no_js_form_post_reruns_and_answers_with_the_whole_page() {
         cookie.starts_with("bk_sid=") && cookie.len() == "bk_sid=".len() + 32,
         "{cookie}"
     );
-    let (tab, min, max, a) = (
-        tab_of(&page.body),
-        wid(&page.body, "Min"),
-        wid(&page.body, "Max"),
-        wid(&page.body, "A"),
-    );
+    let (tab, min, max, a) = bounds_ids(&page.body);
     assert_eq!(texts(&page.body), ["a = 5"]);
 
     let moved = c
@@ -65,12 +70,7 @@ async fn the_session_cookie_is_http_only_and_same_site_lax() {
 async fn json_events_rerun_and_answer_with_the_app_html() {
     let mut c = Http::new(start(slider_bounds::app()).await);
     let page = c.get("/").await;
-    let (tab, min, max, a) = (
-        tab_of(&page.body),
-        wid(&page.body, "Min"),
-        wid(&page.body, "Max"),
-        wid(&page.body, "A"),
-    );
+    let (tab, min, max, a) = bounds_ids(&page.body);
     let answer = c
         .event(&json!({"tab": tab, "values": [[min, 1], [max, 10], [a, 6]]}))
         .await;
@@ -89,12 +89,7 @@ async fn json_events_rerun_and_answer_with_the_app_html() {
 async fn bad_events_get_clear_errors_and_change_nothing() {
     let mut c = Http::new(start(slider_bounds::app()).await);
     let page = c.get("/").await;
-    let (tab, min, max, a) = (
-        tab_of(&page.body),
-        wid(&page.body, "Min"),
-        wid(&page.body, "Max"),
-        wid(&page.body, "A"),
-    );
+    let (tab, min, max, a) = bounds_ids(&page.body);
     let ok = |a_value: i64| json!({"tab": tab, "values": [[min, 1], [max, 10], [a, a_value]]});
     assert_eq!(c.event(&ok(8)).await.status, 200);
 
@@ -236,8 +231,7 @@ async fn the_router_nests_under_a_prefix() {
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("<base href=\"/apps/demo/\">"));
     assert!(page.cookie.is_some());
-    let (tab, a) = (tab_of(&page.body), wid(&page.body, "A"));
-    let (min, max) = (wid(&page.body, "Min"), wid(&page.body, "Max"));
+    let (tab, min, max, a) = bounds_ids(&page.body);
     let origin = c.base.clone();
     let body = json!({"tab": tab, "values": [[min, 1], [max, 10], [a, 4]]})
         .to_string()
@@ -300,12 +294,7 @@ async fn events_of_one_session_run_one_at_a_time() {
 async fn a_new_tab_is_a_new_session() {
     let mut c = Http::new(start(slider_bounds::app()).await);
     let first = c.get("/").await;
-    let (tab1, min, max, a) = (
-        tab_of(&first.body),
-        wid(&first.body, "Min"),
-        wid(&first.body, "Max"),
-        wid(&first.body, "A"),
-    );
+    let (tab1, min, max, a) = bounds_ids(&first.body);
     let r = c
         .event(&json!({"tab": tab1, "values": [[min, 1], [max, 10], [a, 9]]}))
         .await;
