@@ -355,3 +355,29 @@ fn pages_run_through_the_harness() {
     t.switch_page("rows").unwrap();
     assert_eq!(t.widgets().len(), 5);
 }
+
+#[test]
+fn literal_counted_parameters_are_folded_at_compile_time() {
+    // Every counted parameter in a leading run of literals (and defaults that
+    // follow from them) is in the constant; the equality test above shows
+    // the ids still match the runtime's.
+    let folded: usize = every_kind::SITES
+        .iter()
+        .map(|s| usize::from(s.folded))
+        .sum();
+    let by_site: Vec<(&str, u8)> = every_kind::SITES
+        .iter()
+        .map(|s| (s.kind, s.folded))
+        .collect();
+    assert!(
+        folded > every_kind::SITES.len(),
+        "only {folded} parameters folded: {by_site:?}"
+    );
+    // A keyed slider with literal bounds folds min, max and its default step.
+    let slider = every_kind::SITES.iter().find(|s| {
+        s.kind == "slider" && matches!(s.key, SiteKey::Literal(_)) && s.runtime_params.is_empty()
+    });
+    if let Some(s) = slider {
+        assert_eq!(s.folded, 3, "{s:?}");
+    }
+}

@@ -56,6 +56,12 @@ impl ::brooklet::__private::PageDefinition for todo {
                 ::brooklet::__private::SiteKey::Literal("new"),
                 ::core::option::Option::Some("New item"),
             )
+            .fold(
+                "max_chars",
+                ::brooklet::__private::some_part(
+                    ::brooklet::__private::int_part((40) as i64),
+                ),
+            )
             .at(7, 17)
             .runtime_params(&[]),
         ::brooklet::__private::WidgetSite::new(
@@ -73,6 +79,7 @@ impl ::brooklet::__private::PageDefinition for todo {
                 ::brooklet::__private::SiteKey::None,
                 ::core::option::Option::Some("Clear"),
             )
+            .fold("help", ::brooklet::__private::NONE_PART)
             .at(12, 20)
             .runtime_params(&[]),
         ::brooklet::__private::WidgetSite::new(

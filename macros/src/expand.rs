@@ -13,7 +13,7 @@ use syn::{Attribute, Expr, ExprMethodCall, Ident, Item, ItemFn, LitStr, ReturnTy
 
 use crate::ctxt::Ctxt;
 use crate::fallback;
-use crate::parse::{self, Key, Page, PageArgs, Site};
+use crate::parse::{self, Given, Key, Page, PageArgs, Site};
 use crate::validate;
 
 /// The one place runtime items are spelled.
@@ -169,8 +169,10 @@ fn site_tokens(path: &LitStr, site: &Site) -> TokenStream {
     let line = proc_macro2::Literal::u32_unsuffixed(start.line as u32);
     let column = proc_macro2::Literal::u32_unsuffixed(start.column as u32);
     let runtime = site.runtime_params();
+    let folds = folded_params(site);
     let mut tokens = quote! {
         #private::WidgetSite::new(#private::PageId::of_path(#path), #kind, #key, #label)
+            #(#folds)*
             .at(#line, #column)
             .runtime_params(&[#(#runtime),*])
     };
@@ -191,6 +193,153 @@ fn site_tokens(path: &LitStr, site: &Site) -> TokenStream {
         }
     }
     tokens
+}
+
+/// `.fold(name, hash)` for the leading counted parameters whose values are
+/// known at compile time (literals, or defaults that follow from literals),
+/// each hashed as the runtime hashes the value it holds. Folding stops at
+/// the first parameter known only at run time, and there is none with a key
+/// computed at run time (which the runtime hashes first). The keyless label
+/// is folded by `WidgetSite::new` itself.
+fn folded_params(site: &Site) -> Vec<TokenStream> {
+    let private = private();
+    let keyless = match site.key() {
+        Key::None => true,
+        Key::Literal(_) => false,
+        Key::Dynamic | Key::NotString(_) => return Vec::new(),
+    };
+    let kind = site.chain.kind.kind;
+    let counted = site.counted_with_exprs();
+    let mut params = counted.iter();
+    if keyless {
+        // The label comes first; `new` folded it if it is a literal.
+        match params.next() {
+            Some((_, Given::Literal, _)) => {}
+            _ => return Vec::new(),
+        }
+    }
+    // The slider's default step depends on whether its bounds are floats.
+    let float_bounds = counted
+        .iter()
+        .find(|(name, _, _)| *name == "min_value")
+        .and_then(|(_, _, e)| e.and_then(|e| number_literal(e)))
+        .map(|(float, _)| float);
+    let mut out = Vec::new();
+    for (name, given, expr) in params {
+        let value = match (*name, given, expr) {
+            ("accept_new_options", Given::Const, _) => Some(quote!(#private::bool_part(false))),
+            ("help" | "placeholder" | "max_selections" | "max_chars", Given::Absent, _) => {
+                Some(quote!(#private::NONE_PART))
+            }
+            ("help" | "placeholder" | "max_selections" | "max_chars", Given::Literal, Some(e)) => {
+                literal_part(e).map(|v| quote!(#private::some_part(#v)))
+            }
+            ("min_value" | "max_value", Given::Absent, _) if kind == "number_input" => {
+                Some(quote!(#private::NONE_PART))
+            }
+            ("min_value" | "max_value", Given::Literal, Some(e)) if kind == "number_input" => {
+                literal_part(e).map(|v| quote!(#private::some_part(#v)))
+            }
+            ("min_value" | "max_value" | "step" | "index" | "options", Given::Literal, Some(e)) => {
+                literal_part(e)
+            }
+            ("index", Given::Absent, _) => Some(quote!(#private::int_part(0))),
+            ("step", Given::Absent, _) if kind == "slider" => match float_bounds {
+                Some(true) => Some(quote!(#private::float_part(0.01))),
+                Some(false) => Some(quote!(#private::int_part(1))),
+                None => None,
+            },
+            ("default", Given::Absent, _) if kind == "multiselect" => {
+                Some(quote!(#private::list_part(&[])))
+            }
+            ("value", Given::Absent, _) if kind == "checkbox" || kind == "toggle" => {
+                Some(quote!(#private::bool_part(false)))
+            }
+            ("value", Given::Literal, Some(e)) if kind == "checkbox" || kind == "toggle" => {
+                literal_part(e)
+            }
+            ("value", Given::Absent, _) if kind == "text_input" || kind == "text_area" => {
+                Some(quote!(#private::str_part("")))
+            }
+            ("value", Given::Literal, Some(e)) if kind == "text_input" || kind == "text_area" => {
+                literal_part(e)
+            }
+            // Anything else (run-time values, defaults that depend on other
+            // parameters) is hashed at run time.
+            _ => None,
+        };
+        match value {
+            Some(v) => out.push(quote!(.fold(#name, #v))),
+            None => break,
+        }
+    }
+    out
+}
+
+/// A numeric literal: whether it is a float, and the expression.
+fn number_literal(expr: &Expr) -> Option<(bool, &Expr)> {
+    match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(_),
+            ..
+        }) => Some((false, expr)),
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Float(_),
+            ..
+        }) => Some((true, expr)),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => {
+            number_literal(&u.expr).map(|(f, _)| (f, expr))
+        }
+        Expr::Group(g) => number_literal(&g.expr),
+        Expr::Paren(p) => number_literal(&p.expr),
+        _ => None,
+    }
+}
+
+/// The compile-time hash of a literal, as the runtime hashes the value it
+/// becomes: strings, integers (widened to `i64`), floats, bools, and lists of
+/// them (options become JSON values, which hash the same way).
+fn literal_part(expr: &Expr) -> Option<TokenStream> {
+    let private = private();
+    if let Some((float, e)) = number_literal(expr) {
+        return Some(if float {
+            quote!(#private::float_part((#e) as f64))
+        } else {
+            quote!(#private::int_part((#e) as i64))
+        });
+    }
+    match expr {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(quote!(#private::str_part(#s))),
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Bool(b),
+            ..
+        }) => Some(quote!(#private::bool_part(#b))),
+        Expr::Group(g) => literal_part(&g.expr),
+        Expr::Paren(p) => literal_part(&p.expr),
+        Expr::Reference(r) => literal_part(&r.expr),
+        Expr::Array(a) => {
+            let items = a
+                .elems
+                .iter()
+                .map(literal_part)
+                .collect::<Option<Vec<_>>>()?;
+            Some(quote!(#private::list_part(&[#(#items),*])))
+        }
+        Expr::Macro(m) if m.mac.path.is_ident("vec") => {
+            let items = m
+                .mac
+                .parse_body_with(
+                    syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
+                )
+                .ok()?;
+            let items = items.iter().map(literal_part).collect::<Option<Vec<_>>>()?;
+            Some(quote!(#private::list_part(&[#(#items),*])))
+        }
+        _ => None,
+    }
 }
 
 /// Visits the body in the order `parse.rs` found the calls in, and rewrites

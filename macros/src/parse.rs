@@ -382,6 +382,14 @@ impl Site {
     /// The parameters that count for this call's identity (R1–R4), in the
     /// runtime's order, with how each is given.
     pub fn counted(&self) -> Vec<(&'static str, Given)> {
+        self.counted_with_exprs()
+            .into_iter()
+            .map(|(name, given, _)| (name, given))
+            .collect()
+    }
+
+    /// [`Site::counted`], with the expression that gives each parameter.
+    pub fn counted_with_exprs(&self) -> Vec<(&'static str, Given, Option<&Expr>)> {
         let kind = self.chain.kind;
         let params = match self.key() {
             Key::None => kind.keyless,
@@ -390,11 +398,11 @@ impl Site {
         params
             .iter()
             .map(|p| {
-                let given = match p.source {
+                let (given, expr) = match p.source {
                     Source::Arg(n) => match self.chain.call.args.iter().nth(n) {
-                        Some(e) if is_literal(e) => Given::Literal,
-                        Some(_) => Given::Runtime,
-                        None => Given::Absent,
+                        Some(e) if is_literal(e) => (Given::Literal, Some(e)),
+                        Some(e) => (Given::Runtime, Some(e)),
+                        None => (Given::Absent, None),
                     },
                     Source::Method(m) => {
                         let from_attr = match m {
@@ -409,16 +417,20 @@ impl Site {
                             .find(|(name, _)| name == m)
                             .map(|(_, args)| args.as_slice());
                         match (from_attr, from_chain) {
-                            (Some(arg), _) if is_literal(&arg.value) => Given::Literal,
-                            (Some(_), _) => Given::Runtime,
-                            (None, Some(args)) if args.iter().all(is_literal) => Given::Literal,
-                            (None, Some(_)) => Given::Runtime,
-                            (None, None) => Given::Absent,
+                            (Some(arg), _) if is_literal(&arg.value) => {
+                                (Given::Literal, Some(&arg.value))
+                            }
+                            (Some(arg), _) => (Given::Runtime, Some(&arg.value)),
+                            (None, Some(args)) if args.iter().all(is_literal) => {
+                                (Given::Literal, args.first())
+                            }
+                            (None, Some(args)) => (Given::Runtime, args.first()),
+                            (None, None) => (Given::Absent, None),
                         }
                     }
-                    Source::Const => Given::Const,
+                    Source::Const => (Given::Const, None),
                 };
-                (p.name, given)
+                (p.name, given, expr)
             })
             .collect()
     }

@@ -116,6 +116,24 @@ pub const fn param_part(name: &str, value: u128) -> u128 {
     combine(part(SEED_PARAM, name.as_bytes()), value)
 }
 
+/// The hash of `Some(value)`, given the value's hash (as `Option`'s
+/// `IdentityValue` folds it).
+pub const fn some_part(value: u128) -> u128 {
+    combine(NONE_PART, value)
+}
+
+/// The hash of a list, given its items' hashes (as a slice's
+/// `IdentityValue` folds it).
+pub const fn list_part(items: &[u128]) -> u128 {
+    let mut acc = part(SEED_LIST, &(items.len() as u64).to_le_bytes());
+    let mut i = 0;
+    while i < items.len() {
+        acc = combine(acc, items[i]);
+        i += 1;
+    }
+    acc
+}
+
 /// The identity of a widget site before its counted parameters: page, kind, key.
 pub const fn site_hash(page: PageId, kind: &str, key: Option<&str>) -> u128 {
     combine(combine(page.0, kind_part(kind)), key_part(key))
@@ -315,6 +333,18 @@ impl WidgetSite {
         }
     }
 
+    /// Folds in the next counted parameter, known at compile time. Only a
+    /// leading run of parameters can be folded, and only where the key is
+    /// known too (a run-time key is hashed first, at run time).
+    pub const fn fold(mut self, name: &str, value: u128) -> Self {
+        if let SiteKey::Dynamic = self.key {
+            return self;
+        }
+        self.hash = combine(self.hash, param_part(name, value));
+        self.folded += 1;
+        self
+    }
+
     /// Where the call is in the source.
     pub const fn at(mut self, line: u32, column: u32) -> Self {
         self.line = line;
@@ -369,7 +399,7 @@ impl WidgetSite {
                 Some(IdentityBuilder::from_site_skipping(self.hash, self.folded))
             }
             (SiteKey::Literal(k), Some(key)) if k == key => {
-                Some(IdentityBuilder::from_site(self.hash))
+                Some(IdentityBuilder::from_site_skipping(self.hash, self.folded))
             }
             (SiteKey::Dynamic, Some(_)) => Some(IdentityBuilder::from_site(rt_combine(
                 self.prefix,

@@ -74,7 +74,10 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::error::Result;
-    pub use crate::identity::{site_hash, IdentityBuilder, PageId, Persist, SiteKey, WidgetSite};
+    pub use crate::identity::{
+        bool_part, float_part, int_part, list_part, site_hash, some_part, str_part,
+        IdentityBuilder, PageId, Persist, SiteKey, WidgetSite, NONE_PART,
+    };
     pub use crate::pages::{Page, PageDefinition};
     pub use crate::run::Ui;
 }
