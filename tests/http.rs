@@ -309,3 +309,55 @@ async fn a_new_tab_is_a_new_session() {
         .await;
     assert_eq!(texts(&r.body), ["a = 9"]);
 }
+
+/// Two pages whose widgets all have literal keys and literal parameters:
+/// every id they can draw is known at compile time.
+#[brooklet::page(path = "flags")]
+fn flags(ui: &brooklet::Ui<'_>) -> brooklet::Result<()> {
+    #[brooklet::widget(key = "flag")]
+    let on = ui.checkbox("Flag").show()?;
+    ui.text(format!("flag = {on}"));
+    Ok(())
+}
+
+#[brooklet::page(path = "names")]
+fn names(ui: &brooklet::Ui<'_>) -> brooklet::Result<()> {
+    #[brooklet::widget(key = "name")]
+    let name = ui.text_input("Name").show()?;
+    ui.text(format!("name = {name}"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_widget_registry_tells_stale_widgets_from_ids_no_page_draws() {
+    use brooklet::pages::PageDefinition;
+    let app = brooklet::App::new().page(flags).page(names);
+    let name_id = <names as PageDefinition>::SITES[0]
+        .static_id()
+        .expect("known at compile time");
+    let forged: brooklet::identity::WidgetId = "0000000000000000000000000000abcd".parse().unwrap();
+    assert_eq!(app.produces_id(name_id), Some(true));
+    assert_eq!(app.produces_id(forged), Some(false));
+
+    let mut c = Http::new(start(app).await);
+    let page = c.get("/flags").await;
+    let tab = tab_of(&page.body);
+    // A widget of another page: this app's, but not on this tab's page.
+    let r = c
+        .event(&json!({"tab": tab, "values": [[name_id.to_string(), "x"]]}))
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("reload"), "{}", r.body);
+    // An id no page of the app can draw.
+    let r = c
+        .event(&json!({"tab": tab, "values": [[forged.to_string(), true]]}))
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("no page of this app draws"), "{}", r.body);
+    // The session is unchanged and works.
+    let flag = wid(&page.body, "Flag");
+    let r = c
+        .event(&json!({"tab": tab, "values": [[flag, true]]}))
+        .await;
+    assert_eq!(texts(&r.body), ["flag = true"]);
+}

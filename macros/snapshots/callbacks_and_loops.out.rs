@@ -62,6 +62,7 @@ impl ::brooklet::__private::PageDefinition for todo {
                     ::brooklet::__private::int_part((40) as i64),
                 ),
             )
+            .complete()
             .at(7, 17)
             .runtime_params(&[]),
         ::brooklet::__private::WidgetSite::new(
@@ -88,6 +89,7 @@ impl ::brooklet::__private::PageDefinition for todo {
                 ::brooklet::__private::SiteKey::Literal("size"),
                 ::core::option::Option::Some("Size"),
             )
+            .complete()
             .at(15, 7)
             .runtime_params(&[]),
     ];

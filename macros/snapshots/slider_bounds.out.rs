@@ -42,6 +42,7 @@ impl ::brooklet::__private::PageDefinition for bounds {
                 ::brooklet::__private::SiteKey::Literal("min"),
                 ::core::option::Option::Some("Min"),
             )
+            .complete()
             .at(7, 26)
             .runtime_params(&[]),
         ::brooklet::__private::WidgetSite::new(
@@ -50,6 +51,7 @@ impl ::brooklet::__private::PageDefinition for bounds {
                 ::brooklet::__private::SiteKey::Literal("max"),
                 ::core::option::Option::Some("Max"),
             )
+            .complete()
             .at(9, 26)
             .runtime_params(&[]),
         ::brooklet::__private::WidgetSite::new(

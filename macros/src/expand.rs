@@ -270,8 +270,13 @@ fn folded_params(site: &Site) -> Vec<TokenStream> {
         };
         match value {
             Some(v) => out.push(quote!(.fold(#name, #v))),
-            None => break,
+            None => return out,
         }
+    }
+    // Every counted parameter folded: with a literal key, the constant is
+    // the widget's whole identity.
+    if !keyless {
+        out.push(quote!(.complete()));
     }
     out
 }

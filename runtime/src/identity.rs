@@ -293,6 +293,9 @@ pub struct WidgetSite {
     pub persist: Option<Persist>,
     /// `keep_value`.
     pub keep_value: bool,
+    /// Every counted parameter is folded and the key is a literal: `hash`
+    /// is the widget's whole identity, known at compile time.
+    pub complete: bool,
 }
 
 impl WidgetSite {
@@ -330,6 +333,7 @@ impl WidgetSite {
             runtime_params: &[],
             persist: None,
             keep_value: false,
+            complete: false,
         }
     }
 
@@ -362,6 +366,23 @@ impl WidgetSite {
     pub const fn persist(mut self, persist: Persist) -> Self {
         self.persist = Some(persist);
         self
+    }
+
+    /// Marks `hash` as the whole identity (see [`WidgetSite::complete`]).
+    pub const fn complete(mut self) -> Self {
+        if let SiteKey::Literal(_) = self.key {
+            self.complete = true;
+        }
+        self
+    }
+
+    /// The widget's identity, when it is known at compile time.
+    pub const fn static_id(&self) -> Option<WidgetId> {
+        if self.complete {
+            Some(WidgetId(self.hash))
+        } else {
+            None
+        }
     }
 
     /// `keep_value`.

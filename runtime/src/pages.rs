@@ -185,6 +185,26 @@ impl App {
             .flat_map(|p| p.sites.unwrap_or_default())
     }
 
+    /// Whether a widget id can come from this app, as far as the widget
+    /// registry can tell: `Some(true)` for an id some widget call fixes at
+    /// compile time, `Some(false)` when every widget call of every page has
+    /// its id fixed at compile time and none is this one, `None` otherwise.
+    pub fn produces_id(&self, id: crate::identity::WidgetId) -> Option<bool> {
+        let all = self.entrypoint.iter().chain(&self.pages);
+        if all.clone().any(|p| p.sites.is_none()) {
+            return None;
+        }
+        let mut all_static = true;
+        for site in self.widget_sites() {
+            match site.static_id() {
+                Some(known) if known == id => return Some(true),
+                Some(_) => {}
+                None => all_static = false,
+            }
+        }
+        all_static.then_some(false)
+    }
+
     /// Whether some page of the app can draw a widget of `kind` with `key`
     /// (`None`: a keyless widget): a widget call of that kind with that
     /// literal key, with a key computed at run time, or without a key. A

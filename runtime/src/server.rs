@@ -380,6 +380,18 @@ struct EventBody {
     click: Option<String>,
 }
 
+/// An id this tab does not show. The widget registry tells a widget of this
+/// app that the page no longer shows (reload) from an id no page draws.
+fn unknown_widget(app: &App, id: WidgetId) -> Error {
+    let message = match app.produces_id(id) {
+        Some(false) => format!(
+            "no page of this app draws a widget with id {id}; the event does not come from this app's pages"
+        ),
+        _ => format!("no widget with id {id} is on this page; reload the page"),
+    };
+    Error::new(ErrorKind::UnknownWidget, message)
+}
+
 fn parse_id(s: &str) -> Result<WidgetId, String> {
     s.parse().map_err(|_| format!("{s:?} is not a widget id"))
 }
@@ -426,6 +438,7 @@ fn from_wire(params: &Params, wire: Value) -> Result<Value, String> {
 }
 
 fn to_event(
+    app: &App,
     state: &TabState,
     page: Option<String>,
     values: Vec<(WidgetId, Value)>,
@@ -433,12 +446,11 @@ fn to_event(
 ) -> Result<Event, Error> {
     let mut widgets = Vec::with_capacity(values.len() + 1);
     for (id, wire) in values {
-        let meta = state.session.state().meta(id).ok_or_else(|| {
-            Error::new(
-                ErrorKind::UnknownWidget,
-                format!("no widget with id {id} is on this page; reload the page"),
-            )
-        })?;
+        let meta = state
+            .session
+            .state()
+            .meta(id)
+            .ok_or_else(|| unknown_widget(app, id))?;
         let value = from_wire(&meta.params, wire).map_err(|p| {
             Error::new(
                 ErrorKind::InvalidValue,
@@ -521,7 +533,7 @@ async fn event(
     };
     let base = base_of(&original, &uri);
     let mut state = entry.state.lock().unwrap_or_else(|e| e.into_inner());
-    let event = match to_event(&state, body.page, values, click) {
+    let event = match to_event(&shared.app, &state, body.page, values, click) {
         Ok(e) => e,
         Err(e) => return engine_error(&e),
     };
@@ -612,7 +624,7 @@ async fn form(
     let click = field("_click").map(parse_id).transpose();
     let values = form_values(&state.tree, &fields, nav.is_some());
     let result = match (values, click) {
-        (Ok(values), Ok(click)) => to_event(&state, nav.clone(), values, click),
+        (Ok(values), Ok(click)) => to_event(&shared.app, &state, nav.clone(), values, click),
         (Err(e), _) | (_, Err(e)) => Err(Error::new(ErrorKind::InvalidValue, e)),
     };
     let outcome = result.and_then(|event| state.session.handle(&shared.app, event));
