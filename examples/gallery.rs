@@ -5,55 +5,52 @@
 
 use brooklet::prelude::*;
 
+#[page(title = "Widgets")]
 fn widgets(ui: &Ui<'_>) -> Result<()> {
     ui.title("Gallery");
     ui.markdown("Every **widget** of brooklet, with the value it returns.");
     let cols = ui.columns(2);
     let clicks = ui.state().setdefault("clicks", 0)?;
-    if cols[0].button("Click me").key("button").show()? {
+    #[widget(key = "button")]
+    if cols[0].button("Click me").show()? {
         ui.state().set("clicks", &(clicks + 1))?;
     }
     cols[1].text(format!("clicks = {}", ui.state().get::<i64>("clicks")?));
-    let c = ui.checkbox("Checkbox").key("checkbox").show()?;
-    let t = ui.toggle("Toggle").key("toggle").show()?;
-    let r = ui
-        .radio("Radio", ["one", "two", "three"])
-        .key("radio")
-        .show()?;
-    let s = ui
-        .selectbox("Selectbox", ["red", "green", "blue"])
-        .key("selectbox")
-        .show()?;
+    #[widget(key = "checkbox")]
+    let c = ui.checkbox("Checkbox").show()?;
+    #[widget(key = "toggle")]
+    let t = ui.toggle("Toggle").show()?;
+    #[widget(key = "radio")]
+    let r = ui.radio("Radio", ["one", "two", "three"]).show()?;
+    #[widget(key = "selectbox")]
+    let s = ui.selectbox("Selectbox", ["red", "green", "blue"]).show()?;
+    #[widget(key = "multiselect")]
     let m = ui
         .multiselect("Multiselect", ["cheese", "olives", "basil"])
-        .key("multiselect")
         .max_selections(2)
         .show()?;
-    let sl = ui.slider("Slider", 0, 100).value(50).key("slider").show()?;
-    let fs = ui
-        .slider("Float slider", 0.0, 1.0)
-        .step(0.05)
-        .key("float_slider")
-        .show()?;
-    let (lo, hi) = ui.range_slider("Range slider", 0, 10).key("range").show()?;
+    #[widget(key = "slider")]
+    let sl = ui.slider("Slider", 0, 100).value(50).show()?;
+    #[widget(key = "float_slider")]
+    let fs = ui.slider("Float slider", 0.0, 1.0).step(0.05).show()?;
+    #[widget(key = "range")]
+    let (lo, hi) = ui.range_slider("Range slider", 0, 10).show()?;
+    #[widget(key = "select_slider")]
     let ss = ui
         .select_slider("Select slider", ["S", "M", "L", "XL"])
-        .key("select_slider")
         .show()?;
-    let n = ui
-        .number_input("Integer")
-        .min(0)
-        .max(10)
-        .key("int")
-        .show()?;
-    let f = ui.number_input::<f64>("Float").key("float").show()?;
+    #[widget(key = "int")]
+    let n = ui.number_input("Integer").min(0).max(10).show()?;
+    #[widget(key = "float")]
+    let f = ui.number_input::<f64>("Float").show()?;
+    #[widget(key = "text")]
     let ti = ui
         .text_input("Text input")
         .placeholder("type, then Enter")
         .max_chars(40)
-        .key("text")
         .show()?;
-    let ta = ui.text_area("Text area").key("area").show()?;
+    #[widget(key = "area")]
+    let ta = ui.text_area("Text area").show()?;
     ui.subheader("Values");
     ui.text(format!(
         "checkbox={c} toggle={t} radio={r} selectbox={s} multiselect={m:?}\nslider={sl} float_slider={fs} range=({lo}, {hi}) \
@@ -69,9 +66,12 @@ fn widgets(ui: &Ui<'_>) -> Result<()> {
     Ok(())
 }
 
+#[page(path = "broken", title = "Panics")]
 fn broken(ui: &Ui<'_>) -> Result<()> {
     ui.header("A page that panics when asked");
-    if ui.checkbox("Panic").key("panic").show()? {
+    #[widget(key = "panic")]
+    let panic = ui.checkbox("Panic").show()?;
+    if panic {
         let empty: Vec<i32> = Vec::new();
         ui.text(format!("{}", empty[3]));
     }
@@ -79,10 +79,11 @@ fn broken(ui: &Ui<'_>) -> Result<()> {
     Ok(())
 }
 
+#[page(path = "escaping", title = "Escaping")]
 fn injection(ui: &Ui<'_>) -> Result<()> {
     ui.header("Escaping");
+    #[widget(key = "inj")]
     ui.text_input("<script>window.__pwned = true</script>")
-        .key("inj")
         .show()?;
     ui.markdown("<img src=x onerror=\"window.__pwned = true\"> markdown with **raw HTML**");
     ui.text("<b>not bold</b>");
@@ -91,10 +92,7 @@ fn injection(ui: &Ui<'_>) -> Result<()> {
 
 /// The app.
 pub fn app() -> App {
-    App::new()
-        .page(Page::new("widgets", widgets).title("Widgets"))
-        .page(Page::new("broken", broken).title("Panics"))
-        .page(Page::new("escaping", injection).title("Escaping"))
+    App::new().page(widgets).page(broken).page(injection)
 }
 
 #[allow(dead_code)]

@@ -16,6 +16,7 @@ fn names(prefix: &str) -> &'static [&'static str] {
     Box::leak(v.into_boxed_slice())
 }
 
+#[page(path = "app", title = "100 widgets")]
 fn hundred_widgets(ui: &Ui<'_>) -> Result<()> {
     static NAMES: OnceLock<[&'static [&'static str]; 10]> = OnceLock::new();
     let [sl, sk, nl, nk, tl, tk, cl, ck, chl, chk] = NAMES.get_or_init(|| {
@@ -45,7 +46,7 @@ fn hundred_widgets(ui: &Ui<'_>) -> Result<()> {
 
 /// The app.
 pub fn app() -> App {
-    App::new().page(Page::new("app", hundred_widgets).title("100 widgets"))
+    App::new().page(hundred_widgets)
 }
 
 #[allow(dead_code)]

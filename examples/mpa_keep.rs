@@ -7,37 +7,36 @@
 //! `cargo run --example mpa_keep`, then open http://127.0.0.1:8501/.
 
 use brooklet::prelude::*;
-use serde_json::Value;
 
-/// Runs before every page.
+/// Runs before every page: keeps "kept" alive on every page, including the
+/// one that draws it.
+#[page(entrypoint)]
 fn entrypoint(ui: &Ui<'_>) -> Result<()> {
-    // Keep "kept" alive on every page, including the one that draws it.
-    if ui.state().contains("kept") {
-        ui.state().set("kept", &ui.state().get::<Value>("kept")?)?;
+    if let Some(v) = ui.state().get_value("kept") {
+        ui.state().set_value("kept", v)?;
     }
     ui.run_page()
 }
 
+#[page(path = "with", title = "With trick")]
 fn with_trick(ui: &Ui<'_>) -> Result<()> {
     ui.header("With the trick");
-    let v = ui
-        .number_input::<f64>("Number of filters")
-        .key("kept")
-        .show()?;
+    #[widget(key = "kept")]
+    let v = ui.number_input::<f64>("Number of filters").show()?;
     ui.text(format!("kept = {v}"));
     Ok(())
 }
 
+#[page(path = "without", title = "Without trick")]
 fn without_trick(ui: &Ui<'_>) -> Result<()> {
     ui.header("Without the trick");
-    let v = ui
-        .number_input::<f64>("Number of filters")
-        .key("lost")
-        .show()?;
+    #[widget(key = "lost")]
+    let v = ui.number_input::<f64>("Number of filters").show()?;
     ui.text(format!("lost = {v}"));
     Ok(())
 }
 
+#[page(title = "Elsewhere")]
 fn elsewhere(ui: &Ui<'_>) -> Result<()> {
     ui.header("Another page");
     ui.text(format!("kept = {:?}", ui.state().get_opt::<f64>("kept")?));
@@ -49,9 +48,9 @@ fn elsewhere(ui: &Ui<'_>) -> Result<()> {
 pub fn app() -> App {
     App::new()
         .entrypoint(entrypoint)
-        .page(Page::new("with", with_trick).title("With trick"))
-        .page(Page::new("without", without_trick).title("Without trick"))
-        .page(Page::new("elsewhere", elsewhere).title("Elsewhere"))
+        .page(with_trick)
+        .page(without_trick)
+        .page(elsewhere)
 }
 
 #[allow(dead_code)]

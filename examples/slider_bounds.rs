@@ -6,36 +6,34 @@
 
 use brooklet::prelude::*;
 
+#[page(path = "bounds", title = "Slider bounds")]
 fn bounds(ui: &Ui<'_>) -> Result<()> {
     ui.state().setdefault("a", 5)?;
 
     let cols = ui.columns(2);
-    let minimum = cols[0]
-        .number_input("Min")
-        .min(1)
-        .max(5)
-        .key("min")
-        .show()?;
+    #[widget(key = "min")]
+    let minimum = cols[0].number_input("Min").min(1).max(5).show()?;
+    #[widget(key = "max")]
     let maximum = cols[1]
         .number_input("Max")
         .min(6)
         .max(10)
         .value(10)
-        .key("max")
         .show()?;
 
     // clamp before the slider is drawn: R21 allows the write, R18 keeps it
     let a: i32 = ui.state().get("a")?;
     ui.state().set("a", &a.clamp(minimum, maximum))?;
 
-    let a = ui.slider("A", minimum, maximum).key("a").show()?;
+    #[widget(key = "a")]
+    let a = ui.slider("A", minimum, maximum).show()?;
     ui.text(format!("a = {a}"));
     Ok(())
 }
 
 /// The app.
 pub fn app() -> App {
-    App::new().page(Page::new("bounds", bounds).title("Slider bounds"))
+    App::new().page(bounds)
 }
 
 #[allow(dead_code)]

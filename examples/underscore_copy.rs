@@ -8,6 +8,7 @@
 use brooklet::prelude::*;
 use serde_json::Value;
 
+#[page(entrypoint)]
 fn entrypoint(ui: &Ui<'_>) -> Result<()> {
     ui.state().setdefault("my_key", 0.0)?;
     ui.run_page()
@@ -23,17 +24,16 @@ fn load_value(ui: &Ui<'_>, key: &str) -> Result<()> {
         .set(&format!("_{key}"), &ui.state().get::<Value>(key)?)
 }
 
+#[page(path = "a", title = "Page A")]
 fn page_a(ui: &Ui<'_>) -> Result<()> {
     load_value(ui, "my_key")?;
-    let v = ui
-        .number_input::<f64>("Number of filters")
-        .key("_my_key")
-        .on_change(|ui| store_value(ui, "my_key"))
-        .show()?;
+    #[widget(key = "_my_key", on_change = store_value, args = ("my_key"))]
+    let v = ui.number_input::<f64>("Number of filters").show()?;
     ui.text(format!("value = {v}"));
     Ok(())
 }
 
+#[page(path = "b", title = "Page B")]
 fn page_b(ui: &Ui<'_>) -> Result<()> {
     ui.text(format!("my_key = {}", ui.state().get::<f64>("my_key")?));
     Ok(())
@@ -41,10 +41,7 @@ fn page_b(ui: &Ui<'_>) -> Result<()> {
 
 /// The app.
 pub fn app() -> App {
-    App::new()
-        .entrypoint(entrypoint)
-        .page(Page::new("a", page_a).title("Page A"))
-        .page(Page::new("b", page_b).title("Page B"))
+    App::new().entrypoint(entrypoint).page(page_a).page(page_b)
 }
 
 #[allow(dead_code)]
