@@ -377,7 +377,10 @@ fn literal_counted_parameters_are_folded_at_compile_time() {
     let slider = every_kind::SITES.iter().find(|s| {
         s.kind == "slider" && matches!(s.key, SiteKey::Literal(_)) && s.runtime_params.is_empty()
     });
-    if let Some(s) = slider {
-        assert_eq!(s.folded, 3, "{s:?}");
-    }
+    let s = slider.expect("the page has a keyed slider with literal bounds");
+    assert_eq!(s.folded, 3, "{s:?}");
+    assert!(
+        s.static_id().is_some(),
+        "its whole id is known at compile time"
+    );
 }
