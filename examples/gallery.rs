@@ -66,6 +66,20 @@ fn widgets(ui: &Ui<'_>) -> Result<()> {
     Ok(())
 }
 
+#[page(path = "form", title = "Form")]
+fn form_page(ui: &Ui<'_>) -> Result<()> {
+    ui.header("A form");
+    let order = ui.form("order", false)?;
+    #[widget(key = "dish")]
+    let dish = order.text_input("Dish").show()?;
+    #[widget(key = "place")]
+    let placed = order.form_submit_button("Place order").show()?;
+    ui.text(format!("ordered = {dish:?}, submitted = {placed}"));
+    #[widget(key = "elsewhere")]
+    ui.checkbox("Elsewhere").show()?;
+    Ok(())
+}
+
 #[page(path = "broken", title = "Panics")]
 fn broken(ui: &Ui<'_>) -> Result<()> {
     ui.header("A page that panics when asked");
@@ -92,7 +106,11 @@ fn injection(ui: &Ui<'_>) -> Result<()> {
 
 /// The app.
 pub fn app() -> App {
-    App::new().page(widgets).page(broken).page(injection)
+    App::new()
+        .page(widgets)
+        .page(form_page)
+        .page(broken)
+        .page(injection)
 }
 
 #[allow(dead_code)]

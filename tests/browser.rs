@@ -388,6 +388,59 @@ async fn scenarios(c: &Client) {
     .await;
     eprintln!("ok: text and cursor survive a rerun caused by the slider");
 
+    // A form sends nothing until its submit button (R29): a change, then a
+    // rerun caused elsewhere, leaves the value unsent and still shown.
+    click_button(c, "Form").await;
+    until(
+        c,
+        "the form page",
+        "document.body.innerText.includes('A form')",
+    )
+    .await;
+    settled(c).await;
+    let dish = c
+        .find(Locator::XPath(
+            "//label[normalize-space(.)='Dish']/following-sibling::input",
+        ))
+        .await
+        .unwrap();
+    c.execute(WATCH_FETCH, vec![]).await.unwrap();
+    dish.send_keys(&format!("soup{}", char::from(Key::Tab)))
+        .await
+        .unwrap();
+    let (sent, _) = fetch_counts(c).await;
+    assert_eq!(sent, 0, "a change in a form sends nothing");
+    c.find(Locator::XPath("//label[contains(., 'Elsewhere')]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        c,
+        "the rerun",
+        "document.querySelector('[data-kind=checkbox] input[type=checkbox]').checked",
+    )
+    .await;
+    settled(c).await;
+    assert!(body_text(c)
+        .await
+        .contains("ordered = \"\", submitted = false"));
+    assert_eq!(
+        dish.prop("value").await.unwrap().as_deref(),
+        Some("soup"),
+        "the unsent change stays shown"
+    );
+    click_button(c, "Place order").await;
+    until(
+        c,
+        "submitted",
+        "document.body.innerText.includes('ordered = \"soup\", submitted = true')",
+    )
+    .await;
+    settled(c).await;
+    eprintln!("ok: a form's change waits for its submit button");
+
     // A panic shows on the page, the rest of the page stays, and the next
     // interaction works.
     click_button(c, "Panics").await;

@@ -92,6 +92,13 @@ twice!(
             .show()?;
         side.text_area("ta").key("kta").show()?;
 
+        // A form: keyless widgets in it hash the form's key; its submit
+        // button gets Streamlit's automatic key.
+        let form = ui.form("f", false)?;
+        form.text_input("in form").show()?;
+        form.form_submit_button("go").show()?;
+        form.form_submit_button("keyed").key("kfs").show()?;
+
         // Keys computed at run time.
         for i in 0..2 {
             ui.button("b").key(format!("row-{i}")).show()?;
@@ -175,7 +182,7 @@ fn ids(app: App) -> Vec<(Kind, Option<String>, String, String)> {
 fn compile_time_sites_give_the_runtime_ids_for_every_kind() {
     let with = ids(App::new().page(every_kind));
     let without = ids(App::new().page(Page::new("kinds", every_kind_plain)));
-    assert_eq!(with.len(), 46);
+    assert_eq!(with.len(), 49);
     assert_eq!(with, without);
     let kinds: std::collections::HashSet<Kind> = with.iter().map(|w| w.0).collect();
     assert_eq!(kinds.len(), ALL_KINDS.len(), "every kind is drawn");

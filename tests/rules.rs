@@ -1320,3 +1320,110 @@ fn r38_app_without_entrypoint_cleans_up_page_widgets_on_switch() {
     t.switch_page("home.py").unwrap();
     assert_eq!(t.texts(), ["n=0 c=false"]);
 }
+
+// ---------------------------------------------------------------- forms
+
+/// R30/R31: inside a form only the submit button may have a callback.
+#[test]
+fn r31_on_change_inside_a_form_is_invalid_form_callback() {
+    let t = started(|ui| {
+        let f = ui.form("f", false)?;
+        f.text_input("T").key("t").on_change(|_| Ok(())).show()?;
+        f.form_submit_button("Go").show()?;
+        Ok(())
+    });
+    assert_eq!(exception_kinds(&t), [ErrorKind::InvalidFormCallback]);
+    let (_, message, _) = the_exception(&t);
+    assert!(
+        message.contains("\"T\"") && message.contains("\"f\""),
+        "{message}"
+    );
+}
+
+/// R9: a submit button without a key gets `FormSubmitter:<form>-<label>`;
+/// outside a form it is an error that says where it belongs.
+#[test]
+fn r9_submit_button_key_and_its_form() {
+    let t = started(|ui| {
+        let f = ui.form("my_form", false)?;
+        f.form_submit_button("Send").show()?;
+        Ok(())
+    });
+    assert_eq!(state(&t, "FormSubmitter:my_form-Send"), Some(json!(false)));
+    let t = started(|ui| {
+        ui.form_submit_button("Send").show()?;
+        Ok(())
+    });
+    assert_eq!(exception_kinds(&t), [ErrorKind::InvalidArgument]);
+}
+
+/// R22/R23/R6: a form's key cannot be written after the form is drawn nor
+/// before (it is read-only), and it counts among the run's keys.
+#[test]
+fn r22_r23_form_keys_are_read_only() {
+    let after = started(|ui| {
+        ui.form("f", false)?;
+        ui.state().set("f", &1)?;
+        Ok(())
+    });
+    assert_eq!(
+        exception_kinds(&after),
+        [ErrorKind::WidgetAlreadyInstantiated]
+    );
+    let before = started(|ui| {
+        ui.state().set("f", &1)?;
+        ui.form("f", false)?;
+        Ok(())
+    });
+    assert_eq!(
+        exception_kinds(&before),
+        [ErrorKind::ValueAssignmentNotAllowed]
+    );
+    let dup = started(|ui| {
+        ui.text_input("T").key("f").show()?;
+        ui.form("f", false)?;
+        Ok(())
+    });
+    assert_eq!(exception_kinds(&dup), [ErrorKind::DuplicateElementKey]);
+    let nested = started(|ui| {
+        let f = ui.form("f", false)?;
+        f.form("g", false)?;
+        Ok(())
+    });
+    assert_eq!(exception_kinds(&nested), [ErrorKind::InvalidArgument]);
+}
+
+/// R1/R3: a keyless widget hashes its form, so the same widget in two forms
+/// is two widgets, not a duplicate id.
+#[test]
+fn r1_keyless_widgets_hash_their_form() {
+    let t = started(|ui| {
+        ui.form("f", false)?.text_input("T").show()?;
+        ui.form("g", false)?.text_input("T").show()?;
+        Ok(())
+    });
+    assert!(t.exceptions().is_empty(), "{:?}", t.exceptions());
+    assert_eq!(t.widgets().len(), 2);
+}
+
+/// R29: a form's changes wait for its submit button; other events send the
+/// last submitted values.
+#[test]
+fn r29_form_values_wait_for_the_submit_button() {
+    let mut t = started(|ui| {
+        let f = ui.form("f", false)?;
+        let a = f.text_input("A").key("a").show()?;
+        let sent = f.form_submit_button("Send").key("send").show()?;
+        ui.text(format!("a={a} sent={sent}"));
+        ui.button("Other").key("other").show()?;
+        Ok(())
+    });
+    t.stage_value(Target::key("text_input", "a"), "typed")
+        .unwrap();
+    t.click(Target::key("button", "other")).unwrap();
+    assert_eq!(t.texts(), ["a= sent=false"]);
+    t.stage_value(Target::key("text_input", "a"), "typed")
+        .unwrap();
+    t.click(Target::key("form_submit_button", "send")).unwrap();
+    assert_eq!(t.texts(), ["a=typed sent=true"]);
+}

@@ -147,6 +147,11 @@ pub static KINDS: &[KindInfo] = &[
         persist: false,
         ..kind("button", "button", 1, BUTTON, &[])
     },
+    KindInfo {
+        callback: "on_click",
+        persist: false,
+        ..kind("form_submit_button", "form_submit_button", 1, BUTTON, &[])
+    },
     kind("checkbox", "checkbox", 1, CHECKBOX, &[]),
     kind("toggle", "toggle", 1, CHECKBOX, &[]),
     kind("radio", "radio", 2, RADIO, &[]),

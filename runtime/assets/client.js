@@ -16,6 +16,8 @@
   let committed = new Map();
   let entry = new Set();
   let dirty = new Map();
+  // Changes to widgets inside a form, sent only by its submit button (R29).
+  const formPending = new Map();
   const queue = [];
   let inFlight = false;
 
@@ -70,6 +72,10 @@
     const v = readValue(w);
     if (v === undefined) return false;
     const id = w.dataset.wid;
+    if (w.closest("[data-form]")) {
+      formPending.set(id, v);
+      return false;
+    }
     if (JSON.stringify(committed.get(id)) === JSON.stringify(v)) return false;
     committed.set(id, v);
     dirty.set(id, v);
@@ -159,6 +165,8 @@
     return n.nodeName + "|" + (n.id || n.getAttribute("data-wid") || "") + "|" + (n.getAttribute("data-k") || "");
   }
   function morph(from, to) {
+    // A form widget with a change not submitted yet keeps showing it.
+    if (from.nodeType === 1 && from.dataset.wid && formPending.has(from.dataset.wid)) return;
     if (from.nodeType !== 1) {
       if (from.nodeValue !== to.nodeValue) from.nodeValue = to.nodeValue;
       return;
@@ -213,7 +221,22 @@
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const sub = e.submitter;
-    if (sub && sub.name === "_click") enqueue({ click: sub.value });
+    if (sub && sub.name === "_click") {
+      const w = widgetOf(sub);
+      const form = w && w.dataset.kind === "form_submit_button" ? w.closest("[data-form]") : null;
+      if (form) {
+        // The form's changes go with its submit.
+        for (const fw of form.querySelectorAll("[data-wid]")) {
+          const id = fw.dataset.wid;
+          if (formPending.has(id)) {
+            committed.set(id, formPending.get(id));
+            dirty.set(id, formPending.get(id));
+            formPending.delete(id);
+          }
+        }
+      }
+      enqueue({ click: sub.value });
+    }
     else if (sub && sub.name === "_nav") enqueue({ page: sub.value });
     else {
       const w = widgetOf(focused());

@@ -1,6 +1,8 @@
 //! The element tree a run produces: what the page shows, free of any HTTP
 //! concern. The server renders it; the harness reads it.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -76,6 +78,8 @@ pub struct WidgetElement {
     pub value_pushed: bool,
     /// The script that drew it (the entrypoint's widgets survive page switches, R35).
     pub script: PageId,
+    /// The key of the form it is in, if any.
+    pub form: Option<Arc<str>>,
 }
 
 /// One thing on the page.
@@ -95,6 +99,14 @@ pub enum Element {
     },
     /// A plain container.
     Container,
+    /// A form: its widgets send their values only when one of its submit
+    /// buttons is clicked (R29).
+    Form {
+        /// The form's key.
+        key: String,
+        /// The browser resets the form's widgets after a submit (R31).
+        clear_on_submit: bool,
+    },
     /// A collapsible section.
     Expander {
         /// The header.
@@ -148,6 +160,8 @@ pub struct Node {
     pub children: Vec<NodeId>,
     /// The top-level area it lives in.
     pub root: Root,
+    /// The key of the form it lives in, if any (R1, R29).
+    pub form: Option<Arc<str>>,
 }
 
 /// The elements of one run, as a tree rooted in the main area and the sidebar.
@@ -169,6 +183,7 @@ impl ElementTree {
             element,
             children: Vec::new(),
             root,
+            form: None,
         };
         ElementTree {
             nodes: vec![
@@ -190,10 +205,15 @@ impl ElementTree {
     pub(crate) fn push(&mut self, parent: NodeId, element: Element) -> NodeId {
         let id = self.nodes.len();
         let root = self.nodes[parent].root;
+        let form = match &element {
+            Element::Form { key, .. } => Some(Arc::from(key.as_str())),
+            _ => self.nodes[parent].form.clone(),
+        };
         self.nodes.push(Node {
             element,
             children: Vec::new(),
             root,
+            form,
         });
         self.nodes[parent].children.push(id);
         id
@@ -207,6 +227,11 @@ impl ElementTree {
     /// The top-level area of a node.
     pub fn root_of(&self, id: NodeId) -> Root {
         self.nodes[id].root
+    }
+
+    /// The key of the form a node lives in, if any.
+    pub fn form_of(&self, id: NodeId) -> Option<&Arc<str>> {
+        self.nodes[id].form.as_ref()
     }
 
     /// Every element in page order: the main area depth-first, then the sidebar.
@@ -299,6 +324,7 @@ impl ElementTree {
             Element::Column { weight } => format!("[column {weight}]"),
             Element::Container => "[container]".to_owned(),
             Element::Expander { label, .. } => format!("[expander] {label}"),
+            Element::Form { key, .. } => format!("[form {key}]"),
             Element::Text { body } => body.clone(),
             Element::Markdown { body } => body.clone(),
             Element::Heading { level, body } => {

@@ -149,6 +149,10 @@ fn node(tree: &ElementTree, id: NodeId, cache: &mut RenderCache, out: &mut Strin
             view! { <div class="bk-column" data-k="column" style=style inner_html=inner></div> }
                 .to_html()
         }
+        Element::Form { key, .. } => {
+            let inner = inner(cache);
+            view! { <div class="bk-form" data-k="form" data-form=key.clone() inner_html=inner></div> }.to_html()
+        }
         Element::Container => {
             let inner = inner(cache);
             view! { <div class="bk-container" data-k="container" inner_html=inner></div> }.to_html()

@@ -32,6 +32,8 @@ pub(crate) struct RunCtx {
     pub tree: ElementTree,
     /// Widget ids drawn in this run (R7, R8, R15).
     pub drawn: IdSet,
+    /// The keys of the forms drawn in this run (R22).
+    pub forms: HashSet<String>,
     /// Hashes of the user keys used in this run (R6).
     keys: HashSet<u128, std::hash::BuildHasherDefault<crate::identity::IdHasher>>,
     /// The script whose code is running: the entrypoint or a page (R10).
@@ -62,6 +64,7 @@ impl RunCtx {
             tree,
             // Sized from the last run: growing these sets was a visible share of a rerun.
             drawn: IdSet::with_capacity_and_hasher(expected_widgets, Default::default()),
+            forms: HashSet::new(),
             keys: HashSet::with_capacity_and_hasher(expected_widgets, Default::default()),
             script: page.id(),
             page: Some(page),
@@ -227,6 +230,56 @@ impl<'r> Ui<'r> {
         self.at(node)
     }
 
+    /// A form (`st.form`): the widgets drawn into it send their values only
+    /// when one of its `form_submit_button`s is clicked (R29). With
+    /// `clear_on_submit`, the browser resets them to their defaults after a
+    /// submit (R31). The key counts among the run's keys (R6) and cannot be
+    /// written through session state (R22, R23).
+    pub fn form(&self, key: impl std::fmt::Display, clear_on_submit: bool) -> Result<Ui<'r>> {
+        let key = key.to_string();
+        let mut guard = self.run.borrow_mut();
+        let run = &mut *guard;
+        run.check_live()?;
+        if let Err(e) = check_key(&key) {
+            return Err(run.end(e));
+        }
+        if let Some(form) = run.tree.form_of(self.container) {
+            return Err(run.end(Error::new(
+                ErrorKind::InvalidArgument,
+                format!("form \"{key}\" is inside form \"{form}\"; forms cannot be nested"),
+            )));
+        }
+        if run.state.written_this_run(&key) {
+            return Err(run.end(Error::new(
+                ErrorKind::ValueAssignmentNotAllowed,
+                format!(
+                    "session state key \"{key}\" is the key of a form, which is read-only; store your \
+                     value under a different key"
+                ),
+            )));
+        }
+        if !run.keys.insert(rt_key_part(Some(&key))) {
+            return Err(run.end(Error::new(
+                ErrorKind::DuplicateElementKey,
+                format!("there are multiple elements with the same key \"{key}\"; give each element a unique key"),
+            )));
+        }
+        run.forms.insert(key.clone());
+        let node = run.tree.push(
+            self.container,
+            Element::Form {
+                key,
+                clear_on_submit,
+            },
+        );
+        Ok(self.at(node))
+    }
+
+    /// The key of the form this place is in, if any.
+    pub(crate) fn form_key(&self) -> Option<Arc<str>> {
+        self.run.borrow().tree.form_of(self.container).cloned()
+    }
+
     /// A collapsible section (`st.expander`), closed at first.
     pub fn expander(&self, label: impl Into<String>) -> Ui<'r> {
         self.expander_open(label, false)
@@ -314,6 +367,20 @@ impl<'r> Ui<'r> {
         } = call;
         let key = common.key;
         let key_part = rt_key_part(key.as_deref());
+        // R30: inside a form, only the submit button may have a callback.
+        if common.callback.is_some() && kind != Kind::FormSubmitButton {
+            if let Some(form) = run.tree.form_of(self.container) {
+                return Err(run.end(Error::new(
+                    ErrorKind::InvalidFormCallback,
+                    format!(
+                        "the {} \"{label}\" is inside form \"{form}\", where only a form_submit_button may \
+                         have a callback; move the callback to the form's submit button, or the widget out \
+                         of the form",
+                        kind.name()
+                    ),
+                )));
+            }
+        }
         if let Some(key) = &key {
             if let Err(e) = check_key(key) {
                 return Err(run.end(e));
@@ -359,7 +426,8 @@ impl<'r> Ui<'r> {
                 Root::Main => "main",
                 Root::Sidebar => "sidebar",
             };
-            builder.param("root_container", root).param("form_id", "");
+            let form = run.tree.form_of(self.container).map_or("", |f| &**f);
+            builder.param("root_container", root).param("form_id", form);
         }
         let id = builder.finish();
         if !run.drawn.insert(id) {
@@ -423,6 +491,7 @@ impl<'r> Ui<'r> {
                 value,
                 value_pushed,
                 script: run.script,
+                form: run.tree.form_of(self.container).cloned(),
             }),
         );
         Ok(typed)
@@ -553,6 +622,15 @@ impl State<'_> {
         let mut guard = self.run.borrow_mut();
         let run = &mut *guard;
         run.check_live()?;
+        if run.forms.contains(key) {
+            return Err(run.end(Error::new(
+                ErrorKind::WidgetAlreadyInstantiated,
+                format!(
+                    "session state key \"{key}\" is the key of a form drawn in this run; a form's key \
+                     cannot be written, use a different key for your value"
+                ),
+            )));
+        }
         match run.state.set(key, value, &run.drawn) {
             Ok(()) => Ok(()),
             Err(e) => Err(run.end(e)),

@@ -461,7 +461,7 @@ fn to_event(
     }
     if let Some(id) = click {
         match state.session.state().meta(id) {
-            Some(meta) if meta.kind == Kind::Button => widgets.push((id, Value::Bool(true))),
+            Some(meta) if meta.kind.is_trigger() => widgets.push((id, Value::Bool(true))),
             Some(meta) => {
                 return Err(Error::new(
                     ErrorKind::InvalidValue,
@@ -622,7 +622,15 @@ async fn form(
     let mut state = entry.state.lock().unwrap_or_else(|e| e.into_inner());
     let nav = field("_nav").map(str::to_owned);
     let click = field("_click").map(parse_id).transpose();
-    let values = form_values(&state.tree, &fields, nav.is_some());
+    let submitting = match &click {
+        Ok(Some(id)) => state
+            .tree
+            .widgets()
+            .find(|w| w.id == *id && w.kind == Kind::FormSubmitButton)
+            .and_then(|w| w.form.clone()),
+        _ => None,
+    };
+    let values = form_values(&state.tree, &fields, nav.is_some(), submitting.as_deref());
     let result = match (values, click) {
         (Ok(values), Ok(click)) => to_event(&shared.app, &state, nav.clone(), values, click),
         (Err(e), _) | (_, Err(e)) => Err(Error::new(ErrorKind::InvalidValue, e)),
@@ -657,10 +665,17 @@ fn form_values(
     tree: &ElementTree,
     fields: &[(String, String)],
     page_switch: bool,
+    submitting: Option<&str>,
 ) -> Result<Vec<(WidgetId, Value)>, String> {
     let mut out = Vec::new();
     for w in tree.widgets() {
-        if w.kind == Kind::Button || (page_switch && w.script != PageId::ENTRYPOINT) {
+        if w.kind.is_trigger() || (page_switch && w.script != PageId::ENTRYPOINT) {
+            continue;
+        }
+        // R29: a form's fields count only when its submit button was clicked;
+        // otherwise the form keeps its last submitted values.
+        if w.form.is_some() && w.form.as_deref() != submitting {
+            out.push((w.id, crate::render::wire_value(w)));
             continue;
         }
         let name = w.id.to_string();

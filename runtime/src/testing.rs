@@ -99,8 +99,8 @@ pub struct WidgetView {
     pub key: Option<String>,
     /// Its label.
     pub label: String,
-    /// Its value in session state after the run; `None` when user code
-    /// deleted its key.
+    /// Its value: a change staged and not sent yet, or else its value in
+    /// session state after the run; `None` when user code deleted its key.
     pub value: Option<Value>,
     /// What the widget call returned during the run.
     pub returned: Value,
@@ -225,13 +225,25 @@ impl AppTest {
         let Some(last) = &self.last else {
             return Vec::new();
         };
+        // R29: a form's changes are sent only by a click on its submit button;
+        // any other event sends the form's last submitted values (and, as
+        // AppTest does, forgets the unsent changes).
+        let submitting = last
+            .tree
+            .widgets()
+            .find(|w| Some(w.id) == clicked && w.kind == Kind::FormSubmitButton)
+            .and_then(|w| w.form.clone());
         last.tree
             .widgets()
             .filter(|w| !page_switch || w.script == PageId::ENTRYPOINT)
             .filter_map(|w| {
+                let staged_value = staged
+                    .iter()
+                    .find(|(id, _)| *id == w.id)
+                    .filter(|_| w.form.is_none() || w.form == submitting);
                 let value = if w.kind.is_trigger() {
                     Value::Bool(clicked == Some(w.id))
-                } else if let Some((_, v)) = staged.iter().find(|(id, _)| *id == w.id) {
+                } else if let Some((_, v)) = staged_value {
                     v.clone()
                 } else {
                     self.held.get(&w.id)?.clone()
@@ -296,7 +308,13 @@ impl AppTest {
                 kind: w.kind,
                 key: w.key.clone(),
                 label: w.label.clone(),
-                value: state.widget_value(w.id).cloned(),
+                // A change not sent yet shows in the widget, not in the state.
+                value: self
+                    .staged
+                    .iter()
+                    .find(|(id, _)| *id == w.id)
+                    .map(|(_, v)| v.clone())
+                    .or_else(|| state.widget_value(w.id).cloned()),
                 returned: w.value.clone(),
             })
             .collect()

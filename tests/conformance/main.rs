@@ -27,6 +27,8 @@ scenarios!(
     delete_widget_key,
     duplicate_auto_id,
     duplicate_key,
+    form_batching,
+    form_callback_docs_attendance,
     identity_key_exceptions,
     identity_key_label_change,
     identity_nokey_label_change,

@@ -73,6 +73,24 @@ fn write_py_str(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// A Python `set` of strings, stored as the traces write sets:
+/// `{"$set": [sorted items]}`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PySet {
+    #[serde(rename = "$set")]
+    items: std::collections::BTreeSet<String>,
+}
+
+impl PySet {
+    pub fn contains(&self, item: &str) -> bool {
+        self.items.contains(item)
+    }
+
+    pub fn insert(&mut self, item: String) {
+        self.items.insert(item);
+    }
+}
+
 fn data_dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/conformance/data")

@@ -1,9 +1,14 @@
-//! `button`: a trigger, true for the one run after a click (R28); read-only
-//! in session state (R23). Keyed identity: type + key + page (R4).
+//! `button` and `form_submit_button`: triggers, true for the one run after a
+//! click (R28); read-only in session state (R23). Keyed identity: type, key
+//! and page (R4). A submit button belongs to a form: clicking it sends the
+//! form's values (R29), and it is the only widget of a form that may have a
+//! callback (R30). Without a key its key is `FormSubmitter:<form>-<label>`,
+//! visible in session state, as Streamlit writes it (R9).
 
 use serde_json::Value;
 
 use super::{common_options, Common, Kind, Params};
+use crate::error::{Error, ErrorKind};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
 
@@ -12,6 +17,7 @@ use crate::Result;
 #[must_use = "a widget is drawn by `.show()`"]
 pub struct Button<'u, 'r> {
     ui: &'u Ui<'r>,
+    kind: Kind,
     label: String,
     common: Common,
 }
@@ -21,6 +27,18 @@ impl<'r> Ui<'r> {
     pub fn button(&self, label: impl Into<String>) -> Button<'_, 'r> {
         Button {
             ui: self,
+            kind: Kind::Button,
+            label: label.into(),
+            common: Common::default(),
+        }
+    }
+
+    /// A form's submit button (`st.form_submit_button`); draw it inside a
+    /// [`Ui::form`].
+    pub fn form_submit_button(&self, label: impl Into<String>) -> Button<'_, 'r> {
+        Button {
+            ui: self,
+            kind: Kind::FormSubmitButton,
             label: label.into(),
             common: Common::default(),
         }
@@ -32,10 +50,26 @@ common_options!(impl['u, 'r] Button<'u, 'r>, on_click);
 impl Button<'_, '_> {
     /// Draws the button; `true` only in the run its click caused.
     pub fn show(self) -> Result<bool> {
-        let Button { ui, label, common } = self;
+        let Button {
+            ui,
+            kind,
+            label,
+            mut common,
+        } = self;
+        if kind == Kind::FormSubmitButton {
+            let Some(form) = ui.form_key() else {
+                return Err(Error::new(
+                    ErrorKind::InvalidArgument,
+                    format!("form_submit_button \"{label}\" is not inside a form; draw it into the `ui.form(..)` it submits"),
+                ));
+            };
+            if common.key.is_none() {
+                common.key = Some(format!("FormSubmitter:{form}-{label}"));
+            }
+        }
         let help = common.help.clone();
         let call = WidgetCall {
-            kind: Kind::Button,
+            kind,
             label,
             common,
             params: Params::Button,

@@ -40,6 +40,8 @@ pub use text_input::{TextArea, TextInput};
 pub enum Kind {
     /// `button`
     Button,
+    /// `form_submit_button`
+    FormSubmitButton,
     /// `checkbox`
     Checkbox,
     /// `toggle`
@@ -67,6 +69,7 @@ impl Kind {
     pub fn name(self) -> &'static str {
         match self {
             Kind::Button => "button",
+            Kind::FormSubmitButton => "form_submit_button",
             Kind::Checkbox => "checkbox",
             Kind::Toggle => "toggle",
             Kind::Radio => "radio",
@@ -87,18 +90,19 @@ impl Kind {
 
     /// Trigger widgets are true for the one run after a click (R28).
     pub fn is_trigger(self) -> bool {
-        matches!(self, Kind::Button)
+        matches!(self, Kind::Button | Kind::FormSubmitButton)
     }
 
     /// Read-only widgets cannot be set through session state (R23).
     pub fn is_read_only(self) -> bool {
-        matches!(self, Kind::Button)
+        matches!(self, Kind::Button | Kind::FormSubmitButton)
     }
 }
 
 /// Every kind, for look-ups and tests.
-pub const ALL_KINDS: [Kind; 11] = [
+pub const ALL_KINDS: [Kind; 12] = [
     Kind::Button,
+    Kind::FormSubmitButton,
     Kind::Checkbox,
     Kind::Toggle,
     Kind::Radio,
