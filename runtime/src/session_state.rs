@@ -244,10 +244,13 @@ impl SessionState {
         }
         // R11: a brand-new id adopts a plain entry under its key; R13: the
         // browser must then be told, unless it is the default anyway.
-        let restored_from_plain = key
-            .is_some_and(|k| !self.new_session.contains_key(k) && self.old_by_key.contains_key(k))
-            && !self.new_widget.contains_key(&id)
-            && !self.old_by_widget.contains_key(&id);
+        // Checked id-first: a widget drawn before has a value under its id,
+        // which settles it without the string look-ups.
+        let restored_from_plain = !self.new_widget.contains_key(&id)
+            && !self.old_by_widget.contains_key(&id)
+            && key.is_some_and(|k| {
+                !self.new_session.contains_key(k) && self.old_by_key.contains_key(k)
+            });
         let (value, restored) = match self.lookup(Some(id), key) {
             Some(v) if restored_from_plain => {
                 let v = v.clone();

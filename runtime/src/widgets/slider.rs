@@ -58,34 +58,41 @@ pub(crate) fn validate(
     }
 }
 
+/// A slider's checked parameters, in its form (integers or floats).
 struct Bounds {
     min: Number,
     max: Number,
     step: Number,
+    /// The values given, in the same form.
+    values: Vec<Number>,
 }
 
-/// Checks the parameters a page passed and puts them in the slider's form.
+/// Checks the parameters a page passed and puts them in the slider's form:
+/// floats if any bound or value is a float.
 fn bounds<T: Numeric>(
     ui: &Ui<'_>,
     label: &str,
-    min: T,
-    max: T,
-    step: Option<T>,
-    defaults: &[T],
+    (min, max, step): (T, T, Option<T>),
+    values: &[T],
 ) -> Result<Bounds> {
-    let float = [min, max].iter().chain(defaults).any(|v| v.is_float());
+    let float = [min, max].iter().chain(values).any(|v| v.is_float());
     let b = numeric_bounds(
         ui,
         Kind::Slider,
         label,
         float,
         (Some(min), Some(max), step),
-        defaults,
+        values,
     )?;
+    // Both bounds were given, so both are there.
+    let (Some(min), Some(max)) = (b.min, b.max) else {
+        unreachable!("numeric_bounds keeps the bounds it is given")
+    };
     Ok(Bounds {
-        min: b.min.unwrap_or(Number::Int(0)),
-        max: b.max.unwrap_or(Number::Int(0)),
+        min,
+        max,
         step: b.step,
+        values: b.values,
     })
 }
 
@@ -215,11 +222,8 @@ impl<T: Numeric> Slider<'_, '_, T> {
             value,
             common,
         } = self;
-        let defaults: Vec<T> = value.into_iter().collect();
-        let b = bounds(ui, &label, min, max, step, &defaults)?;
-        let float = b.min.is_float();
-        let default = value.map(|v| v.to_number()).unwrap_or(b.min);
-        let default = default.coerce(float).unwrap_or(default).to_json();
+        let b = bounds(ui, &label, (min, max, step), value.as_slice())?;
+        let default = b.values.first().copied().unwrap_or(b.min).to_json();
         register(ui, label, b, default, value.is_some(), false, common)
     }
 }
@@ -248,21 +252,18 @@ impl<T: Numeric> RangeSlider<'_, '_, T> {
             value,
             common,
         } = self;
-        let defaults: Vec<T> = value.map(|(a, b)| vec![a, b]).unwrap_or_default();
-        let b = bounds(ui, &label, min, max, step, &defaults)?;
-        let float = b.min.is_float();
-        let form = |n: Number| n.coerce(float).unwrap_or(n).to_json();
-        let default = match value {
-            Some((low, high)) => {
-                if low.to_number() > high.to_number() {
-                    return Err(ui.invalid_argument(format!(
-                        "range slider \"{label}\": the value's low end is above its high end"
-                    )));
-                }
-                Value::Array(vec![form(low.to_number()), form(high.to_number())])
-            }
-            None => Value::Array(vec![form(b.min), form(b.max)]),
+        let given: Vec<T> = value.map(|(low, high)| vec![low, high]).unwrap_or_default();
+        let b = bounds(ui, &label, (min, max, step), &given)?;
+        let (low, high) = match b.values.as_slice() {
+            [low, high] => (*low, *high),
+            _ => (b.min, b.max),
         };
+        if low > high {
+            return Err(ui.invalid_argument(format!(
+                "range slider \"{label}\": the value's low end {low} is above its high end {high}"
+            )));
+        }
+        let default = Value::Array(vec![low.to_json(), high.to_json()]);
         register(ui, label, b, default, value.is_some(), true, common)
     }
 }
