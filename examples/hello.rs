@@ -8,6 +8,12 @@
 //! page as a text outline.
 
 use brooklet::prelude::*;
+
+/// The docs' example: the slider's bounds come from two number inputs, and
+/// its value is clamped into them before it is drawn (R18, R21).
+#[path = "slider_bounds.rs"]
+#[allow(dead_code)]
+mod slider_bounds;
 use brooklet::testing::{AppTest, Target};
 
 /// Runs before every page: the title and the sidebar.
@@ -21,33 +27,6 @@ fn entrypoint(ui: &Ui<'_>) -> Result<()> {
         sidebar.success(format!("Hello, {name}!"));
     }
     ui.run_page()
-}
-
-/// The docs' example: the slider's bounds come from two number inputs, and
-/// its value is clamped into them before it is drawn (R18, R21).
-#[page(title = "Slider bounds")]
-fn bounds(ui: &Ui<'_>) -> Result<()> {
-    ui.header("Slider bounds");
-    ui.state().setdefault("a", 5)?;
-
-    let cols = ui.columns(2);
-    #[widget(key = "min")]
-    let minimum = cols[0].number_input("Min").min(1).max(5).show()?;
-    #[widget(key = "max")]
-    let maximum = cols[1]
-        .number_input("Max")
-        .min(6)
-        .max(10)
-        .value(10)
-        .show()?;
-
-    let a: i32 = ui.state().get("a")?;
-    ui.state().set("a", &a.clamp(minimum, maximum))?;
-
-    #[widget(key = "a", help = "clamped into [Min, Max]")]
-    let a = ui.slider("A", minimum, maximum).show()?;
-    ui.text(format!("a = {a}"));
-    Ok(())
 }
 
 /// A page of everyday widgets.
@@ -73,7 +52,10 @@ fn survey(ui: &Ui<'_>) -> Result<()> {
 
 /// The app.
 fn app() -> App {
-    App::new().entrypoint(entrypoint).page(bounds).page(survey)
+    App::new()
+        .entrypoint(entrypoint)
+        .page(slider_bounds::bounds)
+        .page(survey)
 }
 
 fn main() -> std::result::Result<(), Error> {

@@ -7,7 +7,8 @@
 use brooklet::prelude::*;
 
 #[page(path = "bounds", title = "Slider bounds")]
-fn bounds(ui: &Ui<'_>) -> Result<()> {
+pub fn bounds(ui: &Ui<'_>) -> Result<()> {
+    ui.header("Slider bounds");
     ui.state().setdefault("a", 5)?;
 
     let cols = ui.columns(2);
@@ -25,7 +26,7 @@ fn bounds(ui: &Ui<'_>) -> Result<()> {
     let a: i32 = ui.state().get("a")?;
     ui.state().set("a", &a.clamp(minimum, maximum))?;
 
-    #[widget(key = "a")]
+    #[widget(key = "a", help = "clamped into [Min, Max]")]
     let a = ui.slider("A", minimum, maximum).show()?;
     ui.text(format!("a = {a}"));
     Ok(())
