@@ -425,6 +425,14 @@ fn inject(show: &mut ExprMethodCall, site: &Site, index: usize, page: &Ident) {
             };
             chain = quote_spanned!(name.span()=> #chain.#name(#callback));
         }
+        if let Some(b) = &args.bind {
+            chain = quote_spanned!(b.name.span()=> #chain.bind_query_params());
+        }
+        if let Some(mode) = args.on_change_mode() {
+            if mode.value() == "ignore" {
+                chain = quote_spanned!(mode.span()=> #chain.ignore_changes());
+            }
+        }
     }
     let index = proc_macro2::Literal::usize_unsuffixed(index);
     chain = quote! {

@@ -46,6 +46,9 @@ pub struct Site {
     /// Whether the widget's container mentions a name bound in an
     /// enclosing loop (`cols[i].button(..)`), so it may differ per iteration.
     pub varies_with_loop: bool,
+    /// Whether the widget's container is a form bound by `let f = ui.form(..)`
+    /// in this page (R30 can then be checked at compile time).
+    pub in_form: bool,
 }
 
 /// A widget builder chain: `receiver.method(args).option(..)*.show()`.
@@ -74,6 +77,8 @@ pub struct WidgetArgs {
     pub help: Option<Arg<Expr>>,
     pub persist: Option<Arg<Expr>>,
     pub keep_value: Option<Arg<()>>,
+    /// `bind = "query-params"` (R40).
+    pub bind: Option<Arg<Expr>>,
 }
 
 /// A widget's key as the source gives it.
@@ -101,7 +106,7 @@ pub enum Given {
 }
 
 pub const WIDGET_ARGS: &str =
-    "`key`, `on_change`, `on_click`, `args`, `disabled`, `help`, `persist` or `keep_value`";
+    "`key`, `on_change`, `on_click`, `args`, `disabled`, `help`, `persist`, `keep_value` or `bind`";
 
 impl PageArgs {
     /// Parses `title = "..", path = "..", icon = "..", entrypoint`.
@@ -178,6 +183,7 @@ impl WidgetArgs {
             help: None,
             persist: None,
             keep_value: None,
+            bind: None,
         };
         let metas = match &attr.meta {
             Meta::Path(_) => return out,
@@ -234,7 +240,7 @@ impl WidgetArgs {
                     }
                     set(cx, &mut out.keep_value, ident, ());
                 }
-                "key" | "on_change" | "on_click" | "args" | "help" | "persist" => {
+                "key" | "on_change" | "on_click" | "args" | "help" | "persist" | "bind" => {
                     let value = match meta {
                         Meta::NameValue(nv) => nv.value,
                         other => {
@@ -244,6 +250,7 @@ impl WidgetArgs {
                                 "on_click" => "on_click = callback",
                                 "args" => "args = (a, b)",
                                 "help" => "help = \"...\"",
+                                "bind" => "bind = \"query-params\"",
                                 _ => "persist = \"page\"",
                             };
                             cx.error_spanned_by(
@@ -259,6 +266,7 @@ impl WidgetArgs {
                         "on_click" => &mut out.on_click,
                         "args" => &mut out.args,
                         "help" => &mut out.help,
+                        "bind" => &mut out.bind,
                         _ => &mut out.persist,
                     };
                     set(cx, slot, ident, value);
@@ -272,9 +280,18 @@ impl WidgetArgs {
         out
     }
 
-    /// The callback argument, `on_change` or `on_click`, whichever is given first.
+    /// The callback argument, `on_change` or `on_click`, whichever is given
+    /// first. `on_change = "ignore"` (a mode, R44) is not a callback.
     pub fn callback(&self) -> Option<&Arg<Expr>> {
-        self.on_change.as_ref().or(self.on_click.as_ref())
+        self.on_change
+            .as_ref()
+            .filter(|a| string_lit(&a.value).is_none())
+            .or(self.on_click.as_ref())
+    }
+
+    /// `on_change = "ignore"` or `"rerun"`: the mode, when given as a string (R44).
+    pub fn on_change_mode(&self) -> Option<&LitStr> {
+        self.on_change.as_ref().and_then(|a| string_lit(&a.value))
     }
 }
 
@@ -330,6 +347,7 @@ impl Page {
             loops: Vec::new(),
             marks: Vec::new(),
             depth: 0,
+            forms: HashSet::new(),
         };
         finder.visit_block_mut(&mut func.block);
         Page {
@@ -590,6 +608,16 @@ fn expr_attrs_mut(expr: &mut Expr) -> Option<&mut Vec<Attribute>> {
 }
 
 /// The names a pattern binds.
+/// Whether `expr` is a `.form(..)` call, possibly followed by `?`.
+fn calls_form(expr: &Expr) -> bool {
+    match expr {
+        Expr::MethodCall(call) => call.method == "form",
+        Expr::Try(t) => calls_form(&t.expr),
+        Expr::Paren(p) => calls_form(&p.expr),
+        _ => false,
+    }
+}
+
 fn pat_names(pat: &Pat, out: &mut HashSet<String>) {
     match pat {
         Pat::Ident(p) => {
@@ -655,6 +683,8 @@ struct Finder<'a> {
     marks: Vec<Mark>,
     /// Block and closure nesting: a mark belongs to calls at its own depth.
     depth: usize,
+    /// Names bound to a form: `let f = ui.form(..)?;`.
+    forms: HashSet<String>,
 }
 
 impl Finder<'_> {
@@ -673,17 +703,23 @@ impl Finder<'_> {
             }
             _ => None,
         };
+        let receiver = &chain.call.receiver;
         let varies_with_loop = {
-            let receiver = &chain.call.receiver;
             let tokens = quote::quote!(#receiver);
             let loops = &self.loops;
             mentions(tokens, &|name| loops.iter().any(|l| l.names.contains(name)))
+        };
+        let in_form = {
+            let tokens = quote::quote!(#receiver);
+            let forms = &self.forms;
+            mentions(tokens, &|name| forms.contains(name))
         };
         self.sites.push(Site {
             chain,
             attr,
             in_loop: self.loops.last().map(|l| l.span),
             varies_with_loop,
+            in_form,
         });
     }
 
@@ -740,6 +776,11 @@ impl VisitMut for Finder<'_> {
     fn visit_local_mut(&mut self, local: &mut Local) {
         if let Some(scope) = self.loops.last_mut() {
             pat_names(&local.pat, &mut scope.names);
+        }
+        if let Some(init) = &local.init {
+            if calls_form(&init.expr) {
+                pat_names(&local.pat, &mut self.forms);
+            }
         }
         visit_mut::visit_local_mut(self, local);
     }

@@ -279,6 +279,51 @@ fn widget(cx: &Ctxt, site: &Site) {
             );
         }
     }
+    // R44: `on_change = "ignore"` is a mode, not a callback.
+    if let Some(mode) = args.on_change_mode() {
+        if mode.value() != "ignore" && mode.value() != "rerun" {
+            cx.error_spanned_by(
+                mode,
+                "`on_change` takes a callback, or the mode `\"ignore\"` or `\"rerun\"`",
+            );
+        }
+    }
+    // R30 at compile time: inside a form only the submit button has a callback.
+    if site.in_form && kind.callback == "on_change" {
+        if let Some(cb) = args.callback() {
+            cx.error_spanned_by(
+                &cb.name,
+                format!(
+                    "InvalidFormCallback: `{method}` is drawn inside a form, where only `form_submit_button` \
+                     may have a callback (R30); move the callback to the form's submit button, or the widget \
+                     out of the form"
+                ),
+            );
+        }
+    }
+    // R40: `bind = "query-params"`.
+    if let Some(b) = &args.bind {
+        if !kind.persist {
+            cx.error_spanned_by(
+                &b.name,
+                format!(
+                    "`bind` does not apply to `{method}`: its value lasts one run; remove `bind`"
+                ),
+            );
+        }
+        if string_lit(&b.value).map(|s| s.value()).as_deref() != Some("query-params") {
+            cx.error_spanned_by(
+                &b.value,
+                "`bind` takes `\"query-params\"`: write `bind = \"query-params\"`",
+            );
+        }
+        if matches!(site.key(), Key::None) {
+            cx.error_spanned_by(
+                &b.name,
+                "`bind` names the URL parameter after the widget's key, and this widget has none; add `key = \"...\"`",
+            );
+        }
+    }
     if let Some(k) = &args.keep_value {
         if !kind.keep_value {
             cx.error_spanned_by(

@@ -79,7 +79,8 @@
     if (JSON.stringify(committed.get(id)) === JSON.stringify(v)) return false;
     committed.set(id, v);
     dirty.set(id, v);
-    return true;
+    // on_change = "ignore" (R44): kept, and sent with the next event.
+    return !w.dataset.defer;
   }
 
   function enqueue(ev) {
@@ -102,6 +103,8 @@
     }
     dirty = new Map();
     const body = { tab, page: ev.page || page, values, click: ev.click || null };
+    // Back/forward: the URL's query parameters win (R40).
+    if (ev.pop) body.query = location.search;
     fetch(endpoint, {
       method: "POST",
       credentials: "same-origin",
@@ -140,9 +143,17 @@
     if (j.page !== page || ev.page) {
       page = j.page;
       if (!ev.pop) history.pushState({ page }, "", j.url);
+    } else if (j.url && j.url !== location.pathname + location.search) {
+      // The URL follows widgets bound to query parameters (R40).
+      history.replaceState({ page }, "", j.url);
     }
     if (j.title) document.title = j.title;
     loadCommitted();
+    // R31: a cleared form shows its defaults until its next submit, which sends them.
+    for (const w of root().querySelectorAll("[data-reset]")) {
+      const v = readValue(w);
+      if (v !== undefined) formPending.set(w.dataset.wid, v);
+    }
   }
 
   function showError(err) {
@@ -225,7 +236,7 @@
       const w = widgetOf(sub);
       const form = w && w.dataset.kind === "form_submit_button" ? w.closest("[data-form]") : null;
       if (form) {
-        // The form's changes go with its submit.
+        // The form's changes go with its submit: what its fields show.
         for (const fw of form.querySelectorAll("[data-wid]")) {
           const id = fw.dataset.wid;
           if (formPending.has(id)) {

@@ -43,6 +43,7 @@ fn events(app: &App, session: &mut Session, changed: &str, a: Value, b: Value) -
             })
             .collect(),
         query_params: None,
+        full_run: false,
     };
     [make(&a), make(&b)]
 }

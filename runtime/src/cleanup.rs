@@ -9,8 +9,8 @@
 
 use serde_json::Value;
 
-use crate::identity::IdSet;
-use crate::session_state::SessionState;
+use crate::identity::{IdSet, PageId, Persist};
+use crate::session_state::{Persisted, SessionState};
 
 impl SessionState {
     /// Sets every trigger widget's value back to `false` (R28).
@@ -30,10 +30,100 @@ impl SessionState {
 
     /// Removes the state of every widget not in `active` (R15). Metadata of
     /// removed widgets goes too: a widget that comes back registers afresh.
-    pub(crate) fn remove_stale_widgets(&mut self, active: &IdSet) {
+    ///
+    /// In a fragment run only that fragment's widgets can be stale (R33).
+    /// A stale widget with declared persistence, or bound to the URL, leaves
+    /// its value under its key, where it waits for the widget (R36, R39).
+    pub(crate) fn remove_stale_widgets(&mut self, active: &IdSet, fragment: Option<&str>) {
         let stores = self.stores_mut();
-        stores.new_widget.retain(|id, _| active.contains(id));
-        stores.old_by_widget.retain(|id, _| active.contains(id));
-        stores.metadata.retain(|id, _| active.contains(id));
+        let mut stale: Vec<crate::identity::WidgetId> = Vec::new();
+        let is_stale = |id: &crate::identity::WidgetId| {
+            if active.contains(id) {
+                return false;
+            }
+            match fragment {
+                None => true,
+                Some(f) => stores
+                    .metadata
+                    .get(id)
+                    .is_some_and(|m| m.fragment.as_deref() == Some(f)),
+            }
+        };
+        for (id, meta) in stores.metadata.iter() {
+            if (meta.persist.is_some() || meta.bound) && is_stale(id) {
+                stale.push(*id);
+            }
+        }
+        for id in stale {
+            let meta = &stores.metadata[&id];
+            let Some(key) = stores.id_to_key.get(&id) else {
+                continue;
+            };
+            if stores.key_to_id.get(key) != Some(&id) {
+                continue;
+            }
+            let value = stores
+                .new_session
+                .get(key)
+                .or_else(|| stores.new_widget.get(&id))
+                .or_else(|| stores.old_by_widget.get(&id))
+                .cloned();
+            if let Some(value) = value {
+                let scope = meta.persist.unwrap_or(Persist::Session);
+                stores.persisted.insert(
+                    key.clone(),
+                    Persisted {
+                        scope,
+                        page: meta.page,
+                    },
+                );
+                stores.old_by_key.insert(key.clone(), value);
+            }
+        }
+        match fragment {
+            None => {
+                stores.new_widget.retain(|id, _| active.contains(id));
+                stores.old_by_widget.retain(|id, _| active.contains(id));
+                stores.metadata.retain(|id, _| active.contains(id));
+            }
+            Some(_) => {
+                let gone: Vec<_> = stores
+                    .metadata
+                    .keys()
+                    .filter(|id| is_stale(id))
+                    .copied()
+                    .collect();
+                for id in gone {
+                    stores.new_widget.remove(&id);
+                    stores.old_by_widget.remove(&id);
+                    stores.metadata.remove(&id);
+                }
+            }
+        }
+    }
+
+    /// Drops the values kept for `Persist::Page` widgets of pages other than
+    /// `shown`, at the end of a run on `shown` (R39: a page switch drops them).
+    pub(crate) fn drop_other_pages_persisted(&mut self, shown: PageId) {
+        let stores = self.stores_mut();
+        if stores.persisted.is_empty() {
+            return;
+        }
+        let dropped: Vec<String> = stores
+            .persisted
+            .iter()
+            .filter(|(_, p)| p.scope == Persist::Page && p.page != shown)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in dropped {
+            stores.persisted.remove(&key);
+            stores.old_by_key.remove(&key);
+            if let Some(id) = stores.key_to_id.get(&key) {
+                if !stores.metadata.contains_key(id) {
+                    stores.old_by_widget.remove(id);
+                    stores.new_widget.remove(id);
+                }
+            }
+        }
     }
 }

@@ -80,6 +80,15 @@ pub struct WidgetElement {
     pub script: PageId,
     /// The key of the form it is in, if any.
     pub form: Option<Arc<str>>,
+    /// `on_change = "ignore"`: the browser keeps a change for the next
+    /// event instead of sending one (R44).
+    pub ignore_changes: bool,
+    /// In a `clear_on_submit` form: the default the browser resets it to
+    /// after a submit (R31).
+    pub clear_default: Option<Value>,
+    /// This run was its form's submit: the browser shows `clear_default`
+    /// while the session keeps the submitted value (R31).
+    pub reset: bool,
 }
 
 /// One thing on the page.
@@ -106,6 +115,12 @@ pub enum Element {
         key: String,
         /// The browser resets the form's widgets after a submit (R31).
         clear_on_submit: bool,
+    },
+    /// A fragment: the part of the page that its function draws, and that
+    /// reruns alone when one of its widgets changes (R32).
+    Fragment {
+        /// The fragment's key.
+        key: String,
     },
     /// A collapsible section.
     Expander {
@@ -236,7 +251,57 @@ impl ElementTree {
 
     /// Every element in page order: the main area depth-first, then the sidebar.
     pub fn iter(&self) -> impl Iterator<Item = &Element> + '_ {
+        self.iter_from(vec![SIDEBAR, MAIN])
+    }
+
+    /// The elements inside `node`, in page order (not `node` itself).
+    pub fn iter_under(&self, node: NodeId) -> impl Iterator<Item = &Element> + '_ {
+        self.iter_from(self.nodes[node].children.iter().rev().copied().collect())
+    }
+
+    /// R31: after a submit of a `clear_on_submit` form, marks its widgets
+    /// for the browser to show their defaults.
+    pub(crate) fn mark_cleared_forms(&mut self) {
+        let submitted: Vec<Arc<str>> = self
+            .widgets()
+            .filter(|w| w.kind == Kind::FormSubmitButton && w.value == Value::Bool(true))
+            .filter_map(|w| w.form.clone())
+            .collect();
+        if submitted.is_empty() {
+            return;
+        }
+        for node in &mut self.nodes {
+            if let Element::Widget(w) = &mut node.element {
+                if w.clear_default.is_some()
+                    && w.form.as_ref().is_some_and(|f| submitted.contains(f))
+                {
+                    w.reset = true;
+                }
+            }
+        }
+    }
+
+    /// Empties a container so that a fragment run can draw it again (R32).
+    /// The old children stay in the arena, unreachable, until the next full run.
+    pub(crate) fn clear_children(&mut self, node: NodeId) {
+        self.nodes[node].children.clear();
+    }
+
+    /// The node of the fragment with this key, if the tree has one.
+    pub fn fragment_node(&self, key: &str) -> Option<NodeId> {
         let mut stack = vec![SIDEBAR, MAIN];
+        while let Some(id) = stack.pop() {
+            let node = &self.nodes[id];
+            if matches!(&node.element, Element::Fragment { key: k } if k == key) {
+                return Some(id);
+            }
+            stack.extend(node.children.iter().rev());
+        }
+        None
+    }
+
+    fn iter_from(&self, start: Vec<NodeId>) -> impl Iterator<Item = &Element> + '_ {
+        let mut stack = start;
         std::iter::from_fn(move || {
             let id = stack.pop()?;
             let node = &self.nodes[id];
@@ -325,6 +390,7 @@ impl ElementTree {
             Element::Container => "[container]".to_owned(),
             Element::Expander { label, .. } => format!("[expander] {label}"),
             Element::Form { key, .. } => format!("[form {key}]"),
+            Element::Fragment { key } => format!("[fragment {key}]"),
             Element::Text { body } => body.clone(),
             Element::Markdown { body } => body.clone(),
             Element::Heading { level, body } => {

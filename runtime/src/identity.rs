@@ -249,7 +249,8 @@ pub enum SiteKey {
 
 /// `persist = "page" | "session"` on `#[widget]`: spec A5, Streamlit's
 /// `persist_state` (R39).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Persist {
     /// Kept while the widget is not drawn on the same page.
     Page,
@@ -264,8 +265,8 @@ pub enum Persist {
 /// `const fn`s below, so the compile-time part of the identity is computed
 /// by the runtime's own code.
 ///
-/// `persist` and `keep_value` are recorded and checked at compile time;
-/// the run does not act on them yet.
+/// `persist` and `keep_value` are checked at compile time and carried to
+/// the run, which acts on them (R39, A5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WidgetSite {
     /// The page the call is in.

@@ -39,6 +39,7 @@ extern crate self as brooklet;
 pub mod cleanup;
 pub mod elements;
 pub mod error;
+pub mod fragment;
 pub mod identity;
 pub mod pages;
 #[cfg(feature = "server")]
@@ -56,6 +57,7 @@ pub mod widgets;
 pub use brooklet_macros::{page, widget};
 pub use elements::{AlertKind, Element, ElementTree};
 pub use error::{Error, ErrorKind, Result};
+pub use identity::Persist;
 pub use pages::{App, Page};
 pub use run::{State, Ui};
 pub use session::{Event, RunEnd, RunOutput, Session};
@@ -64,6 +66,7 @@ pub use widgets::Number;
 /// What a page needs: `use brooklet::prelude::*;`.
 pub mod prelude {
     pub use crate::error::{Error, ErrorKind, Result};
+    pub use crate::identity::Persist;
     pub use crate::pages::{App, Page};
     pub use crate::run::{State, Ui};
     pub use crate::widgets::Number;

@@ -153,6 +153,11 @@ fn node(tree: &ElementTree, id: NodeId, cache: &mut RenderCache, out: &mut Strin
             let inner = inner(cache);
             view! { <div class="bk-form" data-k="form" data-form=key.clone() inner_html=inner></div> }.to_html()
         }
+        Element::Fragment { key } => {
+            let inner = inner(cache);
+            view! { <div class="bk-fragment" data-k="fragment" data-fragment=key.clone() inner_html=inner></div> }
+                .to_html()
+        }
         Element::Container => {
             let inner = inner(cache);
             view! { <div class="bk-container" data-k="container" inner_html=inner></div> }.to_html()
@@ -245,6 +250,8 @@ fn same_look(a: &WidgetElement, b: &WidgetElement) -> bool {
         && a.disabled == b.disabled
         && a.value == b.value
         && a.script == b.script
+        && a.reset == b.reset
+        && a.ignore_changes == b.ignore_changes
         && (std::sync::Arc::ptr_eq(&a.params, &b.params) || a.params == b.params)
 }
 
@@ -326,9 +333,20 @@ fn widget_html(w: &WidgetElement) -> String {
     let kind = w.kind.name();
     let data_value = wire_value(w).to_string();
     let entry = (w.script == PageId::ENTRYPOINT).then_some("1");
-    let body = widget_body(w);
+    let defer = w.ignore_changes.then_some("1");
+    let reset = w.reset.then_some("1");
+    // R31: after its form's submit the browser shows the default, while
+    // `data-value` keeps the submitted value the session holds.
+    let body = match (&w.clear_default, w.reset) {
+        (Some(default), true) => {
+            let mut shown = w.clone();
+            shown.value = default.clone();
+            widget_body(&shown)
+        }
+        _ => widget_body(w),
+    };
     view! {
-        <div class="bk-widget" data-wid=id data-kind=kind data-value=data_value data-entry=entry inner_html=body></div>
+        <div class="bk-widget" data-wid=id data-kind=kind data-value=data_value data-entry=entry data-defer=defer data-reset=reset inner_html=body></div>
     }
     .to_html()
 }

@@ -34,6 +34,8 @@ pub(crate) struct RunCtx {
     pub drawn: IdSet,
     /// The keys of the forms drawn in this run (R22).
     pub forms: HashSet<String>,
+    /// The forms drawn with `clear_on_submit` (R31).
+    pub clearing_forms: HashSet<String>,
     /// Hashes of the user keys used in this run (R6).
     keys: HashSet<u128, std::hash::BuildHasherDefault<crate::identity::IdHasher>>,
     /// The script whose code is running: the entrypoint or a page (R10).
@@ -46,6 +48,22 @@ pub(crate) struct RunCtx {
     /// Widgets whose browser value was discarded because they are disabled:
     /// the browser must be told their value (R13, R43).
     pub discarded: IdSet,
+    /// The page this run shows (for `Persist::Page`, R39).
+    pub shown: PageId,
+    /// The fragment whose code is running, if any (R34).
+    pub fragment: Option<Arc<str>>,
+    /// The event brought the URL's query parameters: bound widgets take
+    /// their value from them (R40).
+    pub url_seeds: bool,
+    /// What bound widgets write to the browser's URL: a value, or `None`
+    /// to remove the parameter (R40).
+    pub url_writes: BTreeMap<String, Option<Vec<String>>>,
+    /// Fragments drawn in this run, with their code (R32).
+    pub fragments: BTreeMap<Arc<str>, crate::fragment::FragmentEntry>,
+    /// A callback asked for a rerun of this fragment only (R32).
+    pub fragment_rerun: Option<String>,
+    /// Callbacks are running, not the page (fragment reruns by key, R41).
+    pub in_callback: bool,
 }
 
 impl RunCtx {
@@ -65,11 +83,19 @@ impl RunCtx {
             // Sized from the last run: growing these sets was a visible share of a rerun.
             drawn: IdSet::with_capacity_and_hasher(expected_widgets, Default::default()),
             forms: HashSet::new(),
+            clearing_forms: HashSet::new(),
             keys: HashSet::with_capacity_and_hasher(expected_widgets, Default::default()),
             script: page.id(),
-            page: Some(page),
+            page: Some(page.clone()),
             ended: None,
             discarded: IdSet::default(),
+            shown: page.id(),
+            fragment: None,
+            url_seeds: false,
+            url_writes: BTreeMap::new(),
+            fragments: BTreeMap::new(),
+            fragment_rerun: None,
+            in_callback: false,
         }
     }
 
@@ -83,6 +109,10 @@ impl RunCtx {
     /// Passes an error on. `stop()` and `rerun()` end the run whatever page
     /// code does with them; any other error is the page's to handle, as a
     /// caught exception is in Python.
+    pub(crate) fn end_with(&mut self, err: Error) -> Error {
+        self.end(err)
+    }
+
     fn end(&mut self, err: Error) -> Error {
         if err.kind().is_control_flow() && self.ended.is_none() {
             self.ended = Some(err.clone());
@@ -109,6 +139,24 @@ impl<'r> Ui<'r> {
         }
     }
 
+    /// A place at `container`, for a run that starts inside the tree (a
+    /// fragment run).
+    pub(crate) fn new_at(run: &'r RefCell<RunCtx>, container: NodeId) -> Self {
+        Ui { run, container }
+    }
+
+    pub(crate) fn run_ctx(&self) -> &'r RefCell<RunCtx> {
+        self.run
+    }
+
+    pub(crate) fn node(&self) -> NodeId {
+        self.container
+    }
+
+    pub(crate) fn at_node(&self, container: NodeId) -> Ui<'r> {
+        self.at(container)
+    }
+
     fn at(&self, container: NodeId) -> Ui<'r> {
         Ui {
             run: self.run,
@@ -130,15 +178,31 @@ impl<'r> Ui<'r> {
         self.run.borrow().query_params.clone()
     }
 
-    /// Sets one query parameter (an empty list removes it).
-    pub fn set_query_param(&self, name: impl Into<String>, values: Vec<String>) {
+    /// Sets one query parameter (an empty list removes it). A parameter
+    /// bound to a widget belongs to that widget (R40): setting it is an error.
+    pub fn set_query_param(&self, name: impl Into<String>, values: Vec<String>) -> Result<()> {
         let mut run = self.run.borrow_mut();
         let name = name.into();
+        let bound = run
+            .state
+            .widget_of_key(&name)
+            .and_then(|id| run.state.meta(id))
+            .is_some_and(|m| m.bound);
+        if bound {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "query parameter \"{name}\" is bound to the widget with key \"{name}\"; set the widget's \
+                     value through session state instead"
+                ),
+            ));
+        }
         if values.is_empty() {
             run.query_params.remove(&name);
         } else {
             run.query_params.insert(name, values);
         }
+        Ok(())
     }
 
     // ---- display elements ----
@@ -265,6 +329,9 @@ impl<'r> Ui<'r> {
             )));
         }
         run.forms.insert(key.clone());
+        if clear_on_submit {
+            run.clearing_forms.insert(key.clone());
+        }
         let node = run.tree.push(
             self.container,
             Element::Form {
@@ -365,8 +432,37 @@ impl<'r> Ui<'r> {
             default,
             default_given,
         } = call;
+        let persist = common.persist();
+        let keep_value = common.keep_value();
+        let bound = common.bind_query_params;
         let key = common.key;
         let key_part = rt_key_part(key.as_deref());
+        if key.is_none() && (persist.is_some() || keep_value || bound) {
+            let option = if bound {
+                "bind_query_params"
+            } else if keep_value {
+                "keep_value"
+            } else {
+                "persist"
+            };
+            return Err(run.end(Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "the {} \"{label}\" uses `{option}`, which keeps its value under the widget's key, and it has \
+                     no key; add a key",
+                    kind.name()
+                ),
+            )));
+        }
+        if bound && kind.is_trigger() {
+            return Err(run.end(Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "the {} \"{label}\" cannot be bound to the URL: its value lasts one run",
+                    kind.name()
+                ),
+            )));
+        }
         // R30: inside a form, only the submit button may have a callback.
         if common.callback.is_some() && kind != Kind::FormSubmitButton {
             if let Some(form) = run.tree.form_of(self.container) {
@@ -442,17 +538,78 @@ impl<'r> Ui<'r> {
             )));
         }
         let params = Arc::new(params);
+        // Values that come from elsewhere than the browser or session state:
+        // the previous identity's value (A5) or the URL (R40).
+        let mut seeded = false;
+        if let Some(k) = key.as_deref() {
+            if !run.state.has_widget_value(id) && !run.state.written_this_run(k) {
+                if bound && run.url_seeds {
+                    if let Some(raw) = run.query_params.get(k) {
+                        match params.from_query(raw) {
+                            Some(v) => {
+                                run.state.seed_widget(id, v);
+                                seeded = true;
+                            }
+                            // R40: an invalid value is dropped from the URL.
+                            None => {
+                                run.query_params.remove(k);
+                                run.url_writes.insert(k.to_owned(), None);
+                            }
+                        }
+                    }
+                }
+                if !seeded && keep_value {
+                    let carried = run
+                        .state
+                        .widget_of_key(k)
+                        .filter(|prev| *prev != id)
+                        .and_then(|prev| run.state.widget_value(prev))
+                        .and_then(|v| params.carry_over(v));
+                    if let Some(v) = carried {
+                        run.state.seed_widget(id, v);
+                        seeded = true;
+                    }
+                }
+            }
+        }
+        let written = key
+            .as_deref()
+            .is_some_and(|k| run.state.written_this_run(k));
         let meta = WidgetMeta {
             kind,
             script: run.script,
             disabled: common.disabled,
             has_callback: common.callback.is_some(),
             params: params.clone(),
+            persist,
+            bound,
+            page: run.shown,
+            fragment: run.fragment.clone(),
         };
+        let default_for_url = bound.then(|| default.clone());
+        let form = run.tree.form_of(self.container).cloned();
+        let clear_default = form
+            .as_ref()
+            .filter(|f| kind != Kind::FormSubmitButton && run.clearing_forms.contains(&***f))
+            .map(|_| default.clone());
         let (value, mut value_pushed) = run
             .state
             .register_widget(id, key.as_deref(), meta, || default);
-        value_pushed |= run.discarded.contains(&id);
+        value_pushed |= seeded || run.discarded.contains(&id);
+        if let (Some(k), Some(default)) = (key.as_deref(), default_for_url) {
+            // R40: the default removes the parameter; a session-state write
+            // goes to the URL; otherwise the browser's URL follows the value.
+            if value == default {
+                run.query_params.remove(k);
+                run.url_writes.insert(k.to_owned(), None);
+            } else {
+                let raw = params.to_query(&value);
+                if written {
+                    run.query_params.insert(k.to_owned(), raw.clone());
+                }
+                run.url_writes.insert(k.to_owned(), Some(raw));
+            }
+        }
         match common.callback {
             Some(cb) => {
                 run.callbacks.insert(id, cb);
@@ -491,7 +648,10 @@ impl<'r> Ui<'r> {
                 value,
                 value_pushed,
                 script: run.script,
-                form: run.tree.form_of(self.container).cloned(),
+                form,
+                ignore_changes: common.ignore_changes,
+                clear_default,
+                reset: false,
             }),
         );
         Ok(typed)

@@ -223,6 +223,18 @@ fn set_cookie(base: &str, owner: &str) -> HeaderValue {
     .expect("ascii")
 }
 
+/// A page's URL with the query parameters the browser should show (R40).
+fn page_url(base: &str, page: &str, query: &QueryParams) -> String {
+    let pairs: Vec<(&str, &str)> = query
+        .iter()
+        .flat_map(|(k, vs)| vs.iter().map(move |v| (k.as_str(), v.as_str())))
+        .collect();
+    match serde_urlencoded::to_string(&pairs) {
+        Ok(q) if !q.is_empty() => format!("{base}{page}?{q}"),
+        _ => format!("{base}{page}"),
+    }
+}
+
 fn parse_query(raw: Option<&str>) -> QueryParams {
     let mut q = QueryParams::new();
     if let Some(raw) = raw {
@@ -304,6 +316,7 @@ async fn page(
         page,
         widgets: Vec::new(),
         query_params: Some(parse_query(query.as_deref())),
+        full_run: false,
     };
     let html = match state.session.handle(&shared.app, event) {
         Ok(out) => {
@@ -378,6 +391,9 @@ struct EventBody {
     #[serde(default)]
     values: Vec<(String, Value)>,
     click: Option<String>,
+    /// The URL's query string, sent on back/forward: the URL wins (R40).
+    #[serde(default)]
+    query: Option<String>,
 }
 
 /// An id this tab does not show. The widget registry tells a widget of this
@@ -480,6 +496,7 @@ fn to_event(
         page,
         widgets,
         query_params: None,
+        full_run: false,
     })
 }
 
@@ -533,10 +550,13 @@ async fn event(
     };
     let base = base_of(&original, &uri);
     let mut state = entry.state.lock().unwrap_or_else(|e| e.into_inner());
-    let event = match to_event(&shared.app, &state, body.page, values, click) {
+    let mut event = match to_event(&shared.app, &state, body.page, values, click) {
         Ok(e) => e,
         Err(e) => return engine_error(&e),
     };
+    if let Some(q) = body.query.as_deref() {
+        event.query_params = Some(parse_query(Some(q.trim_start_matches('?'))));
+    }
     match state.session.handle(&shared.app, event) {
         Ok(out) => {
             state.tree = out.tree;
@@ -553,7 +573,7 @@ async fn event(
             let html = render_app_cached(&doc, &mut state.render_cache);
             // The answer is the app's HTML as it is, not escaped into JSON;
             // where the app now is travels in headers.
-            let url = format!("{base}{}", out.page);
+            let url = page_url(&base, &out.page, &out.url_query);
             let mut response = Html(html).into_response();
             let headers = response.headers_mut();
             for (name, value) in [

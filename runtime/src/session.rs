@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::elements::{Element, ElementTree, MAIN};
 use crate::error::{Error, ErrorKind, Result};
+use crate::fragment::FragmentEntry;
 use crate::identity::{IdMap, IdSet, PageId, WidgetId};
 use crate::pages::App;
 use crate::run::{catch_panics, QueryParams, RunCtx, Ui};
@@ -30,6 +31,11 @@ pub struct Event {
     pub widgets: Vec<(WidgetId, Value)>,
     /// The URL's query parameters, when the browser sends them (first load, back/forward).
     pub query_params: Option<QueryParams>,
+    /// Run the whole page even if only a fragment's widgets changed. The
+    /// browser never asks for this; the conformance replay does, because
+    /// Streamlit's AppTest reruns the whole app on every interaction.
+    #[serde(default)]
+    pub full_run: bool,
 }
 
 /// How a run ended.
@@ -54,6 +60,11 @@ pub struct RunOutput {
     pub end: RunEnd,
     /// How many times `rerun()` restarted the run.
     pub reruns: u32,
+    /// The fragment that ran alone, if the last run was a fragment run (R32).
+    pub fragment: Option<String>,
+    /// The query parameters the browser's URL should show: the session's,
+    /// with the values of widgets bound to the URL (R40).
+    pub url_query: QueryParams,
 }
 
 /// One user's session (a browser tab): widget values, session state, the
@@ -68,6 +79,11 @@ pub struct Session {
     runs: u64,
     /// How many widgets the last run drew: sizes the next run's sets.
     last_drawn: usize,
+    /// The fragments drawn in the last full run, with their code (R32).
+    fragments: std::collections::BTreeMap<std::sync::Arc<str>, FragmentEntry>,
+    /// The last run's tree, kept only while the page has fragments: a
+    /// fragment run redraws its part of it.
+    last_tree: Option<ElementTree>,
 }
 
 impl Session {
@@ -105,25 +121,47 @@ impl Session {
             .find(event.page.as_deref().or(self.page.as_deref()))?
             .clone();
         let browser = self.check_values(event.widgets)?;
+        let url_seeds = event.query_params.is_some();
         if let Some(q) = event.query_params {
             self.query_params = q;
         }
+        let switched = self.page.as_deref().is_some_and(|p| p != page.path());
 
         // R35: a page switch removes every widget the browser did not send
         // (it sends only the entrypoint's), before the new page runs.
-        if self.page.as_deref().is_some_and(|p| p != page.path()) {
+        if switched {
             let sent: IdSet = browser.iter().map(|(id, _, _)| *id).collect();
             self.state.reset_triggers();
-            self.state.remove_stale_widgets(&sent);
+            self.state.remove_stale_widgets(&sent, None);
             self.callbacks.retain(|id, _| sent.contains(id));
+            self.fragments.clear();
+            self.last_tree = None;
         }
 
         let mut browser = browser;
         let mut reruns = 0;
         let mut tree = ElementTree::new();
+        let mut options = RunOptions {
+            url_seeds,
+            full_run: event.full_run || switched,
+        };
+        let mut url_writes = std::collections::BTreeMap::new();
+        let mut fragment;
         let end = loop {
             tree.clear();
-            let (end, rerun) = self.run_once(app, &page, std::mem::take(&mut browser), &mut tree);
+            let (end, rerun, ran_fragment) = self.run_once(
+                app,
+                &page,
+                std::mem::take(&mut browser),
+                &mut tree,
+                options,
+                &mut url_writes,
+            );
+            fragment = ran_fragment;
+            options = RunOptions {
+                url_seeds: false,
+                full_run: true,
+            };
             if !rerun {
                 break end;
             }
@@ -143,13 +181,23 @@ impl Session {
                 break RunEnd::Failed;
             }
         };
+        tree.mark_cleared_forms();
         self.page = Some(page.path().to_owned());
         self.runs += 1;
+        let mut url_query = self.query_params.clone();
+        for (name, value) in url_writes {
+            match value {
+                Some(v) => url_query.insert(name, v),
+                None => url_query.remove(&name),
+            };
+        }
         Ok(RunOutput {
             page: page.path().to_owned(),
             tree,
             end,
             reruns,
+            fragment: fragment.map(|f| f.to_string()),
+            url_query,
         })
     }
 
@@ -185,14 +233,17 @@ impl Session {
             .collect()
     }
 
-    /// One run: returns how it ended and whether `rerun()` asked for another.
+    /// One run: returns how it ended, whether `rerun()` asked for another,
+    /// and the fragment that ran alone, if it was a fragment run.
     fn run_once(
         &mut self,
         app: &App,
         page: &std::sync::Arc<crate::pages::Page>,
         browser: Vec<(WidgetId, Value, bool)>,
         tree: &mut ElementTree,
-    ) -> (RunEnd, bool) {
+        options: RunOptions,
+        url_writes: &mut std::collections::BTreeMap<String, Option<Vec<String>>>,
+    ) -> (RunEnd, bool, Option<std::sync::Arc<str>>) {
         self.state.reset_triggers();
         self.state.compact();
         let mut sent = Vec::with_capacity(browser.len());
@@ -208,10 +259,27 @@ impl Session {
                 sent.push(id);
             }
         }
-        // R27: callbacks of changed widgets, in the order the browser sent them.
-        let due: Vec<Callback> = sent
+        let changed: Vec<WidgetId> = sent
             .iter()
-            .filter(|id| self.state.widget_changed(**id))
+            .copied()
+            .filter(|id| self.state.widget_changed(*id))
+            .collect();
+        // R32: when every changed widget is in one fragment, only that
+        // fragment reruns (unless a callback decides otherwise).
+        let mut fragment: Option<std::sync::Arc<str>> = None;
+        if !options.full_run && !self.fragments.is_empty() && !changed.is_empty() {
+            let mut owners = changed
+                .iter()
+                .map(|id| self.state.meta(*id).and_then(|m| m.fragment.clone()));
+            if let Some(Some(first)) = owners.next() {
+                if owners.all(|f| f.as_ref() == Some(&first)) {
+                    fragment = Some(first);
+                }
+            }
+        }
+        // R27: callbacks of changed widgets, in the order the browser sent them.
+        let due: Vec<Callback> = changed
+            .iter()
             .filter_map(|id| self.callbacks.get(id).cloned())
             .collect();
 
@@ -224,6 +292,7 @@ impl Session {
             self.last_drawn,
         );
         ctx.discarded = discarded;
+        ctx.url_seeds = options.url_seeds;
         let entrypoint = app.entrypoint_page().cloned();
         if entrypoint.is_some() {
             ctx.script = PageId::ENTRYPOINT;
@@ -231,25 +300,74 @@ impl Session {
         let run = RefCell::new(ctx);
         let ui = Ui::new(&run);
         let mut result = Ok(());
+        let mut full_asked = false;
+        let mut returned_normally = 0;
+        let mut fragment_asked: Option<String> = None;
+        run.borrow_mut().in_callback = true;
         for callback in due {
             result = catch_panics(|| callback(&ui));
             // `rerun()` in a callback does not stop the other callbacks; the
-            // event reruns the page anyway (R27).
-            if result.as_ref().is_err_and(|e| e.kind() == ErrorKind::Rerun) {
-                run.borrow_mut().ended = None;
-                result = Ok(());
-            }
-            if result.is_err() {
-                break;
+            // event reruns the page anyway (R27). `rerun_fragment` narrows
+            // the rerun to one fragment, unless another callback widens it (R32).
+            match &result {
+                Ok(()) => returned_normally += 1,
+                Err(e) if e.kind() == ErrorKind::Rerun => {
+                    let mut ctx = run.borrow_mut();
+                    match ctx.fragment_rerun.take() {
+                        Some(key) => fragment_asked = Some(key),
+                        None => full_asked = true,
+                    }
+                    ctx.ended = None;
+                    result = Ok(());
+                }
+                Err(_) => break,
             }
         }
+        run.borrow_mut().in_callback = false;
+        if let Some(key) = fragment_asked {
+            fragment = if full_asked || returned_normally > 0 {
+                None
+            } else {
+                self.fragments
+                    .get_key_value(key.as_str())
+                    .map(|(k, _)| k.clone())
+            };
+        } else if full_asked {
+            fragment = None;
+        }
+        let fragment_entry = fragment
+            .as_ref()
+            .and_then(|f| self.fragments.get(f).cloned())
+            .filter(|_| self.last_tree.is_some());
+        if fragment_entry.is_none() {
+            fragment = None;
+        }
         if result.is_ok() {
-            result = catch_panics(|| match &entrypoint {
-                Some(ep) => ep.call(&ui),
-                None => {
-                    let page = run.borrow_mut().page.take();
-                    page.map_or(Ok(()), |p| p.call(&ui))
+            result = catch_panics(|| match (&fragment, &fragment_entry) {
+                (Some(key), Some(entry)) => {
+                    // A fragment run: the last tree, with this fragment's part
+                    // drawn again by its function alone.
+                    let node = {
+                        let mut ctx = run.borrow_mut();
+                        let mut last = self.last_tree.take().unwrap_or_default();
+                        last.clear_children(entry.node);
+                        ctx.tree = last;
+                        ctx.script = entry.script;
+                        ctx.fragment = Some(key.clone());
+                        ctx.fragments = self.fragments.clone();
+                        entry.node
+                    };
+                    let result = (entry.body)(&Ui::new_at(&run, node));
+                    run.borrow_mut().fragment = None;
+                    result
                 }
+                _ => match &entrypoint {
+                    Some(ep) => ep.call(&ui),
+                    None => {
+                        let page = run.borrow_mut().page.take();
+                        page.map_or(Ok(()), |p| p.call(&ui))
+                    }
+                },
             });
         }
         let ctx = run.into_inner();
@@ -261,23 +379,44 @@ impl Session {
         self.state = ctx.state;
         self.callbacks = ctx.callbacks;
         self.query_params = ctx.query_params;
+        url_writes.extend(ctx.url_writes);
         *tree = ctx.tree;
         let drawn = ctx.drawn;
-        self.last_drawn = drawn.len();
+        if fragment.is_none() {
+            self.last_drawn = drawn.len();
+        }
+        self.fragments = ctx.fragments;
+        self.last_tree = (!self.fragments.is_empty()).then(|| tree.clone());
 
         match result {
             Ok(()) => {
                 self.state.reset_triggers();
-                self.state.remove_stale_widgets(&drawn);
-                self.callbacks.retain(|id, _| drawn.contains(id));
-                (RunEnd::Completed, false)
+                match fragment.as_deref() {
+                    // R33: only the running fragment's widgets can be stale.
+                    Some(f) => {
+                        let state = &self.state;
+                        self.callbacks.retain(|id, _| {
+                            drawn.contains(id)
+                                || state
+                                    .meta(*id)
+                                    .is_none_or(|m| m.fragment.as_deref() != Some(f))
+                        });
+                        self.state.remove_stale_widgets(&drawn, Some(f));
+                    }
+                    None => {
+                        self.state.remove_stale_widgets(&drawn, None);
+                        self.callbacks.retain(|id, _| drawn.contains(id));
+                        self.state.drop_other_pages_persisted(page.id());
+                    }
+                }
+                (RunEnd::Completed, false, fragment)
             }
             Err(e) if e.kind() == ErrorKind::Rerun => {
                 // R16/R41: triggers reset, clean-up left to the next completed run.
                 self.state.reset_triggers();
-                (RunEnd::Completed, true)
+                (RunEnd::Completed, true, fragment)
             }
-            Err(e) if e.kind() == ErrorKind::Stop => (RunEnd::Stopped, false),
+            Err(e) if e.kind() == ErrorKind::Stop => (RunEnd::Stopped, false, fragment),
             Err(e) => {
                 let location = match e.location() {
                     Some(loc) => Some(format!("{} ({loc})", page.path())),
@@ -292,8 +431,17 @@ impl Session {
                         location,
                     },
                 );
-                (RunEnd::Failed, false)
+                (RunEnd::Failed, false, fragment)
             }
         }
     }
+}
+
+/// How one run of an event is to go.
+#[derive(Clone, Copy)]
+struct RunOptions {
+    /// The event brought the URL's query parameters (R40).
+    url_seeds: bool,
+    /// Run the whole page, whatever changed (R32 does not apply).
+    full_run: bool,
 }

@@ -20,12 +20,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::identity::{IdMap, IdSet, PageId, WidgetId};
+use crate::identity::{IdMap, IdSet, PageId, Persist, WidgetId};
 use crate::widgets::{Kind, Params};
 
 /// A map keyed by user key. Keys come from page code, not from the network,
 /// so a fast fixed-seed hash is enough (std's SipHash showed in profiles).
-type KeyMap<V> = std::collections::HashMap<String, V, foldhash::fast::FixedState>;
+pub(crate) type KeyMap<V> = std::collections::HashMap<String, V, foldhash::fast::FixedState>;
 
 /// What the session remembers about a widget from the run that drew it:
 /// enough to check a value the browser sends for it (A6) and to know whether
@@ -42,6 +42,31 @@ pub struct WidgetMeta {
     pub has_callback: bool,
     /// The parameters it was last drawn with.
     pub params: std::sync::Arc<Params>,
+    /// Declared persistence (R39).
+    #[serde(default)]
+    pub persist: Option<Persist>,
+    /// Bound to a query parameter (R40); such widgets survive page switches (R36).
+    #[serde(default)]
+    pub bound: bool,
+    /// The page shown in the run that drew it (for `Persist::Page`).
+    #[serde(default = "no_page")]
+    pub page: PageId,
+    /// The fragment it was drawn in (R34).
+    #[serde(default)]
+    pub fragment: Option<std::sync::Arc<str>>,
+}
+
+fn no_page() -> PageId {
+    PageId(0)
+}
+
+/// A value kept under its key while its widget is not drawn (R39).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Persisted {
+    /// How long it is kept.
+    pub scope: Persist,
+    /// The page its widget was on.
+    pub page: PageId,
 }
 
 /// A session's widget values and user values, in Streamlit's four stores.
@@ -54,6 +79,9 @@ pub struct SessionState {
     key_to_id: KeyMap<WidgetId>,
     id_to_key: IdMap<String>,
     metadata: IdMap<WidgetMeta>,
+    /// Keys whose widget is not drawn and whose value is kept (R39).
+    #[serde(default)]
+    persisted: KeyMap<Persisted>,
 }
 
 impl SessionState {
@@ -265,7 +293,25 @@ impl SessionState {
             }
         };
         let pushed = restored || key.is_some_and(|k| self.new_session.contains_key(k));
+        // A kept value is the widget's again (R39): it lives under the id now.
+        if let Some(k) = key {
+            if !self.persisted.is_empty() && self.persisted.remove(k).is_some() {
+                self.old_by_key.remove(k);
+            }
+        }
         (value, pushed)
+    }
+
+    /// Sets a widget's value for this run before it registers: a value
+    /// carried over (A5) or seeded from the URL (R40).
+    pub(crate) fn seed_widget(&mut self, id: WidgetId, value: Value) {
+        self.new_widget.insert(id, value);
+    }
+
+    /// Whether a widget id has a value of its own (from the browser, this
+    /// run or the previous one).
+    pub(crate) fn has_widget_value(&self, id: WidgetId) -> bool {
+        self.new_widget.contains_key(&id) || self.old_by_widget.contains_key(&id)
     }
 
     /// The user key of a widget id, if it has one.
@@ -283,6 +329,11 @@ impl SessionState {
             old_by_widget: &mut self.old_by_widget,
             new_widget: &mut self.new_widget,
             metadata: &mut self.metadata,
+            old_by_key: &mut self.old_by_key,
+            new_session: &mut self.new_session,
+            id_to_key: &self.id_to_key,
+            key_to_id: &self.key_to_id,
+            persisted: &mut self.persisted,
         }
     }
 
@@ -300,4 +351,9 @@ pub(crate) struct StoresMut<'a> {
     pub old_by_widget: &'a mut IdMap<Value>,
     pub new_widget: &'a mut IdMap<Value>,
     pub metadata: &'a mut IdMap<WidgetMeta>,
+    pub old_by_key: &'a mut KeyMap<Value>,
+    pub new_session: &'a mut KeyMap<Value>,
+    pub id_to_key: &'a IdMap<String>,
+    pub key_to_id: &'a KeyMap<WidgetId>,
+    pub persisted: &'a mut KeyMap<Persisted>,
 }

@@ -33,7 +33,7 @@ use serde_json::Value;
 
 use crate::elements::{AlertKind, ElementTree, WidgetElement};
 use crate::error::{Error, ErrorKind, Result};
-use crate::identity::{IdMap, PageId, WidgetId};
+use crate::identity::{IdMap, IdSet, PageId, WidgetId};
 use crate::pages::App;
 use crate::run::QueryParams;
 use crate::session::{Event, RunEnd, RunOutput, Session};
@@ -114,6 +114,13 @@ pub struct AppTest {
     /// The last value of each widget on screen that could be read.
     held: IdMap<Value>,
     staged: Vec<(WidgetId, Value)>,
+    /// Every interaction reruns the whole page, as Streamlit's AppTest does.
+    full_runs: bool,
+    /// Fields of a `clear_on_submit` form after its submit: the browser shows
+    /// (and the next submit sends) their defaults (R31).
+    cleared: IdMap<Value>,
+    /// The query parameters this harness put in the URL, as AppTest keeps them.
+    sent_query: QueryParams,
 }
 
 impl AppTest {
@@ -125,7 +132,18 @@ impl AppTest {
             last: None,
             held: IdMap::default(),
             staged: Vec::new(),
+            full_runs: false,
+            cleared: IdMap::default(),
+            sent_query: QueryParams::new(),
         }
+    }
+
+    /// Makes every interaction rerun the whole page, even one with a
+    /// fragment's widget, as Streamlit's AppTest does (its README,
+    /// limitation 3). A browser gets a fragment run there (R32).
+    pub fn rerun_whole_page_on_interaction(&mut self, yes: bool) -> &mut Self {
+        self.full_runs = yes;
+        self
     }
 
     /// Runs the current page (the default page at first), sending the
@@ -136,22 +154,31 @@ impl AppTest {
             page: None,
             widgets,
             query_params: None,
+            full_run: self.full_runs,
         })
     }
 
     /// Runs the first time with these query parameters in the URL.
     pub fn run_with_query_params(&mut self, query: QueryParams) -> Result<&mut Self> {
         let widgets = self.browser_values(None, false);
+        self.sent_query = query.clone();
         self.send(Event {
             page: None,
             widgets,
             query_params: Some(query),
+            full_run: false,
         })
     }
 
-    /// Sets a widget's value as the user would, then reruns.
+    /// Sets a widget's value as the user would, then reruns. A widget drawn
+    /// with `ignore_changes` does not cause a run: its value waits for the
+    /// next one, as in the browser (R44).
     pub fn set_value(&mut self, target: Target, value: impl Serialize) -> Result<&mut Self> {
+        let ignores = self.find(&target)?.ignore_changes;
         self.stage_value(target, value)?;
+        if ignores {
+            return Ok(self);
+        }
         self.run()
     }
 
@@ -178,6 +205,7 @@ impl AppTest {
             page: None,
             widgets,
             query_params: None,
+            full_run: self.full_runs,
         })
     }
 
@@ -189,6 +217,7 @@ impl AppTest {
             page: Some(path.to_owned()),
             widgets,
             query_params: None,
+            full_run: self.full_runs,
         })
     }
 
@@ -241,9 +270,12 @@ impl AppTest {
                     .iter()
                     .find(|(id, _)| *id == w.id)
                     .filter(|_| w.form.is_none() || w.form == submitting);
+                let submitted = w.form.is_some() && w.form == submitting;
                 let value = if w.kind.is_trigger() {
                     Value::Bool(clicked == Some(w.id))
                 } else if let Some((_, v)) = staged_value {
+                    v.clone()
+                } else if let Some(v) = self.cleared.get(&w.id).filter(|_| submitted) {
                     v.clone()
                 } else {
                     self.held.get(&w.id)?.clone()
@@ -255,6 +287,13 @@ impl AppTest {
 
     fn send(&mut self, event: Event) -> Result<&mut Self> {
         let output = self.session.handle(&self.app, event)?;
+        let on_screen: IdSet = output.tree.widgets().map(|w| w.id).collect();
+        self.cleared.retain(|id, _| on_screen.contains(id));
+        for w in output.tree.widgets() {
+            if let (true, Some(default)) = (w.reset, &w.clear_default) {
+                self.cleared.insert(w.id, default.clone());
+            }
+        }
         let state = self.session.state();
         let mut held = IdMap::default();
         for w in output.tree.widgets() {
@@ -365,9 +404,30 @@ impl AppTest {
         })
     }
 
-    /// The query parameters as the session sees them.
+    /// The query parameters as the session sees them (what page code reads).
     pub fn query_params(&self) -> QueryParams {
         self.session.query_params().clone()
+    }
+
+    /// The query parameters the browser's URL shows after the last run:
+    /// the session's, with the values of bound widgets (R40).
+    pub fn url_query_params(&self) -> QueryParams {
+        self.last
+            .as_ref()
+            .map(|o| o.url_query.clone())
+            .unwrap_or_default()
+    }
+
+    /// The query parameters this harness put into the URL itself
+    /// ([`AppTest::run_with_query_params`]): what Streamlit's AppTest
+    /// records, since it never takes the URL changes the app makes.
+    pub fn sent_query_params(&self) -> QueryParams {
+        self.sent_query.clone()
+    }
+
+    /// The fragment that ran alone in the last run, if it was a fragment run.
+    pub fn fragment_ran(&self) -> Option<&str> {
+        self.last.as_ref().and_then(|o| o.fragment.as_deref())
     }
 
     /// The session itself.

@@ -251,6 +251,150 @@ impl Params {
         }
     }
 
+    /// The value as URL query parameter values (R40): options by their
+    /// shown label, numbers and strings as written, lists repeated.
+    pub fn to_query(&self, value: &Value) -> Vec<String> {
+        let labelled = |options: &[Value], labels: &[String], v: &Value| -> String {
+            match options.iter().position(|o| o == v) {
+                Some(i) if i < labels.len() => labels[i].clone(),
+                _ => plain(v),
+            }
+        };
+        match (self, value) {
+            (
+                Params::Choice { options, labels }
+                | Params::Multiselect {
+                    options, labels, ..
+                }
+                | Params::SelectSlider {
+                    options, labels, ..
+                },
+                Value::Array(items),
+            ) => items.iter().map(|v| labelled(options, labels, v)).collect(),
+            (
+                Params::Choice { options, labels }
+                | Params::SelectSlider {
+                    options, labels, ..
+                },
+                v,
+            ) => vec![labelled(options, labels, v)],
+            (_, Value::Array(items)) => items.iter().map(plain).collect(),
+            (_, v) => vec![plain(v)],
+        }
+    }
+
+    /// Reads a value from URL query parameter values (R40): `None` when they
+    /// do not make a valid value for this widget.
+    pub fn from_query(&self, raw: &[String]) -> Option<Value> {
+        let option = |options: &[Value], labels: &[String], r: &str| -> Option<Value> {
+            options
+                .iter()
+                .enumerate()
+                .find(|(i, o)| match labels.get(*i) {
+                    Some(l) => l == r,
+                    None => plain(o) == r,
+                })
+                .map(|(_, o)| o.clone())
+        };
+        let number = |r: &str| -> Option<Value> {
+            if let Ok(i) = r.parse::<i64>() {
+                Some(Value::from(i))
+            } else {
+                r.parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite())
+                    .map(Value::from)
+            }
+        };
+        let value = match self {
+            Params::Button => return None,
+            Params::Checkbox => match raw {
+                [r] if r == "true" => Value::Bool(true),
+                [r] if r == "false" => Value::Bool(false),
+                _ => return None,
+            },
+            Params::Choice { options, labels } => match raw {
+                [r] => option(options, labels, r)?,
+                _ => return None,
+            },
+            Params::Multiselect {
+                options, labels, ..
+            } => Value::Array(
+                raw.iter()
+                    .map(|r| option(options, labels, r))
+                    .collect::<Option<_>>()?,
+            ),
+            Params::SelectSlider {
+                options,
+                labels,
+                range,
+            } => match (raw, range) {
+                ([r], false) => option(options, labels, r)?,
+                ([a, b], true) => Value::Array(vec![
+                    option(options, labels, a)?,
+                    option(options, labels, b)?,
+                ]),
+                _ => return None,
+            },
+            Params::Slider { range, .. } => match (raw, range) {
+                ([r], false) => number(r)?,
+                ([a, b], true) => Value::Array(vec![number(a)?, number(b)?]),
+                _ => return None,
+            },
+            Params::NumberInput { .. } => match raw {
+                [r] => number(r)?,
+                _ => return None,
+            },
+            Params::Text { .. } => match raw {
+                [r] => Value::String(r.clone()),
+                _ => return None,
+            },
+        };
+        self.validate_incoming(value).ok()
+    }
+
+    /// The previous identity's value for a `keep_value` widget (A5): clamped
+    /// into the new bounds where it has them, `None` when it does not fit.
+    pub fn carry_over(&self, value: &Value) -> Option<Value> {
+        let clamp = |v: &Value, lo: Option<Number>, hi: Option<Number>| -> Option<Value> {
+            let mut n = Number::from_json(v)?;
+            if let Some(lo) = lo.filter(|lo| n < *lo) {
+                n = lo;
+            }
+            if let Some(hi) = hi.filter(|hi| n > *hi) {
+                n = hi;
+            }
+            Some(n.to_json())
+        };
+        let clamped = match (self, value) {
+            (
+                Params::Slider {
+                    min,
+                    max,
+                    range: false,
+                    ..
+                },
+                v,
+            ) => clamp(v, Some(*min), Some(*max))?,
+            (
+                Params::Slider {
+                    min,
+                    max,
+                    range: true,
+                    ..
+                },
+                Value::Array(pair),
+            ) => Value::Array(
+                pair.iter()
+                    .map(|v| clamp(v, Some(*min), Some(*max)))
+                    .collect::<Option<_>>()?,
+            ),
+            (Params::NumberInput { min, max, .. }, v) => clamp(v, *min, *max)?,
+            (_, v) => v.clone(),
+        };
+        self.validate_incoming(clamped).ok()
+    }
+
     fn expected_type(&self) -> &'static str {
         match self {
             Params::Button | Params::Checkbox => "a bool",
@@ -281,6 +425,14 @@ fn fits_number(value: &Value, float: bool) -> bool {
 
 fn same_json_type(a: &Value, b: &Value) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// A scalar as a URL parameter value: strings as they are, the rest as JSON.
+fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// A value shortened for an error message.
@@ -536,6 +688,27 @@ pub(crate) struct Common {
     pub callback: Option<Callback>,
     /// The call's site, when a `#[page]` macro passed it.
     pub site: Option<&'static crate::identity::WidgetSite>,
+    /// Declared persistence (R39, A5).
+    pub persist: Option<crate::identity::Persist>,
+    /// Carry the value over when the bounds change (A5).
+    pub keep_value: bool,
+    /// Bound to the URL's query parameter named by the key (R40).
+    pub bind_query_params: bool,
+    /// `on_change = "ignore"`: a change is kept for the next run instead of
+    /// causing one (R44).
+    pub ignore_changes: bool,
+}
+
+impl Common {
+    /// The declared persistence: the builder's, or the `#[widget]` site's.
+    pub fn persist(&self) -> Option<crate::identity::Persist> {
+        self.persist.or(self.site.and_then(|s| s.persist))
+    }
+
+    /// Whether the value is carried over when the bounds change.
+    pub fn keep_value(&self) -> bool {
+        self.keep_value || self.site.is_some_and(|s| s.keep_value)
+    }
 }
 
 /// Adds the options every widget takes to a builder with a `common` field:
@@ -571,6 +744,38 @@ macro_rules! common_options {
                 callback: impl Fn(&$crate::run::Ui<'_>) -> $crate::Result<()> + Send + Sync + 'static,
             ) -> Self {
                 self.common.callback = Some(::std::sync::Arc::new(callback));
+                self
+            }
+
+            /// Keeps the value under the key while the widget is not drawn:
+            /// on the same page (`Persist::Page`) or across pages too
+            /// (`Persist::Session`). Needs a key (R39, A5).
+            pub fn persist(mut self, persist: $crate::identity::Persist) -> Self {
+                self.common.persist = Some(persist);
+                self
+            }
+
+            /// Carries the value over when a parameter that counts for the
+            /// identity changes (a slider's bounds), clamped into the new
+            /// range: the docs' `update_value()` fix without writing it (A5).
+            /// Needs a key.
+            pub fn keep_value(mut self) -> Self {
+                self.common.keep_value = true;
+                self
+            }
+
+            /// Binds the widget to the URL's query parameter named by its key:
+            /// the URL seeds it, its changes go to the URL, and its default
+            /// removes the parameter (R40). Needs a key.
+            pub fn bind_query_params(mut self) -> Self {
+                self.common.bind_query_params = true;
+                self
+            }
+
+            /// `on_change = "ignore"`: a change does not cause a run; the new
+            /// value arrives with the next event (R44).
+            pub fn ignore_changes(mut self) -> Self {
+                self.common.ignore_changes = true;
                 self
             }
 
