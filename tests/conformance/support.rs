@@ -155,9 +155,31 @@ fn apply(t: &mut AppTest, step: &Value) -> brooklet::Result<()> {
 
 /// One trace entry: the app after the step's runs, clean-up included.
 fn entry(t: &AppTest, index: usize, step: &Value) -> Value {
+    // After a fragment run AppTest's element tree holds only the fragment's
+    // elements (limitation 3); a browser keeps showing the rest.
+    let tree = t.tree();
+    let fragment = t.fragment_ran().and_then(|f| tree.fragment_node(f));
+    let shown: Option<Vec<&brooklet::Element>> = fragment.map(|node| tree.iter_under(node).collect());
+    let in_fragment = |id| {
+        shown.as_ref().is_none_or(|els| {
+            els.iter()
+                .any(|e| matches!(e, brooklet::Element::Widget(w) if w.id == id))
+        })
+    };
+    let texts: Vec<String> = match &shown {
+        Some(els) => els
+            .iter()
+            .filter_map(|e| match e {
+                brooklet::Element::Text { body } => Some(body.clone()),
+                _ => None,
+            })
+            .collect(),
+        None => t.texts(),
+    };
     let widgets: Vec<Value> = t
         .widgets()
         .into_iter()
+        .filter(|w| in_fragment(w.id))
         .map(|w| {
             let value = if w.kind.is_trigger() {
                 w.returned.clone()
@@ -179,8 +201,10 @@ fn entry(t: &AppTest, index: usize, step: &Value) -> Value {
         .into_iter()
         .map(|(k, m)| json!({"type": k.trace_name(), "message": m, "is_warning": false}))
         .collect();
+    // What AppTest records: the URL it was given, never the app's changes
+    // to it (limitation 5). `url_query_params()` is what a browser shows.
     let query: Map<String, Value> = t
-        .query_params()
+        .sent_query_params()
         .into_iter()
         .map(|(k, mut v)| {
             (
@@ -199,7 +223,7 @@ fn entry(t: &AppTest, index: usize, step: &Value) -> Value {
         "page": t.page(),
         "widgets": widgets,
         "session_state": t.session_state(),
-        "texts": t.texts(),
+        "texts": texts,
         "markdown": t.markdown(),
         "alerts": alerts,
         "exceptions": exceptions,
@@ -268,6 +292,9 @@ pub fn replay(name: &str, app: App) {
     let expected: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
     let mut t = AppTest::new(app);
+    // AppTest reruns the whole app on every interaction, even with a
+    // fragment's widget (the recordings' README, limitation 3).
+    t.rerun_whole_page_on_interaction(true);
     let mut trace = Vec::new();
     for (index, step) in steps["steps"].as_array().expect("steps").iter().enumerate() {
         let mut e = match apply(&mut t, step) {

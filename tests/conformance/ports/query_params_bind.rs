@@ -1,0 +1,24 @@
+//! Port of scenarios/query_params_bind (app.py): `bind = "query-params"`
+//! (R40). The recording's `query_params` are what AppTest put in the URL
+//! itself; the replay records the same (see support.rs).
+use crate::support::dumps;
+use brooklet::prelude::*;
+
+#[page(path = "app.py")]
+fn app_py(ui: &Ui<'_>) -> Result<()> {
+    #[widget(key = "color", bind = "query-params")]
+    let c = ui.selectbox("Color", ["Red", "Green", "Blue"]).show()?;
+    ui.text(format!("ret:color={}", dumps(&c)));
+    // Python's `st.query_params.to_dict()` keeps the last value of each name.
+    let qp: std::collections::BTreeMap<String, String> = ui
+        .query_params()
+        .into_iter()
+        .filter_map(|(k, mut v)| v.pop().map(|last| (k, last)))
+        .collect();
+    ui.text(format!("qp={}", dumps(&qp)));
+    Ok(())
+}
+
+pub fn app() -> App {
+    App::new().page(app_py)
+}
