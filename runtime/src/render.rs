@@ -328,7 +328,7 @@ fn num(n: Number) -> String {
 
 /// A widget: its wrapper, which carries what the client script needs, and
 /// its label and controls.
-fn widget_html(w: &WidgetElement) -> String {
+pub fn widget_html(w: &WidgetElement) -> String {
     let id = w.id.to_string();
     let kind = w.kind.name();
     let data_value = wire_value(w).to_string();

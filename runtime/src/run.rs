@@ -542,23 +542,29 @@ impl<'r> Ui<'r> {
         // the previous identity's value (A5) or the URL (R40).
         let mut seeded = false;
         if let Some(k) = key.as_deref() {
-            if !run.state.has_widget_value(id) && !run.state.written_this_run(k) {
-                if bound && run.url_seeds {
-                    if let Some(raw) = run.query_params.get(k) {
-                        match params.from_query(raw) {
-                            Some(v) => {
-                                run.state.seed_widget(id, v);
-                                seeded = true;
-                            }
-                            // R40: an invalid value is dropped from the URL.
-                            None => {
-                                run.query_params.remove(k);
-                                run.url_writes.insert(k.to_owned(), None);
-                            }
+            if !run.state.written_this_run(k) {
+                // R40: the URL seeds a bound widget when the event brings it
+                // (first load, back/forward), unless the user just changed it.
+                if bound && run.url_seeds && !run.state.widget_changed(id) {
+                    match run.query_params.get(k).map(|raw| params.from_query(raw)) {
+                        Some(Some(v)) => {
+                            run.state.seed_widget(id, v);
+                            seeded = true;
                         }
+                        // An invalid value is dropped from the URL.
+                        Some(None) => {
+                            run.query_params.remove(k);
+                            run.url_writes.insert(k.to_owned(), None);
+                        }
+                        // No parameter: the URL says "the default".
+                        None if run.state.has_widget_value(id) => {
+                            run.state.seed_widget(id, default.clone());
+                            seeded = true;
+                        }
+                        None => {}
                     }
                 }
-                if !seeded && keep_value {
+                if !seeded && keep_value && !run.state.has_widget_value(id) {
                     let carried = run
                         .state
                         .widget_of_key(k)

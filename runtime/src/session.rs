@@ -122,10 +122,14 @@ impl Session {
             .clone();
         let browser = self.check_values(event.widgets)?;
         let url_seeds = event.query_params.is_some();
-        if let Some(q) = event.query_params {
-            self.query_params = q;
-        }
         let switched = self.page.as_deref().is_some_and(|p| p != page.path());
+        match event.query_params {
+            Some(q) => self.query_params = q,
+            // A page switch leaves the old page's parameters behind; bound
+            // widgets that survive write theirs again (R36, R40).
+            None if switched => self.query_params.clear(),
+            None => {}
+        }
 
         // R35: a page switch removes every widget the browser did not send
         // (it sends only the entrypoint's), before the new page runs.

@@ -159,7 +159,8 @@ fn entry(t: &AppTest, index: usize, step: &Value) -> Value {
     // elements (limitation 3); a browser keeps showing the rest.
     let tree = t.tree();
     let fragment = t.fragment_ran().and_then(|f| tree.fragment_node(f));
-    let shown: Option<Vec<&brooklet::Element>> = fragment.map(|node| tree.iter_under(node).collect());
+    let shown: Option<Vec<&brooklet::Element>> =
+        fragment.map(|node| tree.iter_under(node).collect());
     let in_fragment = |id| {
         shown.as_ref().is_none_or(|els| {
             els.iter()
