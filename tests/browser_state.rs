@@ -1,0 +1,212 @@
+//! In a real browser: the URL follows widgets bound to it (R40), a form
+//! that clears on submit (R31), changes that wait for the next run (R44),
+//! a fragment that reruns alone (R32), on the `state_scopes` example.
+//!
+//! As `tests/browser.rs`: `.ci/run` installs Chromium and runs these with
+//! CI=true (a missing driver is a failure there); a plain `cargo test`
+//! without Chromium skips with a printed reason.
+
+#[path = "../examples/state_scopes.rs"]
+mod state_scopes;
+mod support {
+    pub mod browser;
+    pub mod http;
+}
+
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+use serde_json::json;
+use support::browser::{
+    body_text, browser, click_button, driver, fetch_counts, settled, until, WATCH_FETCH,
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn state_scopes_in_a_real_browser() {
+    let Some(d) = driver() else { return };
+    let c = browser(&d).await;
+    let addr = support::http::start(state_scopes::app()).await;
+    url_follows_bound_widgets(&c, &format!("http://{addr}")).await;
+    form_clears_on_submit_and_changes_wait(&c, &format!("http://{addr}")).await;
+    fragment_reruns_alone(&c, &format!("http://{addr}")).await;
+    let _ = c.close().await;
+}
+
+async fn current_query(c: &Client) -> String {
+    c.execute("return location.search;", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn choose(c: &Client, option: &str) {
+    let select = c
+        .find(Locator::Css("[data-kind=selectbox] select"))
+        .await
+        .unwrap();
+    select.select_by_label(option).await.unwrap();
+}
+
+async fn url_follows_bound_widgets(c: &Client, base: &str) {
+    // The URL seeds the widgets on first load (R40).
+    c.goto(&format!("{base}/filters?color=Green&size=7"))
+        .await
+        .unwrap();
+    until(
+        c,
+        "seeded",
+        "document.body.innerText.includes('color = Green, size = 7')",
+    )
+    .await;
+
+    // A change goes to the URL; the page stays where it is in history.
+    choose(c, "Blue").await;
+    until(
+        c,
+        "blue",
+        "document.body.innerText.includes('color = Blue, size = 7')",
+    )
+    .await;
+    settled(c).await;
+    let q = current_query(c).await;
+    assert!(q.contains("color=Blue") && q.contains("size=7"), "{q}");
+
+    // Back at the default, the parameter goes.
+    choose(c, "Red").await;
+    until(
+        c,
+        "red",
+        "document.body.innerText.includes('color = Red, size = 7')",
+    )
+    .await;
+    settled(c).await;
+    let q = current_query(c).await;
+    assert!(!q.contains("color") && q.contains("size=7"), "{q}");
+
+    // A value no option has is dropped from the URL.
+    c.goto(&format!("{base}/filters?color=Purple"))
+        .await
+        .unwrap();
+    until(
+        c,
+        "default",
+        "document.body.innerText.includes('color = Red, size = 3')",
+    )
+    .await;
+    eprintln!("ok: the URL follows widgets bound to it");
+}
+
+async fn form_clears_on_submit_and_changes_wait(c: &Client, base: &str) {
+    c.goto(&format!("{base}/form")).await.unwrap();
+    until(
+        c,
+        "form page",
+        "document.body.innerText.includes('submitted = \"\"')",
+    )
+    .await;
+    let name = c
+        .find(Locator::Css("[data-form] input[type=text]"))
+        .await
+        .unwrap();
+    name.send_keys("Ada").await.unwrap();
+    click_button(c, "Send").await;
+    until(
+        c,
+        "submitted",
+        "document.body.innerText.includes('submitted = \"Ada\"')",
+    )
+    .await;
+    settled(c).await;
+    let shown = c
+        .execute(
+            "return document.querySelector('[data-form] input[type=text]').value;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        shown,
+        json!(""),
+        "the form shows its default after the submit (R31)"
+    );
+
+    // R44: a change to the note causes no request; the next run carries it.
+    c.execute(WATCH_FETCH, vec![]).await.unwrap();
+    let note = c
+        .find(Locator::XPath(
+            "//label[contains(., 'Note')]/following::input[1]",
+        ))
+        .await
+        .unwrap();
+    note.send_keys(&format!("later{}", char::from(Key::Enter)))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        fetch_counts(c).await.0,
+        0,
+        "an ignored change sends nothing"
+    );
+    click_button(c, "Refresh").await;
+    until(
+        c,
+        "note arrived",
+        "document.body.innerText.includes('note = \"later\"')",
+    )
+    .await;
+    settled(c).await;
+
+    // The rerun did not put the submitted name back into the cleared field.
+    let text = body_text(c).await;
+    assert!(text.contains("submitted = \"Ada\""), "{text}");
+    let shown = c
+        .execute(
+            "return document.querySelector('[data-form] input[type=text]').value;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(shown, json!(""));
+    // The next submit sends what the form shows: the default.
+    click_button(c, "Send").await;
+    until(
+        c,
+        "empty submit",
+        "document.body.innerText.includes('submitted = \"\"')",
+    )
+    .await;
+    eprintln!("ok: a form clears on submit; an ignored change waits for the next run");
+}
+
+async fn fragment_reruns_alone(c: &Client, base: &str) {
+    c.goto(&format!("{base}/fragment")).await.unwrap();
+    until(
+        c,
+        "fragment page",
+        "document.body.innerText.includes('fragment runs = 1')",
+    )
+    .await;
+    click_button(c, "Bump").await;
+    until(
+        c,
+        "fragment rerun",
+        "document.body.innerText.includes('fragment runs = 2')",
+    )
+    .await;
+    settled(c).await;
+    let text = body_text(c).await;
+    assert!(
+        text.contains("full runs = 1"),
+        "only the fragment ran: {text}"
+    );
+    click_button(c, "Rerun the page").await;
+    until(
+        c,
+        "full rerun",
+        "document.body.innerText.includes('full runs = 2')",
+    )
+    .await;
+    assert!(body_text(c).await.contains("fragment runs = 3"));
+    eprintln!("ok: a fragment reruns alone");
+}
