@@ -40,20 +40,24 @@ fn form(ui: &Ui<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Reruns alone when "Bump" is clicked (R32).
+#[fragment]
+fn counter(ui: &Ui<'_>) -> Result<()> {
+    let runs: i64 = ui.state().get_opt("fragment_runs")?.unwrap_or(0) + 1;
+    ui.state().set("fragment_runs", &runs)?;
+    #[widget(key = "bump")]
+    let _bump = ui.button("Bump").show()?;
+    ui.text(format!("fragment runs = {runs}"));
+    Ok(())
+}
+
 #[page(path = "fragment", title = "Fragment")]
 fn fragment(ui: &Ui<'_>) -> Result<()> {
     ui.header("A fragment reruns alone");
     let full_runs: i64 = ui.state().get_opt("full_runs")?.unwrap_or(0) + 1;
     ui.state().set("full_runs", &full_runs)?;
     ui.text(format!("full runs = {full_runs}"));
-    ui.fragment("counter", |ui| {
-        let runs: i64 = ui.state().get_opt("fragment_runs")?.unwrap_or(0) + 1;
-        ui.state().set("fragment_runs", &runs)?;
-        #[widget(key = "bump")]
-        let _bump = ui.button("Bump").show()?;
-        ui.text(format!("fragment runs = {runs}"));
-        Ok(())
-    })?;
+    counter(ui)?;
     #[widget(key = "whole")]
     let _whole = ui.button("Rerun the page").show()?;
     Ok(())

@@ -505,3 +505,29 @@ fn r44_ignored_changes_wait_for_the_next_run() {
     assert_eq!(t.texts(), ["note=later"]);
     assert_eq!(state(&t, "note"), Some(json!("later")));
 }
+
+/// R32: a `#[fragment]` function draws its fragment when called; its other
+/// arguments are kept for its reruns, and `#[widget]` works inside it.
+#[brooklet::fragment]
+fn scaled(ui: &Ui<'_>, factor: i64, unit: String) -> Result<()> {
+    #[widget(key = "n")]
+    let n = ui.slider("n", 0, 10).show()?;
+    ui.text(format!("{} {unit}", n * factor));
+    Ok(())
+}
+
+#[test]
+fn r32_a_fragment_function_keeps_its_arguments_for_its_reruns() {
+    let full = Arc::new(AtomicUsize::new(0));
+    let counter = full.clone();
+    let mut t = AppTest::new(app(move |ui| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        scaled(ui, 3, "m".to_owned())
+    }));
+    t.run().unwrap();
+    assert_eq!(t.texts(), ["0 m"]);
+    t.set_value(Target::key("slider", "n"), 4).unwrap();
+    assert_eq!(t.fragment_ran(), Some("scaled"));
+    assert_eq!(t.texts(), ["12 m"]);
+    assert_eq!(full.load(Ordering::SeqCst), 1);
+}

@@ -17,7 +17,7 @@ use crate::parse::{self, Given, Key, Page, PageArgs, Site};
 use crate::validate;
 
 /// The one place runtime items are spelled.
-fn private() -> TokenStream {
+pub(crate) fn private() -> TokenStream {
     quote!(::brooklet::__private)
 }
 
@@ -110,7 +110,7 @@ fn generate(page: &Page) -> TokenStream {
 
     let mut block = func.block.clone();
     Injector {
-        page: name,
+        sites_path: quote!(<#name as #private::PageDefinition>::SITES),
         sites: &page.sites,
         next: 0,
     }
@@ -153,7 +153,7 @@ fn generate(page: &Page) -> TokenStream {
 
 /// The `WidgetSite` constant of one call: computed by the runtime's own
 /// `const fn`s when the crate compiles.
-fn site_tokens(path: &LitStr, site: &Site) -> TokenStream {
+pub(crate) fn site_tokens(path: &LitStr, site: &Site) -> TokenStream {
     let private = private();
     let kind = site.chain.kind.kind;
     let key = match site.key() {
@@ -349,10 +349,11 @@ fn literal_part(expr: &Expr) -> Option<TokenStream> {
 
 /// Visits the body in the order `parse.rs` found the calls in, and rewrites
 /// each `.show()` call.
-struct Injector<'a> {
-    page: &'a Ident,
-    sites: &'a [Site],
-    next: usize,
+pub(crate) struct Injector<'a> {
+    /// Where the table of sites is: `<page as PageDefinition>::SITES`.
+    pub sites_path: TokenStream,
+    pub sites: &'a [Site],
+    pub next: usize,
 }
 
 impl VisitMut for Injector<'_> {
@@ -369,14 +370,14 @@ impl VisitMut for Injector<'_> {
         visit_mut::visit_expr_mut(self, expr);
         if let (Some(index), Expr::MethodCall(show)) = (index, expr) {
             if let Some(site) = self.sites.get(index) {
-                inject(show, site, index, self.page);
+                inject(show, site, index, &self.sites_path);
             }
         }
     }
 }
 
 /// `recv.slider(..).opts().show()` → `recv.slider(..).opts().key(..)...__site(..).show()`.
-fn inject(show: &mut ExprMethodCall, site: &Site, index: usize, page: &Ident) {
+fn inject(show: &mut ExprMethodCall, site: &Site, index: usize, sites_path: &TokenStream) {
     let private = private();
     let receiver = std::mem::replace(&mut *show.receiver, Expr::Verbatim(TokenStream::new()));
     let mut chain = receiver.into_token_stream();
@@ -436,7 +437,7 @@ fn inject(show: &mut ExprMethodCall, site: &Site, index: usize, page: &Ident) {
     }
     let index = proc_macro2::Literal::usize_unsuffixed(index);
     chain = quote! {
-        #chain.__site(&<#page as #private::PageDefinition>::SITES[#index])
+        #chain.__site(&#sites_path[#index])
     };
     *show.receiver = syn::parse2(chain.clone()).unwrap_or(Expr::Verbatim(chain));
 }

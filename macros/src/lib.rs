@@ -17,6 +17,7 @@ use proc_macro::TokenStream;
 mod ctxt;
 mod expand;
 mod fallback;
+mod fragment;
 mod kinds;
 mod parse;
 mod validate;
@@ -30,6 +31,17 @@ pub fn page(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::page(args.into(), item.into()).into()
 }
 
+/// Marks a function `fn name(ui: &Ui<'_>, args..) -> brooklet::Result<()>`
+/// as a fragment (`@st.fragment`): calling it draws a part of the page that
+/// reruns alone when one of its widgets changes (R32). `#[fragment]` keys it
+/// by the function's name, `#[fragment(key = "..")]` by the key given; a
+/// callback reruns it with `ui.rerun_fragment(key)`. Its other arguments are
+/// kept (cloned) for its reruns. Inside, `#[widget]` works as in a page.
+#[proc_macro_attribute]
+pub fn fragment(args: TokenStream, item: TokenStream) -> TokenStream {
+    fragment::fragment(args.into(), item.into()).into()
+}
+
 /// Marks a widget call inside a `#[page]` function:
 /// `#[widget(key = "..", on_change = f, args = (..), disabled = .., help = "..",
 /// persist = "page" | "session", keep_value)]` on a `let` statement or an
@@ -39,7 +51,7 @@ pub fn page(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn widget(_args: TokenStream, item: TokenStream) -> TokenStream {
     let mut out: TokenStream = syn::Error::new(
         proc_macro2::Span::call_site(),
-        "`#[widget]` is only valid inside a `#[page]` function; mark the function with `#[page]`",
+        "`#[widget]` is only valid inside a `#[page]` or `#[fragment]` function; mark the function with `#[page]`",
     )
     .to_compile_error()
     .into();

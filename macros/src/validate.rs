@@ -147,7 +147,7 @@ fn signature(cx: &Ctxt, func: &ItemFn) {
 }
 
 /// `Ui`, `Ui<'_>`, `brooklet::Ui<'a>`, ...
-fn is_ui(ty: &Type) -> bool {
+pub(crate) fn is_ui(ty: &Type) -> bool {
     match ty {
         Type::Path(p) => {
             p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "Ui")
@@ -159,7 +159,7 @@ fn is_ui(ty: &Type) -> bool {
 }
 
 /// The rules of one widget call.
-fn widget(cx: &Ctxt, site: &Site) {
+pub(crate) fn widget(cx: &Ctxt, site: &Site) {
     let kind = site.chain.kind;
     let method = kind.method;
 
@@ -359,7 +359,7 @@ fn loop_rule(cx: &Ctxt, site: &Site) {
 }
 
 /// R6 at compile time (A3): one literal key per page.
-fn unique_keys(cx: &Ctxt, sites: &[Site]) {
+pub(crate) fn unique_keys(cx: &Ctxt, sites: &[Site]) {
     let mut seen: HashMap<String, &syn::LitStr> = HashMap::new();
     for site in sites {
         if let Key::Literal(lit) = site.key() {

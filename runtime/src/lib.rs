@@ -54,7 +54,7 @@ pub mod store;
 pub mod testing;
 pub mod widgets;
 
-pub use brooklet_macros::{page, widget};
+pub use brooklet_macros::{fragment, page, widget};
 pub use elements::{AlertKind, Element, ElementTree};
 pub use error::{Error, ErrorKind, Result};
 pub use identity::Persist;
@@ -70,7 +70,7 @@ pub mod prelude {
     pub use crate::pages::{App, Page};
     pub use crate::run::{State, Ui};
     pub use crate::widgets::Number;
-    pub use brooklet_macros::{page, widget};
+    pub use brooklet_macros::{fragment, page, widget};
 }
 
 /// Items the macros' expansions use. Not public API.

@@ -9,6 +9,20 @@ fn refresh(ui: &Ui<'_>, hide: bool) -> Result<()> {
     ui.rerun_fragment("frag")
 }
 
+#[fragment(key = "frag")]
+fn frag(ui: &Ui<'_>) -> Result<()> {
+    let state = ui.state();
+    let frag_runs: i64 = state.get("frag_runs")?;
+    state.set("frag_runs", &(frag_runs + 1))?;
+    if !state.get::<bool>("hide_ft")? {
+        #[widget(key = "ft")]
+        let ft = ui.text_input("inside").show()?;
+        ui.text(format!("ret:ft={}", dumps(&ft)));
+    }
+    ui.text(format!("frag_runs={}", dumps(&state.get::<i64>("frag_runs")?)));
+    Ok(())
+}
+
 #[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
     let state = ui.state();
@@ -21,18 +35,7 @@ fn app_py(ui: &Ui<'_>) -> Result<()> {
     #[widget(key = "ot")]
     let _ot = ui.text_input("outside").show()?;
 
-    ui.fragment("frag", |ui| {
-        let state = ui.state();
-        let frag_runs: i64 = state.get("frag_runs")?;
-        state.set("frag_runs", &(frag_runs + 1))?;
-        if !state.get::<bool>("hide_ft")? {
-            #[widget(key = "ft")]
-            let ft = ui.text_input("inside").show()?;
-            ui.text(format!("ret:ft={}", dumps(&ft)));
-        }
-        ui.text(format!("frag_runs={}", dumps(&state.get::<i64>("frag_runs")?)));
-        Ok(())
-    })?;
+    frag(ui)?;
 
     #[widget(on_click = refresh, args = (true,))]
     let _hide = ui.button("hide inside + rerun fragment").show()?;
