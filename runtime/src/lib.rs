@@ -36,7 +36,10 @@
 #[allow(unused_extern_crates)]
 extern crate self as brooklet;
 
+#[cfg(feature = "server")]
+mod chart;
 pub mod cleanup;
+pub mod display;
 pub mod elements;
 pub mod error;
 pub mod identity;
@@ -54,19 +57,24 @@ pub mod testing;
 pub mod widgets;
 
 pub use brooklet_macros::{page, widget};
-pub use elements::{AlertKind, Element, ElementTree};
+pub use display::ProgressValue;
+pub use elements::{AlertKind, ChartKind, DeltaColor, Element, ElementTree};
 pub use error::{Error, ErrorKind, Result};
 pub use pages::{App, Page};
 pub use run::{State, Ui};
 pub use session::{Event, RunEnd, RunOutput, Session};
-pub use widgets::Number;
+pub use widgets::{Multi, Number, Single, UploadedFile};
+
+/// Dates and times of `date_input` and `time_input`.
+pub use chrono;
 
 /// What a page needs: `use brooklet::prelude::*;`.
 pub mod prelude {
     pub use crate::error::{Error, ErrorKind, Result};
     pub use crate::pages::{App, Page};
     pub use crate::run::{State, Ui};
-    pub use crate::widgets::Number;
+    pub use crate::elements::DeltaColor;
+    pub use crate::widgets::{Multi, Number, Single, UploadedFile};
     pub use brooklet_macros::{page, widget};
 }
 

@@ -150,6 +150,8 @@ fn default_title(path: &str) -> String {
 pub struct App {
     entrypoint: Option<Arc<Page>>,
     pages: Vec<Arc<Page>>,
+    /// The largest upload the server takes, in bytes (`None`: the default).
+    max_upload_size: Option<u64>,
 }
 
 impl App {
@@ -174,6 +176,21 @@ impl App {
         page.id = PageId::ENTRYPOINT;
         self.entrypoint = Some(Arc::new(page));
         self
+    }
+
+    /// The largest file upload the server takes in one event, in bytes
+    /// (Streamlit's `server.maxUploadSize`; 200 MiB by default). Each
+    /// `file_uploader` has its own `max_upload_size` within it; an event
+    /// past this limit is refused with `413 Payload Too Large`.
+    pub fn max_upload_size(mut self, bytes: u64) -> Self {
+        self.max_upload_size = Some(bytes);
+        self
+    }
+
+    /// The upload limit the server applies (see [`App::max_upload_size`]).
+    pub fn upload_limit(&self) -> u64 {
+        self.max_upload_size
+            .unwrap_or(crate::widgets::file_uploader::DEFAULT_MAX_UPLOAD_SIZE)
     }
 
     /// Every widget call in the source of the app's `#[page]` functions,

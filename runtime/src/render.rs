@@ -11,7 +11,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
-use crate::elements::{Element, ElementTree, NodeId, WidgetElement, MAIN, SIDEBAR};
+use crate::elements::{DeltaColor, Element, ElementTree, NodeId, WidgetElement, MAIN, SIDEBAR};
 use crate::identity::{IdMap, PageId};
 use crate::widgets::{Kind, Number, Params};
 
@@ -201,6 +201,90 @@ fn node(tree: &ElementTree, id: NodeId, cache: &mut RenderCache, out: &mut Strin
             }
             .to_html()
         }
+        Element::Metric {
+            label,
+            value,
+            delta,
+            delta_color,
+        } => {
+            let delta = delta.clone().map(|d| {
+                let down = d.trim_start().starts_with('-');
+                let tone = match (delta_color, down) {
+                    (DeltaColor::Off, _) => "off",
+                    (DeltaColor::Normal, false) | (DeltaColor::Inverse, true) => "good",
+                    _ => "bad",
+                };
+                let class = format!("bk-metric-delta bk-delta-{tone}");
+                let arrow = if down { "▼ " } else { "▲ " };
+                view! { <div class=class>{arrow}{d}</div> }
+            });
+            view! {
+                <div class="bk-metric" data-k="metric">
+                    <div class="bk-metric-label">{label.clone()}</div>
+                    <div class="bk-metric-value">{value.clone()}</div>
+                    {delta}
+                </div>
+            }
+            .to_html()
+        }
+        Element::Code { body, language } => {
+            let class = language
+                .as_deref()
+                .map(|l| format!("language-{}", l.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '+', "")));
+            view! { <pre class="bk-code" data-k="code"><code class=class>{body.clone()}</code></pre> }.to_html()
+        }
+        Element::Json { body } => {
+            view! { <pre class="bk-code bk-json" data-k="json"><code class="language-json">{body.clone()}</code></pre> }
+                .to_html()
+        }
+        Element::Table {
+            columns,
+            rows,
+            dataframe,
+        } => {
+            let head = columns
+                .iter()
+                .map(|c| view! { <th scope="col">{c.clone()}</th> })
+                .collect_view();
+            let body = rows
+                .iter()
+                .map(|r| {
+                    let cells = r
+                        .iter()
+                        .map(|v| {
+                            let numeric = v.is_number().then_some("bk-num");
+                            view! { <td class=numeric>{crate::display::cell_text(v)}</td> }
+                        })
+                        .collect_view();
+                    view! { <tr>{cells}</tr> }
+                })
+                .collect_view();
+            let (class, k) = if *dataframe {
+                ("bk-table bk-dataframe", "dataframe")
+            } else {
+                ("bk-table", "table")
+            };
+            view! {
+                <div class=class data-k=k>
+                    <table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>
+                </div>
+            }
+            .to_html()
+        }
+        Element::Chart { kind, x, series } => {
+            let svg = crate::chart::svg(*kind, x, series);
+            view! { <figure class="bk-chart" data-k="chart" inner_html=svg></figure> }.to_html()
+        }
+        Element::Progress { percent, text } => {
+            let text = text.clone().map(|t| view! { <div class="bk-progress-text">{t}</div> });
+            view! {
+                <div class="bk-progress" data-k="progress">
+                    {text}
+                    <progress max="100" value=percent.to_string()>{format!("{percent}%")}</progress>
+                </div>
+            }
+            .to_html()
+        }
     };
     out.push_str(&html);
 }
@@ -305,12 +389,27 @@ pub fn wire_value(w: &WidgetElement) -> Value {
             range: true,
             ..
         }
-        | Params::Multiselect { options, .. } => Value::Array(
+        | Params::Multiselect { options, .. }
+        | Params::ButtonGroup {
+            options,
+            multi: true,
+            ..
+        } => Value::Array(
             w.value
                 .as_array()
                 .map(|items| items.iter().map(|v| index_of(options, v)).collect())
                 .unwrap_or_default(),
         ),
+        // Single selection: `[]` or `[index]`, so that "nothing" is a value.
+        Params::ButtonGroup { options, .. } => Value::Array(
+            Some(&w.value)
+                .filter(|v| !v.is_null())
+                .map(|v| index_of(options, v))
+                .into_iter()
+                .collect(),
+        ),
+        // Files are sent once, when chosen, never echoed back.
+        Params::File { .. } => Value::Null,
         _ => w.value.clone(),
     }
 }
@@ -487,6 +586,95 @@ fn widget_body(w: &WidgetElement) -> String {
                 maxlength=max_chars.map(|m| m.to_string()) disabled=disabled />
         }
         .into_any(),
+        (Params::Date { min, max, format }, _) => view! {
+            <label for=input_id.clone()>{label}{help}</label>
+            <input type="date" id=input_id name=id.clone() value=w.value.as_str().unwrap_or_default().to_owned()
+                min=min.map(|d| d.to_string()) max=max.map(|d| d.to_string()) data-format=format.clone()
+                disabled=disabled />
+        }
+        .into_any(),
+        (Params::Time { step }, _) => view! {
+            <label for=input_id.clone()>{label}{help}</label>
+            <input type="time" id=input_id name=id.clone() value=w.value.as_str().unwrap_or_default().to_owned()
+                step=step.to_string() disabled=disabled />
+        }
+        .into_any(),
+        (Params::Color, _) => {
+            let colour = w.value.as_str().unwrap_or("#000000").to_owned();
+            view! {
+                <label for=input_id.clone()>{label}{help}</label>
+                <span class="bk-color">
+                    <input type="color" id=input_id name=id.clone() value=colour.clone() disabled=disabled />
+                    <code class="bk-color-value">{colour}</code>
+                </span>
+            }
+            .into_any()
+        }
+        (Params::ButtonGroup { labels, options, multi }, k) => {
+            let labels = &shown_labels(options, labels);
+            let chosen: Vec<&Value> = match &w.value {
+                Value::Array(a) => a.iter().collect(),
+                Value::Null => Vec::new(),
+                v => vec![v],
+            };
+            let class = if k == Kind::SegmentedControl { "bk-group bk-segmented" } else { "bk-group bk-pills" };
+            let items = labels
+                .iter()
+                .zip(options)
+                .enumerate()
+                .map(|(i, (l, o))| {
+                    let checked = chosen.contains(&o);
+                    view! {
+                        <label class="bk-pill">
+                            <input type="checkbox" name=id.clone() value=i.to_string() checked=checked disabled=disabled />
+                            <span>{l.clone()}</span>
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! {
+                <fieldset class="bk-fieldset" data-multi=multi.then_some("1")>
+                    <legend>{label}{help}</legend>
+                    <div class=class role="group">{items}</div>
+                </fieldset>
+            }
+            .into_any()
+        }
+        (Params::File { types, multiple, max_upload_size }, _) => {
+            let files: Vec<crate::widgets::UploadedFile> = match &w.value {
+                Value::Null => Vec::new(),
+                Value::Array(_) => serde_json::from_value(w.value.clone()).unwrap_or_default(),
+                v => serde_json::from_value(v.clone()).map(|f| vec![f]).unwrap_or_default(),
+            };
+            let limit = crate::widgets::file_uploader::human_size(*max_upload_size);
+            let hint = if types.is_empty() {
+                format!("Limit {limit} per file")
+            } else {
+                format!("Limit {limit} per file • {}", types.join(", "))
+            };
+            let listed = (!files.is_empty()).then(|| {
+                let items = files
+                    .iter()
+                    .map(|f| {
+                        let size = crate::widgets::file_uploader::human_size(f.size() as u64);
+                        view! { <li><span class="bk-file-name">{f.name.clone()}</span>" "<span class="bk-file-size">{size}</span></li> }
+                    })
+                    .collect_view();
+                view! {
+                    <ul class="bk-files">{items}</ul>
+                    <button type="button" class="bk-button bk-file-clear" disabled=disabled>"Remove"</button>
+                }
+            });
+            let accept = (!types.is_empty()).then(|| types.join(","));
+            view! {
+                <label for=input_id.clone()>{label}{help}</label>
+                <input type="file" id=input_id accept=accept multiple=*multiple disabled=disabled
+                    data-max-size=max_upload_size.to_string() />
+                <div class="bk-file-hint">{hint}</div>
+                {listed}
+            }
+            .into_any()
+        }
     };
     body.to_html()
 }
