@@ -88,6 +88,9 @@ pub mod __private {
     };
     pub use crate::pages::{Page, PageDefinition};
     pub use crate::run::Ui;
+    pub use crate::widgets::date_input::DEFAULT_FORMAT as DEFAULT_DATE_FORMAT;
+    pub use crate::widgets::file_uploader::DEFAULT_MAX_UPLOAD_SIZE;
+    pub use crate::widgets::time_input::DEFAULT_STEP as DEFAULT_TIME_STEP;
 }
 
 /// The README's Rust example runs as a doctest.

@@ -11,6 +11,9 @@ use super::{common_options, short, Common, Kind, Params};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
 
+/// How a date is shown unless `.format(..)` says otherwise.
+pub const DEFAULT_FORMAT: &str = "YYYY/MM/DD";
+
 /// Reads a date in the forms a date widget takes: `"YYYY-MM-DD"` or
 /// `{"$date": "YYYY-MM-DD"}`.
 pub(crate) fn parse(value: &Value) -> Option<NaiveDate> {
@@ -76,7 +79,7 @@ impl<'r> Ui<'r> {
             value: None,
             min: None,
             max: None,
-            format: "YYYY/MM/DD".to_owned(),
+            format: DEFAULT_FORMAT.to_owned(),
             common: Common::default(),
         }
     }

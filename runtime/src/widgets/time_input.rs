@@ -12,8 +12,8 @@ use super::{common_options, short, Common, Kind, Params};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
 
-/// Streamlit's default step: 15 minutes.
-const DEFAULT_STEP: u32 = 900;
+/// Streamlit's default step: 15 minutes, in seconds.
+pub const DEFAULT_STEP: u32 = 900;
 
 /// Reads a time in the forms a time widget takes: `"HH:MM"`, `"HH:MM:SS"`,
 /// or either inside `{"$time": ..}`.
