@@ -37,6 +37,7 @@ scenarios!(
     mpa_navigation_cleanup,
     mpa_pages_directory,
     mpa_underscore_copy,
+    readonly_widget_keys,
     set_via_session_state,
     slider_minmax_no_fix,
     slider_minmax_update_value_fix,
