@@ -216,7 +216,7 @@ fn node(tree: &ElementTree, id: NodeId, cache: &mut RenderCache, out: &mut Strin
                 };
                 let class = format!("bk-metric-delta bk-delta-{tone}");
                 let arrow = if down { "▼ " } else { "▲ " };
-                view! { <div class=class>{arrow}{d}</div> }
+                view! { <div class=class>{format!("{arrow}{d}")}</div> }
             });
             view! {
                 <div class="bk-metric" data-k="metric">
@@ -745,12 +745,69 @@ mod tests {
             ui.markdown("hi <script>alert(2)</script> **bold**");
             ui.text_input("<b>label</b>").value("\"><script>").show()?;
             ui.radio("r", ["<i>x</i>"]).show()?;
+            ui.pills("<u>p</u>", ["<i>pill</i>"]).show()?;
+            ui.date_input("<b>d</b>").help("<b>h</b>").show()?;
+            ui.file_uploader("<b>f</b>").types(["<x>"]).show()?;
+            ui.metric_delta("<b>m</b>", "<i>v</i>", Some("<s>d</s>"), crate::DeltaColor::Normal);
+            ui.code("<script>alert(3)</script>", Some("\"><script>"));
+            ui.json(&serde_json::json!({"<k>": "<script>alert(4)</script>"}))?;
+            ui.table(&[("<td>", "<script>alert(5)</script>")])?;
+            ui.dataframe(&[serde_json::json!({"<th>": 1})])?;
+            ui.line_chart(&[("<script>alert(6)</script>", 1.0)])?;
+            ui.progress(10, Some("<script>alert(7)</script>"))?;
             Ok(())
         });
         assert!(!html.contains("<script>alert"), "{html}");
+        for tag in ["<u>", "<i>", "<s>", "<k>", "<td>&", "<th>&", "<x>"] {
+            assert!(!html.contains(tag), "{tag} in {html}");
+        }
+        assert!(html.contains("&lt;script&gt;alert(3)"));
+        assert!(html.contains("&lt;script&gt;alert(5)"));
         assert!(html.contains("&lt;script&gt;alert(1)"));
         assert!(html.contains("<strong>bold</strong>"));
         assert!(html.contains("&lt;b&gt;label&lt;/b&gt;"));
+    }
+
+    #[test]
+    fn new_kinds_show_their_values_and_wire_forms() {
+        use crate::testing::Target;
+        let mut t = AppTest::new(App::new().page(Page::new("app", |ui| {
+            ui.pills("p", ["x", "y"]).key("p").show()?;
+            ui.pills("m", ["x", "y"]).key("m").selection_mode(crate::Multi).show()?;
+            ui.file_uploader("f").key("f").show()?;
+            ui.date_input("d").key("d").show()?;
+            Ok(())
+        })));
+        t.run().unwrap();
+        t.set_value(Target::key("pills", "p"), "y").unwrap();
+        t.set_value(Target::key("pills", "m"), ["y", "x"]).unwrap();
+        t.set_value(
+            Target::key("file_uploader", "f"),
+            crate::UploadedFile::new("notes.txt", "text/plain", vec![b'x'; 2048]),
+        )
+        .unwrap();
+        t.set_value(Target::key("date_input", "d"), "2024-02-29").unwrap();
+        let tree = t.tree();
+        let wires: Vec<Value> = tree.widgets().map(wire_value).collect();
+        // Single selection as `[index]`, files never echoed back.
+        assert_eq!(wires[..3], [serde_json::json!([1]), serde_json::json!([1, 0]), Value::Null]);
+        let html = html_of_tree(&tree);
+        assert!(html.contains("notes.txt") && html.contains("2 KiB"), "{html}");
+        assert!(html.contains("bk-file-clear"));
+        assert!(html.contains("value=\"2024-02-29\""));
+        assert!(!html.contains("eHh4"), "file contents stay out of the page");
+    }
+
+    fn html_of_tree(tree: &ElementTree) -> String {
+        render_app(&PageDoc {
+            title: "t",
+            base: "/",
+            tab: "tab",
+            page: "app",
+            pages: &[],
+            tree,
+            notice: None,
+        })
     }
 
     #[test]
@@ -789,6 +846,20 @@ mod tests {
             ui.number_input::<f64>("n").show()?;
             ui.text_input("ti").show()?;
             ui.text_area("ta").show()?;
+            ui.date_input("di").show()?;
+            ui.time_input("tm").show()?;
+            ui.color_picker("cp").value("#ff8800").show()?;
+            ui.pills("p", ["x", "y"]).default_value("y".to_string()).show()?;
+            ui.segmented_control("sc", ["x", "y"]).selection_mode(crate::Multi).show()?;
+            ui.file_uploader("fu").types(["csv"]).max_upload_size(1024).show()?;
+            ui.metric_delta("m", 3, Some(-1), crate::DeltaColor::Normal);
+            ui.code("x", Some("rust"));
+            ui.json(&[1, 2])?;
+            ui.table(&[(1, 2)])?;
+            ui.dataframe(&[(1, 2)])?;
+            ui.line_chart(&[(1, 2)])?;
+            ui.bar_chart(&[("a", 2)])?;
+            ui.progress(0.3, None)?;
             let cols = ui.columns(2);
             cols[0].info("i");
             ui.expander("e").success("s");
@@ -806,6 +877,24 @@ mod tests {
             "type=\"number\"",
             "type=\"text\"",
             "<textarea",
+            "type=\"date\"",
+            "type=\"time\"",
+            "type=\"color\" ",
+            "value=\"#ff8800\"",
+            "bk-pills",
+            "bk-segmented",
+            "type=\"file\"",
+            "accept=\".csv\"",
+            "data-max-size=\"1024\"",
+            "Limit 1 KiB per file",
+            "bk-delta-bad",
+            "▼ -1",
+            "class=\"language-rust\"",
+            "bk-json",
+            "<table>",
+            "bk-dataframe",
+            "<svg role=\"img\"",
+            "<progress max=\"100\" value=\"30\"",
             "bk-columns",
             "<details",
             "bk-sidebar",
