@@ -187,10 +187,24 @@ impl App {
         self
     }
 
-    /// The upload limit the server applies (see [`App::max_upload_size`]).
+    /// The upload limit the server applies: [`App::max_upload_size`] when
+    /// set; else 0 when the widget registry shows that no page draws a
+    /// `file_uploader` (every page a `#[page]` function), so events stay
+    /// small; else 200 MiB.
     pub fn upload_limit(&self) -> u64 {
-        self.max_upload_size
-            .unwrap_or(crate::widgets::file_uploader::DEFAULT_MAX_UPLOAD_SIZE)
+        if let Some(limit) = self.max_upload_size {
+            return limit;
+        }
+        let known = self
+            .entrypoint
+            .iter()
+            .chain(&self.pages)
+            .all(|p| p.sites.is_some());
+        if known && !self.widget_sites().any(|s| s.kind == "file_uploader") {
+            0
+        } else {
+            crate::widgets::file_uploader::DEFAULT_MAX_UPLOAD_SIZE
+        }
     }
 
     /// Every widget call in the source of the app's `#[page]` functions,

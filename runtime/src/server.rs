@@ -51,16 +51,19 @@ pub fn event_body_limit(upload: u64) -> usize {
 
 /// The answer to an event past the body limit: a 413 that says what to do.
 fn too_large(app: &App) -> Response {
-    json_error(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "PayloadTooLarge",
-        &format!(
+    let size = crate::widgets::file_uploader::human_size;
+    let message = match app.upload_limit() {
+        0 => format!(
+            "the event is larger than the {} this app takes (it has no file uploader)",
+            size(MAX_BODY as u64)
+        ),
+        limit => format!(
             "the event is larger than this app takes: uploads are limited to {}; choose a smaller \
              file, or raise the limit with `App::max_upload_size`",
-            crate::widgets::file_uploader::human_size(app.upload_limit())
+            size(limit)
         ),
-        false,
-    )
+    };
+    json_error(StatusCode::PAYLOAD_TOO_LARGE, "PayloadTooLarge", &message, false)
 }
 
 /// Settings of the server: where to listen and how long sessions live.

@@ -123,16 +123,19 @@ impl<'u, 'r, T, M> ButtonGroup<'u, 'r, T, M> {
 
 impl<T> ButtonGroup<'_, '_, T, Single> {
     /// The option selected at first.
-    pub fn default_value(mut self, option: T) -> Self {
-        self.default = vec![option];
+    pub fn default_value<O: OptionItem<Owned = T>>(mut self, option: O) -> Self {
+        self.default = vec![option.into_owned()];
         self
     }
 }
 
 impl<T> ButtonGroup<'_, '_, T, Multi> {
     /// The options selected at first.
-    pub fn default_value(mut self, options: impl IntoIterator<Item = T>) -> Self {
-        self.default = options.into_iter().collect();
+    pub fn default_value<O: OptionItem<Owned = T>>(
+        mut self,
+        options: impl IntoIterator<Item = O>,
+    ) -> Self {
+        self.default = options.into_iter().map(OptionItem::into_owned).collect();
         self
     }
 }
