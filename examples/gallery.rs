@@ -157,7 +157,9 @@ fn more(ui: &Ui<'_>) -> Result<()> {
             "file={} ({} bytes): {}",
             f.name,
             f.size(),
-            f.text().and_then(|t| t.lines().next()).unwrap_or("(not text)")
+            f.text()
+                .and_then(|t| t.lines().next())
+                .unwrap_or("(not text)")
         )),
         None => ui.text("file=none"),
     }
@@ -170,10 +172,26 @@ fn more(ui: &Ui<'_>) -> Result<()> {
     ui.code("fn main() {\n    println!(\"hello\");\n}", Some("rust"));
     ui.json(&serde_json::json!({"name": "brooklet", "widgets": 18, "tags": ["rust", "data"]}))?;
     let days = [
-        Day { day: "Mon", visitors: 120, signups: 4.0 },
-        Day { day: "Tue", visitors: 180, signups: 9.5 },
-        Day { day: "Wed", visitors: 150, signups: 7.0 },
-        Day { day: "Thu", visitors: 210, signups: 12.0 },
+        Day {
+            day: "Mon",
+            visitors: 120,
+            signups: 4.0,
+        },
+        Day {
+            day: "Tue",
+            visitors: 180,
+            signups: 9.5,
+        },
+        Day {
+            day: "Wed",
+            visitors: 150,
+            signups: 7.0,
+        },
+        Day {
+            day: "Thu",
+            visitors: 210,
+            signups: 12.0,
+        },
     ];
     ui.table(&days)?;
     ui.dataframe(&days)?;

@@ -593,51 +593,93 @@ async fn pick(c: &Client, css: &str, value: &str) {
 /// the server through the client and come back.
 async fn more_widgets(c: &Client) {
     click_button(c, "More widgets").await;
-    until(c, "more widgets", "document.body.innerText.includes('date=2024-01-15')").await;
+    until(
+        c,
+        "more widgets",
+        "document.body.innerText.includes('date=2024-01-15')",
+    )
+    .await;
     settled(c).await;
 
     // A date: the field's "YYYY-MM-DD" goes to the server and back.
     pick(c, "[data-kind=date_input] input[type=date]", "2024-03-05").await;
-    until(c, "the picked date", "document.body.innerText.includes('date=2024-03-05')").await;
+    until(
+        c,
+        "the picked date",
+        "document.body.innerText.includes('date=2024-03-05')",
+    )
+    .await;
     settled(c).await;
     let shown = c
-        .execute("return document.querySelector('[data-kind=date_input] input').value;", vec![])
+        .execute(
+            "return document.querySelector('[data-kind=date_input] input').value;",
+            vec![],
+        )
         .await
         .unwrap();
     assert_eq!(shown, json!("2024-03-05"));
     // Past its max, the server refuses it, names the widget, keeps the date.
     pick(c, "[data-kind=date_input] input[type=date]", "2025-03-05").await;
-    until(c, "the refusal", "(document.getElementById('bk-client-error') || {}).textContent").await;
+    until(
+        c,
+        "the refusal",
+        "(document.getElementById('bk-client-error') || {}).textContent",
+    )
+    .await;
     let error = body_text(c).await;
     assert!(
-        error.contains("InvalidValue") && error.contains("date_input with key \"date\"") && error.contains("outside the range"),
+        error.contains("InvalidValue")
+            && error.contains("date_input with key \"date\"")
+            && error.contains("outside the range"),
         "{error}"
     );
-    assert!(error.contains("date=2024-03-05"), "the session is unchanged: {error}");
+    assert!(
+        error.contains("date=2024-03-05"),
+        "the session is unchanged: {error}"
+    );
     eprintln!("ok: a date round-trips through the browser, a date out of range is refused");
 
     // A colour.
     pick(c, "[data-kind=color_picker] input[type=color]", "#00ff7f").await;
-    until(c, "the picked colour", "document.body.innerText.includes('colour=#00ff7f')").await;
+    until(
+        c,
+        "the picked colour",
+        "document.body.innerText.includes('colour=#00ff7f')",
+    )
+    .await;
     settled(c).await;
     eprintln!("ok: a colour round-trips");
 
     // Pills: one at a time; choosing again lets go.
-    c.find(Locator::XPath("//label[contains(@class,'bk-pill')][normalize-space(.)='python']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    until(c, "a pill", "document.body.innerText.includes('pills=Some(\"python\")')").await;
+    c.find(Locator::XPath(
+        "//label[contains(@class,'bk-pill')][normalize-space(.)='python']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    until(
+        c,
+        "a pill",
+        "document.body.innerText.includes('pills=Some(\"python\")')",
+    )
+    .await;
     settled(c).await;
-    c.find(Locator::XPath("//label[contains(@class,'bk-pill')][normalize-space(.)='go']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    until(c, "another pill", "document.body.innerText.includes('pills=Some(\"go\")')").await;
+    c.find(Locator::XPath(
+        "//label[contains(@class,'bk-pill')][normalize-space(.)='go']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    until(
+        c,
+        "another pill",
+        "document.body.innerText.includes('pills=Some(\"go\")')",
+    )
+    .await;
     settled(c).await;
     let checked = c
         .execute(
@@ -654,7 +696,10 @@ async fn more_widgets(c: &Client) {
     std::fs::create_dir_all(&dir).unwrap();
     let small = dir.join("notes.txt");
     std::fs::write(&small, "first line\nsecond line\n").unwrap();
-    let input = c.find(Locator::Css("[data-kind=file_uploader] input[type=file]")).await.unwrap();
+    let input = c
+        .find(Locator::Css("[data-kind=file_uploader] input[type=file]"))
+        .await
+        .unwrap();
     input.send_keys(small.to_str().unwrap()).await.unwrap();
     until(
         c,
@@ -663,31 +708,51 @@ async fn more_widgets(c: &Client) {
     )
     .await;
     settled(c).await;
-    assert!(body_text(c).await.contains("notes.txt 23 B"), "the uploader lists it");
+    assert!(
+        body_text(c).await.contains("notes.txt 23 B"),
+        "the uploader lists it"
+    );
     // Another event does not send the file again, and the server keeps it.
     c.execute(WATCH_FETCH, vec![]).await.unwrap();
     pick(c, "[data-kind=color_picker] input[type=color]", "#123456").await;
-    until(c, "the second colour", "document.body.innerText.includes('colour=#123456')").await;
+    until(
+        c,
+        "the second colour",
+        "document.body.innerText.includes('colour=#123456')",
+    )
+    .await;
     settled(c).await;
     assert!(body_text(c).await.contains("file=notes.txt"));
-    let sizes = c
-        .execute("return window.__bodies;", vec![])
-        .await
-        .unwrap();
+    let sizes = c.execute("return window.__bodies;", vec![]).await.unwrap();
     assert!(
-        sizes.as_array().unwrap().iter().all(|n| n.as_u64().unwrap() < 2000),
+        sizes
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n.as_u64().unwrap() < 2000),
         "events after the upload are small: {sizes}"
     );
     // Too large: refused before it is sent, with the limit named.
     let big = dir.join("big.txt");
     std::fs::write(&big, vec![b'x'; 70 * 1024]).unwrap();
-    let input = c.find(Locator::Css("[data-kind=file_uploader] input[type=file]")).await.unwrap();
+    let input = c
+        .find(Locator::Css("[data-kind=file_uploader] input[type=file]"))
+        .await
+        .unwrap();
     input.send_keys(big.to_str().unwrap()).await.unwrap();
     until(c, "the size error", "(document.getElementById('bk-client-error') || {}).textContent.includes('larger than the limit of 64 KiB')").await;
-    assert!(body_text(c).await.contains("file=notes.txt"), "the old file stays");
+    assert!(
+        body_text(c).await.contains("file=notes.txt"),
+        "the old file stays"
+    );
     // Remove clears it.
     click_button(c, "Remove").await;
-    until(c, "no file", "document.body.innerText.includes('file=none')").await;
+    until(
+        c,
+        "no file",
+        "document.body.innerText.includes('file=none')",
+    )
+    .await;
     settled(c).await;
     let _ = std::fs::remove_dir_all(&dir);
     eprintln!("ok: a file uploads through the browser, a large one is refused, Remove clears it");

@@ -53,7 +53,9 @@ twice!(
         ui.date_input("di").value(day).show()?;
         ui.time_input("tm").step(60).show()?;
         ui.color_picker("cp").value("#ff0000").help("h").show()?;
-        ui.pills("p", ["x", "y"]).default_value("y".to_string()).show()?;
+        ui.pills("p", ["x", "y"])
+            .default_value("y".to_string())
+            .show()?;
         ui.segmented_control("sc", [1, 2])
             .selection_mode(Multi)
             .show()?;
@@ -77,7 +79,9 @@ twice!(
         ui.date_input(&label).min(day).format("DD.MM.YYYY").show()?;
         ui.time_input(&label).value(noon).show()?;
         ui.color_picker(&label).show()?;
-        ui.pills(&label, vec![n, n + 1]).selection_mode(Multi).show()?;
+        ui.pills(&label, vec![n, n + 1])
+            .selection_mode(Multi)
+            .show()?;
         ui.segmented_control(&label, ["a", "b"]).show()?;
         ui.file_uploader(&label)
             .accept_multiple_files()

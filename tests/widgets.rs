@@ -34,9 +34,12 @@ fn knob() -> (Arc<AtomicI64>, Arc<AtomicI64>) {
 /// the widget, with nothing changed.
 fn rejects(t: &mut AppTest, target: Target, bad: Value, says: &str) {
     let before = (t.session_state(), t.widgets(), t.texts());
-    let err = t.set_value(target.clone(), bad.clone()).err().unwrap_or_else(|| {
-        panic!("{bad} was taken by {target:?}");
-    });
+    let err = t
+        .set_value(target.clone(), bad.clone())
+        .err()
+        .unwrap_or_else(|| {
+            panic!("{bad} was taken by {target:?}");
+        });
     assert_eq!(err.kind(), ErrorKind::InvalidValue, "{err}");
     assert!(err.message().contains(says), "{err}");
     let after = (t.session_state(), t.widgets(), t.texts());
@@ -66,8 +69,11 @@ fn date_input_returns_a_date_and_takes_the_browsers_form() {
         .unwrap();
     assert_eq!(t.session_state()["d"], json!("2024-02-29"));
     // The conformance traces' form.
-    t.set_value(Target::key("date_input", "d"), json!({"$date": "2024-05-05"}))
-        .unwrap();
+    t.set_value(
+        Target::key("date_input", "d"),
+        json!({"$date": "2024-05-05"}),
+    )
+    .unwrap();
     assert_eq!(t.texts(), ["day = 2024-05-05"]);
     let d = Target::key("date_input", "d");
     rejects(&mut t, d.clone(), json!("2025-01-01"), "outside the range");
@@ -99,12 +105,20 @@ fn r4_date_input_keeps_its_identity_unless_its_format_changes() {
         .unwrap();
     k.store(1, Ordering::Relaxed);
     t.run().unwrap();
-    assert_eq!(t.widgets()[0].id, id0, "label and min_value do not count with a key");
+    assert_eq!(
+        t.widgets()[0].id,
+        id0,
+        "label and min_value do not count with a key"
+    );
     assert_eq!(t.session_state()["d"], json!("2024-06-01"));
     k.store(2, Ordering::Relaxed);
     t.run().unwrap();
     assert_ne!(t.widgets()[0].id, id0, "format counts (R4)");
-    assert_eq!(t.session_state()["d"], json!("2024-01-01"), "R12: back to its default");
+    assert_eq!(
+        t.session_state()["d"],
+        json!("2024-01-01"),
+        "R12: back to its default"
+    );
 }
 
 fn chrono_days(n: i64) -> brooklet::chrono::Days {
@@ -138,7 +152,8 @@ fn time_input_returns_a_time_on_its_step() {
         Ok(())
     });
     assert_eq!(t.texts(), ["at = 00:00:00"]);
-    t.set_value(Target::key("time_input", "t"), "10:31").unwrap();
+    t.set_value(Target::key("time_input", "t"), "10:31")
+        .unwrap();
     assert_eq!(t.texts(), ["at = 10:31:00"]);
     assert_eq!(t.session_state()["t"], json!("10:31:00"));
     t.set_value(
@@ -156,18 +171,35 @@ fn time_input_returns_a_time_on_its_step() {
 fn r4_time_input_step_counts_with_a_key() {
     let (k, page_k) = knob();
     let mut t = started(move |ui| {
-        let step = if page_k.load(Ordering::Relaxed) < 2 { 60 } else { 300 };
-        let label = if page_k.load(Ordering::Relaxed) == 0 { "At" } else { "When" };
+        let step = if page_k.load(Ordering::Relaxed) < 2 {
+            60
+        } else {
+            300
+        };
+        let label = if page_k.load(Ordering::Relaxed) == 0 {
+            "At"
+        } else {
+            "When"
+        };
         ui.time_input(label).key("t").step(step).show()?;
         Ok(())
     });
-    t.set_value(Target::key("time_input", "t"), "10:30").unwrap();
+    t.set_value(Target::key("time_input", "t"), "10:30")
+        .unwrap();
     k.store(1, Ordering::Relaxed);
     t.run().unwrap();
-    assert_eq!(t.session_state()["t"], json!("10:30:00"), "a label change keeps it");
+    assert_eq!(
+        t.session_state()["t"],
+        json!("10:30:00"),
+        "a label change keeps it"
+    );
     k.store(2, Ordering::Relaxed);
     t.run().unwrap();
-    assert_eq!(t.session_state()["t"], json!("00:00:00"), "a step change resets it");
+    assert_eq!(
+        t.session_state()["t"],
+        json!("00:00:00"),
+        "a step change resets it"
+    );
 }
 
 #[test]
@@ -176,7 +208,9 @@ fn time_input_step_must_be_streamlits() {
         ui.time_input("At").step(30).show()?;
         Ok(())
     });
-    assert!(t.exceptions()[0].1.contains("between 60 seconds and 23 hours"));
+    assert!(t.exceptions()[0]
+        .1
+        .contains("between 60 seconds and 23 hours"));
 }
 
 // ------------------------------------------------------------ color_picker
@@ -186,8 +220,17 @@ fn color_picker_holds_lower_case_hex_and_keeps_its_identity_with_a_key() {
     let (k, page_k) = knob();
     let mut t = started(move |ui| {
         let changed = page_k.load(Ordering::Relaxed) == 1;
-        let (label, value) = if changed { ("Paint", "#00f") } else { ("Colour", "#FF0000") };
-        let c = ui.color_picker(label).key("c").value(value).help(label).show()?;
+        let (label, value) = if changed {
+            ("Paint", "#00f")
+        } else {
+            ("Colour", "#FF0000")
+        };
+        let c = ui
+            .color_picker(label)
+            .key("c")
+            .value(value)
+            .help(label)
+            .show()?;
         ui.text(c);
         Ok(())
     });
@@ -270,7 +313,11 @@ fn r4_the_selection_mode_counts_with_a_key_and_the_options_do_not() {
     let (k, page_k) = knob();
     let mut t = started(move |ui| {
         let v = page_k.load(Ordering::Relaxed);
-        let options: &[&str] = if v == 0 { &["a", "b"] } else { &["a", "b", "c"] };
+        let options: &[&str] = if v == 0 {
+            &["a", "b"]
+        } else {
+            &["a", "b", "c"]
+        };
         if v < 2 {
             let p = ui.pills("P", options.iter().copied()).key("p").show()?;
             ui.text(format!("{p:?}"));
@@ -287,10 +334,18 @@ fn r4_the_selection_mode_counts_with_a_key_and_the_options_do_not() {
     t.set_value(Target::key("pills", "p"), "b").unwrap();
     k.store(1, Ordering::Relaxed);
     t.run().unwrap();
-    assert_eq!(t.texts(), ["Some(\"b\")"], "options do not count with a key");
+    assert_eq!(
+        t.texts(),
+        ["Some(\"b\")"],
+        "options do not count with a key"
+    );
     k.store(2, Ordering::Relaxed);
     t.run().unwrap();
-    assert_eq!(t.texts(), ["[]"], "click_mode counts: a new widget (R4, R12)");
+    assert_eq!(
+        t.texts(),
+        ["[]"],
+        "click_mode counts: a new widget (R4, R12)"
+    );
 }
 
 #[test]
@@ -299,7 +354,9 @@ fn button_group_defaults_are_checked() {
         ui.pills("P", ["a"]).default_value("z".to_string()).show()?;
         Ok(())
     });
-    assert!(t.exceptions()[0].1.contains("the default of pills \"P\" is invalid"));
+    assert!(t.exceptions()[0]
+        .1
+        .contains("the default of pills \"P\" is invalid"));
 }
 
 // ------------------------------------------------------------ file_uploader
@@ -324,8 +381,11 @@ fn file_uploader_returns_the_file_and_none_when_empty() {
         Ok(())
     });
     assert_eq!(t.texts(), ["no file"]);
-    t.set_value(Target::key("file_uploader", "up"), csv("a.csv", "x,y\n1,2\n"))
-        .unwrap();
+    t.set_value(
+        Target::key("file_uploader", "up"),
+        csv("a.csv", "x,y\n1,2\n"),
+    )
+    .unwrap();
     assert_eq!(t.texts(), ["a.csv text/csv Some(\"x,y\\n1,2\\n\")"]);
     // The harness re-sends it on every run, as a browser keeps it.
     t.run().unwrap();
@@ -343,7 +403,12 @@ fn file_uploader_returns_the_file_and_none_when_empty() {
         serde_json::to_value(csv("a.txt", "x")).unwrap(),
         "not of a type this uploader takes (.csv)",
     );
-    rejects(&mut t, up.clone(), json!("a.csv"), "file_uploader with key \"up\"");
+    rejects(
+        &mut t,
+        up.clone(),
+        json!("a.csv"),
+        "file_uploader with key \"up\"",
+    );
     // An empty list clears it.
     t.set_value(up, json!([])).unwrap();
     assert_eq!(t.texts(), ["no file"]);
@@ -352,7 +417,11 @@ fn file_uploader_returns_the_file_and_none_when_empty() {
 #[test]
 fn file_uploader_with_multiple_files_returns_a_list() {
     let mut t = started(|ui| {
-        let files = ui.file_uploader("Data").key("up").accept_multiple_files().show()?;
+        let files = ui
+            .file_uploader("Data")
+            .key("up")
+            .accept_multiple_files()
+            .show()?;
         let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
         ui.text(format!("{names:?}"));
         Ok(())
@@ -401,7 +470,11 @@ fn r4_file_uploader_type_multiple_and_size_count_with_a_key() {
         .unwrap();
     k.store(1, Ordering::Relaxed);
     t.run().unwrap();
-    assert_eq!(t.texts(), ["true"], "label and help do not count with a key");
+    assert_eq!(
+        t.texts(),
+        ["true"],
+        "label and help do not count with a key"
+    );
     k.store(2, Ordering::Relaxed);
     t.run().unwrap();
     assert_eq!(t.texts(), ["false"], "max_upload_size counts (R4)");

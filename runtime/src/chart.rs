@@ -66,7 +66,9 @@ fn draw(
     let values = series.iter().flat_map(|(_, v)| v.iter().flatten().copied());
     let (mut lo, mut hi) = values
         .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
     if lo > hi {
         (lo, hi) = (0.0, 1.0);
     }
@@ -78,7 +80,14 @@ fn draw(
         (lo, hi) = (lo - 1.0, hi + 1.0);
     }
     let pad = (hi - lo) * 0.05;
-    let (lo, hi) = (if kind == ChartKind::Bar && lo >= 0.0 { 0.0 } else { lo - pad }, hi + pad);
+    let (lo, hi) = (
+        if kind == ChartKind::Bar && lo >= 0.0 {
+            0.0
+        } else {
+            lo - pad
+        },
+        hi + pad,
+    );
     let n = x.len().max(1);
     let root = SVGBackend::with_string(out, (WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&WHITE)?;
@@ -112,7 +121,9 @@ fn draw(
                 let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
                 for (i, v) in values.iter().enumerate() {
                     match v {
-                        Some(v) if v.is_finite() => runs.last_mut().expect("one run").push((i as f64, *v)),
+                        Some(v) if v.is_finite() => {
+                            runs.last_mut().expect("one run").push((i as f64, *v))
+                        }
                         _ => runs.push(Vec::new()),
                     }
                 }
@@ -127,15 +138,18 @@ fn draw(
                 let bars = values.iter().enumerate().filter_map(|(i, v)| {
                     let v = v.filter(|v| v.is_finite())?;
                     let x0 = i as f64 - 0.4 + width * s as f64;
-                    Some(Rectangle::new([(x0, 0.0), (x0 + width * 0.92, v)], colour.filled()))
+                    Some(Rectangle::new(
+                        [(x0, 0.0), (x0 + width * 0.92, v)],
+                        colour.filled(),
+                    ))
                 });
                 Some(chart.draw_series(bars)?)
             }
         };
         if let Some(drawn) = drawn {
-            drawn
-                .label(name)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 12, y + 4)], colour.filled()));
+            drawn.label(name).legend(move |(x, y)| {
+                Rectangle::new([(x, y - 4), (x + 12, y + 4)], colour.filled())
+            });
         }
     }
     if series.len() > 1 {
@@ -170,6 +184,11 @@ mod tests {
         }
         // No rows, or one flat value, still draws.
         assert!(svg(ChartKind::Line, &[], &[]).contains("<svg"));
-        assert!(svg(ChartKind::Bar, &x, &[("a".into(), vec![Some(2.0), Some(2.0)])]).contains("<rect"));
+        assert!(svg(
+            ChartKind::Bar,
+            &x,
+            &[("a".into(), vec![Some(2.0), Some(2.0)])]
+        )
+        .contains("<rect"));
     }
 }

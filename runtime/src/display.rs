@@ -27,14 +27,20 @@ impl<'de> Deserialize<'de> for Row {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a row")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Row, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Row, A::Error> {
                 let mut fields = Vec::new();
                 while let Some((k, v)) = map.next_entry::<String, Value>()? {
                     fields.push((k, v));
                 }
                 Ok(Row(fields))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Row, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Row, A::Error> {
                 let mut fields = Vec::new();
                 while let Some(v) = seq.next_element::<Value>()? {
                     fields.push((fields.len().to_string(), v));
@@ -72,7 +78,9 @@ impl Row {
 
 /// Serialises rows with their fields in order: columns from the first row,
 /// one cell per column and row.
-fn to_table<R: Serialize>(rows: &[R]) -> std::result::Result<(Vec<String>, Vec<Vec<Value>>), String> {
+fn to_table<R: Serialize>(
+    rows: &[R],
+) -> std::result::Result<(Vec<String>, Vec<Vec<Value>>), String> {
     let mut columns: Vec<String> = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
@@ -246,7 +254,11 @@ impl<'r> Ui<'r> {
 
     /// A progress bar (`st.progress`): an integer percentage (0 to 100) or
     /// a fraction (0.0 to 1.0), with an optional text.
-    pub fn progress(&self, value: impl ProgressValue + Copy + fmt::Debug, text: Option<&str>) -> Result<()> {
+    pub fn progress(
+        &self,
+        value: impl ProgressValue + Copy + fmt::Debug,
+        text: Option<&str>,
+    ) -> Result<()> {
         let percent = value.percent().ok_or_else(|| {
             self.display_error(format!(
                 "progress: {value:?} is out of range; give an integer from 0 to 100 or a float from 0.0 to 1.0"
@@ -277,8 +289,16 @@ mod tests {
     #[test]
     fn columns_keep_the_rows_field_order() {
         let rows = [
-            City { zeta: "a", alpha: 1, mid: 0.5 },
-            City { zeta: "b", alpha: 2, mid: 1.5 },
+            City {
+                zeta: "a",
+                alpha: 1,
+                mid: 0.5,
+            },
+            City {
+                zeta: "b",
+                alpha: 2,
+                mid: 1.5,
+            },
         ];
         let (columns, cells) = to_table(&rows).unwrap();
         assert_eq!(columns, ["zeta", "alpha", "mid"]);
@@ -305,7 +325,11 @@ mod tests {
             ui.metric_delta("Temp", "21 °C", Some("-1.5 °C"), DeltaColor::Inverse);
             ui.code("fn main() {}", Some("rust"));
             ui.json(&json!({"a": [1, 2]}))?;
-            ui.table(&[City { zeta: "z", alpha: 1, mid: 2.0 }])?;
+            ui.table(&[City {
+                zeta: "z",
+                alpha: 1,
+                mid: 2.0,
+            }])?;
             ui.line_chart(&[(1, 2.0), (2, 3.0)])?;
             ui.progress(0.5, Some("half"))?;
             Ok(())

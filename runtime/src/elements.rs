@@ -423,7 +423,12 @@ impl ElementTree {
             Element::Code { body, .. } => format!("[code] {body}"),
             Element::Json { body } => format!("[json] {body}"),
             Element::Table { columns, rows, .. } => {
-                format!("[table {} x {}] {}", rows.len(), columns.len(), columns.join(" | "))
+                format!(
+                    "[table {} x {}] {}",
+                    rows.len(),
+                    columns.len(),
+                    columns.join(" | ")
+                )
             }
             Element::Chart { kind, x, series } => format!(
                 "[{} chart] {} points: {}",
@@ -432,10 +437,17 @@ impl ElementTree {
                     ChartKind::Bar => "bar",
                 },
                 x.len(),
-                series.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+                series
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             Element::Progress { percent, text } => {
-                format!("[progress {percent}%] {}", text.as_deref().unwrap_or_default())
+                format!(
+                    "[progress {percent}%] {}",
+                    text.as_deref().unwrap_or_default()
+                )
             }
         };
         let _ = writeln!(out, "{pad}{line}");

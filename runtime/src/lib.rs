@@ -70,10 +70,10 @@ pub use chrono;
 
 /// What a page needs: `use brooklet::prelude::*;`.
 pub mod prelude {
+    pub use crate::elements::DeltaColor;
     pub use crate::error::{Error, ErrorKind, Result};
     pub use crate::pages::{App, Page};
     pub use crate::run::{State, Ui};
-    pub use crate::elements::DeltaColor;
     pub use crate::widgets::{Multi, Number, Single, UploadedFile};
     pub use brooklet_macros::{page, widget};
 }

@@ -748,7 +748,12 @@ mod tests {
             ui.pills("<u>p</u>", ["<i>pill</i>"]).show()?;
             ui.date_input("<b>d</b>").help("<b>h</b>").show()?;
             ui.file_uploader("<b>f</b>").types(["<x>"]).show()?;
-            ui.metric_delta("<b>m</b>", "<i>v</i>", Some("<s>d</s>"), crate::DeltaColor::Normal);
+            ui.metric_delta(
+                "<b>m</b>",
+                "<i>v</i>",
+                Some("<s>d</s>"),
+                crate::DeltaColor::Normal,
+            );
             ui.code("<script>alert(3)</script>", Some("\"><script>"));
             ui.json(&serde_json::json!({"<k>": "<script>alert(4)</script>"}))?;
             ui.table(&[("<td>", "<script>alert(5)</script>")])?;
@@ -773,7 +778,10 @@ mod tests {
         use crate::testing::Target;
         let mut t = AppTest::new(App::new().page(Page::new("app", |ui| {
             ui.pills("p", ["x", "y"]).key("p").show()?;
-            ui.pills("m", ["x", "y"]).key("m").selection_mode(crate::Multi).show()?;
+            ui.pills("m", ["x", "y"])
+                .key("m")
+                .selection_mode(crate::Multi)
+                .show()?;
             ui.file_uploader("f").key("f").show()?;
             ui.date_input("d").key("d").show()?;
             Ok(())
@@ -786,13 +794,24 @@ mod tests {
             crate::UploadedFile::new("notes.txt", "text/plain", vec![b'x'; 2048]),
         )
         .unwrap();
-        t.set_value(Target::key("date_input", "d"), "2024-02-29").unwrap();
+        t.set_value(Target::key("date_input", "d"), "2024-02-29")
+            .unwrap();
         let tree = t.tree();
         let wires: Vec<Value> = tree.widgets().map(wire_value).collect();
         // Single selection as `[index]`, files never echoed back.
-        assert_eq!(wires[..3], [serde_json::json!([1]), serde_json::json!([1, 0]), Value::Null]);
+        assert_eq!(
+            wires[..3],
+            [
+                serde_json::json!([1]),
+                serde_json::json!([1, 0]),
+                Value::Null
+            ]
+        );
         let html = html_of_tree(&tree);
-        assert!(html.contains("notes.txt") && html.contains("2 KiB"), "{html}");
+        assert!(
+            html.contains("notes.txt") && html.contains("2 KiB"),
+            "{html}"
+        );
         assert!(html.contains("bk-file-clear"));
         assert!(html.contains("value=\"2024-02-29\""));
         assert!(!html.contains("eHh4"), "file contents stay out of the page");
@@ -849,9 +868,16 @@ mod tests {
             ui.date_input("di").show()?;
             ui.time_input("tm").show()?;
             ui.color_picker("cp").value("#ff8800").show()?;
-            ui.pills("p", ["x", "y"]).default_value("y".to_string()).show()?;
-            ui.segmented_control("sc", ["x", "y"]).selection_mode(crate::Multi).show()?;
-            ui.file_uploader("fu").types(["csv"]).max_upload_size(1024).show()?;
+            ui.pills("p", ["x", "y"])
+                .default_value("y".to_string())
+                .show()?;
+            ui.segmented_control("sc", ["x", "y"])
+                .selection_mode(crate::Multi)
+                .show()?;
+            ui.file_uploader("fu")
+                .types(["csv"])
+                .max_upload_size(1024)
+                .show()?;
             ui.metric_delta("m", 3, Some(-1), crate::DeltaColor::Normal);
             ui.code("x", Some("rust"));
             ui.json(&[1, 2])?;

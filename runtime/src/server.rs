@@ -63,7 +63,12 @@ fn too_large(app: &App) -> Response {
             size(limit)
         ),
     };
-    json_error(StatusCode::PAYLOAD_TOO_LARGE, "PayloadTooLarge", &message, false)
+    json_error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "PayloadTooLarge",
+        &message,
+        false,
+    )
 }
 
 /// Settings of the server: where to listen and how long sessions live.

@@ -15,7 +15,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::choice::{option_values, OptionItem};
-use super::{common_options, multiselect, short, Common, Kind, Multi, Params, SelectionMode, Single};
+use super::{
+    common_options, multiselect, short, Common, Kind, Multi, Params, SelectionMode, Single,
+};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
 

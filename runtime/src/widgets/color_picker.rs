@@ -35,12 +35,7 @@ pub(crate) fn validate(value: &Value) -> Result<Value, String> {
         .as_str()
         .and_then(normalise)
         .map(Value::String)
-        .ok_or_else(|| {
-            format!(
-                "expected a colour as \"#rrggbb\", got {}",
-                short(value)
-            )
-        })
+        .ok_or_else(|| format!("expected a colour as \"#rrggbb\", got {}", short(value)))
 }
 
 /// A colour picker (`st.color_picker`).

@@ -184,7 +184,10 @@ mod tests {
     #[test]
     fn a6_dates_are_checked_against_the_bounds() {
         let (lo, hi) = (Some(d("2024-01-01")), Some(d("2024-12-31")));
-        assert_eq!(validate(lo, hi, &json!("2024-06-01")), Ok(json!("2024-06-01")));
+        assert_eq!(
+            validate(lo, hi, &json!("2024-06-01")),
+            Ok(json!("2024-06-01"))
+        );
         assert_eq!(
             validate(lo, hi, &json!({"$date": "2024-02-29"})),
             Ok(json!("2024-02-29"))
@@ -192,8 +195,15 @@ mod tests {
         assert!(validate(lo, hi, &json!("2025-01-01"))
             .unwrap_err()
             .contains("outside the range"));
-        for bad in [json!("2024-02-30"), json!("01/02/2024"), json!(20240101), json!(null)] {
-            assert!(validate(None, None, &bad).unwrap_err().contains("expected a date"));
+        for bad in [
+            json!("2024-02-30"),
+            json!("01/02/2024"),
+            json!(20240101),
+            json!(null),
+        ] {
+            assert!(validate(None, None, &bad)
+                .unwrap_err()
+                .contains("expected a date"));
         }
     }
 

@@ -294,7 +294,10 @@ mod tests {
     fn files_round_trip_through_json_as_base64() {
         let f = UploadedFile::new("a.txt", "text/plain", b"hi".to_vec());
         let v = serde_json::to_value(&f).unwrap();
-        assert_eq!(v, json!({"name": "a.txt", "type": "text/plain", "data": "aGk="}));
+        assert_eq!(
+            v,
+            json!({"name": "a.txt", "type": "text/plain", "data": "aGk="})
+        );
         assert_eq!(serde_json::from_value::<UploadedFile>(v).unwrap(), f);
     }
 
@@ -311,7 +314,9 @@ mod tests {
             .unwrap_err()
             .contains("not of a type"));
         let bad = json!({"name": "a.txt", "type": "", "data": "!!"});
-        assert!(validate(&[], false, 99, &bad).unwrap_err().contains("base64"));
+        assert!(validate(&[], false, 99, &bad)
+            .unwrap_err()
+            .contains("base64"));
         assert!(validate(&[], false, 99, &file("../a", b"x")).is_err());
         assert!(validate(&[], false, 99, &json!("a.txt")).is_err());
     }
