@@ -1,5 +1,7 @@
-//! Every widget and element kind on one page, plus a page that panics and
-//! one whose label tries to inject a script (shown as text, never run).
+//! Every widget and element kind: the classic widgets on the first page,
+//! dates, times, colours, pills, uploads, metrics, tables and charts on
+//! "More widgets", plus a page that panics and one whose label tries to
+//! inject a script (shown as text, never run).
 //!
 //! `cargo run --example gallery`, then open http://127.0.0.1:8501/.
 
@@ -104,6 +106,102 @@ fn injection(ui: &Ui<'_>) -> Result<()> {
     Ok(())
 }
 
+/// A row of the table, the data frame and the charts: columns follow the
+/// fields' order.
+#[derive(serde::Serialize)]
+struct Day {
+    day: &'static str,
+    visitors: i64,
+    signups: f64,
+}
+
+#[page(path = "more", title = "More widgets")]
+fn more(ui: &Ui<'_>) -> Result<()> {
+    use brooklet::chrono::{NaiveDate, NaiveTime};
+    ui.header("More widgets");
+    let on = |m, d| NaiveDate::from_ymd_opt(2024, m, d).expect("a date");
+    #[widget(key = "date")]
+    let date = ui
+        .date_input("Date")
+        .value(on(1, 15))
+        .min(on(1, 1))
+        .max(on(12, 31))
+        .show()?;
+    #[widget(key = "time")]
+    let time = ui
+        .time_input("Time")
+        .value(NaiveTime::from_hms_opt(9, 30, 0).expect("a time"))
+        .step(60)
+        .show()?;
+    #[widget(key = "colour")]
+    let colour = ui.color_picker("Colour").value("#ff4b4b").show()?;
+    #[widget(key = "pills")]
+    let pill = ui.pills("Pills", ["rust", "python", "go"]).show()?;
+    #[widget(key = "segmented")]
+    let spans = ui
+        .segmented_control("Segmented control", ["day", "week", "month"])
+        .selection_mode(Multi)
+        .default_value(["week"])
+        .show()?;
+    #[widget(key = "upload")]
+    let upload = ui
+        .file_uploader("Upload a text file")
+        .types(["txt", "csv"])
+        .max_upload_size(64 * 1024)
+        .show()?;
+    ui.text(format!(
+        "date={date} time={time} colour={colour} pills={pill:?} segmented={spans:?}"
+    ));
+    match &upload {
+        Some(f) => ui.text(format!(
+            "file={} ({} bytes): {}",
+            f.name,
+            f.size(),
+            f.text()
+                .and_then(|t| t.lines().next())
+                .unwrap_or("(not text)")
+        )),
+        None => ui.text("file=none"),
+    }
+
+    ui.subheader("Elements");
+    let cols = ui.columns(3);
+    cols[0].metric_delta("Temperature", "21 °C", Some("+1.5 °C"), DeltaColor::Normal);
+    cols[1].metric_delta("Errors", 12, Some(-3), DeltaColor::Inverse);
+    cols[2].metric("Uptime", "99.9 %");
+    ui.code("fn main() {\n    println!(\"hello\");\n}", Some("rust"));
+    ui.json(&serde_json::json!({"name": "brooklet", "widgets": 18, "tags": ["rust", "data"]}))?;
+    let days = [
+        Day {
+            day: "Mon",
+            visitors: 120,
+            signups: 4.0,
+        },
+        Day {
+            day: "Tue",
+            visitors: 180,
+            signups: 9.5,
+        },
+        Day {
+            day: "Wed",
+            visitors: 150,
+            signups: 7.0,
+        },
+        Day {
+            day: "Thu",
+            visitors: 210,
+            signups: 12.0,
+        },
+    ];
+    ui.table(&days)?;
+    ui.dataframe(&days)?;
+    ui.line_chart(&days)?;
+    ui.bar_chart(&days)?;
+    let done = spans.len() as u32 * 100 / 3;
+    ui.progress(done, Some(&format!("{done}% of the spans chosen")))?;
+    Ok(())
+}
+
 /// The app.
 pub fn app() -> App {
     App::new()
@@ -111,6 +209,7 @@ pub fn app() -> App {
         .page(form_page)
         .page(broken)
         .page(injection)
+        .page(more)
 }
 
 #[allow(dead_code)]

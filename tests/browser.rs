@@ -167,11 +167,13 @@ async fn body_text(c: &Client) -> String {
         .to_owned()
 }
 
-/// Counts the event requests the page makes, and the most in flight at once.
+/// Counts the event requests the page makes, the most in flight at once,
+/// and the length of each body.
 const WATCH_FETCH: &str = "
-    window.__sent = 0; window.__inFlight = 0; window.__most = 0;
+    window.__sent = 0; window.__inFlight = 0; window.__most = 0; window.__bodies = [];
     if (!window.__origFetch) window.__origFetch = window.fetch;
     window.fetch = (...args) => {
+        window.__bodies.push(String((args[1] || {}).body || '').length);
         window.__sent++; window.__inFlight++; window.__most = Math.max(window.__most, window.__inFlight);
         return window.__origFetch(...args).finally(() => { window.__inFlight--; });
     };";
@@ -514,6 +516,8 @@ async fn scenarios(c: &Client) {
     .await;
     eprintln!("ok: back and forward");
 
+    more_widgets(c).await;
+
     // ---- multipage: a value is lost on a page switch without the trick,
     // kept with it.
     let addr = support::http::start(mpa_keep::app()).await;
@@ -572,4 +576,196 @@ async fn scenarios(c: &Client) {
     )
     .await;
     eprintln!("ok: a page switch loses the value without the trick and keeps it with it");
+}
+
+/// Sets a field's value as a picker would and fires its `change` event.
+async fn pick(c: &Client, css: &str, value: &str) {
+    c.execute(
+        "const i = document.querySelector(arguments[0]); i.value = arguments[1];
+         i.dispatchEvent(new Event('change', {bubbles: true}));",
+        vec![json!(css), json!(value)],
+    )
+    .await
+    .unwrap();
+}
+
+/// The gallery's "More widgets" page: dates, colours, pills and files go to
+/// the server through the client and come back.
+async fn more_widgets(c: &Client) {
+    click_button(c, "More widgets").await;
+    until(
+        c,
+        "more widgets",
+        "document.body.innerText.includes('date=2024-01-15')",
+    )
+    .await;
+    settled(c).await;
+
+    // A date: the field's "YYYY-MM-DD" goes to the server and back.
+    pick(c, "[data-kind=date_input] input[type=date]", "2024-03-05").await;
+    until(
+        c,
+        "the picked date",
+        "document.body.innerText.includes('date=2024-03-05')",
+    )
+    .await;
+    settled(c).await;
+    let shown = c
+        .execute(
+            "return document.querySelector('[data-kind=date_input] input').value;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(shown, json!("2024-03-05"));
+    // Past its max, the server refuses it, names the widget, keeps the date.
+    pick(c, "[data-kind=date_input] input[type=date]", "2025-03-05").await;
+    until(
+        c,
+        "the refusal",
+        "(document.getElementById('bk-client-error') || {}).textContent",
+    )
+    .await;
+    let error = body_text(c).await;
+    assert!(
+        error.contains("InvalidValue")
+            && error.contains("date_input with key \"date\"")
+            && error.contains("outside the range"),
+        "{error}"
+    );
+    assert!(
+        error.contains("date=2024-03-05"),
+        "the session is unchanged: {error}"
+    );
+    eprintln!("ok: a date round-trips through the browser, a date out of range is refused");
+
+    // A colour.
+    pick(c, "[data-kind=color_picker] input[type=color]", "#00ff7f").await;
+    until(
+        c,
+        "the picked colour",
+        "document.body.innerText.includes('colour=#00ff7f')",
+    )
+    .await;
+    settled(c).await;
+    eprintln!("ok: a colour round-trips");
+
+    // Pills: one at a time; choosing again lets go.
+    c.find(Locator::XPath(
+        "//label[contains(@class,'bk-pill')][normalize-space(.)='python']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    until(
+        c,
+        "a pill",
+        "document.body.innerText.includes('pills=Some(\"python\")')",
+    )
+    .await;
+    settled(c).await;
+    c.find(Locator::XPath(
+        "//label[contains(@class,'bk-pill')][normalize-space(.)='go']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    until(
+        c,
+        "another pill",
+        "document.body.innerText.includes('pills=Some(\"go\")')",
+    )
+    .await;
+    settled(c).await;
+    let checked = c
+        .execute(
+            "return document.querySelectorAll('[data-kind=pills] input:checked').length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(checked, json!(1));
+    eprintln!("ok: pills select one option at a time");
+
+    // A file: sent to the server as base64 in the event, read back there.
+    let dir = std::env::temp_dir().join(format!("brooklet-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let small = dir.join("notes.txt");
+    std::fs::write(&small, "first line\nsecond line\n").unwrap();
+    let input = c
+        .find(Locator::Css("[data-kind=file_uploader] input[type=file]"))
+        .await
+        .unwrap();
+    input.send_keys(small.to_str().unwrap()).await.unwrap();
+    until(
+        c,
+        "the uploaded file",
+        "document.body.innerText.includes('file=notes.txt (23 bytes): first line')",
+    )
+    .await;
+    settled(c).await;
+    assert!(
+        body_text(c).await.contains("notes.txt 23 B"),
+        "the uploader lists it"
+    );
+    // Another event does not send the file again, and the server keeps it.
+    c.execute(WATCH_FETCH, vec![]).await.unwrap();
+    pick(c, "[data-kind=color_picker] input[type=color]", "#123456").await;
+    until(
+        c,
+        "the second colour",
+        "document.body.innerText.includes('colour=#123456')",
+    )
+    .await;
+    settled(c).await;
+    assert!(body_text(c).await.contains("file=notes.txt"));
+    let sizes = c.execute("return window.__bodies;", vec![]).await.unwrap();
+    assert!(
+        sizes
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n.as_u64().unwrap() < 2000),
+        "events after the upload are small: {sizes}"
+    );
+    // Too large: refused before it is sent, with the limit named.
+    let big = dir.join("big.txt");
+    std::fs::write(&big, vec![b'x'; 70 * 1024]).unwrap();
+    let input = c
+        .find(Locator::Css("[data-kind=file_uploader] input[type=file]"))
+        .await
+        .unwrap();
+    input.send_keys(big.to_str().unwrap()).await.unwrap();
+    until(c, "the size error", "(document.getElementById('bk-client-error') || {}).textContent.includes('larger than the limit of 64 KiB')").await;
+    assert!(
+        body_text(c).await.contains("file=notes.txt"),
+        "the old file stays"
+    );
+    // Remove clears it.
+    click_button(c, "Remove").await;
+    until(
+        c,
+        "no file",
+        "document.body.innerText.includes('file=none')",
+    )
+    .await;
+    settled(c).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    eprintln!("ok: a file uploads through the browser, a large one is refused, Remove clears it");
+
+    // The elements are there: a chart drawn on the server, a table, a metric.
+    let counts = c
+        .execute(
+            "return [document.querySelectorAll('.bk-chart svg').length, document.querySelectorAll('.bk-table table').length,
+                     document.querySelectorAll('.bk-metric').length, document.querySelectorAll('progress').length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(counts, json!([2, 2, 3, 1]));
+    eprintln!("ok: charts, tables, metrics and a progress bar are on the page");
 }

@@ -166,6 +166,11 @@ async fn bad_events_get_clear_errors_and_change_nothing() {
         )
         .await;
     assert_eq!(r.status, 413);
+    assert!(
+        r.body.contains("PayloadTooLarge") && r.body.contains("256 KiB"),
+        "{}",
+        r.body
+    );
     let r = c
         .send(
             "POST",
@@ -360,4 +365,70 @@ async fn the_widget_registry_tells_stale_widgets_from_ids_no_page_draws() {
         .event(&json!({"tab": tab, "values": [[flag, true]]}))
         .await;
     assert_eq!(texts(&r.body), ["flag = true"]);
+}
+
+fn uploads(ui: &brooklet::Ui<'_>) -> brooklet::Result<()> {
+    let f = ui
+        .file_uploader("File")
+        .key("f")
+        .max_upload_size(1000)
+        .show()?;
+    ui.text(match f {
+        Some(f) => format!("{} {}", f.name, f.size()),
+        None => "none".to_owned(),
+    });
+    Ok(())
+}
+
+#[tokio::test]
+async fn uploads_are_limited_by_the_widget_and_by_the_app_with_clear_errors() {
+    use base64::Engine as _;
+    let app = brooklet::App::new()
+        .max_upload_size(2048)
+        .page(brooklet::Page::new("up", uploads));
+    let mut c = Http::new(start(app).await);
+    let page = c.get("/").await;
+    let (tab, f) = (tab_of(&page.body), wid(&page.body, "File"));
+    let file = |n: usize| {
+        let data = base64::engine::general_purpose::STANDARD.encode(vec![b'x'; n]);
+        json!({"tab": tab, "values": [[f, {"name": "a.bin", "type": "", "data": data}]]})
+    };
+    let ok = c.event(&file(1000)).await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(texts(&ok.body), ["a.bin 1000"]);
+    // Past the widget's limit: refused by the widget (A6), naming it.
+    let over = c.event(&file(1001)).await;
+    assert_eq!(over.status, 422, "{}", over.body);
+    assert!(
+        over.body.contains("file_uploader with key \\\"f\\\""),
+        "{}",
+        over.body
+    );
+    assert!(
+        over.body.contains("larger than the limit of 1000 B"),
+        "{}",
+        over.body
+    );
+    // Past the server's body limit: 413, saying what the limit is.
+    let huge = c.event(&file(400 * 1024)).await;
+    assert_eq!(huge.status, 413, "{}", huge.body);
+    assert!(huge.body.contains("PayloadTooLarge"), "{}", huge.body);
+    assert!(
+        huge.body.contains("uploads are limited to 2 KiB"),
+        "{}",
+        huge.body
+    );
+    // Nothing changed: the file is still there.
+    let again = c.event(&json!({"tab": tab, "values": []})).await;
+    assert_eq!(texts(&again.body), ["a.bin 1000"]);
+}
+
+#[test]
+fn the_event_body_limit_leaves_room_for_base64() {
+    use brooklet::server::{event_body_limit, MAX_BODY};
+    assert_eq!(event_body_limit(0), MAX_BODY);
+    assert_eq!(
+        event_body_limit(3 * 1024 * 1024),
+        4 * 1024 * 1024 + MAX_BODY
+    );
 }

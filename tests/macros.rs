@@ -27,6 +27,8 @@ twice!(
     |ui| {
         let n = ui.state().get_opt::<i64>("n")?.unwrap_or(3);
         let label = format!("dynamic {n}");
+        let day = brooklet::chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+        let noon = brooklet::chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap();
         let side = ui.sidebar();
 
         // Keyless, literal label: the label is folded in at compile time.
@@ -48,6 +50,16 @@ twice!(
         ui.number_input::<f64>("ni").min(0.5).show()?;
         ui.text_input("ti").placeholder("p").max_chars(9).show()?;
         ui.text_area("ta").value("v").show()?;
+        ui.date_input("di").value(day).show()?;
+        ui.time_input("tm").step(60).show()?;
+        ui.color_picker("cp").value("#ff0000").help("h").show()?;
+        ui.pills("p", ["x", "y"])
+            .default_value("y".to_string())
+            .show()?;
+        ui.segmented_control("sc", [1, 2])
+            .selection_mode(Multi)
+            .show()?;
+        ui.file_uploader("fu").types(["csv"]).show()?;
         side.button("b").show()?;
 
         // Keyless, run-time label and parameters.
@@ -64,6 +76,17 @@ twice!(
         ui.number_input(&label).value(n).show()?;
         ui.text_input(&label).show()?;
         ui.text_area(&label).max_chars(n as usize + 5).show()?;
+        ui.date_input(&label).min(day).format("DD.MM.YYYY").show()?;
+        ui.time_input(&label).value(noon).show()?;
+        ui.color_picker(&label).show()?;
+        ui.pills(&label, vec![n, n + 1])
+            .selection_mode(Multi)
+            .show()?;
+        ui.segmented_control(&label, ["a", "b"]).show()?;
+        ui.file_uploader(&label)
+            .accept_multiple_files()
+            .max_upload_size(1024)
+            .show()?;
 
         // Literal keys (`.key("..")` in the chain is read like `#[widget(key = "..")]`,
         // which the twin below could not carry).
@@ -91,6 +114,19 @@ twice!(
             .max_chars(n as usize)
             .show()?;
         side.text_area("ta").key("kta").show()?;
+        ui.date_input("di").key("kdi").format("MM-DD-YYYY").show()?;
+        ui.time_input("tm").key("ktm").step(n as u32 * 60).show()?;
+        ui.color_picker(&label).key("kcp").show()?;
+        ui.pills("p", ["x", "y"]).key("kp").show()?;
+        side.segmented_control("sc", ["x", "y"])
+            .key("ksc")
+            .selection_mode(Multi)
+            .show()?;
+        ui.file_uploader("fu")
+            .key("kfu")
+            .types(["png", "jpg"])
+            .max_upload_size(n as u64)
+            .show()?;
 
         // A form: keyless widgets in it hash the form's key; its submit
         // button gets Streamlit's automatic key.
@@ -182,7 +218,7 @@ fn ids(app: App) -> Vec<(Kind, Option<String>, String, String)> {
 fn compile_time_sites_give_the_runtime_ids_for_every_kind() {
     let with = ids(App::new().page(every_kind));
     let without = ids(App::new().page(Page::new("kinds", every_kind_plain)));
-    assert_eq!(with.len(), 49);
+    assert_eq!(with.len(), 67);
     assert_eq!(with, without);
     let kinds: std::collections::HashSet<Kind> = with.iter().map(|w| w.0).collect();
     assert_eq!(kinds.len(), ALL_KINDS.len(), "every kind is drawn");
@@ -210,7 +246,7 @@ fn every_site_with_a_literal_key_or_label_takes_the_shortcut() {
     }
     assert_eq!(
         shortcut,
-        every_kind::SITES.len() - 13,
+        every_kind::SITES.len() - 19,
         "only keyless run-time labels hash in full"
     );
 }

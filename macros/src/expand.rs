@@ -264,6 +264,30 @@ fn folded_params(site: &Site) -> Vec<TokenStream> {
             ("value", Given::Literal, Some(e)) if kind == "text_input" || kind == "text_area" => {
                 literal_part(e)
             }
+            // date_input, time_input, color_picker, pills/segmented_control
+            // and file_uploader: their defaults, spelled once in the runtime.
+            ("format", Given::Absent, _) => {
+                Some(quote!(#private::str_part(#private::DEFAULT_DATE_FORMAT)))
+            }
+            ("format", Given::Literal, Some(e)) => literal_part(e),
+            ("step", Given::Absent, _) if kind == "time_input" => {
+                Some(quote!(#private::int_part(#private::DEFAULT_TIME_STEP as i64)))
+            }
+            ("value", Given::Absent, _) if kind == "color_picker" => {
+                Some(quote!(#private::str_part("#000000")))
+            }
+            ("value", Given::Literal, Some(e)) if kind == "color_picker" => literal_part(e),
+            ("click_mode", Given::Absent, _) => Some(quote!(#private::str_part("single"))),
+            ("type", Given::Absent, _) => Some(quote!(#private::list_part(&[]))),
+            ("accept_multiple_files", Given::Absent, _) => Some(quote!(#private::bool_part(false))),
+            // `.accept_multiple_files()` takes no argument.
+            ("accept_multiple_files", Given::Literal, None) => {
+                Some(quote!(#private::bool_part(true)))
+            }
+            ("max_upload_size", Given::Absent, _) => {
+                Some(quote!(#private::int_part(#private::DEFAULT_MAX_UPLOAD_SIZE as i64)))
+            }
+            ("max_upload_size", Given::Literal, Some(e)) => literal_part(e),
             // Anything else (run-time values, defaults that depend on other
             // parameters) is hashed at run time.
             _ => None,

@@ -120,6 +120,38 @@ const TEXT: &[Param] = &[
     opt("max_chars", "max_chars"),
 ];
 const TEXT_KEYED: &[Param] = &[opt("max_chars", "max_chars")];
+const DATE: &[Param] = &[
+    LABEL,
+    opt("value", "value"),
+    opt("min_value", "min"),
+    opt("max_value", "max"),
+    HELP,
+    opt("format", "format"),
+];
+const DATE_KEYED: &[Param] = &[opt("format", "format")];
+const TIME: &[Param] = &[LABEL, opt("value", "value"), HELP, opt("step", "step")];
+const TIME_KEYED: &[Param] = &[opt("step", "step")];
+const COLOR: &[Param] = &[LABEL, opt("value", "value"), HELP];
+const BUTTON_GROUP: &[Param] = &[
+    LABEL,
+    arg("options", 1),
+    opt("default", "default_value"),
+    opt("click_mode", "selection_mode"),
+    HELP,
+];
+const BUTTON_GROUP_KEYED: &[Param] = &[opt("click_mode", "selection_mode")];
+const FILE: &[Param] = &[
+    LABEL,
+    opt("type", "types"),
+    opt("accept_multiple_files", "accept_multiple_files"),
+    HELP,
+    opt("max_upload_size", "max_upload_size"),
+];
+const FILE_KEYED: &[Param] = &[
+    opt("type", "types"),
+    opt("accept_multiple_files", "accept_multiple_files"),
+    opt("max_upload_size", "max_upload_size"),
+];
 
 const fn kind(
     method: &'static str,
@@ -182,6 +214,22 @@ pub static KINDS: &[KindInfo] = &[
     kind("number_input", "number_input", 1, NUMBER_INPUT, &[]),
     kind("text_input", "text_input", 1, TEXT, TEXT_KEYED),
     kind("text_area", "text_area", 1, TEXT, TEXT_KEYED),
+    kind("date_input", "date_input", 1, DATE, DATE_KEYED),
+    kind("time_input", "time_input", 1, TIME, TIME_KEYED),
+    kind("color_picker", "color_picker", 1, COLOR, &[]),
+    kind("pills", "pills", 2, BUTTON_GROUP, BUTTON_GROUP_KEYED),
+    kind(
+        "segmented_control",
+        "segmented_control",
+        2,
+        BUTTON_GROUP,
+        BUTTON_GROUP_KEYED,
+    ),
+    // R39: no `persist` for uploads.
+    KindInfo {
+        persist: false,
+        ..kind("file_uploader", "file_uploader", 1, FILE, FILE_KEYED)
+    },
 ];
 
 /// The widget builder method called `method`, if it is one.

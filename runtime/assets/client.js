@@ -55,6 +55,13 @@
       }
       case "text_input": return q("input").value;
       case "text_area": return q("textarea").value;
+      case "date_input": case "time_input": {
+        const raw = q("input").value;
+        return raw === "" ? undefined : raw;
+      }
+      case "color_picker": return q("input[type=color]").value;
+      case "pills": case "segmented_control":
+        return Array.from(w.querySelectorAll("input[type=checkbox]:checked"), (i) => Number(i.value));
     }
     return undefined;
   }
@@ -68,8 +75,9 @@
     out.textContent = inputs.map((i) => (names ? names[Number(i.value)] : i.value)).join(" \u2013 ");
   }
 
-  function commit(w) {
-    const v = readValue(w);
+  function commit(w) { return commitValue(w, readValue(w)); }
+
+  function commitValue(w, v) {
     if (v === undefined) return false;
     const id = w.dataset.wid;
     if (w.closest("[data-form]")) {
@@ -228,6 +236,37 @@
     for (const n of olds) if (!used.has(n) && n.parentNode === from) from.removeChild(n);
   }
 
+  // ---- files: read in the browser, sent once as base64 in the JSON event
+  function sizeText(n) {
+    if (n < 1024) return n + " B";
+    const units = ["KiB", "MiB", "GiB", "TiB"];
+    let u = -1;
+    do { n /= 1024; u++; } while (n >= 1024 && u < units.length - 1);
+    return n.toFixed(1).replace(/\.0$/, "") + " " + units[u];
+  }
+  function readFile(f) {
+    return new Promise((ok, fail) => {
+      const r = new FileReader();
+      r.onload = () => ok({ name: f.name, type: f.type, data: String(r.result).replace(/^data:[^,]*,/, "") });
+      r.onerror = () => fail(r.error);
+      r.readAsDataURL(f);
+    });
+  }
+  function uploadFiles(w, input) {
+    const max = Number(input.dataset.maxSize);
+    const files = Array.from(input.files || []);
+    const big = files.find((f) => f.size > max);
+    if (big) {
+      showError({ kind: "InvalidValue", message: "rejected value for file_uploader \"" + w.querySelector("label").textContent +
+        "\": \"" + big.name + "\" is " + sizeText(big.size) + ", larger than the limit of " + sizeText(max) + " for this uploader" });
+      input.value = "";
+      return;
+    }
+    Promise.all(files.map(readFile))
+      .then((list) => { if (commitValue(w, input.multiple ? list : (list[0] || []))) enqueue({}); })
+      .catch((e) => showError({ kind: "FileError", message: String(e) }));
+  }
+
   // ---- what the user does
   form.addEventListener("submit", (e) => {
     e.preventDefault();
@@ -265,7 +304,19 @@
   });
   form.addEventListener("change", (e) => {
     const w = widgetOf(e.target);
-    if (w && commit(w)) enqueue({});
+    if (!w) return;
+    if (e.target.type === "file") { uploadFiles(w, e.target); return; }
+    const kind = w.dataset.kind;
+    if ((kind === "pills" || kind === "segmented_control") && e.target.checked && !w.querySelector("[data-multi]")) {
+      // One option at a time: choosing one lets go of the others.
+      for (const c of w.querySelectorAll("input[type=checkbox]")) if (c !== e.target) c.checked = false;
+    }
+    if (commit(w)) enqueue({});
+  });
+  form.addEventListener("click", (e) => {
+    const clear = e.target.closest && e.target.closest(".bk-file-clear");
+    const w = clear && widgetOf(clear);
+    if (w && commitValue(w, [])) enqueue({});
   });
   form.addEventListener("keydown", (e) => {
     if (e.key !== "Enter") return;

@@ -164,6 +164,77 @@ pub enum Element {
     },
     /// A widget.
     Widget(WidgetElement),
+    /// A metric: a label, a big value and an optional change (`st.metric`).
+    Metric {
+        /// What is measured.
+        label: String,
+        /// Its value, as shown.
+        value: String,
+        /// The change, as shown (`"+1.2 °C"`, `"-3%"`); a leading `-` means down.
+        delta: Option<String>,
+        /// How the change is coloured.
+        delta_color: DeltaColor,
+    },
+    /// Source code, shown as it is (`st.code`).
+    Code {
+        /// The code.
+        body: String,
+        /// Its language (a `language-*` class for highlighters), if given.
+        language: Option<String>,
+    },
+    /// A value as pretty-printed JSON (`st.json`).
+    Json {
+        /// The JSON text, indented, fields in the value's own order.
+        body: String,
+    },
+    /// A table of rows (`st.dataframe`, `st.table`).
+    Table {
+        /// Column names, from the first row's fields, in order.
+        columns: Vec<String>,
+        /// One value per column and row (`null` where a row lacks a field).
+        rows: Vec<Vec<Value>>,
+        /// A scrollable data frame (true) or a static table.
+        dataframe: bool,
+    },
+    /// A line or bar chart, drawn to SVG on the server.
+    Chart {
+        /// Line or bar.
+        kind: ChartKind,
+        /// The x values as shown, one per row.
+        x: Vec<String>,
+        /// The series: a name and one value per x (`None` where missing).
+        series: Vec<(String, Vec<Option<f64>>)>,
+    },
+    /// A progress bar (`st.progress`).
+    Progress {
+        /// How far, from 0 to 100.
+        percent: u8,
+        /// A text beside it.
+        text: Option<String>,
+    },
+}
+
+/// How a metric's change is coloured (`delta_color` in Streamlit).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeltaColor {
+    /// Up is green, down is red.
+    #[default]
+    Normal,
+    /// Up is red, down is green (for costs, errors, ...).
+    Inverse,
+    /// Grey either way.
+    Off,
+}
+
+/// The kind of a chart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartKind {
+    /// `st.line_chart`
+    Line,
+    /// `st.bar_chart`
+    Bar,
 }
 
 /// A node: an element and, for containers, its children in page order.
@@ -406,6 +477,44 @@ impl ElementTree {
                 None => format!("!! {kind}: {message}"),
             },
             Element::Widget(w) => format!("<{} \"{}\"> = {}", w.kind.name(), w.label, w.value),
+            Element::Metric {
+                label,
+                value,
+                delta,
+                ..
+            } => match delta {
+                Some(d) => format!("[metric] {label}: {value} ({d})"),
+                None => format!("[metric] {label}: {value}"),
+            },
+            Element::Code { body, .. } => format!("[code] {body}"),
+            Element::Json { body } => format!("[json] {body}"),
+            Element::Table { columns, rows, .. } => {
+                format!(
+                    "[table {} x {}] {}",
+                    rows.len(),
+                    columns.len(),
+                    columns.join(" | ")
+                )
+            }
+            Element::Chart { kind, x, series } => format!(
+                "[{} chart] {} points: {}",
+                match kind {
+                    ChartKind::Line => "line",
+                    ChartKind::Bar => "bar",
+                },
+                x.len(),
+                series
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Element::Progress { percent, text } => {
+                format!(
+                    "[progress {percent}%] {}",
+                    text.as_deref().unwrap_or_default()
+                )
+            }
         };
         let _ = writeln!(out, "{pad}{line}");
         for &child in &self.nodes[id].children {

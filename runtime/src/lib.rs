@@ -36,7 +36,10 @@
 #[allow(unused_extern_crates)]
 extern crate self as brooklet;
 
+#[cfg(feature = "server")]
+mod chart;
 pub mod cleanup;
+pub mod display;
 pub mod elements;
 pub mod error;
 pub mod fragment;
@@ -55,21 +58,26 @@ pub mod testing;
 pub mod widgets;
 
 pub use brooklet_macros::{fragment, page, widget};
-pub use elements::{AlertKind, Element, ElementTree};
+pub use display::ProgressValue;
+pub use elements::{AlertKind, ChartKind, DeltaColor, Element, ElementTree};
 pub use error::{Error, ErrorKind, Result};
 pub use identity::Persist;
 pub use pages::{App, Page};
 pub use run::{State, Ui};
 pub use session::{Event, RunEnd, RunOutput, Session};
-pub use widgets::Number;
+pub use widgets::{Multi, Number, Single, UploadedFile};
+
+/// Dates and times of `date_input` and `time_input`.
+pub use chrono;
 
 /// What a page needs: `use brooklet::prelude::*;`.
 pub mod prelude {
+    pub use crate::elements::DeltaColor;
     pub use crate::error::{Error, ErrorKind, Result};
     pub use crate::identity::Persist;
     pub use crate::pages::{App, Page};
     pub use crate::run::{State, Ui};
-    pub use crate::widgets::Number;
+    pub use crate::widgets::{Multi, Number, Single, UploadedFile};
     pub use brooklet_macros::{fragment, page, widget};
 }
 
@@ -83,6 +91,9 @@ pub mod __private {
     };
     pub use crate::pages::{Page, PageDefinition};
     pub use crate::run::Ui;
+    pub use crate::widgets::date_input::DEFAULT_FORMAT as DEFAULT_DATE_FORMAT;
+    pub use crate::widgets::file_uploader::DEFAULT_MAX_UPLOAD_SIZE;
+    pub use crate::widgets::time_input::DEFAULT_STEP as DEFAULT_TIME_STEP;
 }
 
 /// The README's Rust example runs as a doctest.

@@ -150,6 +150,8 @@ fn default_title(path: &str) -> String {
 pub struct App {
     entrypoint: Option<Arc<Page>>,
     pages: Vec<Arc<Page>>,
+    /// The largest upload the server takes, in bytes (`None`: the default).
+    max_upload_size: Option<u64>,
 }
 
 impl App {
@@ -174,6 +176,35 @@ impl App {
         page.id = PageId::ENTRYPOINT;
         self.entrypoint = Some(Arc::new(page));
         self
+    }
+
+    /// The largest file upload the server takes in one event, in bytes
+    /// (Streamlit's `server.maxUploadSize`; 200 MiB by default). Each
+    /// `file_uploader` has its own `max_upload_size` within it; an event
+    /// past this limit is refused with `413 Payload Too Large`.
+    pub fn max_upload_size(mut self, bytes: u64) -> Self {
+        self.max_upload_size = Some(bytes);
+        self
+    }
+
+    /// The upload limit the server applies: [`App::max_upload_size`] when
+    /// set; else 0 when the widget registry shows that no page draws a
+    /// `file_uploader` (every page a `#[page]` function), so events stay
+    /// small; else 200 MiB.
+    pub fn upload_limit(&self) -> u64 {
+        if let Some(limit) = self.max_upload_size {
+            return limit;
+        }
+        let known = self
+            .entrypoint
+            .iter()
+            .chain(&self.pages)
+            .all(|p| p.sites.is_some());
+        if known && !self.widget_sites().any(|s| s.kind == "file_uploader") {
+            0
+        } else {
+            crate::widgets::file_uploader::DEFAULT_MAX_UPLOAD_SIZE
+        }
     }
 
     /// Every widget call in the source of the app's `#[page]` functions,

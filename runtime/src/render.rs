@@ -11,7 +11,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
-use crate::elements::{Element, ElementTree, NodeId, WidgetElement, MAIN, SIDEBAR};
+use crate::elements::{DeltaColor, Element, ElementTree, NodeId, WidgetElement, MAIN, SIDEBAR};
 use crate::identity::{IdMap, PageId};
 use crate::widgets::{Kind, Number, Params};
 
@@ -206,6 +206,90 @@ fn node(tree: &ElementTree, id: NodeId, cache: &mut RenderCache, out: &mut Strin
             }
             .to_html()
         }
+        Element::Metric {
+            label,
+            value,
+            delta,
+            delta_color,
+        } => {
+            let delta = delta.clone().map(|d| {
+                let down = d.trim_start().starts_with('-');
+                let tone = match (delta_color, down) {
+                    (DeltaColor::Off, _) => "off",
+                    (DeltaColor::Normal, false) | (DeltaColor::Inverse, true) => "good",
+                    _ => "bad",
+                };
+                let class = format!("bk-metric-delta bk-delta-{tone}");
+                let arrow = if down { "▼ " } else { "▲ " };
+                view! { <div class=class>{format!("{arrow}{d}")}</div> }
+            });
+            view! {
+                <div class="bk-metric" data-k="metric">
+                    <div class="bk-metric-label">{label.clone()}</div>
+                    <div class="bk-metric-value">{value.clone()}</div>
+                    {delta}
+                </div>
+            }
+            .to_html()
+        }
+        Element::Code { body, language } => {
+            let class = language
+                .as_deref()
+                .map(|l| format!("language-{}", l.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '+', "")));
+            view! { <pre class="bk-code" data-k="code"><code class=class>{body.clone()}</code></pre> }.to_html()
+        }
+        Element::Json { body } => {
+            view! { <pre class="bk-code bk-json" data-k="json"><code class="language-json">{body.clone()}</code></pre> }
+                .to_html()
+        }
+        Element::Table {
+            columns,
+            rows,
+            dataframe,
+        } => {
+            let head = columns
+                .iter()
+                .map(|c| view! { <th scope="col">{c.clone()}</th> })
+                .collect_view();
+            let body = rows
+                .iter()
+                .map(|r| {
+                    let cells = r
+                        .iter()
+                        .map(|v| {
+                            let numeric = v.is_number().then_some("bk-num");
+                            view! { <td class=numeric>{crate::display::cell_text(v)}</td> }
+                        })
+                        .collect_view();
+                    view! { <tr>{cells}</tr> }
+                })
+                .collect_view();
+            let (class, k) = if *dataframe {
+                ("bk-table bk-dataframe", "dataframe")
+            } else {
+                ("bk-table", "table")
+            };
+            view! {
+                <div class=class data-k=k>
+                    <table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>
+                </div>
+            }
+            .to_html()
+        }
+        Element::Chart { kind, x, series } => {
+            let svg = crate::chart::svg(*kind, x, series);
+            view! { <figure class="bk-chart" data-k="chart" inner_html=svg></figure> }.to_html()
+        }
+        Element::Progress { percent, text } => {
+            let text = text.clone().map(|t| view! { <div class="bk-progress-text">{t}</div> });
+            view! {
+                <div class="bk-progress" data-k="progress">
+                    {text}
+                    <progress max="100" value=percent.to_string()>{format!("{percent}%")}</progress>
+                </div>
+            }
+            .to_html()
+        }
     };
     out.push_str(&html);
 }
@@ -312,12 +396,27 @@ pub fn wire_value(w: &WidgetElement) -> Value {
             range: true,
             ..
         }
-        | Params::Multiselect { options, .. } => Value::Array(
+        | Params::Multiselect { options, .. }
+        | Params::ButtonGroup {
+            options,
+            multi: true,
+            ..
+        } => Value::Array(
             w.value
                 .as_array()
                 .map(|items| items.iter().map(|v| index_of(options, v)).collect())
                 .unwrap_or_default(),
         ),
+        // Single selection: `[]` or `[index]`, so that "nothing" is a value.
+        Params::ButtonGroup { options, .. } => Value::Array(
+            Some(&w.value)
+                .filter(|v| !v.is_null())
+                .map(|v| index_of(options, v))
+                .into_iter()
+                .collect(),
+        ),
+        // Files are sent once, when chosen, never echoed back.
+        Params::File { .. } => Value::Null,
         _ => w.value.clone(),
     }
 }
@@ -505,6 +604,95 @@ fn widget_body(w: &WidgetElement) -> String {
                 maxlength=max_chars.map(|m| m.to_string()) disabled=disabled />
         }
         .into_any(),
+        (Params::Date { min, max, format }, _) => view! {
+            <label for=input_id.clone()>{label}{help}</label>
+            <input type="date" id=input_id name=id.clone() value=w.value.as_str().unwrap_or_default().to_owned()
+                min=min.map(|d| d.to_string()) max=max.map(|d| d.to_string()) data-format=format.clone()
+                disabled=disabled />
+        }
+        .into_any(),
+        (Params::Time { step }, _) => view! {
+            <label for=input_id.clone()>{label}{help}</label>
+            <input type="time" id=input_id name=id.clone() value=w.value.as_str().unwrap_or_default().to_owned()
+                step=step.to_string() disabled=disabled />
+        }
+        .into_any(),
+        (Params::Color, _) => {
+            let colour = w.value.as_str().unwrap_or("#000000").to_owned();
+            view! {
+                <label for=input_id.clone()>{label}{help}</label>
+                <span class="bk-color">
+                    <input type="color" id=input_id name=id.clone() value=colour.clone() disabled=disabled />
+                    <code class="bk-color-value">{colour}</code>
+                </span>
+            }
+            .into_any()
+        }
+        (Params::ButtonGroup { labels, options, multi }, k) => {
+            let labels = &shown_labels(options, labels);
+            let chosen: Vec<&Value> = match &w.value {
+                Value::Array(a) => a.iter().collect(),
+                Value::Null => Vec::new(),
+                v => vec![v],
+            };
+            let class = if k == Kind::SegmentedControl { "bk-group bk-segmented" } else { "bk-group bk-pills" };
+            let items = labels
+                .iter()
+                .zip(options)
+                .enumerate()
+                .map(|(i, (l, o))| {
+                    let checked = chosen.contains(&o);
+                    view! {
+                        <label class="bk-pill">
+                            <input type="checkbox" name=id.clone() value=i.to_string() checked=checked disabled=disabled />
+                            <span>{l.clone()}</span>
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! {
+                <fieldset class="bk-fieldset" data-multi=multi.then_some("1")>
+                    <legend>{label}{help}</legend>
+                    <div class=class role="group">{items}</div>
+                </fieldset>
+            }
+            .into_any()
+        }
+        (Params::File { types, multiple, max_upload_size }, _) => {
+            let files: Vec<crate::widgets::UploadedFile> = match &w.value {
+                Value::Null => Vec::new(),
+                Value::Array(_) => serde_json::from_value(w.value.clone()).unwrap_or_default(),
+                v => serde_json::from_value(v.clone()).map(|f| vec![f]).unwrap_or_default(),
+            };
+            let limit = crate::widgets::file_uploader::human_size(*max_upload_size);
+            let hint = if types.is_empty() {
+                format!("Limit {limit} per file")
+            } else {
+                format!("Limit {limit} per file • {}", types.join(", "))
+            };
+            let listed = (!files.is_empty()).then(|| {
+                let items = files
+                    .iter()
+                    .map(|f| {
+                        let size = crate::widgets::file_uploader::human_size(f.size() as u64);
+                        view! { <li><span class="bk-file-name">{f.name.clone()}</span>" "<span class="bk-file-size">{size}</span></li> }
+                    })
+                    .collect_view();
+                view! {
+                    <ul class="bk-files">{items}</ul>
+                    <button type="button" class="bk-button bk-file-clear" disabled=disabled>"Remove"</button>
+                }
+            });
+            let accept = (!types.is_empty()).then(|| types.join(","));
+            view! {
+                <label for=input_id.clone()>{label}{help}</label>
+                <input type="file" id=input_id accept=accept multiple=*multiple disabled=disabled
+                    data-max-size=max_upload_size.to_string() />
+                <div class="bk-file-hint">{hint}</div>
+                {listed}
+            }
+            .into_any()
+        }
     };
     body.to_html()
 }
@@ -575,12 +763,88 @@ mod tests {
             ui.markdown("hi <script>alert(2)</script> **bold**");
             ui.text_input("<b>label</b>").value("\"><script>").show()?;
             ui.radio("r", ["<i>x</i>"]).show()?;
+            ui.pills("<u>p</u>", ["<i>pill</i>"]).show()?;
+            ui.date_input("<b>d</b>").help("<b>h</b>").show()?;
+            ui.file_uploader("<b>f</b>").types(["<x>"]).show()?;
+            ui.metric_delta(
+                "<b>m</b>",
+                "<i>v</i>",
+                Some("<s>d</s>"),
+                crate::DeltaColor::Normal,
+            );
+            ui.code("<script>alert(3)</script>", Some("\"><script>"));
+            ui.json(&serde_json::json!({"<k>": "<script>alert(4)</script>"}))?;
+            ui.table(&[("<td>", "<script>alert(5)</script>")])?;
+            ui.dataframe(&[serde_json::json!({"<th>": 1})])?;
+            ui.line_chart(&[("<script>alert(6)</script>", 1.0)])?;
+            ui.progress(10, Some("<script>alert(7)</script>"))?;
             Ok(())
         });
         assert!(!html.contains("<script>alert"), "{html}");
+        for tag in ["<u>", "<i>", "<s>", "<k>", "<td>&", "<th>&", "<x>"] {
+            assert!(!html.contains(tag), "{tag} in {html}");
+        }
+        assert!(html.contains("&lt;script&gt;alert(3)"));
+        assert!(html.contains("&lt;script&gt;alert(5)"));
         assert!(html.contains("&lt;script&gt;alert(1)"));
         assert!(html.contains("<strong>bold</strong>"));
         assert!(html.contains("&lt;b&gt;label&lt;/b&gt;"));
+    }
+
+    #[test]
+    fn new_kinds_show_their_values_and_wire_forms() {
+        use crate::testing::Target;
+        let mut t = AppTest::new(App::new().page(Page::new("app", |ui| {
+            ui.pills("p", ["x", "y"]).key("p").show()?;
+            ui.pills("m", ["x", "y"])
+                .key("m")
+                .selection_mode(crate::Multi)
+                .show()?;
+            ui.file_uploader("f").key("f").show()?;
+            ui.date_input("d").key("d").show()?;
+            Ok(())
+        })));
+        t.run().unwrap();
+        t.set_value(Target::key("pills", "p"), "y").unwrap();
+        t.set_value(Target::key("pills", "m"), ["y", "x"]).unwrap();
+        t.set_value(
+            Target::key("file_uploader", "f"),
+            crate::UploadedFile::new("notes.txt", "text/plain", vec![b'x'; 2048]),
+        )
+        .unwrap();
+        t.set_value(Target::key("date_input", "d"), "2024-02-29")
+            .unwrap();
+        let tree = t.tree();
+        let wires: Vec<Value> = tree.widgets().map(wire_value).collect();
+        // Single selection as `[index]`, files never echoed back.
+        assert_eq!(
+            wires[..3],
+            [
+                serde_json::json!([1]),
+                serde_json::json!([1, 0]),
+                Value::Null
+            ]
+        );
+        let html = html_of_tree(&tree);
+        assert!(
+            html.contains("notes.txt") && html.contains("2 KiB"),
+            "{html}"
+        );
+        assert!(html.contains("bk-file-clear"));
+        assert!(html.contains("value=\"2024-02-29\""));
+        assert!(!html.contains("eHh4"), "file contents stay out of the page");
+    }
+
+    fn html_of_tree(tree: &ElementTree) -> String {
+        render_app(&PageDoc {
+            title: "t",
+            base: "/",
+            tab: "tab",
+            page: "app",
+            pages: &[],
+            tree,
+            notice: None,
+        })
     }
 
     #[test]
@@ -619,6 +883,27 @@ mod tests {
             ui.number_input::<f64>("n").show()?;
             ui.text_input("ti").show()?;
             ui.text_area("ta").show()?;
+            ui.date_input("di").show()?;
+            ui.time_input("tm").show()?;
+            ui.color_picker("cp").value("#ff8800").show()?;
+            ui.pills("p", ["x", "y"])
+                .default_value("y".to_string())
+                .show()?;
+            ui.segmented_control("sc", ["x", "y"])
+                .selection_mode(crate::Multi)
+                .show()?;
+            ui.file_uploader("fu")
+                .types(["csv"])
+                .max_upload_size(1024)
+                .show()?;
+            ui.metric_delta("m", 3, Some(-1), crate::DeltaColor::Normal);
+            ui.code("x", Some("rust"));
+            ui.json(&[1, 2])?;
+            ui.table(&[(1, 2)])?;
+            ui.dataframe(&[(1, 2)])?;
+            ui.line_chart(&[(1, 2)])?;
+            ui.bar_chart(&[("a", 2)])?;
+            ui.progress(0.3, None)?;
             let cols = ui.columns(2);
             cols[0].info("i");
             ui.expander("e").success("s");
@@ -636,6 +921,24 @@ mod tests {
             "type=\"number\"",
             "type=\"text\"",
             "<textarea",
+            "type=\"date\"",
+            "type=\"time\"",
+            "type=\"color\" ",
+            "value=\"#ff8800\"",
+            "bk-pills",
+            "bk-segmented",
+            "type=\"file\"",
+            "accept=\".csv\"",
+            "data-max-size=\"1024\"",
+            "Limit 1 KiB per file",
+            "bk-delta-bad",
+            "▼ -1",
+            "class=\"language-rust\"",
+            "bk-json",
+            "<table>",
+            "bk-dataframe",
+            "<svg role=\"img\"",
+            "<progress max=\"100\" value=\"30\"",
             "bk-columns",
             "<details",
             "bk-sidebar",

@@ -164,7 +164,7 @@ impl<'r> Ui<'r> {
         }
     }
 
-    fn push(&self, element: Element) -> NodeId {
+    pub(crate) fn push(&self, element: Element) -> NodeId {
         self.run.borrow_mut().tree.push(self.container, element)
     }
 

@@ -41,6 +41,36 @@ const COOKIE: &str = "bk_sid";
 /// The largest event body taken, in bytes.
 pub const MAX_BODY: usize = 256 * 1024;
 
+/// The largest event body taken when the app allows uploads of up to
+/// `upload` bytes: the file as base64 (4 bytes for every 3) plus the rest
+/// of the event, and never less than [`MAX_BODY`].
+pub fn event_body_limit(upload: u64) -> usize {
+    let encoded = upload.div_ceil(3).saturating_mul(4);
+    usize::try_from(encoded.saturating_add(MAX_BODY as u64)).unwrap_or(usize::MAX)
+}
+
+/// The answer to an event past the body limit: a 413 that says what to do.
+fn too_large(app: &App) -> Response {
+    let size = crate::widgets::file_uploader::human_size;
+    let message = match app.upload_limit() {
+        0 => format!(
+            "the event is larger than the {} this app takes (it has no file uploader)",
+            size(MAX_BODY as u64)
+        ),
+        limit => format!(
+            "the event is larger than this app takes: uploads are limited to {}; choose a smaller \
+             file, or raise the limit with `App::max_upload_size`",
+            size(limit)
+        ),
+    };
+    json_error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "PayloadTooLarge",
+        &message,
+        false,
+    )
+}
+
 /// Settings of the server: where to listen and how long sessions live.
 #[derive(Clone, Debug)]
 pub struct ServeConfig {
@@ -144,7 +174,7 @@ impl App {
             .route("/_brooklet/event", post(event))
             .route("/_brooklet/form", post(form))
             .route("/{*path}", get(page))
-            .layer(DefaultBodyLimit::max(MAX_BODY))
+            .layer(DefaultBodyLimit::max(event_body_limit(self.upload_limit())))
             .with_state(shared)
     }
 
@@ -448,7 +478,18 @@ fn from_wire(params: &Params, wire: Value) -> Result<Value, String> {
             options,
             range: true,
             ..
+        }
+        | Params::ButtonGroup {
+            options,
+            multi: true,
+            ..
         } => options_of(options, &wire),
+        // A single-selection button group: `[]` or `[index]`.
+        Params::ButtonGroup { options, .. } => match wire.as_array().map(Vec::as_slice) {
+            Some([]) => Ok(Value::Null),
+            Some([i]) => option(options, i),
+            _ => Err(format!("expected at most one option index, got {wire}")),
+        },
         _ => Ok(wire),
     }
 }
@@ -505,11 +546,16 @@ async fn event(
     OriginalUri(original): OriginalUri,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
     if !same_origin(&headers) {
         return forbidden();
     }
+    let body = match body {
+        Ok(body) => body,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return too_large(&shared.app),
+        Err(e) => return e.into_response(),
+    };
     let body: EventBody = match serde_json::from_slice(&body) {
         Ok(b) => b,
         Err(e) => {
@@ -689,7 +735,11 @@ fn form_values(
 ) -> Result<Vec<(WidgetId, Value)>, String> {
     let mut out = Vec::new();
     for w in tree.widgets() {
-        if w.kind.is_trigger() || (page_switch && w.script != PageId::ENTRYPOINT) {
+        // Files come only from the client script (base64 in its JSON event).
+        if w.kind.is_trigger()
+            || w.kind == Kind::FileUploader
+            || (page_switch && w.script != PageId::ENTRYPOINT)
+        {
             continue;
         }
         // R29: a form's fields count only when its submit button was clicked;
@@ -723,7 +773,7 @@ fn form_values(
                     None => continue,
                 }
             }
-            (Params::Multiselect { .. }, _) => {
+            (Params::Multiselect { .. } | Params::ButtonGroup { .. }, _) => {
                 Value::Array(all.iter().map(|v| number(v)).collect::<Result<_, _>>()?)
             }
             (Params::Slider { range: true, .. } | Params::SelectSlider { range: true, .. }, _) => {

@@ -40,6 +40,7 @@ scenarios!(
     mpa_underscore_copy,
     persist_state_param,
     query_params_bind,
+    readonly_widget_keys,
     set_via_session_state,
     slider_minmax_no_fix,
     slider_minmax_update_value_fix,

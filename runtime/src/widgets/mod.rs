@@ -17,22 +17,32 @@ use crate::identity::{float_part, int_part, IdentityValue};
 use crate::run::Ui;
 
 pub mod button;
+pub mod button_group;
 pub mod checkbox;
 pub mod choice;
+pub mod color_picker;
+pub mod date_input;
+pub mod file_uploader;
 pub mod multiselect;
 pub mod number_input;
 pub mod select_slider;
 pub mod slider;
 pub mod text_input;
+pub mod time_input;
 
 pub use button::Button;
+pub use button_group::{ButtonGroup, Pills, SegmentedControl};
 pub use checkbox::Checkbox;
 pub use choice::{Radio, Selectbox};
+pub use color_picker::ColorPicker;
+pub use date_input::DateInput;
+pub use file_uploader::{FileUploader, UploadedFile};
 pub use multiselect::Multiselect;
 pub use number_input::NumberInput;
 pub use select_slider::{SelectRangeSlider, SelectSlider};
 pub use slider::{RangeSlider, Slider};
 pub use text_input::{TextArea, TextInput};
+pub use time_input::TimeInput;
 
 /// A widget kind, named as Streamlit names its commands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -62,6 +72,18 @@ pub enum Kind {
     TextInput,
     /// `text_area`
     TextArea,
+    /// `date_input`
+    DateInput,
+    /// `time_input`
+    TimeInput,
+    /// `color_picker`
+    ColorPicker,
+    /// `pills`
+    Pills,
+    /// `segmented_control`
+    SegmentedControl,
+    /// `file_uploader`
+    FileUploader,
 }
 
 impl Kind {
@@ -80,6 +102,12 @@ impl Kind {
             Kind::NumberInput => "number_input",
             Kind::TextInput => "text_input",
             Kind::TextArea => "text_area",
+            Kind::DateInput => "date_input",
+            Kind::TimeInput => "time_input",
+            Kind::ColorPicker => "color_picker",
+            Kind::Pills => "pills",
+            Kind::SegmentedControl => "segmented_control",
+            Kind::FileUploader => "file_uploader",
         }
     }
 
@@ -95,12 +123,15 @@ impl Kind {
 
     /// Read-only widgets cannot be set through session state (R23).
     pub fn is_read_only(self) -> bool {
-        matches!(self, Kind::Button | Kind::FormSubmitButton)
+        matches!(
+            self,
+            Kind::Button | Kind::FormSubmitButton | Kind::FileUploader
+        )
     }
 }
 
 /// Every kind, for look-ups and tests.
-pub const ALL_KINDS: [Kind; 12] = [
+pub const ALL_KINDS: [Kind; 18] = [
     Kind::Button,
     Kind::FormSubmitButton,
     Kind::Checkbox,
@@ -113,6 +144,12 @@ pub const ALL_KINDS: [Kind; 12] = [
     Kind::NumberInput,
     Kind::TextInput,
     Kind::TextArea,
+    Kind::DateInput,
+    Kind::TimeInput,
+    Kind::ColorPicker,
+    Kind::Pills,
+    Kind::SegmentedControl,
+    Kind::FileUploader,
 ];
 
 /// The parameters a widget was drawn with: what the session keeps to check
@@ -176,6 +213,40 @@ pub enum Params {
         /// The most characters allowed.
         max_chars: Option<usize>,
     },
+    /// A date field.
+    Date {
+        /// The earliest date allowed.
+        min: Option<chrono::NaiveDate>,
+        /// The latest date allowed.
+        max: Option<chrono::NaiveDate>,
+        /// How the date is shown, e.g. `YYYY/MM/DD`.
+        format: String,
+    },
+    /// A time field.
+    Time {
+        /// The step between times, in seconds.
+        step: u32,
+    },
+    /// A colour picker.
+    Color,
+    /// Pills or a segmented control: buttons over options.
+    ButtonGroup {
+        /// The options' values.
+        options: Vec<Value>,
+        /// The options as shown.
+        labels: Vec<String>,
+        /// Any number of options (true) or at most one.
+        multi: bool,
+    },
+    /// A file uploader.
+    File {
+        /// The file extensions allowed (`.csv`), lower case; empty for any.
+        types: Vec<String>,
+        /// Several files (true) or one.
+        multiple: bool,
+        /// The largest file taken, in bytes.
+        max_upload_size: u64,
+    },
 }
 
 impl Params {
@@ -207,6 +278,17 @@ impl Params {
                 min, max, float, ..
             } => number_input::validate(*min, *max, *float, value),
             Params::Text { max_chars } => text_input::validate(*max_chars, value),
+            Params::Date { min, max, .. } => date_input::validate(*min, *max, value),
+            Params::Time { step } => time_input::validate(*step, value),
+            Params::Color => color_picker::validate(value),
+            Params::ButtonGroup { options, multi, .. } => {
+                button_group::validate(options, *multi, value)
+            }
+            Params::File {
+                types,
+                multiple,
+                max_upload_size,
+            } => file_uploader::validate(types, *multiple, *max_upload_size, value),
         }
     }
 
@@ -215,7 +297,8 @@ impl Params {
         match self {
             Params::Choice { options, .. }
             | Params::Multiselect { options, .. }
-            | Params::SelectSlider { options, .. } => options,
+            | Params::SelectSlider { options, .. }
+            | Params::ButtonGroup { options, .. } => options,
             _ => &[],
         }
     }
@@ -243,6 +326,14 @@ impl Params {
                 !*range || value.as_array().is_some_and(|a| a.len() == 2)
             }
             Params::Text { .. } => value.is_string(),
+            Params::Date { .. } => date_input::parse(value).is_some(),
+            Params::Time { .. } => time_input::parse(value).is_some(),
+            Params::Color => color_picker::validate(value).is_ok(),
+            Params::ButtonGroup { multi: true, .. } => value.is_array(),
+            Params::ButtonGroup { options, .. } => {
+                value.is_null() || options.iter().any(|o| same_json_type(o, value))
+            }
+            Params::File { .. } => value.is_null() || value.is_array() || value.is_object(),
         };
         if ok {
             Ok(())
@@ -268,12 +359,18 @@ impl Params {
                 }
                 | Params::SelectSlider {
                     options, labels, ..
+                }
+                | Params::ButtonGroup {
+                    options, labels, ..
                 },
                 Value::Array(items),
             ) => items.iter().map(|v| labelled(options, labels, v)).collect(),
             (
                 Params::Choice { options, labels }
                 | Params::SelectSlider {
+                    options, labels, ..
+                }
+                | Params::ButtonGroup {
                     options, labels, ..
                 },
                 v,
@@ -345,10 +442,29 @@ impl Params {
                 [r] => number(r)?,
                 _ => return None,
             },
-            Params::Text { .. } => match raw {
-                [r] => Value::String(r.clone()),
+            Params::Text { .. } | Params::Date { .. } | Params::Time { .. } | Params::Color => {
+                match raw {
+                    [r] => Value::String(r.clone()),
+                    _ => return None,
+                }
+            }
+            Params::ButtonGroup {
+                options,
+                labels,
+                multi: true,
+            } => Value::Array(
+                raw.iter()
+                    .map(|r| option(options, labels, r))
+                    .collect::<Option<_>>()?,
+            ),
+            Params::ButtonGroup {
+                options, labels, ..
+            } => match raw {
+                [r] => option(options, labels, r)?,
                 _ => return None,
             },
+            // Files do not travel in URLs.
+            Params::File { .. } => return None,
         };
         self.validate_incoming(value).ok()
     }
@@ -409,6 +525,12 @@ impl Params {
             Params::SelectSlider { range: false, .. } => "one of its options",
             Params::SelectSlider { range: true, .. } => "a pair of options",
             Params::Text { .. } => "a string",
+            Params::Date { .. } => "a date (\"YYYY-MM-DD\")",
+            Params::Time { .. } => "a time (\"HH:MM\" or \"HH:MM:SS\")",
+            Params::Color => "a colour (\"#rrggbb\")",
+            Params::ButtonGroup { multi: true, .. } => "a list of options",
+            Params::ButtonGroup { .. } => "one of its options, or nothing",
+            Params::File { .. } => "uploaded files",
         }
     }
 }
@@ -672,6 +794,34 @@ pub(crate) fn numeric_bounds<T: Numeric>(
         step,
         values,
     })
+}
+
+/// How many options or files a widget takes: [`Single`] or [`Multi`]
+/// (Streamlit's `selection_mode="single" | "multi"` and
+/// `accept_multiple_files`). It decides the widget's value type.
+pub trait SelectionMode: Copy + Default + 'static {
+    /// What the widget returns for items of type `T`: `Option<T>` or `Vec<T>`.
+    type Out<T: DeserializeOwned>: DeserializeOwned;
+    /// Whether several items may be chosen.
+    const MULTI: bool;
+}
+
+/// At most one option or file: the widget returns `Option<T>`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Single;
+
+/// Any number of options or files: the widget returns `Vec<T>`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Multi;
+
+impl SelectionMode for Single {
+    type Out<T: DeserializeOwned> = Option<T>;
+    const MULTI: bool = false;
+}
+
+impl SelectionMode for Multi {
+    type Out<T: DeserializeOwned> = Vec<T>;
+    const MULTI: bool = true;
 }
 
 /// A callback: runs before the page body when its widget changed (R25–R27).

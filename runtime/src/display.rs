@@ -1,0 +1,365 @@
+//! Display elements shown next to widgets: metrics, code, JSON, tables and
+//! data frames from serde rows, line and bar charts (drawn to SVG on the
+//! server), and progress bars. They hold no state; each run draws them anew.
+//!
+//! Rows are any `Serialize` values: structs, maps, tuples or plain values.
+//! Columns are the first row's fields in the order the row serialises them
+//! (a struct's declaration order), whatever order serde_json's maps keep.
+
+use std::fmt;
+
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::elements::{ChartKind, DeltaColor, Element};
+use crate::error::{Error, ErrorKind, Result};
+use crate::run::Ui;
+
+/// A serialised row: its fields in order.
+struct Row(Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for Row {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct RowVisitor;
+        impl<'de> Visitor<'de> for RowVisitor {
+            type Value = Row;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a row")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Row, A::Error> {
+                let mut fields = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                    fields.push((k, v));
+                }
+                Ok(Row(fields))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Row, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(v) = seq.next_element::<Value>()? {
+                    fields.push((fields.len().to_string(), v));
+                }
+                Ok(Row(fields))
+            }
+            fn visit_bool<E>(self, v: bool) -> std::result::Result<Row, E> {
+                Ok(Row::value(Value::Bool(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> std::result::Result<Row, E> {
+                Ok(Row::value(v.into()))
+            }
+            fn visit_u64<E>(self, v: u64) -> std::result::Result<Row, E> {
+                Ok(Row::value(v.into()))
+            }
+            fn visit_f64<E>(self, v: f64) -> std::result::Result<Row, E> {
+                Ok(Row::value(v.into()))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Row, E> {
+                Ok(Row::value(v.into()))
+            }
+            fn visit_unit<E>(self) -> std::result::Result<Row, E> {
+                Ok(Row::value(Value::Null))
+            }
+        }
+        d.deserialize_any(RowVisitor)
+    }
+}
+
+impl Row {
+    fn value(v: Value) -> Row {
+        Row(vec![("value".to_owned(), v)])
+    }
+}
+
+/// Serialises rows with their fields in order: columns from the first row,
+/// one cell per column and row.
+fn to_table<R: Serialize>(
+    rows: &[R],
+) -> std::result::Result<(Vec<String>, Vec<Vec<Value>>), String> {
+    let mut columns: Vec<String> = Vec::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        // Through JSON text: serde_json writes a struct's fields in order,
+        // and the visitor above reads them back in that order.
+        let text = serde_json::to_string(row).map_err(|e| format!("row {i}: {e}"))?;
+        let Row(fields) = serde_json::from_str(&text).map_err(|e| format!("row {i}: {e}"))?;
+        if i == 0 {
+            columns = fields.iter().map(|(k, _)| k.clone()).collect();
+        }
+        let mut cells = vec![Value::Null; columns.len()];
+        for (k, v) in fields {
+            if let Some(c) = columns.iter().position(|c| *c == k) {
+                cells[c] = v;
+            }
+        }
+        out.push(cells);
+    }
+    Ok((columns, out))
+}
+
+/// A value as a table cell or axis label shows it.
+pub(crate) fn cell_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A progress value: an integer percentage (0 to 100) or a float fraction
+/// (0.0 to 1.0), as `st.progress` takes.
+pub trait ProgressValue {
+    /// The percentage, or `None` when out of range.
+    fn percent(self) -> Option<u8>;
+}
+
+macro_rules! progress_int {
+    ($($t:ty),*) => {$(
+        impl ProgressValue for $t {
+            fn percent(self) -> Option<u8> {
+                u8::try_from(self).ok().filter(|p| *p <= 100)
+            }
+        }
+    )*};
+}
+progress_int!(u8, u16, u32, u64, usize, i32, i64);
+
+impl ProgressValue for f64 {
+    fn percent(self) -> Option<u8> {
+        (0.0..=1.0)
+            .contains(&self)
+            .then(|| (self * 100.0).round() as u8)
+    }
+}
+
+impl ProgressValue for f32 {
+    fn percent(self) -> Option<u8> {
+        f64::from(self).percent()
+    }
+}
+
+impl<'r> Ui<'r> {
+    fn display_error(&self, message: String) -> Error {
+        Error::new(ErrorKind::InvalidArgument, message)
+    }
+
+    /// A metric (`st.metric`): a label and a big value.
+    pub fn metric(&self, label: impl Into<String>, value: impl fmt::Display) {
+        self.metric_delta(label, value, None::<&str>, DeltaColor::Normal);
+    }
+
+    /// A metric with its change (`st.metric(label, value, delta)`): an
+    /// arrow up, or down when `delta` starts with `-`, coloured by
+    /// `delta_color`.
+    pub fn metric_delta(
+        &self,
+        label: impl Into<String>,
+        value: impl fmt::Display,
+        delta: Option<impl fmt::Display>,
+        delta_color: DeltaColor,
+    ) {
+        self.push(Element::Metric {
+            label: label.into(),
+            value: value.to_string(),
+            delta: delta.map(|d| d.to_string()),
+            delta_color,
+        });
+    }
+
+    /// Code (`st.code`), shown as it is, with a `language-*` class for
+    /// highlighters when `language` is given.
+    pub fn code(&self, body: impl Into<String>, language: Option<&str>) {
+        self.push(Element::Code {
+            body: body.into(),
+            language: language.map(str::to_owned),
+        });
+    }
+
+    /// Any `Serialize` value as indented JSON (`st.json`), fields in the
+    /// value's own order.
+    pub fn json<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
+        let body = serde_json::to_string_pretty(value)
+            .map_err(|e| self.display_error(format!("json: the value cannot be shown: {e}")))?;
+        self.push(Element::Json { body });
+        Ok(())
+    }
+
+    /// A scrollable data frame (`st.dataframe`) of serde rows: one column
+    /// per field of the first row, in order.
+    pub fn dataframe<R: Serialize>(&self, rows: &[R]) -> Result<()> {
+        self.table_element(rows, true, "dataframe")
+    }
+
+    /// A static table (`st.table`) of serde rows: one column per field of
+    /// the first row, in order.
+    pub fn table<R: Serialize>(&self, rows: &[R]) -> Result<()> {
+        self.table_element(rows, false, "table")
+    }
+
+    fn table_element<R: Serialize>(&self, rows: &[R], dataframe: bool, what: &str) -> Result<()> {
+        let (columns, rows) = to_table(rows)
+            .map_err(|e| self.display_error(format!("{what}: a row cannot be shown: {e}")))?;
+        self.push(Element::Table {
+            columns,
+            rows,
+            dataframe,
+        });
+        Ok(())
+    }
+
+    /// A line chart (`st.line_chart`) of serde rows: the first field is the
+    /// x axis, every other numeric field a line. Drawn to SVG on the server.
+    pub fn line_chart<R: Serialize>(&self, rows: &[R]) -> Result<()> {
+        self.chart(ChartKind::Line, rows)
+    }
+
+    /// A bar chart (`st.bar_chart`) of serde rows: the first field gives
+    /// the bars' labels, every other numeric field a series of bars.
+    pub fn bar_chart<R: Serialize>(&self, rows: &[R]) -> Result<()> {
+        self.chart(ChartKind::Bar, rows)
+    }
+
+    fn chart<R: Serialize>(&self, kind: ChartKind, rows: &[R]) -> Result<()> {
+        let what = match kind {
+            ChartKind::Line => "line_chart",
+            ChartKind::Bar => "bar_chart",
+        };
+        let (columns, rows) = to_table(rows)
+            .map_err(|e| self.display_error(format!("{what}: a row cannot be shown: {e}")))?;
+        let x = rows
+            .iter()
+            .map(|r| r.first().map(cell_text).unwrap_or_default())
+            .collect();
+        let series: Vec<(String, Vec<Option<f64>>)> = columns
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter(|(c, _)| rows.iter().any(|r| r[*c].is_number()))
+            .map(|(c, name)| (name.clone(), rows.iter().map(|r| r[c].as_f64()).collect()))
+            .collect();
+        if !rows.is_empty() && series.is_empty() {
+            return Err(self.display_error(format!(
+                "{what}: no numeric field besides the first (the x axis) in columns {columns:?}; \
+                 give each row at least one number to plot"
+            )));
+        }
+        self.push(Element::Chart { kind, x, series });
+        Ok(())
+    }
+
+    /// A progress bar (`st.progress`): an integer percentage (0 to 100) or
+    /// a fraction (0.0 to 1.0), with an optional text.
+    pub fn progress(
+        &self,
+        value: impl ProgressValue + Copy + fmt::Debug,
+        text: Option<&str>,
+    ) -> Result<()> {
+        let percent = value.percent().ok_or_else(|| {
+            self.display_error(format!(
+                "progress: {value:?} is out of range; give an integer from 0 to 100 or a float from 0.0 to 1.0"
+            ))
+        })?;
+        self.push(Element::Progress {
+            percent,
+            text: text.map(str::to_owned),
+        });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::AppTest;
+    use crate::{App, Page};
+    use serde_json::json;
+
+    #[derive(Serialize)]
+    struct City {
+        zeta: &'static str,
+        alpha: i64,
+        mid: f64,
+    }
+
+    #[test]
+    fn columns_keep_the_rows_field_order() {
+        let rows = [
+            City {
+                zeta: "a",
+                alpha: 1,
+                mid: 0.5,
+            },
+            City {
+                zeta: "b",
+                alpha: 2,
+                mid: 1.5,
+            },
+        ];
+        let (columns, cells) = to_table(&rows).unwrap();
+        assert_eq!(columns, ["zeta", "alpha", "mid"]);
+        assert_eq!(cells[1], [json!("b"), json!(2), json!(1.5)]);
+        // Tuples and plain values have columns too; a missing field is empty.
+        assert_eq!(to_table(&[(1, "x")]).unwrap().0, ["0", "1"]);
+        assert_eq!(to_table(&[3, 4]).unwrap().1, [[json!(3)], [json!(4)]]);
+        let maps = [json!({"a": 1, "b": 2}), json!({"b": 3})];
+        assert_eq!(to_table(&maps).unwrap().1[1], [Value::Null, json!(3)]);
+    }
+
+    #[test]
+    fn progress_takes_percentages_and_fractions() {
+        assert_eq!(42.percent(), Some(42));
+        assert_eq!(0.25.percent(), Some(25));
+        assert_eq!(101.percent(), None);
+        assert_eq!((-1).percent(), None);
+        assert_eq!(1.5.percent(), None);
+    }
+
+    #[test]
+    fn display_elements_are_in_the_tree() {
+        let mut t = AppTest::new(App::new().page(Page::new("app", |ui| {
+            ui.metric_delta("Temp", "21 °C", Some("-1.5 °C"), DeltaColor::Inverse);
+            ui.code("fn main() {}", Some("rust"));
+            ui.json(&json!({"a": [1, 2]}))?;
+            ui.table(&[City {
+                zeta: "z",
+                alpha: 1,
+                mid: 2.0,
+            }])?;
+            ui.line_chart(&[(1, 2.0), (2, 3.0)])?;
+            ui.progress(0.5, Some("half"))?;
+            Ok(())
+        })));
+        t.run().unwrap();
+        let outline = t.tree().outline();
+        for line in [
+            "[metric] Temp: 21 °C (-1.5 °C)",
+            "[code] fn main() {}",
+            "[table 1 x 3] zeta | alpha | mid",
+            "[line chart] 2 points: 1",
+            "[progress 50%] half",
+        ] {
+            assert!(outline.contains(line), "{line} in {outline}");
+        }
+    }
+
+    #[test]
+    fn bad_display_arguments_are_errors_on_the_page() {
+        let mut t = AppTest::new(App::new().page(Page::new("app", |ui| {
+            ui.progress(150, None)?;
+            Ok(())
+        })));
+        t.run().unwrap();
+        assert_eq!(t.exceptions()[0].0, ErrorKind::InvalidArgument);
+        let mut t = AppTest::new(App::new().page(Page::new("app", |ui| {
+            ui.bar_chart(&[("a", "b")])?;
+            Ok(())
+        })));
+        t.run().unwrap();
+        assert!(t.exceptions()[0].1.contains("no numeric field"));
+    }
+}
