@@ -156,9 +156,10 @@ pub async fn body_text(c: &Client) -> String {
 
 /// Counts the event requests the page makes, and the most in flight at once.
 pub const WATCH_FETCH: &str = "
-    window.__sent = 0; window.__inFlight = 0; window.__most = 0;
+    window.__sent = 0; window.__inFlight = 0; window.__most = 0; window.__bodies = [];
     if (!window.__origFetch) window.__origFetch = window.fetch;
     window.fetch = (...args) => {
+        window.__bodies.push(String((args[1] || {}).body || '').length);
         window.__sent++; window.__inFlight++; window.__most = Math.max(window.__most, window.__inFlight);
         return window.__origFetch(...args).finally(() => { window.__inFlight--; });
     };";
