@@ -489,3 +489,142 @@ fn concurrent_events_of_one_session_lose_no_update() {
     let applied = statuses.iter().filter(|s| **s == 200).count();
     assert_eq!(count, format!("count = {applied}"), "{statuses:?}");
 }
+
+/// A `redis-server` of the test's own, persisting every write (append-only
+/// file, fsynced) so that it can be killed and brought back with its data.
+struct OwnRedis {
+    port: u16,
+    dir: std::path::PathBuf,
+    child: Option<std::process::Child>,
+}
+
+impl OwnRedis {
+    fn start() -> OwnRedis {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = temp_path("redis");
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut r = OwnRedis {
+            port,
+            dir,
+            child: None,
+        };
+        r.resume();
+        r
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/0", self.port)
+    }
+
+    /// Starts the server (again) on the same port and data.
+    fn resume(&mut self) {
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
+            .args([
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+            ])
+            .arg("--dir")
+            .arg(&self.dir)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server on the PATH (.ci/run installs it)");
+        self.child = Some(child);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "redis-server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Kills the server outright.
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn redis_going_away_fails_events_clearly_and_keeps_the_session() {
+    if redis_url("redis_going_away_fails_events_clearly_and_keeps_the_session").is_none() {
+        return;
+    }
+    let mut redis = OwnRedis::start();
+    let url = StoreUrl::Redis(redis.url());
+    let rt = client_runtime();
+    let server = Replica::start(app(), &url, StoreOptions::default());
+    let (t, mut c) = rt.block_on(async {
+        let mut c = Http::new(server.addr);
+        let t = Tab::open(&mut c).await;
+        t.click(&mut c, 2, "before").await;
+        let answer = t.click(&mut c, 3, "before").await;
+        assert_eq!(texts(&answer.body), ["count = 3", "note = before"]);
+        (t, c)
+    });
+
+    redis.kill();
+    rt.block_on(async {
+        for _ in 0..2 {
+            let started = std::time::Instant::now();
+            let answer = t.click(&mut c, 4, "during").await;
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "a dead Redis fails the event fast, not after {:?}",
+                started.elapsed()
+            );
+            assert_eq!(answer.status, 503, "{}", answer.body);
+            // The JSON error the client script shows the user.
+            let body: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+            assert_eq!(body["error"]["kind"], "StoreUnavailable");
+            assert_eq!(body["reload"], false, "reloading would lose the page");
+            let message = body["error"]["message"].as_str().unwrap();
+            assert!(
+                message.contains(&redis.url()) && message.contains("unavailable"),
+                "{message}"
+            );
+        }
+        // A new tab cannot start either, and says why.
+        let page = Http::new(server.addr).get("/").await;
+        assert_eq!(page.status, 503);
+        assert!(page.body.contains("unavailable"), "{}", page.body);
+    });
+
+    redis.resume();
+    rt.block_on(async {
+        // The store reconnects by itself; the session is as it was before
+        // the outage, and the failed events changed nothing.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let mut attempts = 0;
+        let answer = loop {
+            attempts += 1;
+            let answer = t.click(&mut c, 1, "after").await;
+            if answer.status != 503 || std::time::Instant::now() > deadline {
+                break answer;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        eprintln!("the store was back after {attempts} attempt(s)");
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        assert_eq!(texts(&answer.body), ["count = 6", "note = after"]);
+    });
+}
