@@ -18,6 +18,21 @@ use super::{
 
 const SESSIONS: TableDefinition<'_, &str, &[u8]> = TableDefinition::new("brooklet_sessions");
 
+/// A redb error, boxed (redb's own is large).
+struct DbError(Box<redb::Error>);
+
+impl<E: Into<redb::Error>> From<E> for DbError {
+    fn from(e: E) -> Self {
+        DbError(Box::new(e.into()))
+    }
+}
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// Sessions in a redb file (`--store file:PATH`).
 pub struct FileStore {
     db: Arc<Database>,
@@ -77,7 +92,7 @@ impl FileStore {
     /// Runs `f` on the database off the async threads (redb is blocking).
     fn blocking<'a, T: Send + 'static>(
         &'a self,
-        f: impl FnOnce(&Database, u64) -> Result<T, redb::Error> + Send + 'static,
+        f: impl FnOnce(&Database, u64) -> Result<T, DbError> + Send + 'static,
     ) -> StoreFuture<'a, T> {
         let db = self.db.clone();
         Box::pin(async move {
@@ -100,7 +115,7 @@ impl FileStore {
     }
 }
 
-fn sweep(table: &mut redb::Table<'_, &str, &[u8]>, now: u64) -> Result<usize, redb::Error> {
+fn sweep(table: &mut redb::Table<'_, &str, &[u8]>, now: u64) -> Result<usize, DbError> {
     let mut gone = 0;
     table.retain(|_, v| {
         let keep = split(v).1 > now;
