@@ -180,6 +180,11 @@ impl App {
     /// durable or shared store, sessions survive restarts, and several
     /// replicas on one Redis serve any event of any session.
     pub fn router_with_store(&self, store: Arc<dyn SessionStore>) -> Router {
+        self.router_inner(store, StoreOptions::default())
+    }
+
+    /// The router; `options` also bound the sessions this process keeps live.
+    fn router_inner(&self, store: Arc<dyn SessionStore>, options: StoreOptions) -> Router {
         let pages: Vec<(String, String)> = self
             .pages()
             .map(|p| (p.path().to_owned(), p.page_title().to_owned()))
@@ -191,7 +196,7 @@ impl App {
         let shared = Arc::new(Shared {
             app: self.clone(),
             store,
-            live: LiveTabs::new(LIVE_IDLE, StoreOptions::default().max_sessions),
+            live: LiveTabs::new(LIVE_IDLE.min(options.idle), options.max_sessions),
             pages,
             title,
         });
@@ -237,7 +242,7 @@ impl App {
             config.store
         );
         tracing::info!(%addr, store = %config.store, "serving");
-        axum::serve(listener, self.router_with_store(store))
+        axum::serve(listener, self.router_inner(store, config.store_options))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
