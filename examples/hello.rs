@@ -51,7 +51,7 @@ fn survey(ui: &Ui<'_>) -> Result<()> {
 }
 
 /// The app.
-fn app() -> App {
+pub fn app() -> App {
     App::new()
         .entrypoint(entrypoint)
         .page(slider_bounds::bounds)

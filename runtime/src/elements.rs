@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::ErrorKind;
@@ -20,7 +20,7 @@ pub const SIDEBAR: NodeId = 1;
 
 /// Which top-level area an element lives in (part of a keyless widget's
 /// identity, R3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Root {
     /// The main area.
@@ -30,7 +30,7 @@ pub enum Root {
 }
 
 /// The kind of a callout box.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertKind {
     /// `info`
@@ -56,7 +56,7 @@ impl AlertKind {
 }
 
 /// A widget as drawn in one run.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WidgetElement {
     /// Its identity.
     pub id: WidgetId,
@@ -92,7 +92,7 @@ pub struct WidgetElement {
 }
 
 /// One thing on the page.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "element", rename_all = "snake_case")]
 pub enum Element {
     /// The main area (node 0).
@@ -215,7 +215,7 @@ pub enum Element {
 }
 
 /// How a metric's change is coloured (`delta_color` in Streamlit).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeltaColor {
     /// Up is green, down is red.
@@ -228,7 +228,7 @@ pub enum DeltaColor {
 }
 
 /// The kind of a chart.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChartKind {
     /// `st.line_chart`
@@ -238,7 +238,7 @@ pub enum ChartKind {
 }
 
 /// A node: an element and, for containers, its children in page order.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Node {
     /// The element.
     pub element: Element,
@@ -251,7 +251,7 @@ pub struct Node {
 }
 
 /// The elements of one run, as a tree rooted in the main area and the sidebar.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ElementTree {
     nodes: Vec<Node>,
 }

@@ -537,8 +537,25 @@ impl<'de> Deserialize<'de> for WidgetId {
 
 /// The identity of a page script: its path, hashed. The entrypoint, which runs
 /// before every page, has an identity of its own (R10, R37).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct PageId(pub u128);
+
+/// As 32 hex digits, as [`WidgetId`]: a JSON number cannot carry 128 bits
+/// through serde's buffered (tagged) enums, and stored sessions hold both.
+impl Serialize for PageId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{:032x}", self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for PageId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        u128::from_str_radix(&s, 16)
+            .map(PageId)
+            .map_err(serde::de::Error::custom)
+    }
+}
 
 impl PageId {
     /// The identity of the page at `path`.

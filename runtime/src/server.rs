@@ -17,6 +17,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, OriginalUri, RawQuery, State};
@@ -34,7 +35,11 @@ use crate::pages::App;
 use crate::render::{render_app_cached, render_document_cached, PageDoc};
 use crate::run::QueryParams;
 use crate::session::Event;
-use crate::store::{random_hex, MemoryStore, TabState};
+use crate::store::record::{self, owner_hash};
+use crate::store::{
+    random_hex, Live, LiveTabs, Loaded, MemoryStore, SaveOutcome, SessionStore, StoreError,
+    StoreOptions, StoreUrl, TabState,
+};
 use crate::widgets::{Kind, Params};
 
 const COOKIE: &str = "bk_sid";
@@ -71,72 +76,106 @@ fn too_large(app: &App) -> Response {
     )
 }
 
-/// Settings of the server: where to listen and how long sessions live.
+/// Settings of the server: where to listen, which session store, and how
+/// long sessions live.
 #[derive(Clone, Debug)]
 pub struct ServeConfig {
     /// Address to listen on; `BROOKLET_HOST` or `--host`, default 127.0.0.1.
     pub host: String,
     /// Port; `BROOKLET_PORT` or `--port`, default 8501.
     pub port: u16,
+    /// The session store; `BROOKLET_STORE` or `--store`: `memory` (the
+    /// default), `file:PATH`, `redis://HOST:PORT/DB`.
+    pub store: StoreUrl,
+    /// Idle expiry (`BROOKLET_SESSION_IDLE_SECS`, `--session-idle-secs`,
+    /// default an hour) and the memory store's cap on sessions
+    /// (`BROOKLET_MAX_SESSIONS`, `--max-sessions`, default 100000).
+    pub store_options: StoreOptions,
 }
 
+const USAGE: &str =
+    "usage: [--host HOST] [--port PORT] [--store memory|file:PATH|redis://HOST:PORT] \
+                     [--session-idle-secs N] [--max-sessions N]  (or BROOKLET_HOST, BROOKLET_PORT, \
+                     BROOKLET_STORE, BROOKLET_SESSION_IDLE_SECS, BROOKLET_MAX_SESSIONS)";
+
 impl ServeConfig {
-    /// From the command line (`--host H`, `--port P`) over the environment
-    /// (`BROOKLET_HOST`, `BROOKLET_PORT`) over the defaults.
+    /// From the command line over the environment over the defaults.
     pub fn from_env_and_args() -> Result<Self, String> {
-        Self::parse(
-            std::env::var("BROOKLET_HOST").ok(),
-            std::env::var("BROOKLET_PORT").ok(),
-            std::env::args().skip(1),
-        )
+        Self::parse(|name| std::env::var(name).ok(), std::env::args().skip(1))
     }
 
-    /// The same from given values: the environment's host and port, then
-    /// the arguments (without the program name).
+    /// The same from given values: `env` looks up an environment variable;
+    /// `args` are the arguments without the program name.
     pub fn parse(
-        env_host: Option<String>,
-        env_port: Option<String>,
+        env: impl Fn(&str) -> Option<String>,
         args: impl IntoIterator<Item = String>,
     ) -> Result<Self, String> {
         let mut config = ServeConfig {
-            host: env_host.unwrap_or_else(|| "127.0.0.1".into()),
-            port: match env_port {
-                Some(p) => p
-                    .parse()
-                    .map_err(|_| format!("BROOKLET_PORT is not a port number: {p:?}"))?,
-                None => 8501,
-            },
+            host: "127.0.0.1".into(),
+            port: 8501,
+            store: StoreUrl::Memory,
+            store_options: StoreOptions::default(),
         };
+        // (flag, what the user wrote: the flag or the variable, value)
+        let mut settings: Vec<(String, String, String)> = [
+            ("BROOKLET_HOST", "--host"),
+            ("BROOKLET_PORT", "--port"),
+            ("BROOKLET_STORE", "--store"),
+            ("BROOKLET_SESSION_IDLE_SECS", "--session-idle-secs"),
+            ("BROOKLET_MAX_SESSIONS", "--max-sessions"),
+        ]
+        .into_iter()
+        .filter_map(|(var, flag)| env(var).map(|v| (flag.to_owned(), var.to_owned(), v)))
+        .collect();
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let (name, inline) = match arg.split_once('=') {
                 Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
                 None => (arg.clone(), None),
             };
-            let mut value = || {
-                inline
-                    .clone()
-                    .or_else(|| args.next())
-                    .ok_or_else(|| format!("{name} needs a value"))
+            if name == "--help" || name == "-h" {
+                return Err(USAGE.into());
+            }
+            if !matches!(
+                name.as_str(),
+                "--host" | "--port" | "--store" | "--session-idle-secs" | "--max-sessions"
+            ) {
+                return Err(format!("unknown argument {name:?}; {USAGE}"));
+            }
+            let value = inline
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value"))?;
+            settings.push((name.clone(), name, value));
+        }
+        // Environment first, flags after: a flag wins.
+        for (flag, name, value) in settings {
+            let number = |what: &str| -> Result<u64, String> {
+                value
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("{name} is not {what}: {value:?}"))
             };
-            match name.as_str() {
-                "--host" => config.host = value()?,
+            match flag.as_str() {
+                "--host" => config.host = value.clone(),
                 "--port" => {
-                    let v = value()?;
-                    config.port = v
+                    config.port = value
                         .parse()
-                        .map_err(|_| format!("--port is not a port number: {v:?}"))?;
+                        .map_err(|_| format!("{name} is not a port number: {value:?}"))?
                 }
-                "--help" | "-h" => {
-                    return Err(
-                        "usage: [--host HOST] [--port PORT]  (or BROOKLET_HOST, BROOKLET_PORT)"
-                            .into(),
-                    )
+                "--store" => config.store = value.parse().map_err(|e| format!("{name}: {e}"))?,
+                "--session-idle-secs" => {
+                    let secs = number("a number of seconds")?;
+                    if secs == 0 {
+                        return Err(format!("{name} must be at least 1"));
+                    }
+                    config.store_options.idle = Duration::from_secs(secs);
                 }
-                other => {
-                    return Err(format!(
-                        "unknown argument {other:?}; expected --host or --port"
-                    ))
+                _ => {
+                    let max = number("a number of sessions")?;
+                    if max == 0 {
+                        return Err(format!("{name} must be at least 1"));
+                    }
+                    config.store_options.max_sessions = max as usize;
                 }
             }
         }
@@ -144,9 +183,17 @@ impl ServeConfig {
     }
 }
 
+/// How long this process keeps a session live (deserialised, with its
+/// callbacks) after its last event; the store keeps it for the idle time.
+const LIVE_IDLE: Duration = Duration::from_secs(5 * 60);
+
+/// How many times an event runs again after a conflict before it gives up.
+const CONFLICT_RETRIES: usize = 3;
+
 struct Shared {
     app: App,
-    store: MemoryStore,
+    store: Arc<dyn SessionStore>,
+    live: LiveTabs,
     pages: Vec<(String, String)>,
     title: String,
 }
@@ -154,7 +201,20 @@ struct Shared {
 impl App {
     /// The app as an `axum::Router`, to serve on its own or to nest under a
     /// path of your own server (`Router::new().nest("/demo", app.router())`).
+    /// Sessions live in this process's memory ([`MemoryStore`]).
     pub fn router(&self) -> Router {
+        self.router_with_store(Arc::new(MemoryStore::default()))
+    }
+
+    /// The app as an `axum::Router` whose sessions live in `store`: with a
+    /// durable or shared store, sessions survive restarts, and several
+    /// replicas on one Redis serve any event of any session.
+    pub fn router_with_store(&self, store: Arc<dyn SessionStore>) -> Router {
+        self.router_inner(store, StoreOptions::default())
+    }
+
+    /// The router; `options` also bound the sessions this process keeps live.
+    fn router_inner(&self, store: Arc<dyn SessionStore>, options: StoreOptions) -> Router {
         let pages: Vec<(String, String)> = self
             .pages()
             .map(|p| (p.path().to_owned(), p.page_title().to_owned()))
@@ -165,7 +225,8 @@ impl App {
             .unwrap_or_else(|| "brooklet".into());
         let shared = Arc::new(Shared {
             app: self.clone(),
-            store: MemoryStore::default(),
+            store,
+            live: LiveTabs::new(LIVE_IDLE.min(options.idle), options.max_sessions),
             pages,
             title,
         });
@@ -201,11 +262,17 @@ impl App {
 
     /// Serves the app with `config` until the process is interrupted.
     pub async fn serve_with(self, config: ServeConfig) -> std::io::Result<()> {
+        let store = crate::store::open(&config.store, config.store_options)
+            .await
+            .map_err(std::io::Error::other)?;
         let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await?;
         let addr: SocketAddr = listener.local_addr()?;
-        println!("brooklet: serving on http://{addr}/");
-        tracing::info!(%addr, "serving");
-        axum::serve(listener, self.router())
+        println!(
+            "brooklet: serving on http://{addr}/ (sessions: {})",
+            config.store
+        );
+        tracing::info!(%addr, store = %config.store, "serving");
+        axum::serve(listener, self.router_inner(store, config.store_options))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
@@ -215,6 +282,15 @@ impl App {
     /// Serves the app on a listener of your own (a test's free port, say).
     pub async fn serve_on(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
         axum::serve(listener, self.router()).await
+    }
+
+    /// Serves the app on a listener of your own, with sessions in `store`.
+    pub async fn serve_on_with_store(
+        self,
+        listener: tokio::net::TcpListener,
+        store: Arc<dyn SessionStore>,
+    ) -> std::io::Result<()> {
+        axum::serve(listener, self.router_with_store(store)).await
     }
 }
 
@@ -340,21 +416,34 @@ async fn page(
         Some(o) => (o, false),
         None => (random_hex(16), true),
     };
-    let (tab, entry) = shared.store.create(&owner);
-    let mut state = entry.state.lock().unwrap_or_else(|e| e.into_inner());
+    let tab = random_hex(8);
+    let owner_hash = owner_hash(&owner);
+    let mut state = TabState::new();
     let event = Event {
         page,
         widgets: Vec::new(),
         query_params: Some(parse_query(query.as_deref())),
         full_run: false,
     };
-    let html = match state.session.handle(&shared.app, event) {
-        Ok(out) => {
-            state.tree = out.tree;
-            document(&shared, &base, &tab, &out.page, &mut state, None)
-        }
+    let out = match state.session.handle(&shared.app, event) {
+        Ok(out) => out,
         Err(e) => return engine_error(&e),
     };
+    state.tree = out.tree;
+    let bytes = record::encode(&owner_hash, &state.session, &state.tree);
+    let slot = shared.live.get(&tab);
+    let mut live = slot.state.lock().await;
+    let version = match shared.store.save(&tab, None, bytes).await {
+        Ok(SaveOutcome::Saved(v)) => v,
+        Ok(SaveOutcome::Conflict) => return Failure::Conflict.page(),
+        Err(e) => return Failure::Store(e).page(),
+    };
+    let html = document(&shared, &base, &tab, &out.page, &mut state, None);
+    *live = Some(Live {
+        version,
+        owner: owner_hash,
+        tab: state,
+    });
     let mut response = Html(html).into_response();
     if new_owner {
         response
@@ -362,6 +451,164 @@ async fn page(
             .insert(header::SET_COOKIE, set_cookie(&base, &owner));
     }
     response
+}
+
+/// Why an event of a session could not run.
+#[derive(Debug)]
+enum Failure {
+    /// No such session for this browser: expired, never existed, or another
+    /// browser's.
+    Expired,
+    /// The store failed, or holds a session this build cannot read.
+    Store(StoreError),
+    /// Other events of the session kept saving first.
+    Conflict,
+}
+
+impl Failure {
+    /// The answer to a JSON event.
+    fn json(&self) -> Response {
+        match self {
+            Failure::Expired => json_error(
+                StatusCode::GONE,
+                "SessionExpired",
+                "this session has expired or never existed; reload the page",
+                true,
+            ),
+            // The session is intact in the store: try again when it is back.
+            Failure::Store(e @ StoreError::Unavailable { .. }) => json_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "StoreUnavailable",
+                &format!("{e}; the event was not applied, try again in a moment"),
+                false,
+            ),
+            Failure::Store(e) => {
+                json_error(StatusCode::GONE, "SessionUnreadable", &e.to_string(), true)
+            }
+            Failure::Conflict => json_error(
+                StatusCode::CONFLICT,
+                "SessionConflict",
+                &format!(
+                    "other events of this session were saved first {} times in a row; the event \
+                     was not applied, try again",
+                    CONFLICT_RETRIES + 1
+                ),
+                false,
+            ),
+        }
+    }
+
+    /// The answer to a page load or a form post, for people.
+    fn page(self) -> Response {
+        let (status, message) = match &self {
+            Failure::Store(e @ StoreError::Unavailable { .. }) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("{e}. Try again in a moment."),
+            ),
+            Failure::Store(e) => (StatusCode::GONE, e.to_string()),
+            Failure::Expired => (
+                StatusCode::GONE,
+                "This session has expired; reload the page.".into(),
+            ),
+            Failure::Conflict => (
+                StatusCode::CONFLICT,
+                "Another event of this session was saved at the same time; try again.".into(),
+            ),
+        };
+        let body = format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>brooklet</title></head>\
+             <body><h1>The session could not be reached</h1><p>{}</p></body></html>",
+            escape(&message)
+        );
+        (status, Html(body)).into_response()
+    }
+}
+
+/// What a step run on a session did.
+enum Step<T> {
+    /// It changed the session: save it, and answer `T` once saved.
+    Changed(T),
+    /// It changed nothing (a rejected event): answer `T`.
+    Unchanged(T),
+}
+
+/// Runs `step` on the session of `tab`, owned by the browser whose secret is
+/// `owner`, and saves the result with a version check.
+///
+/// The tab's live slot is locked for the whole of it. The session is the
+/// live one if the store still holds the version this process last saw,
+/// else it is loaded, and its callbacks re-established
+/// ([`crate::Session::restore_callbacks`]). When another process (or a
+/// failure) saved first, the save is refused; the step then runs again on
+/// the fresh state, a few times at most. Any failure empties the slot, so
+/// the next event reloads the truth from the store.
+async fn with_session<T>(
+    shared: &Shared,
+    owner: &str,
+    tab: &str,
+    mut step: impl FnMut(&mut TabState) -> Step<T>,
+) -> Result<T, Failure> {
+    let owner = owner_hash(owner);
+    let slot = shared.live.get(tab);
+    let mut live = slot.state.lock().await;
+    for _ in 0..=CONFLICT_RETRIES {
+        let known = live.as_ref().map(|l| l.version);
+        let loaded = shared.store.load(tab, known).await;
+        match loaded {
+            Ok(Loaded::Unchanged) => {}
+            Ok(Loaded::Found { version, bytes }) => {
+                *live = None;
+                let record = record::decode(&bytes).map_err(|e| {
+                    tracing::warn!(tab, error = %e, "a stored session cannot be read");
+                    Failure::Store(e)
+                })?;
+                let mut session = record.session;
+                session.restore_callbacks(&shared.app);
+                *live = Some(Live {
+                    version,
+                    owner: record.owner,
+                    tab: TabState {
+                        session,
+                        tree: record.tree,
+                        render_cache: Default::default(),
+                    },
+                });
+            }
+            Ok(Loaded::Missing) => {
+                *live = None;
+                return Err(Failure::Expired);
+            }
+            Err(e) => {
+                *live = None;
+                tracing::warn!(tab, error = %e, "the session store failed");
+                return Err(Failure::Store(e));
+            }
+        }
+        let Some(current) = live.as_mut().filter(|l| l.owner == owner) else {
+            return Err(Failure::Expired);
+        };
+        let answer = match step(&mut current.tab) {
+            Step::Unchanged(answer) => return Ok(answer),
+            Step::Changed(answer) => answer,
+        };
+        let bytes = record::encode(&owner, &current.tab.session, &current.tab.tree);
+        match shared.store.save(tab, Some(current.version), bytes).await {
+            Ok(SaveOutcome::Saved(version)) => {
+                current.version = version;
+                return Ok(answer);
+            }
+            Ok(SaveOutcome::Conflict) => {
+                tracing::debug!(tab, "another event saved first; running again on its state");
+                *live = None;
+            }
+            Err(e) => {
+                *live = None;
+                tracing::warn!(tab, error = %e, "the session store failed");
+                return Err(Failure::Store(e));
+            }
+        }
+    }
+    Err(Failure::Conflict)
 }
 
 fn document(
@@ -586,57 +833,52 @@ async fn event(
             true,
         );
     };
-    let Some(entry) = shared.store.get(&owner, &body.tab) else {
-        return json_error(
-            StatusCode::GONE,
-            "SessionExpired",
-            "this session has expired or never existed; reload the page",
-            true,
-        );
-    };
     let base = base_of(&original, &uri);
-    let mut state = entry.state.lock().unwrap_or_else(|e| e.into_inner());
-    let mut event = match to_event(&shared.app, &state, body.page, values, click) {
-        Ok(e) => e,
-        Err(e) => return engine_error(&e),
-    };
-    if let Some(q) = body.query.as_deref() {
-        event.query_params = Some(parse_query(Some(q.trim_start_matches('?'))));
-    }
-    match state.session.handle(&shared.app, event) {
-        Ok(out) => {
-            state.tree = out.tree;
-            let state = &mut *state;
-            let doc = PageDoc {
-                title: &shared.title,
-                base: &base,
-                tab: &body.tab,
-                page: &out.page,
-                pages: &shared.pages,
-                tree: &state.tree,
-                notice: None,
-            };
-            let html = render_app_cached(&doc, &mut state.render_cache);
-            // The answer is the app's HTML as it is, not escaped into JSON;
-            // where the app now is travels in headers.
-            let url = page_url(&base, &out.page, &out.url_query);
-            let mut response = Html(html).into_response();
-            let headers = response.headers_mut();
-            for (name, value) in [
-                ("x-brooklet-page", out.page.as_str()),
-                ("x-brooklet-url", url.as_str()),
-            ] {
-                if let Ok(v) = HeaderValue::from_str(value) {
-                    headers.insert(name, v);
+    let result = with_session(&shared, &owner, &body.tab, |state| {
+        let mut event = match to_event(&shared.app, state, body.page.clone(), values.clone(), click)
+        {
+            Ok(e) => e,
+            Err(e) => return Step::Unchanged(engine_error(&e)),
+        };
+        if let Some(q) = body.query.as_deref() {
+            event.query_params = Some(parse_query(Some(q.trim_start_matches('?'))));
+        }
+        match state.session.handle(&shared.app, event) {
+            Ok(out) => {
+                state.tree = out.tree;
+                let doc = PageDoc {
+                    title: &shared.title,
+                    base: &base,
+                    tab: &body.tab,
+                    page: &out.page,
+                    pages: &shared.pages,
+                    tree: &state.tree,
+                    notice: None,
+                };
+                let html = render_app_cached(&doc, &mut state.render_cache);
+                // The answer is the app's HTML as it is, not escaped into JSON;
+                // where the app now is travels in headers.
+                let url = page_url(&base, &out.page, &out.url_query);
+                let mut response = Html(html).into_response();
+                let headers = response.headers_mut();
+                for (name, value) in [
+                    ("x-brooklet-page", out.page.as_str()),
+                    ("x-brooklet-url", url.as_str()),
+                ] {
+                    if let Ok(v) = HeaderValue::from_str(value) {
+                        headers.insert(name, v);
+                    }
                 }
+                Step::Changed(response)
             }
-            response
+            Err(e) => {
+                tracing::info!(kind = %e.kind(), message = e.message(), "event rejected");
+                Step::Unchanged(engine_error(&e))
+            }
         }
-        Err(e) => {
-            tracing::info!(kind = %e.kind(), message = e.message(), "event rejected");
-            engine_error(&e)
-        }
-    }
+    })
+    .await;
+    result.unwrap_or_else(|failure| failure.json())
 }
 
 /// The no-JavaScript path: the page is one form; every control is named by
@@ -669,13 +911,10 @@ async fn form(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    let session = owner_from(&headers)
-        .zip(field("_tab"))
-        .and_then(|(o, t)| shared.store.get(&o, t).map(|e| (e, t.to_owned())));
-    let Some((entry, tab)) = session else {
+    let restart = |shared: Arc<Shared>, headers: HeaderMap| async move {
         // A vanished session: start afresh on the same page, and say so.
         let mut response = page(
-            State(shared.clone()),
+            State(shared),
             OriginalUri(original),
             uri,
             RawQuery(None),
@@ -683,46 +922,47 @@ async fn form(
         )
         .await;
         *response.status_mut() = StatusCode::OK;
-        return response;
+        response
     };
-    let mut state = entry.state.lock().unwrap_or_else(|e| e.into_inner());
+    let (Some(owner), Some(tab)) = (owner_from(&headers), field("_tab")) else {
+        return restart(shared, headers).await;
+    };
+    let tab = tab.to_owned();
     let nav = field("_nav").map(str::to_owned);
-    let click = field("_click").map(parse_id).transpose();
-    let submitting = match &click {
-        Ok(Some(id)) => state
-            .tree
-            .widgets()
-            .find(|w| w.id == *id && w.kind == Kind::FormSubmitButton)
-            .and_then(|w| w.form.clone()),
-        _ => None,
-    };
-    let values = form_values(&state.tree, &fields, nav.is_some(), submitting.as_deref());
-    let result = match (values, click) {
-        (Ok(values), Ok(click)) => to_event(&shared.app, &state, nav.clone(), values, click),
-        (Err(e), _) | (_, Err(e)) => Err(Error::new(ErrorKind::InvalidValue, e)),
-    };
-    let outcome = result.and_then(|event| state.session.handle(&shared.app, event));
-    match outcome {
-        Ok(out) => {
-            state.tree = out.tree;
-            Html(document(&shared, &base, &tab, &out.page, &mut state, None)).into_response()
+    let result = with_session(&shared, &owner, &tab, |state| {
+        let click = field("_click").map(parse_id).transpose();
+        let submitting = match &click {
+            Ok(Some(id)) => state
+                .tree
+                .widgets()
+                .find(|w| w.id == *id && w.kind == Kind::FormSubmitButton)
+                .and_then(|w| w.form.clone()),
+            _ => None,
+        };
+        let values = form_values(&state.tree, &fields, nav.is_some(), submitting.as_deref());
+        let result = match (values, click) {
+            (Ok(values), Ok(click)) => to_event(&shared.app, state, nav.clone(), values, click),
+            (Err(e), _) | (_, Err(e)) => Err(Error::new(ErrorKind::InvalidValue, e)),
+        };
+        match result.and_then(|event| state.session.handle(&shared.app, event)) {
+            Ok(out) => {
+                state.tree = out.tree;
+                let html = document(&shared, &base, &tab, &out.page, state, None);
+                Step::Changed(Html(html).into_response())
+            }
+            Err(e) => {
+                let page = state.session.current_page().unwrap_or_default().to_owned();
+                let notice = format!("{}: {}", e.kind().trace_name(), e.message());
+                let html = document(&shared, &base, &tab, &page, state, Some(&notice));
+                Step::Unchanged((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+            }
         }
-        Err(e) => {
-            let page = state.session.current_page().unwrap_or_default().to_owned();
-            let notice = format!("{}: {}", e.kind().trace_name(), e.message());
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Html(document(
-                    &shared,
-                    &base,
-                    &tab,
-                    &page,
-                    &mut state,
-                    Some(&notice),
-                )),
-            )
-                .into_response()
-        }
+    })
+    .await;
+    match result {
+        Ok(response) => response,
+        Err(Failure::Expired) => restart(shared.clone(), headers).await,
+        Err(failure) => failure.page(),
     }
 }
 
@@ -807,25 +1047,69 @@ mod tests {
         assert_eq!(base_of(&o, &o), "/");
     }
 
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
     #[test]
     fn host_and_port_come_from_flags_over_environment_over_defaults() {
-        let none = || std::iter::empty::<String>();
-        let c = ServeConfig::parse(None, None, none()).unwrap();
+        let c = ServeConfig::parse(env(&[]), args(&[])).unwrap();
         assert_eq!((c.host.as_str(), c.port), ("127.0.0.1", 8501));
-        let c = ServeConfig::parse(Some("0.0.0.0".into()), Some("9000".into()), none()).unwrap();
+        let vars = [("BROOKLET_HOST", "0.0.0.0"), ("BROOKLET_PORT", "9000")];
+        let c = ServeConfig::parse(env(&vars), args(&[])).unwrap();
         assert_eq!((c.host.as_str(), c.port), ("0.0.0.0", 9000));
-        let args = ["--port", "9100", "--host=::1"].map(String::from);
-        let c = ServeConfig::parse(Some("0.0.0.0".into()), Some("9000".into()), args).unwrap();
+        let c = ServeConfig::parse(env(&vars), args(&["--port", "9100", "--host=::1"])).unwrap();
         assert_eq!((c.host.as_str(), c.port), ("::1", 9100));
-        assert!(ServeConfig::parse(None, Some("http".into()), none())
-            .unwrap_err()
-            .contains("BROOKLET_PORT"));
-        assert!(ServeConfig::parse(None, None, ["--port".to_string()])
+        assert!(
+            ServeConfig::parse(env(&[("BROOKLET_PORT", "http")]), args(&[]))
+                .unwrap_err()
+                .contains("BROOKLET_PORT")
+        );
+        assert!(ServeConfig::parse(env(&[]), args(&["--port"]))
             .unwrap_err()
             .contains("needs a value"));
-        assert!(ServeConfig::parse(None, None, ["--verbose".to_string()])
+        assert!(ServeConfig::parse(env(&[]), args(&["--verbose"]))
             .unwrap_err()
             .contains("unknown argument"));
+    }
+
+    #[test]
+    fn the_store_and_its_limits_come_from_flags_over_environment() {
+        let c = ServeConfig::parse(env(&[]), args(&[])).unwrap();
+        assert_eq!(c.store, StoreUrl::Memory);
+        assert_eq!(c.store_options, StoreOptions::default());
+        let vars = [
+            ("BROOKLET_STORE", "redis://127.0.0.1:6390/0"),
+            ("BROOKLET_SESSION_IDLE_SECS", "600"),
+            ("BROOKLET_MAX_SESSIONS", "50"),
+        ];
+        let c = ServeConfig::parse(env(&vars), args(&[])).unwrap();
+        assert_eq!(c.store, StoreUrl::Redis("redis://127.0.0.1:6390/0".into()));
+        assert_eq!(c.store_options.idle, Duration::from_secs(600));
+        assert_eq!(c.store_options.max_sessions, 50);
+        let c = ServeConfig::parse(
+            env(&vars),
+            args(&["--store", "file:/tmp/s.redb", "--session-idle-secs=30"]),
+        )
+        .unwrap();
+        assert_eq!(c.store, StoreUrl::File("/tmp/s.redb".into()));
+        assert_eq!(c.store_options.idle, Duration::from_secs(30));
+        let err = |a: &[&str]| ServeConfig::parse(env(&[]), args(a)).unwrap_err();
+        assert!(err(&["--store", "mysql://x"]).contains("unknown session store"));
+        assert!(err(&["--store", "redis://:80"]).contains("names no host"));
+        assert!(err(&["--session-idle-secs", "soon"]).contains("not a number of seconds"));
+        assert!(err(&["--session-idle-secs", "0"]).contains("at least 1"));
+        assert!(err(&["--max-sessions", "-1"]).contains("not a number of sessions"));
+        let e = ServeConfig::parse(env(&[("BROOKLET_STORE", "file:")]), args(&[])).unwrap_err();
+        assert!(e.contains("needs a path"), "{e}");
     }
 
     #[test]

@@ -69,10 +69,13 @@ pub struct RunOutput {
 
 /// One user's session (a browser tab): widget values, session state, the
 /// current page. The state is plain serde data; callbacks are code, so they
-/// live beside it and are re-established by the next run that draws them.
-#[derive(Default)]
+/// live beside it, are not serialised, and are re-established by the next
+/// run that draws them (or by [`Session::restore_callbacks`] in a process
+/// that loaded the session from a store).
+#[derive(Default, Serialize, Deserialize)]
 pub struct Session {
     state: SessionState,
+    #[serde(skip)]
     callbacks: IdMap<Callback>,
     page: Option<String>,
     query_params: QueryParams,
@@ -80,9 +83,13 @@ pub struct Session {
     /// How many widgets the last run drew: sizes the next run's sets.
     last_drawn: usize,
     /// The fragments drawn in the last full run, with their code (R32).
+    /// Code is not serialised: a process that loads the session restores
+    /// them as it restores callbacks.
+    #[serde(skip)]
     fragments: std::collections::BTreeMap<std::sync::Arc<str>, FragmentEntry>,
     /// The last run's tree, kept only while the page has fragments: a
     /// fragment run redraws its part of it.
+    #[serde(default)]
     last_tree: Option<ElementTree>,
 }
 
@@ -110,6 +117,79 @@ impl Session {
     /// How many events have run.
     pub fn runs(&self) -> u64 {
         self.runs
+    }
+
+    /// Whether a widget the last run drew has a callback that this process
+    /// does not hold: true for a session loaded from a store (after a
+    /// restart, or on another replica), whose callbacks were code of the
+    /// process that saved it.
+    pub fn lacks_callbacks(&self) -> bool {
+        // A stored tree is kept only for a page with fragments (R32).
+        (self.last_tree.is_some() && self.fragments.is_empty())
+            || self
+                .state
+                .widget_metas()
+                .any(|(id, meta)| meta.has_callback && !self.callbacks.contains_key(&id))
+    }
+
+    /// Re-establishes the callbacks of a session loaded from a store.
+    ///
+    /// Callbacks are closures and cannot be serialised. Before this process
+    /// handles an event of such a session, it replays the last run on a
+    /// scratch copy: the page runs with no new browser values, every state
+    /// change and every output of the replay is thrown away, and only the
+    /// callbacks it registers are kept. Their arguments are captured again
+    /// from the stored state, so page code must be deterministic (the same
+    /// state draws the same widgets with the same callbacks), which is what
+    /// reruns already assume.
+    pub fn restore_callbacks(&mut self, app: &App) {
+        if !self.lacks_callbacks() {
+            return;
+        }
+        let Ok(page) = app.find(self.page.as_deref()).cloned() else {
+            return;
+        };
+        let mut scratch = Session {
+            state: self.state.clone(),
+            callbacks: IdMap::default(),
+            page: self.page.clone(),
+            query_params: self.query_params.clone(),
+            runs: self.runs,
+            last_drawn: self.last_drawn,
+            fragments: Default::default(),
+            last_tree: None,
+        };
+        let mut tree = ElementTree::new();
+        // One run, whatever it asks for (`rerun()`, `stop()`, an error): the
+        // callbacks registered until it ended are those the last run had.
+        let options = RunOptions {
+            url_seeds: false,
+            full_run: true,
+        };
+        let _ = scratch.run_once(
+            app,
+            &page,
+            Vec::new(),
+            &mut tree,
+            options,
+            &mut Default::default(),
+        );
+        // Fragment code comes from the replay; where each fragment is on the
+        // page comes from the stored tree, which is what the browser shows.
+        if let Some(stored) = &self.last_tree {
+            for (key, entry) in std::mem::take(&mut scratch.fragments) {
+                if let Some(node) = stored.fragment_node(&key) {
+                    self.fragments
+                        .entry(key)
+                        .or_insert(FragmentEntry { node, ..entry });
+                }
+            }
+        }
+        let mut restored = scratch.callbacks;
+        restored.retain(|id, _| self.state.meta(*id).is_some_and(|m| m.has_callback));
+        for (id, callback) in restored {
+            self.callbacks.entry(id).or_insert(callback);
+        }
     }
 
     /// Handles one event. An event that cannot be taken (an unknown page, a

@@ -128,6 +128,11 @@ impl SessionState {
         self.metadata.get(&id)
     }
 
+    /// Every widget the session knows, with what it knows about it.
+    pub fn widget_metas(&self) -> impl Iterator<Item = (WidgetId, &WidgetMeta)> + '_ {
+        self.metadata.iter().map(|(id, meta)| (*id, meta))
+    }
+
     /// Writes `value` to `key` (R21), unless a widget with that key was
     /// already drawn in this run (R22) or the value does not fit the widget
     /// that owns the key (A4). Nothing changes when it fails.

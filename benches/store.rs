@@ -1,0 +1,205 @@
+//! What a session store adds to one interaction, and what an idle session
+//! costs in memory.
+//!
+//! `cargo bench --bench store` (release). For each store (memory, file,
+//! Redis on loopback) it prints the median and p99 of:
+//! - one interaction over HTTP (keep-alive, the hello demo's slider page):
+//!   load, run, render, save;
+//! - the store's own part of it: the version check, encoding the session,
+//!   and the versioned save.
+//!
+//! Then the memory per idle session: the heap that N sessions of the hello
+//! demo hold (a counting allocator), and their stored size. Redis is
+//! `BROOKLET_TEST_REDIS` (`.ci/run` starts one); without it that row is
+//! skipped with the reason. `STORE_N` changes the count of interactions.
+
+// A counting global allocator needs `unsafe impl GlobalAlloc`; it only
+// forwards to the system allocator.
+#![allow(unsafe_code)]
+
+#[path = "../examples/hello.rs"]
+#[allow(dead_code)]
+mod hello;
+#[path = "../tests/support/http.rs"]
+mod http;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicIsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use brooklet::store::{
+    record, Loaded, MemoryStore, SaveOutcome, SessionStore, StoreOptions, StoreUrl,
+};
+use http::{tab_of, wid, Http};
+use serde_json::json;
+
+struct Counting;
+
+static HEAP: AtomicIsize = AtomicIsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        HEAP.fetch_add(layout.size() as isize, Ordering::Relaxed);
+        System.alloc(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        HEAP.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+        System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        HEAP.fetch_add(
+            new_size as isize - layout.size() as isize,
+            Ordering::Relaxed,
+        );
+        System.realloc(ptr, layout, new_size)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn quantiles(mut samples: Vec<Duration>) -> (Duration, Duration) {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
+    (at(0.5), at(0.99))
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+async fn start(store: Arc<dyn SessionStore>) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(hello::app().serve_on_with_store(listener, store));
+    addr
+}
+
+/// Median and p99 of `n` slider moves over HTTP.
+async fn interactions(store: Arc<dyn SessionStore>, n: usize) -> (Duration, Duration) {
+    let addr = start(store).await;
+    let mut c = Http::new(addr);
+    let page = c.get("/bounds").await;
+    let (tab, min, max, a) = (
+        tab_of(&page.body),
+        wid(&page.body, "Min"),
+        wid(&page.body, "Max"),
+        wid(&page.body, "A"),
+    );
+    let mut samples = Vec::with_capacity(n);
+    for i in 0..n + n / 10 {
+        let body = json!({"tab": tab, "values": [[min, 1], [max, 10], [a, 1 + i % 10]]});
+        let t = Instant::now();
+        let answer = c.event(&body).await;
+        let took = t.elapsed();
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        if i >= n / 10 {
+            samples.push(took); // the first tenth warms up
+        }
+    }
+    quantiles(samples)
+}
+
+/// Median and p99 of the store's part of one interaction: the version
+/// check (load, unchanged), encoding the session, the versioned save.
+async fn store_part(store: &dyn SessionStore, n: usize) -> (Duration, Duration, usize) {
+    let mut session = brooklet::Session::new();
+    let out = session
+        .handle(&hello::app(), brooklet::Event::default())
+        .unwrap();
+    let owner = record::owner_hash("bench");
+    let tab = brooklet::store::random_hex(8);
+    let bytes = record::encode(&owner, &session, &out.tree);
+    let size = bytes.len();
+    let SaveOutcome::Saved(mut version) = store.save(&tab, None, bytes).await.unwrap() else {
+        panic!("a new session saves");
+    };
+    let mut samples = Vec::with_capacity(n);
+    for i in 0..n + n / 10 {
+        let t = Instant::now();
+        assert_eq!(
+            store.load(&tab, Some(version)).await.unwrap(),
+            Loaded::Unchanged
+        );
+        let bytes = record::encode(&owner, &session, &out.tree);
+        match store.save(&tab, Some(version), bytes).await.unwrap() {
+            SaveOutcome::Saved(v) => version = v,
+            SaveOutcome::Conflict => panic!("no one else saves"),
+        }
+        if i >= n / 10 {
+            samples.push(t.elapsed());
+        }
+    }
+    let (p50, p99) = quantiles(samples);
+    (p50, p99, size)
+}
+
+/// Heap and stored bytes per session, for `n` sessions of the hello demo
+/// opened over HTTP and left idle.
+async fn idle_memory(n: usize) -> (isize, usize) {
+    let store = Arc::new(MemoryStore::new(Duration::from_secs(3600), n * 2));
+    let addr = start(store.clone()).await;
+    // Warm up: the first sessions allocate per-process caches.
+    for _ in 0..20 {
+        Http::new(addr).get("/").await;
+    }
+    let before = HEAP.load(Ordering::Relaxed);
+    for _ in 0..n {
+        let answer = Http::new(addr).get("/").await;
+        assert_eq!(answer.status, 200);
+    }
+    // Let the clients' connections close and their buffers go.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after = HEAP.load(Ordering::Relaxed);
+    let stored = store.stored_bytes() / store.len();
+    ((after - before) / n as isize, stored)
+}
+
+fn main() {
+    let n: usize = std::env::var("STORE_N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let file = std::env::temp_dir().join(format!("brooklet-bench-{}.redb", std::process::id()));
+        let mut urls = vec![
+            ("memory", StoreUrl::Memory),
+            ("file", StoreUrl::File(file.clone())),
+        ];
+        match std::env::var("BROOKLET_TEST_REDIS") {
+            Ok(url) if !url.is_empty() => urls.push(("redis", StoreUrl::Redis(url))),
+            _ => println!(
+                "redis: skipped, no Redis (set BROOKLET_TEST_REDIS=redis://127.0.0.1:PORT)"
+            ),
+        }
+        println!("{n} interactions each; median / p99");
+        println!(
+            "{:<8} {:>24} {:>24} {:>10}",
+            "store", "one interaction (HTTP)", "store's part", "session"
+        );
+        for (name, url) in &urls {
+            let store = brooklet::store::open(url, StoreOptions::default())
+                .await
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let (p50, p99, size) = store_part(store.as_ref(), n).await;
+            let part = format!("{} / {}", us(p50), us(p99));
+            let (p50, p99) = interactions(store, n).await;
+            let whole = format!("{} / {}", us(p50), us(p99));
+            println!("{name:<8} {whole:>24} {part:>24} {size:>8} B");
+        }
+        let _ = std::fs::remove_file(&file);
+        let sessions = 1000;
+        let (heap, stored) = idle_memory(sessions).await;
+        println!(
+            "memory per idle session of the hello demo ({sessions} sessions, memory store): \
+             {heap} B of heap in all (the stored bytes and the live copy with its rendered HTML), \
+             of which {stored} B stored"
+        );
+    });
+}
