@@ -629,3 +629,64 @@ fn redis_going_away_fails_events_clearly_and_keeps_the_session() {
         assert_eq!(texts(&answer.body), ["count = 6", "note = after"]);
     });
 }
+
+/// A fragment that counts its own runs, beside a count of full runs.
+#[fragment]
+fn notes(ui: &Ui<'_>) -> Result<()> {
+    let runs: i64 = ui.state().get_opt("fragment_runs")?.unwrap_or(0) + 1;
+    ui.state().set("fragment_runs", &runs)?;
+    #[widget(key = "inside")]
+    let inside = ui.text_input("Inside").show()?;
+    ui.text(format!("inside = {inside}, fragment runs = {runs}"));
+    Ok(())
+}
+
+#[page]
+fn with_fragment(ui: &Ui<'_>) -> Result<()> {
+    let runs: i64 = ui.state().get_opt("full_runs")?.unwrap_or(0) + 1;
+    ui.state().set("full_runs", &runs)?;
+    ui.text(format!("full runs = {runs}"));
+    notes(ui)
+}
+
+/// R32 across a restart: the fragment's code is restored in the new
+/// process (as callbacks are), so a change to its widget still reruns the
+/// fragment alone, on the page the browser shows.
+#[test]
+fn a_restart_on_the_file_store_keeps_fragment_runs() {
+    let path = temp_path("fragment.redb");
+    let url = StoreUrl::File(path.clone());
+    let rt = client_runtime();
+    let app = || App::new().page(with_fragment);
+    let first = Replica::start(app(), &url, StoreOptions::default());
+    let (tab, inside, cookie) = rt.block_on(async {
+        let mut c = Http::new(first.addr);
+        let page = c.get("/").await;
+        let (tab, inside) = (tab_of(&page.body), wid(&page.body, "Inside"));
+        let answer = c
+            .event(&json!({"tab": tab, "values": [[inside, "a"]]}))
+            .await;
+        assert_eq!(
+            texts(&answer.body),
+            ["full runs = 1", "inside = a, fragment runs = 2"]
+        );
+        (tab, inside, c.cookie.clone())
+    });
+    first.kill();
+    let second = Replica::start(app(), &url, StoreOptions::default());
+    rt.block_on(async {
+        let mut c = Http::new(second.addr);
+        c.cookie = cookie;
+        let answer = c
+            .event(&json!({"tab": tab, "values": [[inside, "b"]]}))
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        assert_eq!(
+            texts(&answer.body),
+            ["full runs = 1", "inside = b, fragment runs = 3"],
+            "only the fragment ran, in the restarted process"
+        );
+    });
+    second.kill();
+    let _ = std::fs::remove_file(path);
+}
