@@ -336,7 +336,8 @@
     const target = e.state && e.state.page;
     if (target && target !== page) enqueue({ page: target, pop: true });
   });
-  history.replaceState({ page }, "", location.href);
+  // The server may have corrected the URL (a bound widget, R40).
+  history.replaceState({ page }, "", root().dataset.url || location.href);
   loadCommitted();
   window.__brooklet = { get pending() { return queue.length + (inFlight ? 1 : 0); } };
 })();

@@ -87,6 +87,7 @@ fn bench(c: &mut Criterion) {
             pages: &[],
             tree: &out.tree,
             notice: None,
+            url: None,
         };
         group.bench_function(format!("{name}/render_fresh"), |bench| {
             bench.iter(|| black_box(brooklet::render::render_app(&doc).len()))

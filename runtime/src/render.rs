@@ -31,6 +31,9 @@ pub struct PageDoc<'a> {
     pub tree: &'a ElementTree,
     /// An error to show above the page (a rejected event, an expired session).
     pub notice: Option<&'a str>,
+    /// The URL the browser should show instead of the one it asked for
+    /// (a query parameter a bound widget dropped or changed, R40).
+    pub url: Option<&'a str>,
 }
 
 const STYLE: &str = include_str!("../assets/style.css");
@@ -105,7 +108,7 @@ pub fn render_app_cached(doc: &PageDoc<'_>, cache: &mut RenderCache) -> String {
     });
     cache.finish_run();
     let html = view! {
-        <div id="bk-app" data-tab=doc.tab.to_owned() data-page=doc.page.to_owned()>
+        <div id="bk-app" data-tab=doc.tab.to_owned() data-page=doc.page.to_owned() data-url=doc.url.map(str::to_owned)>
             // The first submit button is what Enter in a text field presses
             // in a plain form post: make it "apply", not a navigation link.
             <button type="submit" name="_apply" value="1" class="bk-default-submit" tabindex="-1" aria-hidden="true">
@@ -717,6 +720,7 @@ mod tests {
             pages: &[],
             tree: &tree,
             notice: None,
+            url: None,
         })
     }
 
@@ -740,6 +744,7 @@ mod tests {
                 pages: &[],
                 tree,
                 notice: None,
+                url: None,
             };
             match cache {
                 Some(c) => render_app_cached(&doc, c),
@@ -844,6 +849,7 @@ mod tests {
             pages: &[],
             tree,
             notice: None,
+            url: None,
         })
     }
 

@@ -419,10 +419,11 @@ async fn page(
     let tab = random_hex(8);
     let owner_hash = owner_hash(&owner);
     let mut state = TabState::new();
+    let asked = parse_query(query.as_deref());
     let event = Event {
         page,
         widgets: Vec::new(),
-        query_params: Some(parse_query(query.as_deref())),
+        query_params: Some(asked.clone()),
         full_run: false,
     };
     let out = match state.session.handle(&shared.app, event) {
@@ -438,7 +439,17 @@ async fn page(
         Ok(SaveOutcome::Conflict) => return Failure::Conflict.page(),
         Err(e) => return Failure::Store(e).page(),
     };
-    let html = document(&shared, &base, &tab, &out.page, &mut state, None);
+    // R40: widgets bound to the URL may have dropped or changed a parameter.
+    let url = (out.url_query != asked).then(|| page_url(&base, &out.page, &out.url_query));
+    let html = document(
+        &shared,
+        &base,
+        &tab,
+        &out.page,
+        &mut state,
+        None,
+        url.as_deref(),
+    );
     *live = Some(Live {
         version,
         owner: owner_hash,
@@ -618,6 +629,7 @@ fn document(
     page: &str,
     state: &mut TabState,
     notice: Option<&str>,
+    url: Option<&str>,
 ) -> String {
     let doc = PageDoc {
         title: &shared.title,
@@ -627,6 +639,7 @@ fn document(
         pages: &shared.pages,
         tree: &state.tree,
         notice,
+        url,
     };
     render_document_cached(&doc, &mut state.render_cache)
 }
@@ -854,6 +867,7 @@ async fn event(
                     pages: &shared.pages,
                     tree: &state.tree,
                     notice: None,
+                    url: None,
                 };
                 let html = render_app_cached(&doc, &mut state.render_cache);
                 // The answer is the app's HTML as it is, not escaped into JSON;
@@ -947,13 +961,13 @@ async fn form(
         match result.and_then(|event| state.session.handle(&shared.app, event)) {
             Ok(out) => {
                 state.tree = out.tree;
-                let html = document(&shared, &base, &tab, &out.page, state, None);
+                let html = document(&shared, &base, &tab, &out.page, state, None, None);
                 Step::Changed(Html(html).into_response())
             }
             Err(e) => {
                 let page = state.session.current_page().unwrap_or_default().to_owned();
                 let notice = format!("{}: {}", e.kind().trace_name(), e.message());
-                let html = document(&shared, &base, &tab, &page, state, Some(&notice));
+                let html = document(&shared, &base, &tab, &page, state, Some(&notice), None);
                 Step::Unchanged((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
             }
         }
