@@ -74,7 +74,7 @@ impl SessionState {
                     key.clone(),
                     Persisted {
                         scope,
-                        page: meta.page,
+                        page: meta.page.unwrap_or(PageId(0)),
                     },
                 );
                 stores.old_by_key.insert(key.clone(), value);

@@ -589,7 +589,7 @@ impl<'r> Ui<'r> {
             params: params.clone(),
             persist,
             bound,
-            page: run.shown,
+            page: persist.is_some().then_some(run.shown),
             fragment: run.fragment.clone(),
         };
         let default_for_url = bound.then(|| default.clone());

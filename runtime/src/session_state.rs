@@ -43,21 +43,18 @@ pub struct WidgetMeta {
     /// The parameters it was last drawn with.
     pub params: std::sync::Arc<Params>,
     /// Declared persistence (R39).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persist: Option<Persist>,
     /// Bound to a query parameter (R40); such widgets survive page switches (R36).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub bound: bool,
-    /// The page shown in the run that drew it (for `Persist::Page`).
-    #[serde(default = "no_page")]
-    pub page: PageId,
+    /// The page shown in the run that drew it, for a widget with declared
+    /// persistence (`Persist::Page` keeps its value on that page only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<PageId>,
     /// The fragment it was drawn in (R34).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fragment: Option<std::sync::Arc<str>>,
-}
-
-fn no_page() -> PageId {
-    PageId(0)
 }
 
 /// A value kept under its key while its widget is not drawn (R39).
