@@ -1,6 +1,7 @@
 //! In a real browser: the URL follows widgets bound to it (R40), a form
 //! that clears on submit (R31), changes that wait for the next run (R44),
-//! a fragment that reruns alone (R32), on the `state_scopes` example.
+//! a fragment that reruns alone (R32), on the `state_scopes` example; and
+//! a session store outage, shown on the page, that the session survives (A7).
 //!
 //! As `tests/browser.rs`: `.ci/run` installs Chromium and runs these with
 //! CI=true (a missing driver is a failure there); a plain `cargo test`
@@ -13,6 +14,13 @@ mod support {
     pub mod http;
 }
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use brooklet::store::{
+    Loaded, MemoryStore, SaveOutcome, SessionStore, StoreError, StoreFuture, Version,
+};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::json;
@@ -28,7 +36,113 @@ async fn state_scopes_in_a_real_browser() {
     url_follows_bound_widgets(&c, &format!("http://{addr}")).await;
     form_clears_on_submit_and_changes_wait(&c, &format!("http://{addr}")).await;
     fragment_reruns_alone(&c, &format!("http://{addr}")).await;
+    a_store_outage_is_shown_and_the_session_survives(&c).await;
     let _ = c.close().await;
+}
+
+/// A memory store that can be switched off, as a Redis going away is.
+struct FlakyStore {
+    inner: MemoryStore,
+    down: Arc<AtomicBool>,
+}
+
+impl FlakyStore {
+    fn check(&self) -> Result<(), StoreError> {
+        if self.down.load(Ordering::SeqCst) {
+            return Err(StoreError::Unavailable {
+                store: "flaky".into(),
+                cause: "switched off by the test".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl SessionStore for FlakyStore {
+    fn name(&self) -> &str {
+        "flaky"
+    }
+    fn load<'a>(&'a self, tab: &'a str, known: Option<Version>) -> StoreFuture<'a, Loaded> {
+        Box::pin(async move {
+            self.check()?;
+            self.inner.load(tab, known).await
+        })
+    }
+    fn save<'a>(
+        &'a self,
+        tab: &'a str,
+        expected: Option<Version>,
+        bytes: Vec<u8>,
+    ) -> StoreFuture<'a, SaveOutcome> {
+        Box::pin(async move {
+            self.check()?;
+            self.inner.save(tab, expected, bytes).await
+        })
+    }
+    fn touch<'a>(&'a self, tab: &'a str) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            self.check()?;
+            self.inner.touch(tab).await
+        })
+    }
+    fn delete<'a>(&'a self, tab: &'a str) -> StoreFuture<'a, ()> {
+        self.inner.delete(tab)
+    }
+    fn expire(&self) -> StoreFuture<'_, usize> {
+        self.inner.expire()
+    }
+}
+
+/// A6/A7: when the session store fails, the event fails with an error the
+/// user sees on the page, and the session is intact once the store is back.
+async fn a_store_outage_is_shown_and_the_session_survives(c: &Client) {
+    let down = Arc::new(AtomicBool::new(false));
+    let store = FlakyStore {
+        inner: MemoryStore::new(Duration::from_secs(600), 100),
+        down: down.clone(),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(state_scopes::app().serve_on_with_store(listener, Arc::new(store)));
+    c.goto(&format!("http://{addr}/fragment")).await.unwrap();
+    until(
+        c,
+        "fragment page",
+        "document.body.innerText.includes('full runs = 1')",
+    )
+    .await;
+    click_button(c, "Rerun the page").await;
+    until(
+        c,
+        "second run",
+        "document.body.innerText.includes('full runs = 2')",
+    )
+    .await;
+    settled(c).await;
+
+    down.store(true, Ordering::SeqCst);
+    click_button(c, "Rerun the page").await;
+    until(
+        c,
+        "the store error on the page",
+        "(document.getElementById('bk-client-error') || {textContent: ''}).textContent.includes('StoreUnavailable')",
+    )
+    .await;
+    settled(c).await;
+    assert!(
+        body_text(c).await.contains("full runs = 2"),
+        "the page stays as it was"
+    );
+
+    down.store(false, Ordering::SeqCst);
+    click_button(c, "Rerun the page").await;
+    until(
+        c,
+        "the session is intact",
+        "document.body.innerText.includes('full runs = 3')",
+    )
+    .await;
+    eprintln!("ok: a store outage is shown on the page and the session survives it");
 }
 
 async fn current_query(c: &Client) -> String {
