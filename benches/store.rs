@@ -135,11 +135,12 @@ async fn store_part(store: &dyn SessionStore, n: usize) -> (Duration, Duration, 
     (p50, p99, size)
 }
 
-/// Heap and stored bytes per session, for `n` sessions of the hello demo
-/// opened over HTTP and left idle.
-async fn idle_memory(n: usize) -> (isize, usize) {
-    let store = Arc::new(MemoryStore::new(Duration::from_secs(3600), n * 2));
-    let addr = start(store.clone()).await;
+/// Heap per session, for `n` sessions of the hello demo opened over HTTP
+/// and left idle, on the embedded default (the process-local memory store,
+/// where a session is its live copy) and on a memory store that keeps
+/// stored bytes as the shared stores do.
+async fn idle_memory(n: usize, store: Arc<MemoryStore>) -> isize {
+    let addr = start(store).await;
     // Warm up: the first sessions allocate per-process caches.
     for _ in 0..20 {
         Http::new(addr).get("/").await;
@@ -152,8 +153,7 @@ async fn idle_memory(n: usize) -> (isize, usize) {
     // Let the clients' connections close and their buffers go.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let after = HEAP.load(Ordering::Relaxed);
-    let stored = store.stored_bytes() / store.len();
-    ((after - before) / n as isize, stored)
+    (after - before) / n as isize
 }
 
 fn main() {
@@ -170,6 +170,7 @@ fn main() {
         let file = std::env::temp_dir().join(format!("brooklet-bench-{}.redb", std::process::id()));
         let mut urls = vec![
             ("memory", StoreUrl::Memory),
+            ("memory*", StoreUrl::Memory),
             ("file", StoreUrl::File(file.clone())),
         ];
         match std::env::var("BROOKLET_TEST_REDIS") {
@@ -184,22 +185,42 @@ fn main() {
             "store", "one interaction (HTTP)", "store's part", "session"
         );
         for (name, url) in &urls {
-            let store = brooklet::store::open(url, StoreOptions::default())
-                .await
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
-            let (p50, p99, size) = store_part(store.as_ref(), n).await;
-            let part = format!("{} / {}", us(p50), us(p99));
+            let store: Arc<dyn SessionStore> = if *name == "memory*" {
+                Arc::new(MemoryStore::default())
+            } else {
+                brooklet::store::open(url, StoreOptions::default())
+                    .await
+                    .unwrap_or_else(|e| panic!("{name}: {e}"))
+            };
+            // The process-local default skips the store: nothing to measure.
+            let (part, size) = if store.process_local().is_some() {
+                ("none (live copy)".to_owned(), 0)
+            } else {
+                let (p50, p99, size) = store_part(store.as_ref(), n).await;
+                (format!("{} / {}", us(p50), us(p99)), size)
+            };
             let (p50, p99) = interactions(store, n).await;
             let whole = format!("{} / {}", us(p50), us(p99));
             println!("{name:<8} {whole:>24} {part:>24} {size:>8} B");
         }
+        println!(
+            "memory: `--store memory`, the embedded default (the live copy is the session); \
+             memory*: a memory store that keeps versioned bytes like the shared stores \
+             (`MemoryStore::new`)"
+        );
         let _ = std::fs::remove_file(&file);
         let sessions = 1000;
-        let (heap, stored) = idle_memory(sessions).await;
+        let idle = Duration::from_secs(3600);
+        let local = idle_memory(
+            sessions,
+            Arc::new(MemoryStore::process_local(idle, sessions * 2)),
+        )
+        .await;
+        let stored = idle_memory(sessions, Arc::new(MemoryStore::new(idle, sessions * 2))).await;
         println!(
-            "memory per idle session of the hello demo ({sessions} sessions, memory store): \
-             {heap} B of heap in all (the stored bytes and the live copy with its rendered HTML), \
-             of which {stored} B stored"
+            "memory per idle session of the hello demo ({sessions} sessions): {local} B of heap \
+             with `--store memory` (the live copy with its rendered HTML), {stored} B with a \
+             memory store that also keeps the stored bytes"
         );
     });
 }

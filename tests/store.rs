@@ -690,3 +690,33 @@ fn a_restart_on_the_file_store_keeps_fragment_runs() {
     second.kill();
     let _ = std::fs::remove_file(path);
 }
+
+/// The embedded default (`--store memory`): a session is the server's live
+/// copy; it expires after the idle time, and past the cap the least
+/// recently used goes, each with a clear 410 that asks for a reload.
+#[test]
+fn the_default_memory_store_expires_idle_sessions_and_keeps_its_cap() {
+    let rt = client_runtime();
+    let server = Replica::start(app(), &StoreUrl::Memory, short_idle());
+    rt.block_on(async {
+        // Cap 3: a fourth tab pushes out the least recently used.
+        let mut first = Http::new(server.addr);
+        let oldest = Tab::open(&mut first).await;
+        let mut tabs = Vec::new();
+        for _ in 0..3 {
+            let mut c = Http::new(server.addr);
+            let t = Tab::open(&mut c).await;
+            tabs.push((t, c));
+        }
+        let gone = oldest.click(&mut first, 1, "").await;
+        assert_eq!(gone.status, 410, "{}", gone.body);
+        assert!(gone.body.contains("\"reload\":true"), "{}", gone.body);
+        let (t, c) = &mut tabs[2];
+        assert_eq!(t.click(c, 1, "").await.status, 200);
+
+        // Idle past the idle time (1 s): expired.
+        tokio::time::sleep(Duration::from_millis(1600)).await;
+        let expired = t.click(c, 1, "").await;
+        assert_eq!(expired.status, 410, "{}", expired.body);
+    });
+}

@@ -38,7 +38,7 @@ use crate::session::Event;
 use crate::store::record::{self, owner_hash};
 use crate::store::{
     random_hex, Live, LiveTabs, Loaded, MemoryStore, SaveOutcome, SessionStore, StoreError,
-    StoreOptions, StoreUrl, TabState,
+    StoreOptions, StoreUrl, TabState, Version,
 };
 use crate::widgets::{Kind, Params};
 
@@ -203,7 +203,8 @@ impl App {
     /// path of your own server (`Router::new().nest("/demo", app.router())`).
     /// Sessions live in this process's memory ([`MemoryStore`]).
     pub fn router(&self) -> Router {
-        self.router_with_store(Arc::new(MemoryStore::default()))
+        let o = StoreOptions::default();
+        self.router_with_store(Arc::new(MemoryStore::process_local(o.idle, o.max_sessions)))
     }
 
     /// The app as an `axum::Router` whose sessions live in `store`: with a
@@ -223,10 +224,17 @@ impl App {
             .first()
             .map(|(_, t)| t.clone())
             .unwrap_or_else(|| "brooklet".into());
+        // A process-local store's sessions are the live copies: they last
+        // the whole idle time. Otherwise the store keeps them, and the live
+        // copies are a cache.
+        let live = match store.process_local() {
+            Some(local) => LiveTabs::new(local.idle, local.max_sessions),
+            None => LiveTabs::new(LIVE_IDLE.min(options.idle), options.max_sessions),
+        };
         let shared = Arc::new(Shared {
             app: self.clone(),
             store,
-            live: LiveTabs::new(LIVE_IDLE.min(options.idle), options.max_sessions),
+            live,
             pages,
             title,
         });
@@ -431,13 +439,17 @@ async fn page(
         Err(e) => return engine_error(&e),
     };
     state.tree = out.tree;
-    let bytes = record::encode(&owner_hash, &state.session, &state.tree);
     let slot = shared.live.get(&tab);
     let mut live = slot.state.lock().await;
-    let version = match shared.store.save(&tab, None, bytes).await {
-        Ok(SaveOutcome::Saved(v)) => v,
-        Ok(SaveOutcome::Conflict) => return Failure::Conflict.page(),
-        Err(e) => return Failure::Store(e).page(),
+    let version = if shared.store.process_local().is_some() {
+        Version(0)
+    } else {
+        let bytes = record::encode(&owner_hash, &state.session, &state.tree);
+        match shared.store.save(&tab, None, bytes).await {
+            Ok(SaveOutcome::Saved(v)) => v,
+            Ok(SaveOutcome::Conflict) => return Failure::Conflict.page(),
+            Err(e) => return Failure::Store(e).page(),
+        }
     };
     // R40: widgets bound to the URL may have dropped or changed a parameter.
     let url = (out.url_query != asked).then(|| page_url(&base, &out.page, &out.url_query));
@@ -562,6 +574,15 @@ async fn with_session<T>(
     let owner = owner_hash(owner);
     let slot = shared.live.get(tab);
     let mut live = slot.state.lock().await;
+    if shared.store.process_local().is_some() {
+        // The live copy is the session: nothing to load or save.
+        let Some(current) = live.as_mut().filter(|l| l.owner == owner) else {
+            return Err(Failure::Expired);
+        };
+        return Ok(match step(&mut current.tab) {
+            Step::Changed(answer) | Step::Unchanged(answer) => answer,
+        });
+    }
     for _ in 0..=CONFLICT_RETRIES {
         let known = live.as_ref().map(|l| l.version);
         let loaded = shared.store.load(tab, known).await;

@@ -64,8 +64,12 @@ impl LiveTabs {
         let now = self.now();
         let mut tabs = self.tabs.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(t) = tabs.get(tab) {
-            t.last_used.store(now, Ordering::Relaxed);
-            return t.clone();
+            // A slot idle past the idle time is gone, even before a sweep.
+            if now.saturating_sub(t.last_used.load(Ordering::Relaxed)) <= self.idle_ms {
+                t.last_used.store(now, Ordering::Relaxed);
+                return t.clone();
+            }
+            tabs.remove(tab);
         }
         self.evict(&mut tabs, now);
         let t = Arc::new(LiveTab {

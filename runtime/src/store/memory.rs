@@ -15,11 +15,18 @@ struct Entry {
 }
 
 /// Sessions kept in this process's memory.
+///
+/// [`MemoryStore::process_local`] is what `--store memory` serves with: the
+/// server's live copy of each session is the session, and nothing is
+/// encoded or saved per event. [`MemoryStore::new`] keeps every session as
+/// stored bytes with versions, like the other stores, so that several
+/// servers in one process can share it.
 pub struct MemoryStore {
     tabs: Mutex<HashMap<String, Entry>>,
     idle_ms: u64,
     max_sessions: usize,
     epoch: Instant,
+    local: bool,
 }
 
 impl Default for MemoryStore {
@@ -38,6 +45,19 @@ impl MemoryStore {
             idle_ms: idle.as_millis() as u64,
             max_sessions: max_sessions.max(1),
             epoch: Instant::now(),
+            local: false,
+        }
+    }
+
+    /// The embedded default: sessions are only the server's live copies in
+    /// this process (expired after `idle`, at most `max_sessions`, the least
+    /// recently used going first), so an event costs no encoding and no
+    /// save. Serve one app with it; to share a store between servers, use
+    /// [`MemoryStore::new`].
+    pub fn process_local(idle: Duration, max_sessions: usize) -> Self {
+        MemoryStore {
+            local: true,
+            ..MemoryStore::new(idle, max_sessions)
         }
     }
 
@@ -88,6 +108,13 @@ impl MemoryStore {
 impl SessionStore for MemoryStore {
     fn name(&self) -> &str {
         "memory"
+    }
+
+    fn process_local(&self) -> Option<super::StoreOptions> {
+        self.local.then(|| super::StoreOptions {
+            idle: Duration::from_millis(self.idle_ms),
+            max_sessions: self.max_sessions,
+        })
     }
 
     fn load<'a>(&'a self, tab: &'a str, known: Option<Version>) -> StoreFuture<'a, Loaded> {

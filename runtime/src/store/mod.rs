@@ -189,6 +189,13 @@ pub trait SessionStore: Send + Sync + 'static {
     /// Removes every expired session now; answers how many. Stores also do
     /// this on their own (Redis through key expiry).
     fn expire(&self) -> StoreFuture<'_, usize>;
+
+    /// For a store whose sessions live only as the serving process's live
+    /// copies ([`MemoryStore::process_local`]): how long they last and how
+    /// many there may be. The server then neither loads nor saves them.
+    fn process_local(&self) -> Option<StoreOptions> {
+        None
+    }
 }
 
 /// Which store to use: `memory`, `file:PATH` or `redis://...`.
@@ -288,7 +295,7 @@ pub async fn open(
     options: StoreOptions,
 ) -> Result<Arc<dyn SessionStore>, StoreError> {
     match url {
-        StoreUrl::Memory => Ok(Arc::new(MemoryStore::new(
+        StoreUrl::Memory => Ok(Arc::new(MemoryStore::process_local(
             options.idle,
             options.max_sessions,
         ))),
