@@ -531,3 +531,41 @@ fn r32_a_fragment_function_keeps_its_arguments_for_its_reruns() {
     assert_eq!(t.texts(), ["12 m"]);
     assert_eq!(full.load(Ordering::SeqCst), 1);
 }
+
+/// R41: during a fragment run, the fragment's own code can run it again
+/// (`st.rerun(scope="fragment")`); in a full run that is an error.
+#[test]
+fn r41_a_fragment_reruns_itself_only_in_a_fragment_run() {
+    let full = Arc::new(AtomicUsize::new(0));
+    let counter = full.clone();
+    let mut t = AppTest::new(app(move |ui| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        ui.fragment("f", |ui| {
+            let go = ui.checkbox("go").key("go").show()?;
+            let n: i64 = ui.state().get_opt("n")?.unwrap_or(0);
+            if go && n < 3 {
+                ui.state().set("n", &(n + 1))?;
+                ui.rerun_fragment("f")?;
+            }
+            ui.text(format!("n={n}"));
+            Ok(())
+        })
+    }));
+    t.run().unwrap();
+    t.set_value(Target::key("checkbox", "go"), true).unwrap();
+    assert_eq!(t.fragment_ran(), Some("f"));
+    assert_eq!(t.texts(), ["n=3"]);
+    assert_eq!(t.output().unwrap().reruns, 3);
+    assert_eq!(
+        full.load(Ordering::SeqCst),
+        1,
+        "the page itself never reran"
+    );
+
+    // In a full run the same call is refused.
+    let t2 = started(|ui| {
+        ui.fragment("f", |ui| ui.rerun_fragment("f"))?;
+        Ok(())
+    });
+    assert_eq!(t2.exceptions()[0].0, ErrorKind::InvalidArgument);
+}

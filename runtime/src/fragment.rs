@@ -93,20 +93,23 @@ impl<'r> Ui<'r> {
     /// From a callback: reruns only the fragment with this key instead of
     /// the whole page (`st.rerun("<fragment key>")`, R32). If another
     /// callback of the same interaction returns normally or asks for a full
-    /// rerun, the whole page reruns. Write `ui.rerun_fragment("key")?;`; it
-    /// always returns `Err`.
+    /// rerun, the whole page reruns. From the fragment's own code during a
+    /// fragment run, it runs the fragment again (`st.rerun(scope="fragment")`,
+    /// R41). Write `ui.rerun_fragment("key")?;`; it always returns `Err`.
     pub fn rerun_fragment(&self, key: impl std::fmt::Display) -> Result<()> {
+        let key = key.to_string();
         let mut run = self.run_ctx().borrow_mut();
-        if !run.in_callback {
+        let own_fragment_run = run.fragment_run && run.fragment.as_deref() == Some(key.as_str());
+        if !run.in_callback && !own_fragment_run {
             return Err(Error::new(
                 ErrorKind::InvalidArgument,
                 format!(
-                    "`rerun_fragment(\"{key}\")` is only allowed in a callback; in page code, call `rerun()` \
-                     for a full rerun"
+                    "`rerun_fragment(\"{key}\")` is only allowed in a callback, or in that fragment's own code \
+                     while it runs alone; in page code, call `rerun()` for a full rerun"
                 ),
             ));
         }
-        run.fragment_rerun = Some(key.to_string());
+        run.fragment_rerun = Some(key.clone());
         Err(run.end_with(Error::new(
             ErrorKind::Rerun,
             format!("the run was ended by `rerun_fragment(\"{key}\")`"),

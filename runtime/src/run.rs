@@ -64,6 +64,8 @@ pub(crate) struct RunCtx {
     pub fragment_rerun: Option<String>,
     /// Callbacks are running, not the page (fragment reruns by key, R41).
     pub in_callback: bool,
+    /// This run is a fragment run: only `fragment`'s code runs (R32, R41).
+    pub fragment_run: bool,
 }
 
 impl RunCtx {
@@ -96,6 +98,7 @@ impl RunCtx {
             fragments: BTreeMap::new(),
             fragment_rerun: None,
             in_callback: false,
+            fragment_run: false,
         }
     }
 

@@ -91,6 +91,10 @@ pub struct Session {
     /// fragment run redraws its part of it.
     #[serde(default)]
     last_tree: Option<ElementTree>,
+    /// A fragment's own code asked to run it again (R41): the next run of
+    /// this event is that fragment alone.
+    #[serde(skip)]
+    fragment_rerun: Option<std::sync::Arc<str>>,
 }
 
 impl Session {
@@ -158,6 +162,7 @@ impl Session {
             last_drawn: self.last_drawn,
             fragments: Default::default(),
             last_tree: None,
+            fragment_rerun: None,
         };
         let mut tree = ElementTree::new();
         // One run, whatever it asks for (`rerun()`, `stop()`, an error): the
@@ -165,6 +170,7 @@ impl Session {
         let options = RunOptions {
             url_seeds: false,
             full_run: true,
+            fragment: None,
         };
         let _ = scratch.run_once(
             app,
@@ -228,6 +234,7 @@ impl Session {
         let mut options = RunOptions {
             url_seeds,
             full_run: event.full_run || switched,
+            fragment: None,
         };
         let mut url_writes = std::collections::BTreeMap::new();
         let mut fragment;
@@ -245,6 +252,7 @@ impl Session {
             options = RunOptions {
                 url_seeds: false,
                 full_run: true,
+                fragment: self.fragment_rerun.take(),
             };
             if !rerun {
                 break end;
@@ -350,8 +358,12 @@ impl Session {
             .collect();
         // R32: when every changed widget is in one fragment, only that
         // fragment reruns (unless a callback decides otherwise).
-        let mut fragment: Option<std::sync::Arc<str>> = None;
-        if !options.full_run && !self.fragments.is_empty() && !changed.is_empty() {
+        let mut fragment: Option<std::sync::Arc<str>> = options.fragment.clone();
+        if fragment.is_none()
+            && !options.full_run
+            && !self.fragments.is_empty()
+            && !changed.is_empty()
+        {
             let mut owners = changed
                 .iter()
                 .map(|id| self.state.meta(*id).and_then(|m| m.fragment.clone()));
@@ -438,6 +450,7 @@ impl Session {
                         ctx.tree = last;
                         ctx.script = entry.script;
                         ctx.fragment = Some(key.clone());
+                        ctx.fragment_run = true;
                         ctx.fragments = self.fragments.clone();
                         entry.node
                     };
@@ -455,6 +468,11 @@ impl Session {
             });
         }
         let ctx = run.into_inner();
+        // A fragment's own code asked to run it again (R41, scope "fragment").
+        self.fragment_rerun = ctx
+            .fragment_rerun
+            .as_deref()
+            .and_then(|k| self.fragments.get_key_value(k).map(|(k, _)| k.clone()));
         // Page code that swallowed a `stop()` or an error still ends there.
         let result = match (result, ctx.ended) {
             (Ok(()), Some(ended)) => Err(ended),
@@ -522,10 +540,12 @@ impl Session {
 }
 
 /// How one run of an event is to go.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct RunOptions {
     /// The event brought the URL's query parameters (R40).
     url_seeds: bool,
     /// Run the whole page, whatever changed (R32 does not apply).
     full_run: bool,
+    /// Run this fragment alone (a fragment asked to run again, R41).
+    fragment: Option<std::sync::Arc<str>>,
 }
