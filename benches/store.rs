@@ -105,12 +105,12 @@ async fn interactions(store: Arc<dyn SessionStore>, n: usize) -> (Duration, Dura
 /// check (load, unchanged), encoding the session, the versioned save.
 async fn store_part(store: &dyn SessionStore, n: usize) -> (Duration, Duration, usize) {
     let mut session = brooklet::Session::new();
-    let out = session
+    session
         .handle(&hello::app(), brooklet::Event::default())
         .unwrap();
     let owner = record::owner_hash("bench");
     let tab = brooklet::store::random_hex(8);
-    let bytes = record::encode(&owner, &session, &out.tree);
+    let bytes = record::encode(&owner, &session);
     let size = bytes.len();
     let SaveOutcome::Saved(mut version) = store.save(&tab, None, bytes).await.unwrap() else {
         panic!("a new session saves");
@@ -122,7 +122,7 @@ async fn store_part(store: &dyn SessionStore, n: usize) -> (Duration, Duration, 
             store.load(&tab, Some(version)).await.unwrap(),
             Loaded::Unchanged
         );
-        let bytes = record::encode(&owner, &session, &out.tree);
+        let bytes = record::encode(&owner, &session);
         match store.save(&tab, Some(version), bytes).await.unwrap() {
             SaveOutcome::Saved(v) => version = v,
             SaveOutcome::Conflict => panic!("no one else saves"),

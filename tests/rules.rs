@@ -10,7 +10,7 @@
 
 use brooklet::prelude::*;
 use brooklet::testing::{AppTest, Target};
-use brooklet::{Element, Event, RunEnd, RunOutput, Session};
+use brooklet::{Element, ElementTree, Event, RunEnd, Session};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------- helpers
@@ -34,7 +34,7 @@ fn exception_kinds(t: &AppTest) -> Vec<ErrorKind> {
 
 /// The one exception on the page, with its location.
 fn the_exception(t: &AppTest) -> (ErrorKind, String, Option<String>) {
-    let tree = &t.output().expect("a run").tree;
+    let tree = t.tree();
     let found: Vec<_> = tree
         .iter()
         .filter_map(|e| match e {
@@ -57,9 +57,7 @@ fn state(t: &AppTest, key: &str) -> Option<Value> {
 
 /// `value_pushed` of the widget with `key` in the last run (R13).
 fn pushed(t: &AppTest, key: &str) -> bool {
-    t.output()
-        .expect("a run")
-        .tree
+    t.tree()
         .widgets()
         .find(|w| w.key.as_deref() == Some(key))
         .unwrap_or_else(|| panic!("no widget with key {key:?} on screen"))
@@ -975,17 +973,17 @@ fn a6_page(ui: &Ui<'_>) -> Result<()> {
 }
 
 /// The engine after a first run of `page`.
-fn engine(page: fn(&Ui<'_>) -> Result<()>) -> (App, Session, RunOutput) {
+fn engine(page: fn(&Ui<'_>) -> Result<()>) -> (App, Session, ElementTree) {
     let app = app(page);
     let mut session = Session::new();
-    let out = session.handle(&app, Event::default()).expect("first run");
-    (app, session, out)
+    session.handle(&app, Event::default()).expect("first run");
+    let tree = session.tree().clone();
+    (app, session, tree)
 }
 
-/// An event that sends `value` for the widget with `key` in `out`.
-fn event(out: &RunOutput, key: &str, value: Value) -> Event {
-    let w = out
-        .tree
+/// An event that sends `value` for the widget with `key` in `tree`.
+fn event(tree: &ElementTree, key: &str, value: Value) -> Event {
+    let w = tree
         .widgets()
         .find(|w| w.key.as_deref() == Some(key))
         .unwrap_or_else(|| panic!("no widget with key {key:?}"));
@@ -1009,9 +1007,9 @@ fn assert_rejected(
     let runs_before = session.runs();
     let page_before = session.current_page().map(str::to_owned);
     let err = match session.handle(app, event) {
-        Ok(out) => panic!(
+        Ok(_) => panic!(
             "expected {kind:?} with {needles:?}, but the event was taken: {:?}",
-            out.tree.exceptions()
+            session.tree().exceptions()
         ),
         Err(e) => e,
     };
@@ -1033,7 +1031,7 @@ fn assert_rejected(
 /// widget and the problem, and leaves the session as it was.
 #[test]
 fn a6_bad_browser_values_are_rejected_and_change_nothing() {
-    let (app, mut session, out) = engine(a6_page);
+    let (app, mut session, tree) = engine(a6_page);
     let cases: Vec<(&str, Value, Vec<&str>)> = vec![
         // slider: range, type, step
         ("int", json!(12), vec!["slider", "\"int\"", "12", "outside"]),
@@ -1106,14 +1104,13 @@ fn a6_bad_browser_values_are_rejected_and_change_nothing() {
         ("num", json!(1.5), vec!["\"num\"", "integer"]),
     ];
     for (key, value, needles) in cases {
-        let ev = event(&out, key, value.clone());
+        let ev = event(&tree, key, value.clone());
         eprintln!("case {key} = {value}");
         assert_rejected(&app, &mut session, ev, ErrorKind::InvalidValue, &needles);
     }
 
     // a keyless widget is named by its kind and id
-    let keyless = out
-        .tree
+    let keyless = tree
         .widgets()
         .find(|w| w.key.is_none())
         .expect("the keyless checkbox");
@@ -1131,9 +1128,9 @@ fn a6_bad_browser_values_are_rejected_and_change_nothing() {
     );
 
     // the next good event works
-    let out = session.handle(&app, event(&out, "int", json!(4))).unwrap();
+    let out = session.handle(&app, event(&tree, "int", json!(4))).unwrap();
     assert_eq!(out.end, RunEnd::Completed);
-    assert!(out.tree.exceptions().is_empty());
+    assert!(session.tree().exceptions().is_empty());
     assert_eq!(session.state().filtered()["int"], json!(4));
 }
 
@@ -1141,10 +1138,10 @@ fn a6_bad_browser_values_are_rejected_and_change_nothing() {
 /// it are not applied either.
 #[test]
 fn a6_one_bad_value_rejects_the_whole_event() {
-    let (app, mut session, out) = engine(a6_page);
-    let mut ev = event(&out, "radio", json!("b"));
-    ev.widgets.extend(event(&out, "int", json!(12)).widgets);
-    ev.widgets.extend(event(&out, "text", json!("ok")).widgets);
+    let (app, mut session, tree) = engine(a6_page);
+    let mut ev = event(&tree, "radio", json!("b"));
+    ev.widgets.extend(event(&tree, "int", json!(12)).widgets);
+    ev.widgets.extend(event(&tree, "text", json!("ok")).widgets);
     assert_rejected(
         &app,
         &mut session,
@@ -1159,7 +1156,7 @@ fn a6_one_bad_value_rejects_the_whole_event() {
 /// A6: a value for a widget this session never drew is `UnknownWidget`.
 #[test]
 fn a6_unknown_widget_id_is_rejected() {
-    let (app, mut session, out) = engine(a6_page);
+    let (app, mut session, tree) = engine(a6_page);
     let id = "0123456789abcdef0123456789abcdef";
     let ev = Event {
         widgets: vec![(id.parse().unwrap(), json!(true))],
@@ -1168,7 +1165,7 @@ fn a6_unknown_widget_id_is_rejected() {
     assert_rejected(&app, &mut session, ev, ErrorKind::UnknownWidget, &[id]);
 
     let out = session
-        .handle(&app, event(&out, "check", json!(true)))
+        .handle(&app, event(&tree, "check", json!(true)))
         .unwrap();
     assert_eq!(out.end, RunEnd::Completed);
     assert_eq!(session.state().filtered()["check"], json!(true));
@@ -1177,8 +1174,8 @@ fn a6_unknown_widget_id_is_rejected() {
 /// A6: an event for a page the app does not have is `UnknownPage`.
 #[test]
 fn a6_unknown_page_is_rejected() {
-    let (app, mut session, out) = engine(a6_page);
-    let mut ev = event(&out, "radio", json!("c"));
+    let (app, mut session, tree) = engine(a6_page);
+    let mut ev = event(&tree, "radio", json!("c"));
     ev.page = Some("nope.py".into());
     assert_rejected(
         &app,
@@ -1189,7 +1186,7 @@ fn a6_unknown_page_is_rejected() {
     );
 
     let out = session
-        .handle(&app, event(&out, "radio", json!("c")))
+        .handle(&app, event(&tree, "radio", json!("c")))
         .unwrap();
     assert_eq!(out.page, "app.py");
     assert_eq!(session.state().filtered()["radio"], json!("c"));

@@ -54,9 +54,7 @@ fn r31_clear_on_submit_keeps_the_submitted_values_until_the_next_submit() {
     assert_eq!(t.texts(), ["name=Ada sent=true"]);
     assert_eq!(state(&t, "name"), Some(json!("Ada")));
     let field = t
-        .output()
-        .unwrap()
-        .tree
+        .tree()
         .widgets()
         .find(|w| w.key.as_deref() == Some("name"))
         .cloned()
@@ -91,9 +89,7 @@ fn r31_clear_on_submit_renders_the_default() {
     t.click(Target::label("form_submit_button", "Send"))
         .unwrap();
     let field = t
-        .output()
-        .unwrap()
-        .tree
+        .tree()
         .widgets()
         .find(|w| w.key.as_deref() == Some("name"))
         .cloned()

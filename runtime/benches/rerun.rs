@@ -25,11 +25,11 @@ use serde_json::Value;
 /// changed value: every widget's current value, with `changed`'s value
 /// swapped for `a` or `b`.
 fn events(app: &App, session: &mut Session, changed: &str, a: Value, b: Value) -> [Event; 2] {
-    let out = session.handle(app, Event::default()).expect("first run");
+    session.handle(app, Event::default()).expect("first run");
     let make = |v: &Value| Event {
         page: None,
-        widgets: out
-            .tree
+        widgets: session
+            .tree()
             .widgets()
             .map(|w| {
                 (
@@ -72,11 +72,12 @@ fn bench(c: &mut Criterion) {
         group.bench_function(name, |bench| {
             bench.iter(|| {
                 i += 1;
-                let out = session.handle(&app, events[i % 2].clone()).expect("run");
-                black_box(out.tree.len())
+                session.handle(&app, events[i % 2].clone()).expect("run");
+                black_box(session.tree().len())
             })
         });
-        let out = session.handle(&app, events[0].clone()).expect("run");
+        session.handle(&app, events[0].clone()).expect("run");
+        let tree = session.tree().clone();
         // The whole page rendered afresh, and as the server renders an
         // answer: reusing the HTML of widgets that did not change.
         let doc = brooklet::render::PageDoc {
@@ -85,7 +86,7 @@ fn bench(c: &mut Criterion) {
             tab: "0123456789abcdef",
             page: "app.py",
             pages: &[],
-            tree: &out.tree,
+            tree: &tree,
             notice: None,
             url: None,
         };
@@ -93,9 +94,10 @@ fn bench(c: &mut Criterion) {
             bench.iter(|| black_box(brooklet::render::render_app(&doc).len()))
         });
         let mut cache = brooklet::render::RenderCache::default();
-        let other = session.handle(&app, events[1].clone()).expect("run");
+        session.handle(&app, events[1].clone()).expect("run");
+        let other_tree = session.tree().clone();
         let other_doc = brooklet::render::PageDoc {
-            tree: &other.tree,
+            tree: &other_tree,
             ..doc
         };
         let mut j = 0;

@@ -438,13 +438,12 @@ async fn page(
         Ok(out) => out,
         Err(e) => return engine_error(&e),
     };
-    state.tree = out.tree;
     let slot = shared.live.get(&tab);
     let mut live = slot.state.lock().await;
     let version = if shared.store.process_local().is_some() {
         Version(0)
     } else {
-        let bytes = record::encode(&owner_hash, &state.session, &state.tree);
+        let bytes = record::encode(&owner_hash, &state.session);
         match shared.store.save(&tab, None, bytes).await {
             Ok(SaveOutcome::Saved(v)) => v,
             Ok(SaveOutcome::Conflict) => return Failure::Conflict.page(),
@@ -601,7 +600,6 @@ async fn with_session<T>(
                     owner: record.owner,
                     tab: TabState {
                         session,
-                        tree: record.tree,
                         render_cache: Default::default(),
                     },
                 });
@@ -623,7 +621,7 @@ async fn with_session<T>(
             Step::Unchanged(answer) => return Ok(answer),
             Step::Changed(answer) => answer,
         };
-        let bytes = record::encode(&owner, &current.tab.session, &current.tab.tree);
+        let bytes = record::encode(&owner, &current.tab.session);
         match shared.store.save(tab, Some(current.version), bytes).await {
             Ok(SaveOutcome::Saved(version)) => {
                 current.version = version;
@@ -658,7 +656,7 @@ fn document(
         tab,
         page,
         pages: &shared.pages,
-        tree: &state.tree,
+        tree: state.session.tree(),
         notice,
         url,
     };
@@ -879,14 +877,13 @@ async fn event(
         }
         match state.session.handle(&shared.app, event) {
             Ok(out) => {
-                state.tree = out.tree;
                 let doc = PageDoc {
                     title: &shared.title,
                     base: &base,
                     tab: &body.tab,
                     page: &out.page,
                     pages: &shared.pages,
-                    tree: &state.tree,
+                    tree: state.session.tree(),
                     notice: None,
                     url: None,
                 };
@@ -968,20 +965,25 @@ async fn form(
         let click = field("_click").map(parse_id).transpose();
         let submitting = match &click {
             Ok(Some(id)) => state
-                .tree
+                .session
+                .tree()
                 .widgets()
                 .find(|w| w.id == *id && w.kind == Kind::FormSubmitButton)
                 .and_then(|w| w.form.clone()),
             _ => None,
         };
-        let values = form_values(&state.tree, &fields, nav.is_some(), submitting.as_deref());
+        let values = form_values(
+            state.session.tree(),
+            &fields,
+            nav.is_some(),
+            submitting.as_deref(),
+        );
         let result = match (values, click) {
             (Ok(values), Ok(click)) => to_event(&shared.app, state, nav.clone(), values, click),
             (Err(e), _) | (_, Err(e)) => Err(Error::new(ErrorKind::InvalidValue, e)),
         };
         match result.and_then(|event| state.session.handle(&shared.app, event)) {
             Ok(out) => {
-                state.tree = out.tree;
                 let html = document(&shared, &base, &tab, &out.page, state, None, None);
                 Step::Changed(Html(html).into_response())
             }

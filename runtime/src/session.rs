@@ -49,13 +49,12 @@ pub enum RunEnd {
     Failed,
 }
 
-/// What one event produced.
+/// What one event produced. What the page shows is the session's
+/// [`Session::tree`].
 #[derive(Clone, Debug)]
 pub struct RunOutput {
     /// The page that ran.
     pub page: String,
-    /// What the page shows.
-    pub tree: ElementTree,
     /// How the last run ended.
     pub end: RunEnd,
     /// How many times `rerun()` restarted the run.
@@ -87,10 +86,10 @@ pub struct Session {
     /// them as it restores callbacks.
     #[serde(skip)]
     fragments: std::collections::BTreeMap<std::sync::Arc<str>, FragmentEntry>,
-    /// The last run's tree, kept only while the page has fragments: a
-    /// fragment run redraws its part of it.
+    /// What the browser shows: the last run's element tree. A fragment
+    /// run redraws its part of it (R32); a full run reuses its allocation.
     #[serde(default)]
-    last_tree: Option<ElementTree>,
+    tree: ElementTree,
     /// A fragment's own code asked to run it again (R41): the next run of
     /// this event is that fragment alone.
     #[serde(skip)]
@@ -106,6 +105,11 @@ impl Session {
     /// Its widget values and session state.
     pub fn state(&self) -> &SessionState {
         &self.state
+    }
+
+    /// What the page shows: the last run's element tree.
+    pub fn tree(&self) -> &ElementTree {
+        &self.tree
     }
 
     /// The page of the last run.
@@ -128,8 +132,11 @@ impl Session {
     /// restart, or on another replica), whose callbacks were code of the
     /// process that saved it.
     pub fn lacks_callbacks(&self) -> bool {
-        // A stored tree is kept only for a page with fragments (R32).
-        (self.last_tree.is_some() && self.fragments.is_empty())
+        (self.fragments.is_empty()
+            && self
+                .tree
+                .iter()
+                .any(|e| matches!(e, Element::Fragment { .. })))
             || self
                 .state
                 .widget_metas()
@@ -161,7 +168,7 @@ impl Session {
             runs: self.runs,
             last_drawn: self.last_drawn,
             fragments: Default::default(),
-            last_tree: None,
+            tree: ElementTree::new(),
             fragment_rerun: None,
         };
         let mut tree = ElementTree::new();
@@ -182,13 +189,11 @@ impl Session {
         );
         // Fragment code comes from the replay; where each fragment is on the
         // page comes from the stored tree, which is what the browser shows.
-        if let Some(stored) = &self.last_tree {
-            for (key, entry) in std::mem::take(&mut scratch.fragments) {
-                if let Some(node) = stored.fragment_node(&key) {
-                    self.fragments
-                        .entry(key)
-                        .or_insert(FragmentEntry { node, ..entry });
-                }
+        for (key, entry) in std::mem::take(&mut scratch.fragments) {
+            if let Some(node) = self.tree.fragment_node(&key) {
+                self.fragments
+                    .entry(key)
+                    .or_insert(FragmentEntry { node, ..entry });
             }
         }
         let mut restored = scratch.callbacks;
@@ -225,12 +230,13 @@ impl Session {
             self.state.remove_stale_widgets(&sent, None);
             self.callbacks.retain(|id, _| sent.contains(id));
             self.fragments.clear();
-            self.last_tree = None;
         }
 
         let mut browser = browser;
         let mut reruns = 0;
-        let mut tree = ElementTree::new();
+        // The last run's tree: a fragment run redraws its part, a full run
+        // draws anew into its allocation.
+        let mut tree = std::mem::take(&mut self.tree);
         let mut options = RunOptions {
             url_seeds,
             full_run: event.full_run || switched,
@@ -239,7 +245,6 @@ impl Session {
         let mut url_writes = std::collections::BTreeMap::new();
         let mut fragment;
         let end = loop {
-            tree.clear();
             let (end, rerun, ran_fragment) = self.run_once(
                 app,
                 &page,
@@ -273,7 +278,6 @@ impl Session {
                 break RunEnd::Failed;
             }
         };
-        tree.mark_cleared_forms();
         self.page = Some(page.path().to_owned());
         self.runs += 1;
         let mut url_query = self.query_params.clone();
@@ -283,9 +287,9 @@ impl Session {
                 None => url_query.remove(&name),
             };
         }
+        self.tree = tree;
         Ok(RunOutput {
             page: page.path().to_owned(),
-            tree,
             end,
             reruns,
             fragment: fragment.map(|f| f.to_string()),
@@ -379,11 +383,14 @@ impl Session {
             .filter_map(|id| self.callbacks.get(id).cloned())
             .collect();
 
+        // What the browser shows: a fragment run draws into it; a full run
+        // (and the callbacks before either) draws a new tree.
+        let mut shown = std::mem::take(tree);
         let mut ctx = RunCtx::new(
             std::mem::take(&mut self.state),
             std::mem::take(&mut self.callbacks),
             std::mem::take(&mut self.query_params),
-            std::mem::take(tree),
+            ElementTree::new(),
             page.clone(),
             self.last_drawn,
         );
@@ -433,8 +440,7 @@ impl Session {
         }
         let fragment_entry = fragment
             .as_ref()
-            .and_then(|f| self.fragments.get(f).cloned())
-            .filter(|_| self.last_tree.is_some());
+            .and_then(|f| self.fragments.get(f).cloned());
         if fragment_entry.is_none() {
             fragment = None;
         }
@@ -445,9 +451,8 @@ impl Session {
                     // drawn again by its function alone.
                     let node = {
                         let mut ctx = run.borrow_mut();
-                        let mut last = self.last_tree.take().unwrap_or_default();
-                        last.clear_children(entry.node);
-                        ctx.tree = last;
+                        shown.clear_children(entry.node);
+                        ctx.tree = std::mem::take(&mut shown);
                         ctx.script = entry.script;
                         ctx.fragment = Some(key.clone());
                         ctx.fragment_run = true;
@@ -488,7 +493,11 @@ impl Session {
             self.last_drawn = drawn.len();
         }
         self.fragments = ctx.fragments;
-        self.last_tree = (!self.fragments.is_empty()).then(|| tree.clone());
+        // R31: after a submit of a `clear_on_submit` form, the browser shows
+        // its defaults.
+        if !ctx.clearing_forms.is_empty() {
+            tree.mark_cleared_forms();
+        }
 
         match result {
             Ok(()) => {

@@ -235,12 +235,15 @@ impl AppTest {
     }
 
     fn tree_or_err(&self) -> Result<&ElementTree> {
-        self.last.as_ref().map(|o| &o.tree).ok_or_else(|| {
-            Error::new(
-                ErrorKind::UnknownWidget,
-                "nothing has run yet; call `run()` first",
-            )
-        })
+        self.last
+            .as_ref()
+            .map(|_| self.session.tree())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::UnknownWidget,
+                    "nothing has run yet; call `run()` first",
+                )
+            })
     }
 
     /// What the browser would send: every widget on screen with its value
@@ -251,19 +254,18 @@ impl AppTest {
         page_switch: bool,
     ) -> Vec<(WidgetId, Value)> {
         let staged = std::mem::take(&mut self.staged);
-        let Some(last) = &self.last else {
+        if self.last.is_none() {
             return Vec::new();
-        };
+        }
+        let tree = self.session.tree();
         // R29: a form's changes are sent only by a click on its submit button;
         // any other event sends the form's last submitted values (and, as
         // AppTest does, forgets the unsent changes).
-        let submitting = last
-            .tree
+        let submitting = tree
             .widgets()
             .find(|w| Some(w.id) == clicked && w.kind == Kind::FormSubmitButton)
             .and_then(|w| w.form.clone());
-        last.tree
-            .widgets()
+        tree.widgets()
             .filter(|w| !page_switch || w.script == PageId::ENTRYPOINT)
             .filter_map(|w| {
                 let staged_value = staged
@@ -287,16 +289,17 @@ impl AppTest {
 
     fn send(&mut self, event: Event) -> Result<&mut Self> {
         let output = self.session.handle(&self.app, event)?;
-        let on_screen: IdSet = output.tree.widgets().map(|w| w.id).collect();
+        let tree = self.session.tree();
+        let on_screen: IdSet = tree.widgets().map(|w| w.id).collect();
         self.cleared.retain(|id, _| on_screen.contains(id));
-        for w in output.tree.widgets() {
+        for w in tree.widgets() {
             if let (true, Some(default)) = (w.reset, &w.clear_default) {
                 self.cleared.insert(w.id, default.clone());
             }
         }
         let state = self.session.state();
         let mut held = IdMap::default();
-        for w in output.tree.widgets() {
+        for w in tree.widgets() {
             let value = state
                 .widget_value(w.id)
                 .cloned()
@@ -317,11 +320,8 @@ impl AppTest {
     }
 
     /// The last run's element tree (empty before the first run).
-    pub fn tree(&self) -> ElementTree {
-        self.last
-            .as_ref()
-            .map(|o| o.tree.clone())
-            .unwrap_or_default()
+    pub fn tree(&self) -> &ElementTree {
+        self.session.tree()
     }
 
     /// The page that ran last.
@@ -336,11 +336,12 @@ impl AppTest {
 
     /// The widgets on screen, in page order (main area, then sidebar).
     pub fn widgets(&self) -> Vec<WidgetView> {
-        let Some(last) = &self.last else {
+        if self.last.is_none() {
             return Vec::new();
-        };
+        }
         let state = self.session.state();
-        last.tree
+        self.session
+            .tree()
             .widgets()
             .map(|w| WidgetView {
                 id: w.id,
@@ -436,6 +437,6 @@ impl AppTest {
     }
 
     fn collect<T>(&self, f: impl Fn(&ElementTree) -> Vec<T>) -> Vec<T> {
-        self.last.as_ref().map(|o| f(&o.tree)).unwrap_or_default()
+        f(self.session.tree())
     }
 }

@@ -25,7 +25,6 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::elements::ElementTree;
 use crate::session::Session;
 
 #[cfg(feature = "file-store")]
@@ -43,12 +42,10 @@ pub use memory::MemoryStore;
 #[cfg(feature = "redis-store")]
 pub use redis::RedisStore;
 
-/// One tab's session and what its page shows now.
+/// One tab's session (with what its page shows now, [`Session::tree`]).
 pub struct TabState {
     /// The session.
     pub session: Session,
-    /// The element tree the browser shows (the last run's).
-    pub tree: ElementTree,
     /// Widget HTML rendered for this tab, reused while unchanged. A
     /// per-process optimisation: never stored.
     pub render_cache: crate::render::RenderCache,
@@ -59,7 +56,6 @@ impl TabState {
     pub fn new() -> Self {
         TabState {
             session: Session::new(),
-            tree: ElementTree::new(),
             render_cache: Default::default(),
         }
     }

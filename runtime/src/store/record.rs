@@ -1,7 +1,7 @@
 //! A session's stored form, in one place: a header, then JSON.
 //!
 //! ```text
-//! "BKSS"  format: u32 little-endian  JSON { owner, session, tree }
+//! "BKSS"  format: u32 little-endian  JSON { owner, session }
 //! ```
 //!
 //! The header is read first, so that a session written by another format
@@ -12,8 +12,8 @@
 //! `owner` is the SHA-256 of the browser's secret: whoever reads the store
 //! learns which tabs belong together, but not the cookie that reaches them.
 //! What a session needs to continue is stored: its state, page, query
-//! parameters and run count, and the element tree the browser shows (the
-//! no-JavaScript form post reads it). Callbacks are code and are not stored
+//! parameters, run count and the element tree the browser shows (the
+//! no-JavaScript form post and fragment runs read it). Callbacks are code and are not stored
 //! (see [`Session::restore_callbacks`]); rendered HTML is a per-process
 //! cache and is not stored either.
 
@@ -21,14 +21,14 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::StoreError;
-use crate::elements::ElementTree;
 use crate::session::Session;
 
 /// The bytes every stored session starts with.
 pub const MAGIC: &[u8; 4] = b"BKSS";
 
-/// The format this build writes and reads.
-pub const FORMAT: u32 = 1;
+/// The format this build writes and reads. 2: the element tree is part of
+/// the session.
+pub const FORMAT: u32 = 2;
 
 /// The stored hash of a browser's secret.
 pub fn owner_hash(secret: &str) -> String {
@@ -40,7 +40,6 @@ pub fn owner_hash(secret: &str) -> String {
 struct RecordRef<'a> {
     owner: &'a str,
     session: &'a Session,
-    tree: &'a ElementTree,
 }
 
 /// A decoded session.
@@ -50,12 +49,10 @@ pub struct Record {
     pub owner: String,
     /// The session, without callbacks.
     pub session: Session,
-    /// What the browser shows.
-    pub tree: ElementTree,
 }
 
 /// The stored form of a session.
-pub fn encode(owner_hash: &str, session: &Session, tree: &ElementTree) -> Vec<u8> {
+pub fn encode(owner_hash: &str, session: &Session) -> Vec<u8> {
     let mut out = Vec::with_capacity(1024);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT.to_le_bytes());
@@ -64,7 +61,6 @@ pub fn encode(owner_hash: &str, session: &Session, tree: &ElementTree) -> Vec<u8
         &RecordRef {
             owner: owner_hash,
             session,
-            tree,
         },
     )
     .expect("a session serialises to JSON");
@@ -107,7 +103,7 @@ mod tests {
 
     #[test]
     fn a_session_round_trips() {
-        let bytes = encode(&owner_hash("s"), &Session::new(), &ElementTree::new());
+        let bytes = encode(&owner_hash("s"), &Session::new());
         assert_eq!(header(&bytes), Ok(FORMAT));
         let r = decode(&bytes).unwrap();
         assert_eq!(r.owner, owner_hash("s"));
@@ -119,7 +115,7 @@ mod tests {
     #[test]
     fn other_formats_are_refused_not_misread() {
         // A hand-made session of an older format: the same JSON, format 0.
-        let mut old = encode("o", &Session::new(), &ElementTree::new());
+        let mut old = encode("o", &Session::new());
         old[4..8].copy_from_slice(&0u32.to_le_bytes());
         let e = decode(&old).err().unwrap();
         assert_eq!(
@@ -141,7 +137,7 @@ mod tests {
             decode(br#"{"state":{}}"#),
             Err(StoreError::Corrupt { .. })
         ));
-        let mut cut = encode("o", &Session::new(), &ElementTree::new());
+        let mut cut = encode("o", &Session::new());
         cut.truncate(20);
         let e = decode(&cut).err().unwrap();
         assert!(e.to_string().contains("does not parse"), "{e}");
