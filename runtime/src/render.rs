@@ -718,7 +718,7 @@ mod tests {
             tab: "tab",
             page: "app",
             pages: &[],
-            tree: &tree,
+            tree,
             notice: None,
             url: None,
         })
@@ -752,12 +752,12 @@ mod tests {
             }
         };
         let first = t.tree();
-        assert_eq!(render(&first, Some(&mut cache)), render(&first, None));
+        assert_eq!(render(first, Some(&mut cache)), render(first, None));
         t.set_value(Target::key("slider", "n"), 4).unwrap();
         t.set_value(Target::key("selectbox", "s"), "b").unwrap();
         let second = t.tree();
-        let cached = render(&second, Some(&mut cache));
-        assert_eq!(cached, render(&second, None));
+        let cached = render(second, Some(&mut cache));
+        assert_eq!(cached, render(second, None));
         assert!(cached.contains("n = 4") && cached.contains("value=\"4\""));
     }
 
@@ -830,7 +830,7 @@ mod tests {
                 Value::Null
             ]
         );
-        let html = html_of_tree(&tree);
+        let html = html_of_tree(tree);
         assert!(
             html.contains("notes.txt") && html.contains("2 KiB"),
             "{html}"
