@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::elements::{DeltaColor, Element, ElementTree, NodeId, WidgetElement, MAIN, SIDEBAR};
 use crate::identity::{IdMap, PageId};
-use crate::widgets::{Kind, Number, Params};
+use crate::widgets::{shown_labels, Kind, Number, Params};
 
 /// What a full page needs besides the element tree.
 pub struct PageDoc<'a> {
@@ -340,19 +340,6 @@ fn same_look(a: &WidgetElement, b: &WidgetElement) -> bool {
         && a.reset == b.reset
         && a.ignore_changes == b.ignore_changes
         && (std::sync::Arc::ptr_eq(&a.params, &b.params) || a.params == b.params)
-}
-
-/// The options as shown: their labels, or, when the widget kept none
-/// (string options without a format function), the strings themselves.
-fn shown_labels(options: &[Value], labels: &[String]) -> Vec<String> {
-    if labels.is_empty() {
-        options
-            .iter()
-            .map(|o| o.as_str().map_or_else(|| o.to_string(), str::to_owned))
-            .collect()
-    } else {
-        labels.to_vec()
-    }
 }
 
 /// Markdown to HTML with raw HTML shown as text, never passed through.

@@ -551,7 +551,7 @@ impl<'r> Ui<'r> {
                 if bound && run.url_seeds && !run.state.widget_changed(id) {
                     match run.query_params.get(k).map(|raw| params.from_query(raw)) {
                         Some(Some(v)) => {
-                            run.state.seed_widget(id, v);
+                            run.state.set_widget_value(id, v);
                             seeded = true;
                         }
                         // An invalid value is dropped from the URL.
@@ -561,7 +561,7 @@ impl<'r> Ui<'r> {
                         }
                         // No parameter: the URL says "the default".
                         None if run.state.has_widget_value(id) => {
-                            run.state.seed_widget(id, default.clone());
+                            run.state.set_widget_value(id, default.clone());
                             seeded = true;
                         }
                         None => {}
@@ -575,7 +575,7 @@ impl<'r> Ui<'r> {
                         .and_then(|prev| run.state.widget_value(prev))
                         .and_then(|v| params.carry_over(v));
                     if let Some(v) = carried {
-                        run.state.seed_widget(id, v);
+                        run.state.set_widget_value(id, v);
                         seeded = true;
                     }
                 }

@@ -351,7 +351,7 @@ impl Session {
                     discarded.insert(id);
                 }
             } else {
-                self.state.load_browser_value(id, value);
+                self.state.set_widget_value(id, value);
                 sent.push(id);
             }
         }

@@ -237,8 +237,10 @@ impl SessionState {
         }
     }
 
-    /// Stores the values that came from the browser with this event.
-    pub(crate) fn load_browser_value(&mut self, id: WidgetId, value: Value) {
+    /// Sets a widget's value for this run: a value the browser sent with
+    /// this event, or one set before the widget registers (carried over,
+    /// A5; seeded from the URL, R40).
+    pub(crate) fn set_widget_value(&mut self, id: WidgetId, value: Value) {
         self.new_widget.insert(id, value);
     }
 
@@ -302,12 +304,6 @@ impl SessionState {
             }
         }
         (value, pushed)
-    }
-
-    /// Sets a widget's value for this run before it registers: a value
-    /// carried over (A5) or seeded from the URL (R40).
-    pub(crate) fn seed_widget(&mut self, id: WidgetId, value: Value) {
-        self.new_widget.insert(id, value);
     }
 
     /// Whether a widget id has a value of its own (from the browser, this

@@ -347,8 +347,8 @@ impl Params {
     pub fn to_query(&self, value: &Value) -> Vec<String> {
         let labelled = |options: &[Value], labels: &[String], v: &Value| -> String {
             match options.iter().position(|o| o == v) {
-                Some(i) if i < labels.len() => labels[i].clone(),
-                _ => plain(v),
+                Some(i) => option_label(options, labels, i),
+                None => plain(v),
             }
         };
         match (self, value) {
@@ -384,14 +384,9 @@ impl Params {
     /// do not make a valid value for this widget.
     pub fn from_query(&self, raw: &[String]) -> Option<Value> {
         let option = |options: &[Value], labels: &[String], r: &str| -> Option<Value> {
-            options
-                .iter()
-                .enumerate()
-                .find(|(i, o)| match labels.get(*i) {
-                    Some(l) => l == r,
-                    None => plain(o) == r,
-                })
-                .map(|(_, o)| o.clone())
+            (0..options.len())
+                .find(|i| option_label(options, labels, *i) == r)
+                .map(|i| options[i].clone())
         };
         let number = |r: &str| -> Option<Value> {
             if let Ok(i) = r.parse::<i64>() {
@@ -549,7 +544,20 @@ fn same_json_type(a: &Value, b: &Value) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
 }
 
-/// A scalar as a URL parameter value: strings as they are, the rest as JSON.
+/// The label option `i` is shown with: its label, or, when the widget kept
+/// none (string options without a format function), the string itself.
+pub(crate) fn option_label(options: &[Value], labels: &[String], i: usize) -> String {
+    labels.get(i).cloned().unwrap_or_else(|| plain(&options[i]))
+}
+
+/// Every option's shown label, in order.
+pub(crate) fn shown_labels(options: &[Value], labels: &[String]) -> Vec<String> {
+    (0..options.len())
+        .map(|i| option_label(options, labels, i))
+        .collect()
+}
+
+/// A scalar as text: strings as they are, the rest as JSON.
 fn plain(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
