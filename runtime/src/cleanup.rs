@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use crate::identity::{IdSet, PageId, Persist};
+use crate::identity::{IdSet, PageId, Persist, WidgetId};
 use crate::session_state::{Persisted, SessionState};
 
 impl SessionState {
@@ -35,65 +35,40 @@ impl SessionState {
     /// A stale widget with declared persistence, or bound to the URL, leaves
     /// its value under its key, where it waits for the widget (R36, R39).
     pub(crate) fn remove_stale_widgets(&mut self, active: &IdSet, fragment: Option<&str>) {
-        let stores = self.stores_mut();
-        let mut stale: Vec<crate::identity::WidgetId> = Vec::new();
-        let is_stale = |id: &crate::identity::WidgetId| {
-            if active.contains(id) {
-                return false;
-            }
-            match fragment {
-                None => true,
-                Some(f) => stores
-                    .metadata
-                    .get(id)
-                    .is_some_and(|m| m.fragment.as_deref() == Some(f)),
-            }
-        };
-        for (id, meta) in stores.metadata.iter() {
-            if (meta.persist.is_some() || meta.bound) && is_stale(id) {
-                stale.push(*id);
-            }
-        }
-        for id in stale {
-            let meta = &stores.metadata[&id];
-            let Some(key) = stores.id_to_key.get(&id) else {
+        let stale: Vec<WidgetId> = self
+            .widget_metas()
+            .filter(|(id, meta)| {
+                !active.contains(id) && fragment.is_none_or(|f| meta.fragment.as_deref() == Some(f))
+            })
+            .map(|(id, _)| id)
+            .collect();
+        for &id in &stale {
+            let meta = &self.meta(id).expect("a stale widget has metadata");
+            if meta.persist.is_none() && !meta.bound {
                 continue;
+            }
+            let kept = Persisted {
+                scope: meta.persist.unwrap_or(Persist::Session),
+                page: meta.page.unwrap_or(PageId(0)),
             };
-            if stores.key_to_id.get(key) != Some(&id) {
-                continue;
-            }
-            let value = stores
-                .new_session
-                .get(key)
-                .or_else(|| stores.new_widget.get(&id))
-                .or_else(|| stores.old_by_widget.get(&id))
-                .cloned();
-            if let Some(value) = value {
-                let scope = meta.persist.unwrap_or(Persist::Session);
-                stores.persisted.insert(
-                    key.clone(),
-                    Persisted {
-                        scope,
-                        page: meta.page.unwrap_or(PageId(0)),
-                    },
-                );
-                stores.old_by_key.insert(key.clone(), value);
+            let key = self.key_of_widget(id).map(str::to_owned);
+            let value = self.widget_value(id).cloned();
+            if let (Some(key), Some(value)) = (key, value) {
+                if self.widget_of_key(&key) == Some(id) {
+                    self.keep_under_key(key, value, kept);
+                }
             }
         }
+        let stores = self.stores_mut();
         match fragment {
+            // A full run: whatever was not drawn goes, with or without metadata.
             None => {
                 stores.new_widget.retain(|id, _| active.contains(id));
                 stores.old_by_widget.retain(|id, _| active.contains(id));
                 stores.metadata.retain(|id, _| active.contains(id));
             }
             Some(_) => {
-                let gone: Vec<_> = stores
-                    .metadata
-                    .keys()
-                    .filter(|id| is_stale(id))
-                    .copied()
-                    .collect();
-                for id in gone {
+                for id in stale {
                     stores.new_widget.remove(&id);
                     stores.old_by_widget.remove(&id);
                     stores.metadata.remove(&id);

@@ -15,7 +15,7 @@ use crate::elements::{
     AlertKind, Element, ElementTree, NodeId, Root, WidgetElement, MAIN, SIDEBAR,
 };
 use crate::error::{Error, ErrorKind, Result};
-use crate::identity::{rt_key_part, IdMap, IdSet, IdentityBuilder, PageId};
+use crate::identity::{rt_key_part, IdMap, IdSet, IdentityBuilder, PageId, WidgetId};
 use crate::pages::Page;
 use crate::session_state::{SessionState, WidgetMeta};
 use crate::widgets::{Callback, Common, Kind, Params};
@@ -112,6 +112,73 @@ impl RunCtx {
     /// Passes an error on. `stop()` and `rerun()` end the run whatever page
     /// code does with them; any other error is the page's to handle, as a
     /// caught exception is in Python.
+    /// R40: the URL seeds a bound widget when the event brings it (first
+    /// load, back/forward), unless the user just changed it. An invalid
+    /// value is dropped from the URL; no parameter means the default.
+    /// Whether the widget's value was set.
+    fn seed_from_url(&mut self, id: WidgetId, key: &str, params: &Params, default: &Value) -> bool {
+        if !self.url_seeds || self.state.widget_changed(id) {
+            return false;
+        }
+        let value = match self.query_params.get(key).map(|raw| params.from_query(raw)) {
+            Some(Some(v)) => v,
+            Some(None) => {
+                self.query_params.remove(key);
+                self.url_writes.insert(key.to_owned(), None);
+                return false;
+            }
+            None if self.state.has_widget_value(id) => default.clone(),
+            None => return false,
+        };
+        self.state.set_widget_value(id, value);
+        true
+    }
+
+    /// A5: a `keep_value` widget whose identity changed takes the value of
+    /// the identity its key had, fitted into its new parameters. Whether
+    /// the widget's value was set.
+    fn carry_over(&mut self, id: WidgetId, key: &str, params: &Params) -> bool {
+        if self.state.has_widget_value(id) {
+            return false;
+        }
+        let carried = self
+            .state
+            .widget_of_key(key)
+            .filter(|prev| *prev != id)
+            .and_then(|prev| self.state.widget_value(prev))
+            .and_then(|v| params.carry_over(v));
+        match carried {
+            Some(v) => {
+                self.state.set_widget_value(id, v);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// R40: the default removes a bound widget's parameter; a session-state
+    /// write goes to the session's parameters; the browser's URL follows
+    /// the value either way.
+    fn write_url(
+        &mut self,
+        key: &str,
+        params: &Params,
+        value: &Value,
+        default: &Value,
+        written: bool,
+    ) {
+        if value == default {
+            self.query_params.remove(key);
+            self.url_writes.insert(key.to_owned(), None);
+        } else {
+            let raw = params.to_query(value);
+            if written {
+                self.query_params.insert(key.to_owned(), raw.clone());
+            }
+            self.url_writes.insert(key.to_owned(), Some(raw));
+        }
+    }
+
     pub(crate) fn end_with(&mut self, err: Error) -> Error {
         self.end(err)
     }
@@ -541,49 +608,18 @@ impl<'r> Ui<'r> {
             )));
         }
         let params = Arc::new(params);
-        // Values that come from elsewhere than the browser or session state:
-        // the previous identity's value (A5) or the URL (R40).
-        let mut seeded = false;
-        if let Some(k) = key.as_deref() {
-            if !run.state.written_this_run(k) {
-                // R40: the URL seeds a bound widget when the event brings it
-                // (first load, back/forward), unless the user just changed it.
-                if bound && run.url_seeds && !run.state.widget_changed(id) {
-                    match run.query_params.get(k).map(|raw| params.from_query(raw)) {
-                        Some(Some(v)) => {
-                            run.state.set_widget_value(id, v);
-                            seeded = true;
-                        }
-                        // An invalid value is dropped from the URL.
-                        Some(None) => {
-                            run.query_params.remove(k);
-                            run.url_writes.insert(k.to_owned(), None);
-                        }
-                        // No parameter: the URL says "the default".
-                        None if run.state.has_widget_value(id) => {
-                            run.state.set_widget_value(id, default.clone());
-                            seeded = true;
-                        }
-                        None => {}
-                    }
-                }
-                if !seeded && keep_value && !run.state.has_widget_value(id) {
-                    let carried = run
-                        .state
-                        .widget_of_key(k)
-                        .filter(|prev| *prev != id)
-                        .and_then(|prev| run.state.widget_value(prev))
-                        .and_then(|v| params.carry_over(v));
-                    if let Some(v) = carried {
-                        run.state.set_widget_value(id, v);
-                        seeded = true;
-                    }
-                }
-            }
-        }
+        // A value from elsewhere than the browser or session state: the URL
+        // (R40) or the previous identity's value (A5).
         let written = key
             .as_deref()
             .is_some_and(|k| run.state.written_this_run(k));
+        let seeded = match key.as_deref() {
+            Some(k) if !written => {
+                (bound && run.seed_from_url(id, k, &params, &default))
+                    || (keep_value && run.carry_over(id, k, &params))
+            }
+            _ => false,
+        };
         let meta = WidgetMeta {
             kind,
             script: run.script,
@@ -606,18 +642,7 @@ impl<'r> Ui<'r> {
             .register_widget(id, key.as_deref(), meta, || default);
         value_pushed |= seeded || run.discarded.contains(&id);
         if let (Some(k), Some(default)) = (key.as_deref(), default_for_url) {
-            // R40: the default removes the parameter; a session-state write
-            // goes to the URL; otherwise the browser's URL follows the value.
-            if value == default {
-                run.query_params.remove(k);
-                run.url_writes.insert(k.to_owned(), None);
-            } else {
-                let raw = params.to_query(&value);
-                if written {
-                    run.query_params.insert(k.to_owned(), raw.clone());
-                }
-                run.url_writes.insert(k.to_owned(), Some(raw));
-            }
+            run.write_url(k, &params, &value, &default, written);
         }
         match common.callback {
             Some(cb) => {

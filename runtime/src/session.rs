@@ -90,10 +90,6 @@ pub struct Session {
     /// run redraws its part of it (R32); a full run reuses its allocation.
     #[serde(default)]
     tree: ElementTree,
-    /// A fragment's own code asked to run it again (R41): the next run of
-    /// this event is that fragment alone.
-    #[serde(skip)]
-    fragment_rerun: Option<std::sync::Arc<str>>,
 }
 
 impl Session {
@@ -169,7 +165,6 @@ impl Session {
             last_drawn: self.last_drawn,
             fragments: Default::default(),
             tree: ElementTree::new(),
-            fragment_rerun: None,
         };
         let mut tree = ElementTree::new();
         // One run, whatever it asks for (`rerun()`, `stop()`, an error): the
@@ -254,14 +249,17 @@ impl Session {
                 &mut url_writes,
             );
             fragment = ran_fragment;
+            let Some(rerun) = rerun else {
+                break end;
+            };
             options = RunOptions {
                 url_seeds: false,
                 full_run: true,
-                fragment: self.fragment_rerun.take(),
+                fragment: match rerun {
+                    Rerun::Page => None,
+                    Rerun::Fragment(key) => Some(key),
+                },
             };
-            if !rerun {
-                break end;
-            }
             reruns += 1;
             if reruns > MAX_RERUNS {
                 tree.push(
@@ -329,8 +327,8 @@ impl Session {
             .collect()
     }
 
-    /// One run: returns how it ended, whether `rerun()` asked for another,
-    /// and the fragment that ran alone, if it was a fragment run.
+    /// One run: returns how it ended, the rerun it asked for, and the
+    /// fragment that ran alone, if it was a fragment run.
     fn run_once(
         &mut self,
         app: &App,
@@ -339,7 +337,7 @@ impl Session {
         tree: &mut ElementTree,
         options: RunOptions,
         url_writes: &mut std::collections::BTreeMap<String, Option<Vec<String>>>,
-    ) -> (RunEnd, bool, Option<std::sync::Arc<str>>) {
+    ) -> (RunEnd, Option<Rerun>, Option<std::sync::Arc<str>>) {
         self.state.reset_triggers();
         self.state.compact();
         let mut sent = Vec::with_capacity(browser.len());
@@ -474,10 +472,13 @@ impl Session {
         }
         let ctx = run.into_inner();
         // A fragment's own code asked to run it again (R41, scope "fragment").
-        self.fragment_rerun = ctx
-            .fragment_rerun
-            .as_deref()
-            .and_then(|k| self.fragments.get_key_value(k).map(|(k, _)| k.clone()));
+        let rerun = match ctx.fragment_rerun.as_deref() {
+            Some(k) => self
+                .fragments
+                .get_key_value(k)
+                .map_or(Rerun::Page, |(k, _)| Rerun::Fragment(k.clone())),
+            None => Rerun::Page,
+        };
         // Page code that swallowed a `stop()` or an error still ends there.
         let result = match (result, ctx.ended) {
             (Ok(()), Some(ended)) => Err(ended),
@@ -520,14 +521,14 @@ impl Session {
                         self.state.drop_other_pages_persisted(page.id());
                     }
                 }
-                (RunEnd::Completed, false, fragment)
+                (RunEnd::Completed, None, fragment)
             }
             Err(e) if e.kind() == ErrorKind::Rerun => {
                 // R16/R41: triggers reset, clean-up left to the next completed run.
                 self.state.reset_triggers();
-                (RunEnd::Completed, true, fragment)
+                (RunEnd::Completed, Some(rerun), fragment)
             }
-            Err(e) if e.kind() == ErrorKind::Stop => (RunEnd::Stopped, false, fragment),
+            Err(e) if e.kind() == ErrorKind::Stop => (RunEnd::Stopped, None, fragment),
             Err(e) => {
                 let location = match e.location() {
                     Some(loc) => Some(format!("{} ({loc})", page.path())),
@@ -542,10 +543,18 @@ impl Session {
                         location,
                     },
                 );
-                (RunEnd::Failed, false, fragment)
+                (RunEnd::Failed, None, fragment)
             }
         }
     }
+}
+
+/// The rerun a run asked for (R41).
+enum Rerun {
+    /// `rerun()`: the whole page.
+    Page,
+    /// A fragment's own `rerun_fragment`: that fragment alone.
+    Fragment(std::sync::Arc<str>),
 }
 
 /// How one run of an event is to go.

@@ -306,6 +306,12 @@ impl SessionState {
         (value, pushed)
     }
 
+    /// Keeps a value under its key while its widget is not drawn (R39).
+    pub(crate) fn keep_under_key(&mut self, key: String, value: Value, kept: Persisted) {
+        self.old_by_key.insert(key.clone(), value);
+        self.persisted.insert(key, kept);
+    }
+
     /// Whether a widget id has a value of its own (from the browser, this
     /// run or the previous one).
     pub(crate) fn has_widget_value(&self, id: WidgetId) -> bool {
@@ -328,8 +334,6 @@ impl SessionState {
             new_widget: &mut self.new_widget,
             metadata: &mut self.metadata,
             old_by_key: &mut self.old_by_key,
-            new_session: &mut self.new_session,
-            id_to_key: &self.id_to_key,
             key_to_id: &self.key_to_id,
             persisted: &mut self.persisted,
         }
@@ -350,8 +354,6 @@ pub(crate) struct StoresMut<'a> {
     pub new_widget: &'a mut IdMap<Value>,
     pub metadata: &'a mut IdMap<WidgetMeta>,
     pub old_by_key: &'a mut KeyMap<Value>,
-    pub new_session: &'a mut KeyMap<Value>,
-    pub id_to_key: &'a IdMap<String>,
     pub key_to_id: &'a KeyMap<WidgetId>,
     pub persisted: &'a mut KeyMap<Persisted>,
 }
