@@ -693,13 +693,9 @@ mod tests {
     use crate::testing::AppTest;
     use crate::{App, Page};
 
-    fn html_of(
-        page: impl Fn(&crate::Ui<'_>) -> crate::Result<()> + Send + Sync + 'static,
-    ) -> String {
-        let mut t = AppTest::new(App::new().page(Page::new("app", page)));
-        t.run().unwrap();
-        let tree = t.tree();
-        render_document(&PageDoc {
+    /// A page document around `tree`, as the tests render it.
+    fn doc(tree: &ElementTree) -> PageDoc<'_> {
+        PageDoc {
             title: "t",
             base: "/",
             tab: "tab",
@@ -708,7 +704,15 @@ mod tests {
             tree,
             notice: None,
             url: None,
-        })
+        }
+    }
+
+    fn html_of(
+        page: impl Fn(&crate::Ui<'_>) -> crate::Result<()> + Send + Sync + 'static,
+    ) -> String {
+        let mut t = AppTest::new(App::new().page(Page::new("app", page)));
+        t.run().unwrap();
+        render_document(&doc(t.tree()))
     }
 
     #[test]
@@ -723,16 +727,7 @@ mod tests {
         t.run().unwrap();
         let mut cache = RenderCache::default();
         let render = |tree: &ElementTree, cache: Option<&mut RenderCache>| {
-            let doc = PageDoc {
-                title: "t",
-                base: "/",
-                tab: "x",
-                page: "app",
-                pages: &[],
-                tree,
-                notice: None,
-                url: None,
-            };
+            let doc = doc(tree);
             match cache {
                 Some(c) => render_app_cached(&doc, c),
                 None => render_app(&doc),
@@ -828,16 +823,7 @@ mod tests {
     }
 
     fn html_of_tree(tree: &ElementTree) -> String {
-        render_app(&PageDoc {
-            title: "t",
-            base: "/",
-            tab: "tab",
-            page: "app",
-            pages: &[],
-            tree,
-            notice: None,
-            url: None,
-        })
+        render_app(&doc(tree))
     }
 
     #[test]
