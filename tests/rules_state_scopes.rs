@@ -22,6 +22,19 @@ fn started(page: impl Fn(&Ui<'_>) -> Result<()> + Send + Sync + 'static) -> AppT
     t
 }
 
+/// A harness on a one-page app that counts the page's full runs.
+fn counting_full_runs(
+    page: impl Fn(&Ui<'_>) -> Result<()> + Send + Sync + 'static,
+) -> (AppTest, Arc<AtomicUsize>) {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counter = runs.clone();
+    let t = AppTest::new(app(move |ui| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        page(ui)
+    }));
+    (t, runs)
+}
+
 fn state(t: &AppTest, key: &str) -> Option<Value> {
     t.session_state().get(key).cloned()
 }
@@ -168,10 +181,7 @@ fn r32_whole_page_mode_reruns_everything() {
 /// it back to the whole page.
 #[test]
 fn r32_rerun_fragment_escalates_when_another_callback_returns_normally() {
-    let full = Arc::new(AtomicUsize::new(0));
-    let counter = full.clone();
-    let mut t = AppTest::new(app(move |ui| {
-        counter.fetch_add(1, Ordering::SeqCst);
+    let (mut t, full) = counting_full_runs(|ui| {
         ui.fragment("frag", |ui| {
             ui.text("in fragment");
             Ok(())
@@ -182,7 +192,7 @@ fn r32_rerun_fragment_escalates_when_another_callback_returns_normally() {
             .show()?;
         ui.text_input("b").key("b").on_change(|_| Ok(())).show()?;
         Ok(())
-    }));
+    });
     t.run().unwrap();
     t.set_value(Target::key("text_input", "a"), "x").unwrap();
     assert_eq!(t.fragment_ran(), Some("frag"));
@@ -484,14 +494,11 @@ fn r40_values_of_every_shape_round_trip_through_the_url() {
 /// arrives with the next event, and is in session state then.
 #[test]
 fn r44_ignored_changes_wait_for_the_next_run() {
-    let runs = Arc::new(AtomicUsize::new(0));
-    let counter = runs.clone();
-    let mut t = AppTest::new(app(move |ui| {
-        counter.fetch_add(1, Ordering::SeqCst);
+    let (mut t, runs) = counting_full_runs(|ui| {
         let note = ui.text_input("note").key("note").ignore_changes().show()?;
         ui.text(format!("note={note}"));
         Ok(())
-    }));
+    });
     t.run().unwrap();
     t.set_value(Target::key("text_input", "note"), "later")
         .unwrap();
@@ -514,12 +521,7 @@ fn scaled(ui: &Ui<'_>, factor: i64, unit: String) -> Result<()> {
 
 #[test]
 fn r32_a_fragment_function_keeps_its_arguments_for_its_reruns() {
-    let full = Arc::new(AtomicUsize::new(0));
-    let counter = full.clone();
-    let mut t = AppTest::new(app(move |ui| {
-        counter.fetch_add(1, Ordering::SeqCst);
-        scaled(ui, 3, "m".to_owned())
-    }));
+    let (mut t, full) = counting_full_runs(|ui| scaled(ui, 3, "m".to_owned()));
     t.run().unwrap();
     assert_eq!(t.texts(), ["0 m"]);
     t.set_value(Target::key("slider", "n"), 4).unwrap();
@@ -532,10 +534,7 @@ fn r32_a_fragment_function_keeps_its_arguments_for_its_reruns() {
 /// (`st.rerun(scope="fragment")`); in a full run that is an error.
 #[test]
 fn r41_a_fragment_reruns_itself_only_in_a_fragment_run() {
-    let full = Arc::new(AtomicUsize::new(0));
-    let counter = full.clone();
-    let mut t = AppTest::new(app(move |ui| {
-        counter.fetch_add(1, Ordering::SeqCst);
+    let (mut t, full) = counting_full_runs(|ui| {
         ui.fragment("f", |ui| {
             let go = ui.checkbox("go").key("go").show()?;
             let n: i64 = ui.state().get_opt("n")?.unwrap_or(0);
@@ -546,7 +545,7 @@ fn r41_a_fragment_reruns_itself_only_in_a_fragment_run() {
             ui.text(format!("n={n}"));
             Ok(())
         })
-    }));
+    });
     t.run().unwrap();
     t.set_value(Target::key("checkbox", "go"), true).unwrap();
     assert_eq!(t.fragment_ran(), Some("f"));
