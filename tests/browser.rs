@@ -20,8 +20,8 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 use support::browser::{
-    body_text, browser, click_button, driver, enter_number, fetch_counts, settled, until, SLIDER_A,
-    WATCH_FETCH,
+    body_text, browser, click_button, driver, enter_number, fetch_counts, settled, until,
+    until_shows, SLIDER_A, WATCH_FETCH,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -37,12 +37,7 @@ async fn scenarios(c: &Client) {
     // ---- the docs' slider example
     let addr = support::http::start(slider_bounds::app()).await;
     c.goto(&format!("http://{addr}/")).await.unwrap();
-    until(
-        c,
-        "first render",
-        "document.body.innerText.includes('a = 5')",
-    )
-    .await;
+    until_shows(c, "a = 5").await;
 
     // Move the slider with the keyboard: the dependent text follows.
     c.execute(&format!("{SLIDER_A}.focus()"), vec![])
@@ -56,24 +51,14 @@ async fn scenarios(c: &Client) {
         .send_keys(&String::from(char::from(Key::Right)))
         .await
         .unwrap();
-    until(
-        c,
-        "a = 6 after one step right",
-        "document.body.innerText.includes('a = 6')",
-    )
-    .await;
+    until_shows(c, "a = 6").await;
     for _ in 0..3 {
         slider
             .send_keys(&String::from(char::from(Key::Right)))
             .await
             .unwrap();
     }
-    until(
-        c,
-        "a = 9 after dragging on",
-        "document.body.innerText.includes('a = 9')",
-    )
-    .await;
+    until_shows(c, "a = 9").await;
     settled(c).await;
     eprintln!("ok: slider moves the dependent text");
 
@@ -88,12 +73,7 @@ async fn scenarios(c: &Client) {
     max.send_keys(&format!("7{}", char::from(Key::Enter)))
         .await
         .unwrap();
-    until(
-        c,
-        "a = 7 after Max = 7",
-        "document.body.innerText.includes('a = 7')",
-    )
-    .await;
+    until_shows(c, "a = 7").await;
     let slider_max = until(
         c,
         "the slider's max is 7",
@@ -117,12 +97,7 @@ async fn scenarios(c: &Client) {
     )
     .await
     .unwrap();
-    until(
-        c,
-        "the last position",
-        "document.body.innerText.includes('a = 3')",
-    )
-    .await;
+    until_shows(c, "a = 3").await;
     settled(c).await;
     let (sent, most) = fetch_counts(c).await;
     assert_eq!(most, 1, "never more than one request in flight");
@@ -134,24 +109,14 @@ async fn scenarios(c: &Client) {
     // ---- the gallery: clicks, typing during a rerun, panics, escaping
     let addr = support::http::start(gallery::app()).await;
     c.goto(&format!("http://{addr}/")).await.unwrap();
-    until(
-        c,
-        "gallery",
-        "document.body.innerText.includes('clicks = 0')",
-    )
-    .await;
+    until_shows(c, "clicks = 0").await;
     let button = c
         .find(Locator::XPath("//button[normalize-space(.)='Click me']"))
         .await
         .unwrap();
     button.click().await.unwrap();
     button.click().await.unwrap();
-    until(
-        c,
-        "clicks = 2",
-        "document.body.innerText.includes('clicks = 2')",
-    )
-    .await;
+    until_shows(c, "clicks = 2").await;
     settled(c).await;
     eprintln!("ok: two clicks, count 2");
 
@@ -164,12 +129,7 @@ async fn scenarios(c: &Client) {
     )
     .await
     .unwrap();
-    until(
-        c,
-        "clicks = 7",
-        "document.body.innerText.includes('clicks = 7')",
-    )
-    .await;
+    until_shows(c, "clicks = 7").await;
     settled(c).await;
     let (sent, most) = fetch_counts(c).await;
     assert_eq!(
@@ -196,12 +156,7 @@ async fn scenarios(c: &Client) {
     )
     .await
     .unwrap();
-    until(
-        c,
-        "the slider rerun",
-        "document.body.innerText.includes('slider=77')",
-    )
-    .await;
+    until_shows(c, "slider=77").await;
     settled(c).await;
     let state = c
         .execute(
@@ -218,23 +173,13 @@ async fn scenarios(c: &Client) {
     text.send_keys(&format!(" world{}", char::from(Key::Enter)))
         .await
         .unwrap();
-    until(
-        c,
-        "the text committed",
-        "document.body.innerText.includes('text=\"hello world\"')",
-    )
-    .await;
+    until_shows(c, "text=\"hello world\"").await;
     eprintln!("ok: text and cursor survive a rerun caused by the slider");
 
     // A form sends nothing until its submit button (R29): a change, then a
     // rerun caused elsewhere, leaves the value unsent and still shown.
     click_button(c, "Form").await;
-    until(
-        c,
-        "the form page",
-        "document.body.innerText.includes('A form')",
-    )
-    .await;
+    until_shows(c, "A form").await;
     settled(c).await;
     let dish = c
         .find(Locator::XPath(
@@ -270,24 +215,14 @@ async fn scenarios(c: &Client) {
         "the unsent change stays shown"
     );
     click_button(c, "Place order").await;
-    until(
-        c,
-        "submitted",
-        "document.body.innerText.includes('ordered = \"soup\", submitted = true')",
-    )
-    .await;
+    until_shows(c, "ordered = \"soup\", submitted = true").await;
     settled(c).await;
     eprintln!("ok: a form's change waits for its submit button");
 
     // A panic shows on the page, the rest of the page stays, and the next
     // interaction works.
     click_button(c, "Panics").await;
-    until(
-        c,
-        "the panicking page",
-        "document.body.innerText.includes('A page that panics')",
-    )
-    .await;
+    until_shows(c, "A page that panics").await;
     c.find(Locator::XPath("//label[contains(., 'Panic')]"))
         .await
         .unwrap()
@@ -317,12 +252,7 @@ async fn scenarios(c: &Client) {
 
     // A label with a script tag is text, and nothing runs.
     click_button(c, "Escaping").await;
-    until(
-        c,
-        "the escaping page",
-        "document.body.innerText.includes('<script>window.__pwned = true</script>')",
-    )
-    .await;
+    until_shows(c, "<script>window.__pwned = true</script>").await;
     settled(c).await;
     let pwned = c
         .execute("return window.__pwned === true;", vec![])
@@ -336,20 +266,10 @@ async fn scenarios(c: &Client) {
     let url = c.current_url().await.unwrap();
     assert!(url.path().ends_with("/escaping"), "{url}");
     c.back().await.unwrap();
-    until(
-        c,
-        "back to the panicking page",
-        "document.body.innerText.includes('A page that panics')",
-    )
-    .await;
+    until_shows(c, "A page that panics").await;
     settled(c).await;
     c.forward().await.unwrap();
-    until(
-        c,
-        "forward to escaping",
-        "document.body.innerText.includes('Escaping')",
-    )
-    .await;
+    until_shows(c, "Escaping").await;
     eprintln!("ok: back and forward");
 
     more_widgets(c).await;
@@ -358,59 +278,24 @@ async fn scenarios(c: &Client) {
     // kept with it.
     let addr = support::http::start(mpa_keep::app()).await;
     c.goto(&format!("http://{addr}/with")).await.unwrap();
-    until(
-        c,
-        "with page",
-        "document.body.innerText.includes('kept = 0')",
-    )
-    .await;
+    until_shows(c, "kept = 0").await;
     enter_number(c, "3").await;
-    until(
-        c,
-        "kept = 3",
-        "document.body.innerText.includes('kept = 3')",
-    )
-    .await;
+    until_shows(c, "kept = 3").await;
     click_button(c, "Without trick").await;
-    until(
-        c,
-        "without page",
-        "document.body.innerText.includes('lost = 0')",
-    )
-    .await;
+    until_shows(c, "lost = 0").await;
     enter_number(c, "4").await;
-    until(
-        c,
-        "lost = 4",
-        "document.body.innerText.includes('lost = 4')",
-    )
-    .await;
+    until_shows(c, "lost = 4").await;
     click_button(c, "Elsewhere").await;
-    until(
-        c,
-        "elsewhere",
-        "document.body.innerText.includes('Another page')",
-    )
-    .await;
+    until_shows(c, "Another page").await;
     let text = body_text(c).await;
     assert!(
         text.contains("kept = Some(3.0)") && text.contains("lost = None"),
         "{text}"
     );
     click_button(c, "With trick").await;
-    until(
-        c,
-        "kept survived",
-        "document.body.innerText.includes('kept = 3')",
-    )
-    .await;
+    until_shows(c, "kept = 3").await;
     click_button(c, "Without trick").await;
-    until(
-        c,
-        "lost was reset",
-        "document.body.innerText.includes('lost = 0')",
-    )
-    .await;
+    until_shows(c, "lost = 0").await;
     eprintln!("ok: a page switch loses the value without the trick and keeps it with it");
 }
 
@@ -429,22 +314,12 @@ async fn pick(c: &Client, css: &str, value: &str) {
 /// the server through the client and come back.
 async fn more_widgets(c: &Client) {
     click_button(c, "More widgets").await;
-    until(
-        c,
-        "more widgets",
-        "document.body.innerText.includes('date=2024-01-15')",
-    )
-    .await;
+    until_shows(c, "date=2024-01-15").await;
     settled(c).await;
 
     // A date: the field's "YYYY-MM-DD" goes to the server and back.
     pick(c, "[data-kind=date_input] input[type=date]", "2024-03-05").await;
-    until(
-        c,
-        "the picked date",
-        "document.body.innerText.includes('date=2024-03-05')",
-    )
-    .await;
+    until_shows(c, "date=2024-03-05").await;
     settled(c).await;
     let shown = c
         .execute(
@@ -477,12 +352,7 @@ async fn more_widgets(c: &Client) {
 
     // A colour.
     pick(c, "[data-kind=color_picker] input[type=color]", "#00ff7f").await;
-    until(
-        c,
-        "the picked colour",
-        "document.body.innerText.includes('colour=#00ff7f')",
-    )
-    .await;
+    until_shows(c, "colour=#00ff7f").await;
     settled(c).await;
     eprintln!("ok: a colour round-trips");
 
@@ -495,12 +365,7 @@ async fn more_widgets(c: &Client) {
     .click()
     .await
     .unwrap();
-    until(
-        c,
-        "a pill",
-        "document.body.innerText.includes('pills=Some(\"python\")')",
-    )
-    .await;
+    until_shows(c, "pills=Some(\"python\")").await;
     settled(c).await;
     c.find(Locator::XPath(
         "//label[contains(@class,'bk-pill')][normalize-space(.)='go']",
@@ -510,12 +375,7 @@ async fn more_widgets(c: &Client) {
     .click()
     .await
     .unwrap();
-    until(
-        c,
-        "another pill",
-        "document.body.innerText.includes('pills=Some(\"go\")')",
-    )
-    .await;
+    until_shows(c, "pills=Some(\"go\")").await;
     settled(c).await;
     let checked = c
         .execute(
@@ -537,12 +397,7 @@ async fn more_widgets(c: &Client) {
         .await
         .unwrap();
     input.send_keys(small.to_str().unwrap()).await.unwrap();
-    until(
-        c,
-        "the uploaded file",
-        "document.body.innerText.includes('file=notes.txt (23 bytes): first line')",
-    )
-    .await;
+    until_shows(c, "file=notes.txt (23 bytes): first line").await;
     settled(c).await;
     assert!(
         body_text(c).await.contains("notes.txt 23 B"),
@@ -551,12 +406,7 @@ async fn more_widgets(c: &Client) {
     // Another event does not send the file again, and the server keeps it.
     c.execute(WATCH_FETCH, vec![]).await.unwrap();
     pick(c, "[data-kind=color_picker] input[type=color]", "#123456").await;
-    until(
-        c,
-        "the second colour",
-        "document.body.innerText.includes('colour=#123456')",
-    )
-    .await;
+    until_shows(c, "colour=#123456").await;
     settled(c).await;
     assert!(body_text(c).await.contains("file=notes.txt"));
     let sizes = c.execute("return window.__bodies;", vec![]).await.unwrap();
@@ -583,12 +433,7 @@ async fn more_widgets(c: &Client) {
     );
     // Remove clears it.
     click_button(c, "Remove").await;
-    until(
-        c,
-        "no file",
-        "document.body.innerText.includes('file=none')",
-    )
-    .await;
+    until_shows(c, "file=none").await;
     settled(c).await;
     let _ = std::fs::remove_dir_all(&dir);
     eprintln!("ok: a file uploads through the browser, a large one is refused, Remove clears it");

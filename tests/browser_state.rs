@@ -25,7 +25,8 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 use support::browser::{
-    body_text, browser, click_button, driver, fetch_counts, settled, until, WATCH_FETCH,
+    body_text, browser, click_button, driver, fetch_counts, settled, until, until_shows,
+    WATCH_FETCH,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,19 +106,9 @@ async fn a_store_outage_is_shown_and_the_session_survives(c: &Client) {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(state_scopes::app().serve_on_with_store(listener, Arc::new(store)));
     c.goto(&format!("http://{addr}/fragment")).await.unwrap();
-    until(
-        c,
-        "fragment page",
-        "document.body.innerText.includes('full runs = 1')",
-    )
-    .await;
+    until_shows(c, "full runs = 1").await;
     click_button(c, "Rerun the page").await;
-    until(
-        c,
-        "second run",
-        "document.body.innerText.includes('full runs = 2')",
-    )
-    .await;
+    until_shows(c, "full runs = 2").await;
     settled(c).await;
 
     down.store(true, Ordering::SeqCst);
@@ -136,12 +127,7 @@ async fn a_store_outage_is_shown_and_the_session_survives(c: &Client) {
 
     down.store(false, Ordering::SeqCst);
     click_button(c, "Rerun the page").await;
-    until(
-        c,
-        "the session is intact",
-        "document.body.innerText.includes('full runs = 3')",
-    )
-    .await;
+    until_shows(c, "full runs = 3").await;
     eprintln!("ok: a store outage is shown on the page and the session survives it");
 }
 
@@ -167,33 +153,18 @@ async fn url_follows_bound_widgets(c: &Client, base: &str) {
     c.goto(&format!("{base}/filters?color=Green&size=7"))
         .await
         .unwrap();
-    until(
-        c,
-        "seeded",
-        "document.body.innerText.includes('color = Green, size = 7')",
-    )
-    .await;
+    until_shows(c, "color = Green, size = 7").await;
 
     // A change goes to the URL; the page stays where it is in history.
     choose(c, "Blue").await;
-    until(
-        c,
-        "blue",
-        "document.body.innerText.includes('color = Blue, size = 7')",
-    )
-    .await;
+    until_shows(c, "color = Blue, size = 7").await;
     settled(c).await;
     let q = current_query(c).await;
     assert!(q.contains("color=Blue") && q.contains("size=7"), "{q}");
 
     // Back at the default, the parameter goes.
     choose(c, "Red").await;
-    until(
-        c,
-        "red",
-        "document.body.innerText.includes('color = Red, size = 7')",
-    )
-    .await;
+    until_shows(c, "color = Red, size = 7").await;
     settled(c).await;
     let q = current_query(c).await;
     assert!(!q.contains("color") && q.contains("size=7"), "{q}");
@@ -202,35 +173,20 @@ async fn url_follows_bound_widgets(c: &Client, base: &str) {
     c.goto(&format!("{base}/filters?color=Purple"))
         .await
         .unwrap();
-    until(
-        c,
-        "default",
-        "document.body.innerText.includes('color = Red, size = 3')",
-    )
-    .await;
+    until_shows(c, "color = Red, size = 3").await;
     eprintln!("ok: the URL follows widgets bound to it");
 }
 
 async fn form_clears_on_submit_and_changes_wait(c: &Client, base: &str) {
     c.goto(&format!("{base}/form")).await.unwrap();
-    until(
-        c,
-        "form page",
-        "document.body.innerText.includes('submitted = \"\"')",
-    )
-    .await;
+    until_shows(c, "submitted = \"\"").await;
     let name = c
         .find(Locator::Css("[data-form] input[type=text]"))
         .await
         .unwrap();
     name.send_keys("Ada").await.unwrap();
     click_button(c, "Send").await;
-    until(
-        c,
-        "submitted",
-        "document.body.innerText.includes('submitted = \"Ada\"')",
-    )
-    .await;
+    until_shows(c, "submitted = \"Ada\"").await;
     settled(c).await;
     let shown = c
         .execute(
@@ -263,12 +219,7 @@ async fn form_clears_on_submit_and_changes_wait(c: &Client, base: &str) {
         "an ignored change sends nothing"
     );
     click_button(c, "Refresh").await;
-    until(
-        c,
-        "note arrived",
-        "document.body.innerText.includes('note = \"later\"')",
-    )
-    .await;
+    until_shows(c, "note = \"later\"").await;
     settled(c).await;
 
     // The rerun did not put the submitted name back into the cleared field.
@@ -284,30 +235,15 @@ async fn form_clears_on_submit_and_changes_wait(c: &Client, base: &str) {
     assert_eq!(shown, json!(""));
     // The next submit sends what the form shows: the default.
     click_button(c, "Send").await;
-    until(
-        c,
-        "empty submit",
-        "document.body.innerText.includes('submitted = \"\"')",
-    )
-    .await;
+    until_shows(c, "submitted = \"\"").await;
     eprintln!("ok: a form clears on submit; an ignored change waits for the next run");
 }
 
 async fn fragment_reruns_alone(c: &Client, base: &str) {
     c.goto(&format!("{base}/fragment")).await.unwrap();
-    until(
-        c,
-        "fragment page",
-        "document.body.innerText.includes('fragment runs = 1')",
-    )
-    .await;
+    until_shows(c, "fragment runs = 1").await;
     click_button(c, "Bump").await;
-    until(
-        c,
-        "fragment rerun",
-        "document.body.innerText.includes('fragment runs = 2')",
-    )
-    .await;
+    until_shows(c, "fragment runs = 2").await;
     settled(c).await;
     let text = body_text(c).await;
     assert!(
@@ -315,12 +251,7 @@ async fn fragment_reruns_alone(c: &Client, base: &str) {
         "only the fragment ran: {text}"
     );
     click_button(c, "Rerun the page").await;
-    until(
-        c,
-        "full rerun",
-        "document.body.innerText.includes('full runs = 2')",
-    )
-    .await;
+    until_shows(c, "full runs = 2").await;
     assert!(body_text(c).await.contains("fragment runs = 3"));
     eprintln!("ok: a fragment reruns alone");
 }

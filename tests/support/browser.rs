@@ -114,6 +114,17 @@ pub async fn until(c: &Client, what: &str, script: &str) -> Value {
     }
 }
 
+/// Waits until the page's text shows `text`.
+pub async fn until_shows(c: &Client, text: &str) {
+    let js_text = serde_json::to_string(text).expect("a string");
+    until(
+        c,
+        &format!("the page to show {text:?}"),
+        &format!("document.body.innerText.includes({js_text})"),
+    )
+    .await;
+}
+
 /// Waits until no request is queued or in flight.
 pub async fn settled(c: &Client) {
     until(
