@@ -454,7 +454,7 @@ impl Session {
                         ctx.script = entry.script;
                         ctx.fragment = Some(key.clone());
                         ctx.fragment_run = true;
-                        ctx.fragments = self.fragments.clone();
+                        ctx.fragments = std::mem::take(&mut self.fragments);
                         entry.node
                     };
                     let result = (entry.body)(&Ui::new_at(&run, node));
@@ -473,7 +473,7 @@ impl Session {
         let ctx = run.into_inner();
         // A fragment's own code asked to run it again (R41, scope "fragment").
         let rerun = match ctx.fragment_rerun.as_deref() {
-            Some(k) => self
+            Some(k) => ctx
                 .fragments
                 .get_key_value(k)
                 .map_or(Rerun::Page, |(k, _)| Rerun::Fragment(k.clone())),
