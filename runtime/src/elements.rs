@@ -265,18 +265,22 @@ impl Default for ElementTree {
 impl ElementTree {
     /// An empty page: a main area and a sidebar.
     pub fn new() -> Self {
+        Self::with_capacity(2)
+    }
+
+    /// An empty tree with room for `nodes` nodes (a rerun draws about as
+    /// many as the run before).
+    pub fn with_capacity(nodes: usize) -> Self {
         let root = |element, root| Node {
             element,
             children: Vec::new(),
             root,
             form: None,
         };
-        ElementTree {
-            nodes: vec![
-                root(Element::Main, Root::Main),
-                root(Element::Sidebar, Root::Sidebar),
-            ],
-        }
+        let mut tree = Vec::with_capacity(nodes.max(2));
+        tree.push(root(Element::Main, Root::Main));
+        tree.push(root(Element::Sidebar, Root::Sidebar));
+        ElementTree { nodes: tree }
     }
 
     /// Empties the tree for reuse, keeping its allocation.

@@ -388,7 +388,7 @@ impl Session {
             std::mem::take(&mut self.state),
             std::mem::take(&mut self.callbacks),
             std::mem::take(&mut self.query_params),
-            ElementTree::new(),
+            ElementTree::with_capacity(shown.len()),
             page.clone(),
             self.last_drawn,
         );
