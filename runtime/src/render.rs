@@ -342,20 +342,51 @@ fn same_look(a: &WidgetElement, b: &WidgetElement) -> bool {
         && (std::sync::Arc::ptr_eq(&a.params, &b.params) || a.params == b.params)
 }
 
-/// Markdown to HTML with raw HTML shown as text, never passed through.
+/// Markdown to HTML with raw HTML shown as text, never passed through, and
+/// links and images only to `http`, `https`, `mailto` or relative URLs: any
+/// other (a `javascript:` link, however spelled) shows as its plain text.
 pub fn markdown(source: &str) -> String {
-    use pulldown_cmark::{html, Event, Options, Parser};
+    use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
+    let mut dropped: Vec<bool> = Vec::new();
     let parser = Parser::new_ext(
         source,
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
     )
-    .map(|e| match e {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        other => other,
+    .filter_map(move |e| match e {
+        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+        Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. }) => {
+            let unsafe_url = !safe_url(dest_url);
+            dropped.push(unsafe_url);
+            (!unsafe_url).then_some(e)
+        }
+        Event::End(TagEnd::Link | TagEnd::Image) => {
+            let was_dropped = dropped.pop().unwrap_or(false);
+            (!was_dropped).then_some(e)
+        }
+        other => Some(other),
     });
     let mut out = String::new();
     html::push_html(&mut out, parser);
     out
+}
+
+/// Whether a link may point at `url` (after entity decoding): a relative URL,
+/// or one whose scheme is `http`, `https` or `mailto`. It is read as a
+/// browser reads it: tabs and newlines anywhere and spaces or control
+/// characters around it do not count.
+fn safe_url(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let cleaned = cleaned.trim_matches(|c: char| c <= ' ');
+    match cleaned.find([':', '/', '?', '#']) {
+        Some(at) if cleaned[at..].starts_with(':') => matches!(
+            cleaned[..at].to_ascii_lowercase().as_str(),
+            "http" | "https" | "mailto"
+        ),
+        _ => true,
+    }
 }
 
 fn escape(s: &str) -> String {
@@ -581,17 +612,22 @@ fn widget_body(w: &WidgetElement) -> String {
                 max=max.map(num) step=num(*step) disabled=disabled />
         }
         .into_any(),
-        (Params::Text { max_chars }, Kind::TextArea) => view! {
-            <label for=input_id.clone()>{label}{help}</label>
-            <textarea id=input_id name=id.clone() maxlength=max_chars.map(|m| m.to_string()) disabled=disabled>
-                {w.value.as_str().unwrap_or_default().to_owned()}
-            </textarea>
+        (Params::Text { max_chars, placeholder }, Kind::TextArea) => {
+            // Leptos writes a <textarea>'s children unescaped (it treats the
+            // element like <script>): escape the text ourselves.
+            let text = escape(w.value.as_str().unwrap_or_default());
+            view! {
+                <label for=input_id.clone()>{label}{help}</label>
+                <textarea id=input_id name=id.clone() maxlength=max_chars.map(|m| m.to_string())
+                    placeholder=placeholder.clone() disabled=disabled inner_html=text>
+                </textarea>
+            }
+            .into_any()
         }
-        .into_any(),
-        (Params::Text { max_chars }, _) => view! {
+        (Params::Text { max_chars, placeholder }, _) => view! {
             <label for=input_id.clone()>{label}{help}</label>
             <input type="text" id=input_id name=id.clone() value=w.value.as_str().unwrap_or_default().to_owned()
-                maxlength=max_chars.map(|m| m.to_string()) disabled=disabled />
+                maxlength=max_chars.map(|m| m.to_string()) placeholder=placeholder.clone() disabled=disabled />
         }
         .into_any(),
         (Params::Date { min, max, format }, _) => view! {
@@ -776,6 +812,211 @@ mod tests {
         assert!(html.contains("&lt;script&gt;alert(1)"));
         assert!(html.contains("<strong>bold</strong>"));
         assert!(html.contains("&lt;b&gt;label&lt;/b&gt;"));
+    }
+
+    /// Text that breaks out of every HTML context if written unescaped.
+    pub(crate) const PAYLOAD: &str = "</textarea></title></noscript></style></script>\
+        <img src=x onerror=window.__xss=1>\"><svg onload=window.__xss=2>' onfocus='window.__xss=3";
+
+    /// Every way `html` could run script it was not written with: elements a
+    /// payload brings, event-handler attributes, `javascript:` URLs, and more
+    /// than the one script brooklet ships.
+    fn injected(html: &str) -> Vec<String> {
+        let doc = scraper::Html::parse_document(html);
+        let mut found = Vec::new();
+        let mut scripts = 0;
+        for node in doc.tree.nodes() {
+            let Some(el) = node.value().as_element() else {
+                continue;
+            };
+            match el.name() {
+                "script" => scripts += 1,
+                "img" | "iframe" | "object" | "embed" => found.push(format!("<{}>", el.name())),
+                "svg" if el.attr("onload").is_some() => found.push("<svg onload>".into()),
+                _ => {}
+            }
+            for (name, value) in el.attrs() {
+                let lower = value.trim().to_ascii_lowercase();
+                if name.starts_with("on") || lower.starts_with("javascript:") {
+                    found.push(format!("<{} {name}={value:?}>", el.name()));
+                }
+            }
+        }
+        if scripts > 1 {
+            found.push(format!("{scripts} scripts"));
+        }
+        found
+    }
+
+    /// A page that puts [`PAYLOAD`] in every text position of every widget
+    /// kind and element: labels, help, placeholders, values, options,
+    /// captions, table cells, chart labels, file names, errors.
+    fn payload_page(ui: &crate::Ui<'_>) -> crate::Result<()> {
+        let p = PAYLOAD;
+        let opts = [p, "b"];
+        ui.title(p);
+        ui.header(p);
+        ui.subheader(p);
+        ui.text(p);
+        ui.markdown(&format!("{p} [{p}]({p}) ![{p}]({p})"));
+        ui.info(p);
+        ui.success(p);
+        ui.warning(p);
+        ui.error(p);
+        ui.button(p).help(p).key("button").show()?;
+        ui.checkbox(p).help(p).key("checkbox").show()?;
+        ui.toggle(p).help(p).key("toggle").show()?;
+        ui.radio(p, opts).help(p).key("radio").show()?;
+        ui.selectbox(p, opts).help(p).key("selectbox").show()?;
+        ui.multiselect(p, opts).help(p).key("multiselect").show()?;
+        ui.slider(p, 0, 10).help(p).key("slider").show()?;
+        ui.range_slider(p, 0, 10).help(p).key("range").show()?;
+        ui.select_slider(p, opts)
+            .help(p)
+            .key("select_slider")
+            .show()?;
+        ui.select_range_slider(p, [p, "b", "c"])
+            .help(p)
+            .key("select_range")
+            .show()?;
+        ui.number_input::<f64>(p).help(p).key("number").show()?;
+        ui.text_input(p)
+            .value(p)
+            .placeholder(p)
+            .help(p)
+            .key("text")
+            .show()?;
+        ui.text_area(p)
+            .value(p)
+            .placeholder(p)
+            .help(p)
+            .key("area")
+            .show()?;
+        ui.date_input(p).help(p).key("date").show()?;
+        ui.time_input(p).help(p).key("time").show()?;
+        ui.color_picker(p).help(p).key("colour").show()?;
+        ui.pills(p, opts).help(p).key("pills").show()?;
+        ui.segmented_control(p, opts)
+            .help(p)
+            .key("segmented")
+            .show()?;
+        ui.file_uploader(p).types([p]).help(p).key("typed").show()?;
+        ui.file_uploader(p).key("upload").show()?;
+        let form = ui.form("f", false)?;
+        form.text_area(p).key("form_area").show()?;
+        form.form_submit_button(p).key("submit").show()?;
+        ui.metric_delta(p, p, Some(p), crate::DeltaColor::Normal);
+        ui.code(p, Some(p));
+        ui.json(&serde_json::json!({ p: p }))?;
+        ui.table(&[(p, p)])?;
+        ui.dataframe(&[serde_json::json!({ p: p })])?;
+        ui.line_chart(&[serde_json::json!({ "x": p, p: 1.0 })])?;
+        ui.bar_chart(&[(p, 2.0)])?;
+        ui.progress(10, Some(p))?;
+        ui.expander(p).text(p);
+        let cols = ui.columns(2);
+        cols[0].text(p);
+        ui.sidebar().text(p);
+        Err(crate::Error::new(crate::ErrorKind::Panic, p).with_location(p))
+    }
+
+    #[test]
+    fn no_payload_runs_in_any_widget_or_element() {
+        use crate::testing::Target;
+        let mut t = AppTest::new(App::new().page(Page::new("app", payload_page)));
+        t.run().unwrap();
+        let pages = [
+            ("app".to_owned(), PAYLOAD.to_owned()),
+            ("b".into(), "B".into()),
+        ];
+        fn page_doc<'a>(
+            tree: &'a ElementTree,
+            pages: &'a [(String, String)],
+            notice: Option<&'a str>,
+        ) -> PageDoc<'a> {
+            PageDoc {
+                title: PAYLOAD,
+                base: "/",
+                tab: "tab",
+                page: "app",
+                pages,
+                tree,
+                notice,
+                url: None,
+            }
+        }
+        // The first page, and the no-JS answer with an error notice.
+        for html in [
+            render_document(&page_doc(t.tree(), &pages, None)),
+            render_document(&page_doc(t.tree(), &pages, Some(PAYLOAD))),
+        ] {
+            assert_eq!(injected(&html), Vec::<String>::new(), "{html}");
+            assert!(html.contains("&lt;/textarea&gt;"), "{html}");
+        }
+        // An event answer, after the browser sent the payload as values.
+        t.set_value(Target::key("text_area", "area"), PAYLOAD)
+            .unwrap();
+        t.set_value(Target::key("text_input", "text"), PAYLOAD)
+            .unwrap();
+        t.set_value(
+            Target::key("file_uploader", "upload"),
+            crate::UploadedFile::new(PAYLOAD.replace('/', ""), "text/html", vec![b'x'; 3]),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let html = render_app(&page_doc(t.tree(), &pages, None));
+        assert_eq!(
+            injected(&format!("<body>{html}</body>")),
+            Vec::<String>::new(),
+            "{html}"
+        );
+        // Every position really held the payload (escaped).
+        let escaped = html.matches("&lt;img src=x onerror").count();
+        assert!(escaped >= 40, "the payload shows {escaped} times: {html}");
+    }
+
+    #[test]
+    fn markdown_links_only_to_safe_schemes() {
+        for hostile in [
+            "[a](javascript:alert(1))",
+            "[a](JaVaScRiPt:alert(1))",
+            "[a](&#106;avascript:alert(1))",
+            "[a](&#x6A;avascript:alert(1))",
+            "[a](\tjavascript:alert(1))",
+            "[a](java\tscript:alert(1))",
+            "[a](<java\nscript:alert(1)>)",
+            "[a](vbscript:msgbox(1))",
+            "[a](data:text/html,<script>alert(1)</script>)",
+            "<javascript:alert(1)>",
+            "[a][r]\n\n[r]: javascript:alert(1)",
+            "![a](javascript:alert(1))",
+            "[![a](x.png)](javascript:alert(1))",
+        ] {
+            let html = markdown(hostile);
+            assert!(!html.contains("href"), "{hostile:?} -> {html}");
+            assert!(
+                !html.to_ascii_lowercase().contains("src=\"javascript"),
+                "{hostile:?} -> {html}"
+            );
+        }
+        for (fine, href) in [
+            (
+                "[a](https://example.org/x?y#z)",
+                "href=\"https://example.org/x?y#z\"",
+            ),
+            ("[a](http://example.org)", "href=\"http://example.org\""),
+            (
+                "[a](mailto:me@example.org)",
+                "href=\"mailto:me@example.org\"",
+            ),
+            ("[a](other-page)", "href=\"other-page\""),
+            ("[a](/abs/path:with-colon)", "href=\"/abs/path:with-colon\""),
+            ("[a](#section)", "href=\"#section\""),
+        ] {
+            let html = markdown(fine);
+            assert!(html.contains(href), "{fine:?} -> {html}");
+        }
+        // The link's text stays, as text.
+        assert!(markdown("[click me](javascript:x)").contains("click me"));
     }
 
     #[test]

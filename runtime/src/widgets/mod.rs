@@ -212,6 +212,9 @@ pub enum Params {
     Text {
         /// The most characters allowed.
         max_chars: Option<usize>,
+        /// Shown in the empty field.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        placeholder: Option<String>,
     },
     /// A date field.
     Date {
@@ -277,7 +280,7 @@ impl Params {
             Params::NumberInput {
                 min, max, float, ..
             } => number_input::validate(*min, *max, *float, value),
-            Params::Text { max_chars } => text_input::validate(*max_chars, value),
+            Params::Text { max_chars, .. } => text_input::validate(*max_chars, value),
             Params::Date { min, max, .. } => date_input::validate(*min, *max, value),
             Params::Time { step } => time_input::validate(*step, value),
             Params::Color => color_picker::validate(value),

@@ -7,15 +7,28 @@ use super::{common_options, short, Common, Kind, Params};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
 
-/// A value from the browser (A6): a string of at most `max_chars` characters.
+/// The most characters a text field takes from the browser when it sets no
+/// `max_chars` of its own: 256 Ki characters, so that one field cannot grow a
+/// session without bound.
+pub const MAX_TEXT_CHARS: usize = 256 * 1024;
+
+/// A value from the browser (A6): a string of at most `max_chars`
+/// characters, or [`MAX_TEXT_CHARS`] without it.
 pub(crate) fn validate(max_chars: Option<usize>, value: &Value) -> Result<Value, String> {
     let s = value
         .as_str()
         .ok_or_else(|| format!("expected a string, got {}", short(value)))?;
-    if let Some(max) = max_chars {
+    let max = max_chars.unwrap_or(MAX_TEXT_CHARS);
+    // Bytes bound characters from above: most values need no count.
+    if s.len() > max {
         let n = s.chars().count();
         if n > max {
-            return Err(format!("{n} characters, at most {max} allowed"));
+            return Err(match max_chars {
+                Some(_) => format!("{n} characters, at most {max} allowed"),
+                None => format!(
+                    "{n} characters, more than the {max} a text field without `max_chars` takes"
+                ),
+            });
         }
     }
     Ok(value.clone())
@@ -108,7 +121,10 @@ impl TextField<'_, '_> {
             kind,
             label,
             common,
-            params: Params::Text { max_chars },
+            params: Params::Text {
+                max_chars,
+                placeholder: placeholder.clone(),
+            },
             default: Value::String(value.clone()),
             default_given: given,
         };
