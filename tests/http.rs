@@ -145,29 +145,13 @@ async fn bad_events_get_clear_errors_and_change_nothing() {
     }
     // Not JSON at all, too large, from another origin, without the cookie.
     let origin = c.base.clone();
-    let r = c
-        .send(
-            "POST",
-            "/_brooklet/event",
-            "application/json",
-            b"{nope".to_vec(),
-            Some(&origin),
-        )
-        .await;
+    let r = c.event_raw(&tab, b"{nope".to_vec()).await;
     assert_eq!(r.status, 400, "{}", r.body);
-    let big = vec![b' '; 300 * 1024];
-    let r = c
-        .send(
-            "POST",
-            "/_brooklet/event",
-            "application/json",
-            big,
-            Some(&origin),
-        )
-        .await;
+    let big = vec![b' '; 1100 * 1024];
+    let r = c.event_raw(&tab, big).await;
     assert_eq!(r.status, 413);
     assert!(
-        r.body.contains("PayloadTooLarge") && r.body.contains("256 KiB"),
+        r.body.contains("PayloadTooLarge") && r.body.contains("1 MiB"),
         "{}",
         r.body
     );
@@ -238,16 +222,18 @@ async fn the_router_nests_under_a_prefix() {
     assert!(page.cookie.is_some());
     let (tab, min, max, a) = bounds_ids(&page.body);
     let origin = c.base.clone();
-    let body = json!({"tab": tab, "values": [[min, 1], [max, 10], [a, 4]]})
+    let seq = support::http::seq_of(&tab).unwrap();
+    let body = json!({"tab": tab, "seq": seq, "values": [[min, 1], [max, 10], [a, 4]]})
         .to_string()
         .into_bytes();
     let r = c
-        .send(
+        .send_with(
             "POST",
             "/apps/demo/_brooklet/event",
             "application/json",
             body,
             Some(&origin),
+            &[("x-brooklet-tab", &tab)],
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -280,11 +266,23 @@ async fn events_of_one_session_run_one_at_a_time() {
         tasks.push(tokio::spawn(async move {
             let mut c = Http::new(addr);
             c.cookie = cookie;
-            for _ in 0..5 {
+            // A click made on an older page than the session's is refused
+            // (409 StaleEvent) and made again on the page as it is now.
+            let mut taken = 0;
+            while taken < 5 {
                 let r = c
                     .event(&json!({"tab": tab, "values": [], "click": add}))
                     .await;
-                assert_eq!(r.status, 200, "{}", r.body);
+                // More than a few waiting is refused (429 TooManyEvents).
+                match r.status {
+                    200 => taken += 1,
+                    409 => assert!(r.body.contains("StaleEvent"), "{}", r.body),
+                    429 => {
+                        assert!(r.body.contains("TooManyEvents"), "{}", r.body);
+                        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                    }
+                    _ => panic!("{}: {}", r.status, r.body),
+                }
             }
         }));
     }
@@ -410,11 +408,13 @@ async fn uploads_are_limited_by_the_widget_and_by_the_app_with_clear_errors() {
         over.body
     );
     // Past the server's body limit: 413, saying what the limit is.
-    let huge = c.event(&file(400 * 1024)).await;
+    let huge = c.event(&file(2 * 1024 * 1024)).await;
     assert_eq!(huge.status, 413, "{}", huge.body);
     assert!(huge.body.contains("PayloadTooLarge"), "{}", huge.body);
+    // The page's uploader takes 1000 B: that, not the app's 2 KiB, bounds
+    // the event, before its body is read.
     assert!(
-        huge.body.contains("uploads are limited to 2 KiB"),
+        huge.body.contains("uploads are limited to 1000 B"),
         "{}",
         huge.body
     );

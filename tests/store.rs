@@ -109,6 +109,7 @@ fn short_idle() -> StoreOptions {
     StoreOptions {
         idle: Duration::from_millis(1000),
         max_sessions: 3,
+        ..StoreOptions::default()
     }
 }
 

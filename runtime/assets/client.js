@@ -10,6 +10,9 @@
   const endpoint = new URL("_brooklet/event", document.baseURI).href;
   let tab = root().dataset.tab;
   let page = root().dataset.page;
+  // The tab's sequence number: each event carries the one of the page it
+  // was made on, so the server refuses a replayed or stale one.
+  let seq = Number(root().dataset.seq);
   // Committed values by widget id, in page order; `dirty`: changed since
   // the last request was built, so an answer to an older request cannot
   // undo them.
@@ -110,13 +113,13 @@
       values.push([id, v]);
     }
     dirty = new Map();
-    const body = { tab, page: ev.page || page, values, click: ev.click || null };
+    const body = { tab, seq, page: ev.page || page, values, click: ev.click || null };
     // Back/forward: the URL's query parameters win (R40).
     if (ev.pop) body.query = location.search;
     fetch(endpoint, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", "x-brooklet-tab": tab },
       body: JSON.stringify(body),
     })
       .then((r) => {
@@ -130,6 +133,8 @@
           let j = null;
           try { j = JSON.parse(t); } catch (_) { }
           if (j && j.reload) { location.reload(); return; }
+          // A stale event: the answer carries the page as it is now.
+          if (j && j.html) apply({ html: j.html, page, url: null }, {});
           showError(j && j.error ? j.error : { kind: "Error", message: "HTTP " + r.status });
           loadCommitted();
         });
@@ -148,6 +153,7 @@
     const next = tmp.firstElementChild;
     if (next) morph(root(), next);
     tab = root().dataset.tab;
+    seq = Number(root().dataset.seq);
     if (j.page !== page || ev.page) {
       page = j.page;
       if (!ev.pop) history.pushState({ page }, "", j.url);

@@ -89,6 +89,8 @@ fn bench(c: &mut Criterion) {
             tree: &tree,
             notice: None,
             url: None,
+            seq: 1,
+            error_details: false,
         };
         group.bench_function(format!("{name}/render_fresh"), |bench| {
             bench.iter(|| black_box(brooklet::render::render_app(&doc).len()))

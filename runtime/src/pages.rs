@@ -207,6 +207,14 @@ impl App {
         }
     }
 
+    /// The most a single event may upload: [`App::max_upload_size`], or
+    /// 200 MiB. Within it, an event takes what the uploaders its page shows
+    /// take.
+    pub fn upload_cap(&self) -> u64 {
+        self.max_upload_size
+            .unwrap_or(crate::widgets::file_uploader::DEFAULT_MAX_UPLOAD_SIZE)
+    }
+
     /// Every widget call in the source of the app's `#[page]` functions,
     /// the entrypoint's first: what the app may draw.
     pub fn widget_sites(&self) -> impl Iterator<Item = &'static WidgetSite> + '_ {

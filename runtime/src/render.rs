@@ -34,10 +34,30 @@ pub struct PageDoc<'a> {
     /// The URL the browser should show instead of the one it asked for
     /// (a query parameter a bound widget dropped or changed, R40).
     pub url: Option<&'a str>,
+    /// The sequence number the tab's next event must carry.
+    pub seq: u64,
+    /// Show where a panic happened and its message, as in development;
+    /// otherwise they stay in the server's log.
+    pub error_details: bool,
 }
 
 const STYLE: &str = include_str!("../assets/style.css");
 const CLIENT: &str = include_str!("../assets/client.js");
+
+/// The Content-Security-Policy sources of the one inline script and style
+/// every page carries: `'sha256-…'` of each.
+pub fn inline_hashes() -> (String, String) {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+    let hash = |s: &str| {
+        let digest = Sha256::digest(s.as_bytes());
+        format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        )
+    };
+    (hash(CLIENT), hash(STYLE))
+}
 
 /// The whole HTML document.
 pub fn render_document(doc: &PageDoc<'_>) -> String {
@@ -72,6 +92,7 @@ pub fn render_app(doc: &PageDoc<'_>) -> String {
 pub fn render_app_cached(doc: &PageDoc<'_>, cache: &mut RenderCache) -> String {
     let tree = doc.tree;
     cache.start_run();
+    cache.error_details = doc.error_details;
     let nav = (doc.pages.len() > 1).then(|| {
         let links = doc
             .pages
@@ -108,13 +129,15 @@ pub fn render_app_cached(doc: &PageDoc<'_>, cache: &mut RenderCache) -> String {
     });
     cache.finish_run();
     let html = view! {
-        <div id="bk-app" data-tab=doc.tab.to_owned() data-page=doc.page.to_owned() data-url=doc.url.map(str::to_owned)>
+        <div id="bk-app" data-tab=doc.tab.to_owned() data-page=doc.page.to_owned() data-url=doc.url.map(str::to_owned)
+            data-seq=doc.seq.to_string()>
             // The first submit button is what Enter in a text field presses
             // in a plain form post: make it "apply", not a navigation link.
             <button type="submit" name="_apply" value="1" class="bk-default-submit" tabindex="-1" aria-hidden="true">
                 "Apply"
             </button>
             <input type="hidden" name="_tab" value=doc.tab.to_owned() />
+            <input type="hidden" name="_seq" value=doc.seq.to_string() />
             <input type="hidden" name="_page" value=doc.page.to_owned() />
             {sidebar}
             <main id="bk-main" class="bk-main" inner_html=main></main>
@@ -197,13 +220,20 @@ fn node(tree: &ElementTree, id: NodeId, cache: &mut RenderCache, out: &mut Strin
             message,
             location,
         } => {
+            let details = cache.error_details;
+            let message = if details || *kind != crate::ErrorKind::Panic {
+                message.clone()
+            } else {
+                "the page's code panicked; the details are in the server's log".to_owned()
+            };
             let location = location
                 .clone()
+                .filter(|_| details)
                 .map(|l| view! { <div class="bk-exception-where">{l}</div> });
             view! {
                 <div class="bk-exception" data-k="exception" role="alert">
                     <div class="bk-exception-kind">{kind.trace_name()}</div>
-                    <div class="bk-exception-message">{message.clone()}</div>
+                    <div class="bk-exception-message">{message}</div>
                     {location}
                 </div>
             }
@@ -302,11 +332,27 @@ fn node(tree: &ElementTree, id: NodeId, cache: &mut RenderCache, out: &mut Strin
 #[derive(Default)]
 pub struct RenderCache {
     widgets: IdMap<(WidgetElement, String)>,
+    error_details: bool,
     seen: crate::identity::IdSet,
     last_len: usize,
 }
 
 impl RenderCache {
+    /// About what it holds, in bytes: each widget's HTML and element (whose
+    /// value is counted through its size in the page).
+    pub fn bytes(&self) -> usize {
+        self.widgets
+            .values()
+            .map(|(w, html)| {
+                html.len()
+                    + w.label.len()
+                    + value_bytes(&w.value)
+                    + std::mem::size_of::<WidgetElement>()
+            })
+            .sum::<usize>()
+            + self.last_len
+    }
+
     fn start_run(&mut self) {
         self.seen.clear();
     }
@@ -326,6 +372,16 @@ impl RenderCache {
                 self.widgets.insert(w.id, (w.clone(), html));
             }
         }
+    }
+}
+
+/// About what a value holds on the heap.
+fn value_bytes(v: &Value) -> usize {
+    match v {
+        Value::String(s) => s.len(),
+        Value::Array(a) => a.iter().map(|v| 16 + value_bytes(v)).sum(),
+        Value::Object(o) => o.iter().map(|(k, v)| 32 + k.len() + value_bytes(v)).sum(),
+        _ => 0,
     }
 }
 
@@ -740,6 +796,8 @@ mod tests {
             tree,
             notice: None,
             url: None,
+            seq: 0,
+            error_details: true,
         }
     }
 
@@ -943,6 +1001,8 @@ mod tests {
                 tree,
                 notice,
                 url: None,
+                seq: 0,
+                error_details: false,
             }
         }
         // The first page, and the no-JS answer with an error notice.

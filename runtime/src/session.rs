@@ -90,6 +90,10 @@ pub struct Session {
     /// run redraws its part of it (R32); a full run reuses its allocation.
     #[serde(default)]
     tree: ElementTree,
+    /// Events taken: the sequence number the next event must carry, so a
+    /// replayed or stale event is refused.
+    #[serde(default)]
+    events: u64,
 }
 
 impl Session {
@@ -103,7 +107,13 @@ impl Session {
         &self.state
     }
 
-    /// What the page shows: the last run's element tree.
+    /// How many events it has taken: the sequence number its next event
+    /// carries.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// The element tree the browser shows.
     pub fn tree(&self) -> &ElementTree {
         &self.tree
     }
@@ -165,6 +175,7 @@ impl Session {
             last_drawn: self.last_drawn,
             fragments: Default::default(),
             tree: ElementTree::new(),
+            events: self.events,
         };
         let mut tree = ElementTree::new();
         // One run, whatever it asks for (`rerun()`, `stop()`, an error): the
@@ -278,6 +289,7 @@ impl Session {
         };
         self.page = Some(page.path().to_owned());
         self.runs += 1;
+        self.events += 1;
         let mut url_query = self.query_params.clone();
         for (name, value) in url_writes {
             match value {

@@ -47,6 +47,16 @@ pub struct Http {
     pub cookie: Option<String>,
 }
 
+/// The sequence number each tab's page last showed (`data-seq`), shared by
+/// every client of the process as a browser tab's script holds it.
+static SEQS: std::sync::Mutex<Option<std::collections::HashMap<String, u64>>> =
+    std::sync::Mutex::new(None);
+
+/// The sequence number `tab`'s last page showed.
+pub fn seq_of(tab: &str) -> Option<u64> {
+    SEQS.lock().unwrap().as_ref()?.get(tab).copied()
+}
+
 impl Http {
     pub fn new(addr: SocketAddr) -> Self {
         Http {
@@ -66,10 +76,27 @@ impl Http {
         body: Vec<u8>,
         origin: Option<&str>,
     ) -> Answer {
+        self.send_with(method, path, content_type, body, origin, &[])
+            .await
+    }
+
+    /// [`Http::send`] with more headers.
+    pub async fn send_with(
+        &mut self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        origin: Option<&str>,
+        extra: &[(&str, &str)],
+    ) -> Answer {
         let mut req = hyper::Request::builder()
             .method(method)
             .uri(format!("{}{path}", self.base))
             .header("host", &self.host);
+        for (name, value) in extra {
+            req = req.header(*name, *value);
+        }
         if !content_type.is_empty() {
             req = req.header("content-type", content_type);
         }
@@ -104,6 +131,7 @@ impl Http {
         }
         let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
             .unwrap();
+        self.note_seq(&body);
         Answer {
             status,
             cookie,
@@ -116,21 +144,63 @@ impl Http {
         self.send("GET", path, "", Vec::new(), None).await
     }
 
-    /// A JSON event from the app's own origin.
+    /// Remembers the sequence number of the tab a page (or a stale event's
+    /// answer) shows.
+    fn note_seq(&self, body: &str) {
+        let html = match serde_json::from_str::<serde_json::Value>(body) {
+            Ok(j) => j["html"].as_str().unwrap_or_default().to_owned(),
+            Err(_) => body.to_owned(),
+        };
+        if let (Some(tab), Some(seq)) = (
+            attr_after(&html, 0, "data-tab=\""),
+            attr_after(&html, 0, "data-seq=\"").and_then(|s| s.parse().ok()),
+        ) {
+            let mut seqs = SEQS.lock().unwrap();
+            let seqs = seqs.get_or_insert_with(Default::default);
+            let known = seqs.entry(tab).or_insert(seq);
+            *known = (*known).max(seq);
+        }
+    }
+
+    /// A JSON event from the app's own origin, as the client script sends
+    /// it: the tab in a header too, and (unless `json` has one) the tab's
+    /// sequence number from its last page.
     pub async fn event(&mut self, json: &serde_json::Value) -> Answer {
+        let mut json = json.clone();
+        let tab = json["tab"].as_str().unwrap_or_default().to_owned();
+        if let (Some(body), Some(seq)) = (json.as_object_mut(), seq_of(&tab)) {
+            body.entry("seq").or_insert(seq.into());
+        }
+        self.event_raw(&tab, json.to_string().into_bytes()).await
+    }
+
+    /// An event body as it is, for `tab`.
+    pub async fn event_raw(&mut self, tab: &str, body: Vec<u8>) -> Answer {
         let origin = self.base.clone();
-        self.send(
+        self.send_with(
             "POST",
             "/_brooklet/event",
             "application/json",
-            json.to_string().into_bytes(),
+            body,
             Some(&origin),
+            &[("x-brooklet-tab", tab)],
         )
         .await
     }
 
     /// A plain form post, as a browser without JavaScript sends it.
+    /// The tab's sequence number (`_seq`) is added from its last page
+    /// unless `fields` has one.
     pub async fn form(&mut self, fields: &[(&str, &str)]) -> Answer {
+        let mut fields = fields.to_vec();
+        let tab = fields
+            .iter()
+            .find(|(k, _)| *k == "_tab")
+            .map(|(_, v)| v.to_string());
+        let seq = tab.and_then(|t| seq_of(&t)).map(|s| s.to_string());
+        if let (Some(seq), false) = (&seq, fields.iter().any(|(k, _)| *k == "_seq")) {
+            fields.push(("_seq", seq));
+        }
         let body = fields
             .iter()
             .map(|(k, v)| format!("{}={}", enc(k), enc(v)))

@@ -5,15 +5,23 @@
 //!
 //! Each tab has one async lock, held for a whole event (load, run, save):
 //! events of one session in one process run one at a time and do not
-//! conflict needlessly. Live sessions idle for a while, or beyond the cap,
-//! are dropped: the store still has them.
+//! conflict needlessly; at most [`MAX_WAITING`] wait for it. Live sessions
+//! idle for a while, or beyond the caps on their count and their bytes, are
+//! dropped, the least recently used first, in O(1) per drop (a `moka`
+//! cache, no global lock): the store still has them, or, for the embedded
+//! memory store, they are gone.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use moka::policy::EvictionPolicy;
 
 use super::{TabState, Version};
+
+/// The most events of one tab that wait while one runs: the browser's
+/// client sends one at a time, so more is a misbehaving client.
+pub const MAX_WAITING: usize = 4;
 
 /// A session as this process holds it.
 pub struct Live {
@@ -28,61 +36,117 @@ pub struct Live {
 /// One tab's slot: empty until loaded, emptied when the store may hold
 /// something newer (a conflict, a store failure).
 pub struct LiveTab {
-    last_used: AtomicU64,
+    /// Its size as last measured ([`TabState::approx_bytes`]).
+    bytes: AtomicU32,
+    /// Events holding or waiting for `state`.
+    waiting: AtomicUsize,
     /// Lock it for a whole event.
     pub state: tokio::sync::Mutex<Option<Live>>,
 }
 
+/// A place in a tab's queue, given back when dropped.
+pub struct QueueTicket(Arc<LiveTab>);
+
+impl Drop for QueueTicket {
+    fn drop(&mut self) {
+        self.0.waiting.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl LiveTab {
+    fn new() -> Arc<Self> {
+        Arc::new(LiveTab {
+            bytes: AtomicU32::new(0),
+            waiting: AtomicUsize::new(0),
+            state: tokio::sync::Mutex::new(None),
+        })
+    }
+
+    /// A place in this tab's queue, or `None` when [`MAX_WAITING`] events
+    /// already wait besides the one running.
+    pub fn enqueue(self: &Arc<Self>) -> Option<QueueTicket> {
+        let before = self.waiting.fetch_add(1, Ordering::AcqRel);
+        let ticket = QueueTicket(self.clone());
+        (before <= MAX_WAITING).then_some(ticket)
+    }
+}
+
 /// The live sessions of this process.
 pub struct LiveTabs {
-    tabs: Mutex<HashMap<String, Arc<LiveTab>>>,
-    idle_ms: u64,
-    max: usize,
-    epoch: Instant,
-    last_sweep: AtomicU64,
+    tabs: moka::sync::Cache<String, Arc<LiveTab>>,
+    /// What a session weighs at least: the byte cap over the count cap, so
+    /// that the one weighted cache keeps both.
+    floor: u32,
 }
 
 impl LiveTabs {
-    /// Keeps a live session for `idle` after its last event, and at most
-    /// `max` of them.
-    pub fn new(idle: Duration, max: usize) -> Self {
-        LiveTabs {
-            tabs: Mutex::new(HashMap::new()),
-            idle_ms: idle.as_millis() as u64,
-            max: max.max(1),
-            epoch: Instant::now(),
-            last_sweep: AtomicU64::new(0),
-        }
+    /// Keeps a live session for `idle` after its last event, at most `max`
+    /// of them, and at most `max_bytes` of them in all (as measured by
+    /// [`TabState::approx_bytes`]).
+    pub fn new(idle: Duration, max: usize, max_bytes: u64) -> Self {
+        let max = max.max(1) as u64;
+        let max_bytes = max_bytes.max(max);
+        let floor = u32::try_from(max_bytes / max).unwrap_or(u32::MAX);
+        let tabs = moka::sync::Cache::builder()
+            .max_capacity(max_bytes)
+            .time_to_idle(idle)
+            // Least recently used out first; a frequency-based admission
+            // policy could refuse a new session outright.
+            .eviction_policy(EvictionPolicy::lru())
+            .weigher(move |_: &String, t: &Arc<LiveTab>| t.bytes.load(Ordering::Relaxed).max(floor))
+            .build();
+        LiveTabs { tabs, floor }
     }
 
-    fn now(&self) -> u64 {
-        self.epoch.elapsed().as_millis() as u64
+    /// The slot of `tab` if this process has it live.
+    pub fn find(&self, tab: &str) -> Option<Arc<LiveTab>> {
+        self.tabs.get(tab)
     }
 
     /// The slot of `tab`, made empty if this process has none.
-    pub fn get(&self, tab: &str) -> Arc<LiveTab> {
-        let now = self.now();
-        let mut tabs = self.tabs.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(t) = tabs.get(tab) {
-            // A slot idle past the idle time is gone, even before a sweep.
-            if now.saturating_sub(t.last_used.load(Ordering::Relaxed)) <= self.idle_ms {
-                t.last_used.store(now, Ordering::Relaxed);
-                return t.clone();
-            }
-            tabs.remove(tab);
-        }
-        self.evict(&mut tabs, now);
-        let t = Arc::new(LiveTab {
-            last_used: AtomicU64::new(now),
-            state: tokio::sync::Mutex::new(None),
-        });
-        tabs.insert(tab.to_owned(), t.clone());
-        t
+    pub fn get_or_insert(&self, tab: &str) -> Arc<LiveTab> {
+        self.tabs.get_with_by_ref(tab, LiveTab::new)
     }
 
-    /// How many sessions are live.
+    /// A new slot for a tab this process just made.
+    pub fn insert(&self, tab: &str) -> Arc<LiveTab> {
+        let slot = LiveTab::new();
+        self.tabs.insert(tab.to_owned(), slot.clone());
+        // Apply the caps now, not at the cache's next housekeeping.
+        self.tabs.run_pending_tasks();
+        slot
+    }
+
+    /// Records a slot's new size, so the byte cap sees it.
+    pub fn resize(&self, tab: &str, slot: &Arc<LiveTab>, bytes: usize) {
+        let bytes = u32::try_from(bytes).unwrap_or(u32::MAX);
+        let old = slot.bytes.swap(bytes, Ordering::Relaxed);
+        // Weights are taken on insert: insert again when it matters.
+        let floor = self.floor;
+        if old.max(floor) != bytes.max(floor) && self.tabs.contains_key(tab) {
+            self.tabs.insert(tab.to_owned(), slot.clone());
+        }
+    }
+
+    /// Forgets `tab`'s slot if it is still `slot` and holds no session (a
+    /// tab the store does not know, or another browser's).
+    pub fn forget_if_empty(&self, tab: &str, slot: &Arc<LiveTab>) {
+        let empty = slot.state.try_lock().is_ok_and(|s| s.is_none());
+        let current = empty.then(|| self.tabs.get(tab)).flatten();
+        if current.is_some_and(|c| Arc::ptr_eq(&c, slot)) {
+            self.tabs.invalidate(tab);
+        }
+    }
+
+    /// Drops `tab`'s slot.
+    pub fn remove(&self, tab: &str) {
+        self.tabs.invalidate(tab);
+    }
+
+    /// How many sessions are live (after pending evictions are applied).
     pub fn len(&self) -> usize {
-        self.tabs.lock().unwrap_or_else(|e| e.into_inner()).len()
+        self.tabs.run_pending_tasks();
+        self.tabs.entry_count() as usize
     }
 
     /// Whether none is.
@@ -90,25 +154,37 @@ impl LiveTabs {
         self.len() == 0
     }
 
-    /// Drops idle slots (at most once a second), then the least recently
-    /// used while at the cap.
-    fn evict(&self, tabs: &mut HashMap<String, Arc<LiveTab>>, now: u64) {
-        let last = self.last_sweep.load(Ordering::Relaxed);
-        if now.saturating_sub(last) >= 1000 || tabs.len() >= self.max {
-            self.last_sweep.store(now, Ordering::Relaxed);
-            tabs.retain(|_, t| {
-                now.saturating_sub(t.last_used.load(Ordering::Relaxed)) <= self.idle_ms
-            });
+    /// The bytes the live sessions weigh in all, as the byte cap counts them.
+    pub fn weighed_bytes(&self) -> u64 {
+        self.tabs.run_pending_tasks();
+        self.tabs.weighted_size()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_caps_on_count_and_bytes_both_hold() {
+        let live = LiveTabs::new(Duration::from_secs(60), 10, 10_000);
+        for i in 0..50 {
+            live.insert(&format!("{i:016x}"));
         }
-        while tabs.len() >= self.max {
-            let oldest = tabs
-                .iter()
-                .min_by_key(|(_, t)| t.last_used.load(Ordering::Relaxed))
-                .map(|(k, _)| k.clone());
-            match oldest {
-                Some(k) => tabs.remove(&k),
-                None => break,
-            };
-        }
+        assert!(live.len() <= 10, "{} live", live.len());
+        let big = live.insert("big");
+        live.resize("big", &big, 9_000);
+        assert!(live.weighed_bytes() <= 10_000, "{}", live.weighed_bytes());
+        assert!(live.len() <= 2, "{} live", live.len());
+    }
+
+    #[test]
+    fn the_queue_of_a_tab_is_bounded() {
+        let live = LiveTabs::new(Duration::from_secs(60), 10, 10_000);
+        let slot = live.insert("t");
+        let tickets: Vec<_> = (0..=MAX_WAITING).map(|_| slot.enqueue().unwrap()).collect();
+        assert!(slot.enqueue().is_none());
+        drop(tickets);
+        assert!(slot.enqueue().is_some());
     }
 }

@@ -27,6 +27,7 @@ pub struct MemoryStore {
     max_sessions: usize,
     epoch: Instant,
     local: bool,
+    max_bytes: u64,
 }
 
 impl Default for MemoryStore {
@@ -46,6 +47,7 @@ impl MemoryStore {
             max_sessions: max_sessions.max(1),
             epoch: Instant::now(),
             local: false,
+            max_bytes: super::StoreOptions::default().max_bytes,
         }
     }
 
@@ -58,6 +60,15 @@ impl MemoryStore {
         MemoryStore {
             local: true,
             ..MemoryStore::new(idle, max_sessions)
+        }
+    }
+
+    /// [`MemoryStore::process_local`] with every limit of `options`,
+    /// the bytes its sessions take among them.
+    pub fn process_local_with(options: super::StoreOptions) -> Self {
+        MemoryStore {
+            max_bytes: options.max_bytes,
+            ..MemoryStore::process_local(options.idle, options.max_sessions)
         }
     }
 
@@ -114,6 +125,7 @@ impl SessionStore for MemoryStore {
         self.local.then(|| super::StoreOptions {
             idle: Duration::from_millis(self.idle_ms),
             max_sessions: self.max_sessions,
+            max_bytes: self.max_bytes,
         })
     }
 

@@ -37,7 +37,7 @@ mod redis;
 
 #[cfg(feature = "file-store")]
 pub use file::FileStore;
-pub use live::{Live, LiveTab, LiveTabs};
+pub use live::{Live, LiveTab, LiveTabs, QueueTicket, MAX_WAITING};
 pub use memory::MemoryStore;
 #[cfg(feature = "redis-store")]
 pub use redis::RedisStore;
@@ -58,6 +58,31 @@ impl TabState {
             session: Session::new(),
             render_cache: Default::default(),
         }
+    }
+}
+
+/// Counts the bytes written to it.
+#[derive(Default)]
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl TabState {
+    /// About what the tab holds in memory, in bytes: its session's encoded
+    /// size (which counts every value and the tree once) plus its rendered
+    /// HTML. Takes a walk over the session, without allocating.
+    pub fn approx_bytes(&self) -> usize {
+        let mut count = ByteCount::default();
+        let _ = serde_json::to_writer(&mut count, &self.session);
+        count.0 + self.render_cache.bytes()
     }
 }
 
@@ -186,6 +211,13 @@ pub trait SessionStore: Send + Sync + 'static {
     /// this on their own (Redis through key expiry).
     fn expire(&self) -> StoreFuture<'_, usize>;
 
+    /// Finishes writing what it holds, when the server stops. Every save is
+    /// already durable in the stores brooklet ships; this is for stores
+    /// that buffer.
+    fn close(&self) -> StoreFuture<'_, ()> {
+        Box::pin(std::future::ready(Ok(())))
+    }
+
     /// For a store whose sessions live only as the serving process's live
     /// copies ([`MemoryStore::process_local`]): how long they last and how
     /// many there may be. The server then neither loads nor saves them.
@@ -274,6 +306,10 @@ pub struct StoreOptions {
     /// first. (The file store is bounded by idle expiry; Redis by its own
     /// `maxmemory` policy.)
     pub max_sessions: usize,
+    /// The most bytes the sessions a process keeps in memory may take, as
+    /// [`TabState::approx_bytes`] measures them; the least recently used go
+    /// first.
+    pub max_bytes: u64,
 }
 
 impl Default for StoreOptions {
@@ -281,6 +317,7 @@ impl Default for StoreOptions {
         StoreOptions {
             idle: Duration::from_secs(60 * 60),
             max_sessions: 100_000,
+            max_bytes: 1 << 30,
         }
     }
 }
@@ -291,10 +328,7 @@ pub async fn open(
     options: StoreOptions,
 ) -> Result<Arc<dyn SessionStore>, StoreError> {
     match url {
-        StoreUrl::Memory => Ok(Arc::new(MemoryStore::process_local(
-            options.idle,
-            options.max_sessions,
-        ))),
+        StoreUrl::Memory => Ok(Arc::new(MemoryStore::process_local_with(options))),
         #[cfg(feature = "file-store")]
         StoreUrl::File(path) => Ok(Arc::new(FileStore::open(path, options).await?)),
         #[cfg(feature = "redis-store")]
