@@ -331,10 +331,6 @@ impl App {
         config: ServeConfig,
         stop: impl std::future::Future<Output = ()>,
     ) -> std::io::Result<()> {
-        listen::raise_open_file_limit();
-        let store = crate::store::open(&config.store, config.store_options())
-            .await
-            .map_err(std::io::Error::other)?;
         let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await?;
         let addr: SocketAddr = listener.local_addr()?;
         println!(
@@ -342,6 +338,25 @@ impl App {
             config.store
         );
         tracing::info!(%addr, store = %config.store, "serving");
+        self.serve_on_with_config(listener, config, stop).await?;
+        println!("brooklet: stopped");
+        Ok(())
+    }
+
+    /// Serves the app on a listener of your own with `config`'s settings
+    /// (its host and port aside), until `stop` resolves; then as
+    /// [`App::serve_with`] stops.
+    pub async fn serve_on_with_config(
+        self,
+        listener: tokio::net::TcpListener,
+        config: ServeConfig,
+        stop: impl std::future::Future<Output = ()>,
+    ) -> std::io::Result<()> {
+        listen::raise_open_file_limit();
+        let store = crate::store::open(&config.store, config.store_options())
+            .await
+            .map_err(std::io::Error::other)?;
+        let addr = listener.local_addr()?;
         let router = self.router_inner(store.clone(), &config, Some(addr));
         let limits = ConnectionLimits {
             max_connections: usize::try_from(config.max_connections).unwrap_or(usize::MAX),
@@ -349,9 +364,7 @@ impl App {
             ..ConnectionLimits::default()
         };
         listen::serve(listener, router, limits, stop).await?;
-        store.close().await.map_err(std::io::Error::other)?;
-        println!("brooklet: stopped");
-        Ok(())
+        store.close().await.map_err(std::io::Error::other)
     }
 
     /// Serves the app on a listener of your own (a test's free port, say),

@@ -41,7 +41,7 @@ pub use multiselect::Multiselect;
 pub use number_input::NumberInput;
 pub use select_slider::{SelectRangeSlider, SelectSlider};
 pub use slider::{RangeSlider, Slider};
-pub use text_input::{TextArea, TextInput};
+pub use text_input::{TextArea, TextInput, MAX_TEXT_CHARS};
 pub use time_input::TimeInput;
 
 /// A widget kind, named as Streamlit names its commands.
