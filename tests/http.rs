@@ -144,7 +144,6 @@ async fn bad_events_get_clear_errors_and_change_nothing() {
         assert!(!j["error"]["message"].as_str().unwrap().is_empty());
     }
     // Not JSON at all, too large, from another origin, without the cookie.
-    let origin = c.base.clone();
     let r = c.event_raw(&tab, b"{nope".to_vec()).await;
     assert_eq!(r.status, 400, "{}", r.body);
     let big = vec![b' '; 1100 * 1024];

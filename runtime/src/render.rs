@@ -916,7 +916,7 @@ mod tests {
         ui.header(p);
         ui.subheader(p);
         ui.text(p);
-        ui.markdown(&format!("{p} [{p}]({p}) ![{p}]({p})"));
+        ui.markdown(format!("{p} [{p}]({p}) ![{p}]({p})"));
         ui.info(p);
         ui.success(p);
         ui.warning(p);

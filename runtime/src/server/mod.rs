@@ -1182,7 +1182,7 @@ async fn event(
     };
     let body = match parse_event(&body, &tab) {
         Ok(b) => b,
-        Err(answer) => return answer,
+        Err(e) => return malformed(&e),
     };
     let base = base_of(&original, &uri);
     let result = with_session(&shared, &owner, &tab, |state| {
@@ -1212,31 +1212,25 @@ struct ParsedEvent {
     query: Option<String>,
 }
 
-fn parse_event(body: &Bytes, tab: &str) -> Result<ParsedEvent, Response> {
+fn parse_event(body: &Bytes, tab: &str) -> Result<ParsedEvent, String> {
     let body: EventBody = serde_json::from_slice(body)
-        .map_err(|e| malformed(&format!("the event body is not a valid event: {e}")))?;
+        .map_err(|e| format!("the event body is not a valid event: {e}"))?;
     if body.tab != tab {
-        return Err(malformed(&format!(
+        return Err(format!(
             "the event body names another tab than the {TAB_HEADER} header"
-        )));
+        ));
     }
     if body.query.as_ref().is_some_and(|q| q.len() > MAX_QUERY) {
-        return Err(malformed(&format!(
+        return Err(format!(
             "the query string is longer than the {MAX_QUERY} bytes this app takes"
-        )));
+        ));
     }
     let values = body
         .values
         .into_iter()
         .map(|(id, v)| parse_id(&id).map(|id| (id, v)))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| malformed(&e))?;
-    let click = body
-        .click
-        .as_deref()
-        .map(parse_id)
-        .transpose()
-        .map_err(|e| malformed(&e))?;
+        .collect::<Result<Vec<_>, _>>()?;
+    let click = body.click.as_deref().map(parse_id).transpose()?;
     Ok(ParsedEvent {
         seq: body.seq,
         page: body.page,
