@@ -449,4 +449,86 @@ async fn more_widgets(c: &Client) {
         .unwrap();
     assert_eq!(counts, json!([2, 2, 3, 1]));
     eprintln!("ok: charts, tables, metrics and a progress bar are on the page");
+
+    payloads(c).await;
+}
+
+/// Text that breaks out of HTML contexts if written unescaped.
+const PAYLOADS: [&str; 5] = [
+    "</textarea><img src=x onerror=window.__xss=1>",
+    "\"><svg onload=window.__xss=2>",
+    "' autofocus onfocus='window.__xss=3",
+    "</title></noscript><script>window.__xss=4</script>",
+    "<iframe srcdoc=\"<script>parent.__xss=5</script>\"></iframe>",
+];
+
+/// A page that draws the payloads as a bound text area's value, as labels,
+/// options, markdown and text.
+fn payload_app() -> brooklet::App {
+    brooklet::App::new().page(brooklet::Page::new("p", |ui| {
+        let all = PAYLOADS.join(" ");
+        let area = ui.text_area(&all).key("area").bind_query_params().show()?;
+        let typed = ui.text_input("Type").key("typed").show()?;
+        ui.selectbox(format!("S {typed}"), [area.as_str(), "other"])
+            .key("s")
+            .show()?;
+        ui.markdown(format!("{area} [x](javascript:window.__xss=6)"));
+        ui.text(format!("typed = {typed}"));
+        ui.table(&[(area.as_str(), typed.as_str())])?;
+        Ok(())
+    }))
+}
+
+/// What of the payloads made it into the page as markup, and whether any
+/// ran.
+async fn injected(c: &Client) -> serde_json::Value {
+    c.execute(
+        "return [document.querySelectorAll('img[src=x], svg[onload], iframe, [onfocus], [onerror]').length,
+                 document.scripts.length, window.__xss === undefined ? null : window.__xss];",
+        vec![],
+    )
+    .await
+    .unwrap()
+}
+
+/// None of the payloads runs: from a crafted link to a bound text area, in
+/// an event's answer morphed into the page, and in a no-JS form answer.
+async fn payloads(c: &Client) {
+    let addr = support::http::start(payload_app()).await;
+    let link: String = PAYLOADS
+        .join(" ")
+        .bytes()
+        .map(|b| format!("%{b:02X}"))
+        .collect();
+    c.goto(&format!("http://{addr}/?area={link}"))
+        .await
+        .unwrap();
+    until_shows(c, "typed =").await;
+    assert_eq!(injected(c).await, json!([0, 1, null]), "on the first page");
+    let area = c
+        .execute("return document.querySelector('textarea').value;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(area, json!(PAYLOADS.join(" ")));
+    let field = c.find(Locator::Css("input[type=text]")).await.unwrap();
+    field
+        .send_keys(&format!("{}{}", PAYLOADS.join(" "), char::from(Key::Enter)))
+        .await
+        .unwrap();
+    until_shows(c, "typed = </textarea>").await;
+    settled(c).await;
+    assert_eq!(injected(c).await, json!([0, 1, null]), "after an event");
+    // The plain form post, as a browser without JavaScript sends it.
+    c.execute("document.getElementById('bk-form').submit();", vec![])
+        .await
+        .unwrap();
+    until(
+        c,
+        "the form answer",
+        "document.readyState === 'complete' && document.querySelector('textarea')",
+    )
+    .await;
+    until_shows(c, "typed = </textarea>").await;
+    assert_eq!(injected(c).await, json!([0, 1, null]), "after a form post");
+    eprintln!("ok: no payload runs on the first page, after an event or after a form post");
 }

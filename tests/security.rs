@@ -456,3 +456,18 @@ fn sigterm_stops_the_server_gracefully() {
         "{rest:?}"
     );
 }
+
+#[tokio::test]
+async fn a_body_that_does_not_arrive_in_time_is_refused() {
+    let (addr, _stop) = serve(slider_bounds::app(), &["--body-timeout-secs", "1"]).await;
+    let mut c = Http::new(addr);
+    let tab = tab_of(&c.get("/").await.body);
+    let cookie = c.cookie.clone().unwrap();
+    let head = format!(
+        "POST /_brooklet/event HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: 1000\r\nCookie: {cookie}\r\nx-brooklet-tab: {tab}\r\n\r\n{{\"tab\":"
+    );
+    let answer = raw(addr, head.as_bytes()).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("RequestTimeout"), "{answer}");
+}

@@ -446,8 +446,10 @@ fn concurrent_clicks(replicas: &[&Replica], n: usize) -> (Vec<u16>, String) {
                 tokio::spawn(async move {
                     let mut c = t.client(addr);
                     let answer = t.click(&mut c, 1, "").await;
+                    // 409: another saved first, or the click was made on
+                    // an older page; 429: too many waiting on this tab.
                     assert!(
-                        answer.status == 200 || answer.status == 409,
+                        matches!(answer.status, 200 | 409 | 429),
                         "{}: {}",
                         answer.status,
                         answer.body

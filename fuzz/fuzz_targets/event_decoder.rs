@@ -56,10 +56,11 @@ async fn call(router: &Router, req: Request<Body>) -> (Response<Body>, Vec<u8>) 
     (Response::from_parts(parts, Body::empty()), bytes)
 }
 
-/// Opens a tab: its id and its widgets' ids, in page order.
-async fn open(router: &Router) -> (String, Vec<String>) {
+/// Opens a tab: its id, its sequence number and its widgets' ids, in page
+/// order.
+async fn open(router: &Router) -> (String, String, Vec<String>) {
     let req = Request::get("/")
-        .header(header::HOST, "fuzz.local")
+        .header(header::HOST, "localhost")
         .header(header::COOKIE, COOKIE)
         .body(Body::empty())
         .expect("a request");
@@ -73,17 +74,21 @@ async fn open(router: &Router) -> (String, Vec<String>) {
             .collect()
     };
     let tab = attr("data-tab=\"").into_iter().next().expect("a tab id");
-    (tab, attr("data-wid=\""))
+    let seq = attr("data-seq=\"").into_iter().next().expect("a sequence number");
+    (tab, seq, attr("data-wid=\""))
 }
 
-/// The input with `$TAB` and `$W0`..`$W9` filled in.
-fn fill(input: &[u8], tab: &str, ids: &[String]) -> Vec<u8> {
+/// The input with `$TAB`, `$SEQ` and `$W0`..`$W9` filled in.
+fn fill(input: &[u8], tab: &str, seq: &str, ids: &[String]) -> Vec<u8> {
     let mut out = Vec::with_capacity(input.len() + 64);
     let mut i = 0;
     while i < input.len() {
         let rest = &input[i..];
         if rest.starts_with(b"$TAB") {
             out.extend_from_slice(tab.as_bytes());
+            i += 4;
+        } else if rest.starts_with(b"$SEQ") {
+            out.extend_from_slice(seq.as_bytes());
             i += 4;
         } else if let [b'$', b'W', d @ b'0'..=b'9', ..] = rest {
             let n = usize::from(d - b'0');
@@ -100,24 +105,25 @@ fn fill(input: &[u8], tab: &str, ids: &[String]) -> Vec<u8> {
 fuzz_target!(|input: &[u8]| {
     let h = harness();
     h.rt.block_on(async {
-        let (tab, ids) = open(&h.router).await;
+        let (tab, seq, ids) = open(&h.router).await;
         let (path, content_type, body) = match input.strip_prefix(b"form:") {
             Some(rest) => (
                 "/_brooklet/form",
                 "application/x-www-form-urlencoded",
-                fill(rest, &tab, &ids),
+                fill(rest, &tab, &seq, &ids),
             ),
             None => (
                 "/_brooklet/event",
                 "application/json",
-                fill(input, &tab, &ids),
+                fill(input, &tab, &seq, &ids),
             ),
         };
         let req = Request::post(path)
-            .header(header::HOST, "fuzz.local")
-            .header(header::ORIGIN, "http://fuzz.local")
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost")
             .header(header::COOKIE, COOKIE)
             .header(header::CONTENT_TYPE, content_type)
+            .header("x-brooklet-tab", tab.as_str())
             .body(Body::from(body))
             .expect("a request");
         let (res, body) = call(&h.router, req).await;

@@ -210,6 +210,8 @@ struct Shared {
     pages: Vec<(String, String)>,
     title: String,
     guard: Guard,
+    /// The longest a request's whole body may take to arrive.
+    body_timeout: Duration,
 }
 
 impl App {
@@ -270,8 +272,9 @@ impl App {
             pages,
             title,
             guard: Guard::new(config, bound),
+            body_timeout: Duration::from_secs(config.body_timeout_secs),
         });
-        let body_timeout = Duration::from_secs(config.body_timeout_secs);
+        let body_timeout = shared.body_timeout;
         Router::new()
             .route("/", get(page))
             .route(
@@ -280,7 +283,7 @@ impl App {
             )
             .route(
                 "/_brooklet/form",
-                post(form).layer(DefaultBodyLimit::max(MAX_BODY)),
+                post(form).layer(DefaultBodyLimit::disable()),
             )
             .route("/{*path}", get(page))
             .method_not_allowed_fallback(method_not_allowed)
@@ -1175,10 +1178,13 @@ async fn event(
         Ok(room) => room,
         Err(failure) => return failure.json(),
     };
-    let body = match axum::body::to_bytes(body, event_body_limit(room)).await {
+    let body = match read_body(&shared, body, event_body_limit(room)).await {
         Ok(body) => body,
-        Err(e) if is_too_large(&e) => return too_large(room),
-        Err(e) => return malformed(&format!("the event body could not be read: {e}")),
+        Err(BodyError::TooLarge) => return too_large(room),
+        Err(BodyError::Timeout) => return body_timeout(&shared),
+        Err(BodyError::Broken(e)) => {
+            return malformed(&format!("the event body could not be read: {e}"))
+        }
     };
     let body = match parse_event(&body, &tab) {
         Ok(b) => b,
@@ -1192,15 +1198,49 @@ async fn event(
     result.unwrap_or_else(|failure| failure.json())
 }
 
-fn is_too_large(e: &axum::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(s) = source {
-        if s.is::<http_body_util::LengthLimitError>() {
-            return true;
+/// Why a request's body was not read.
+enum BodyError {
+    /// It is longer than the limit.
+    TooLarge,
+    /// It did not arrive within the body timeout.
+    Timeout,
+    /// The connection failed.
+    Broken(String),
+}
+
+/// Reads a body of at most `limit` bytes, all of it within the body
+/// timeout.
+async fn read_body(shared: &Shared, body: Body, limit: usize) -> Result<Bytes, BodyError> {
+    let read = axum::body::to_bytes(body, limit);
+    match tokio::time::timeout(shared.body_timeout, read).await {
+        Err(_) => Err(BodyError::Timeout),
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => {
+            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+            while let Some(s) = source {
+                if s.is::<http_body_util::LengthLimitError>() {
+                    return Err(BodyError::TooLarge);
+                }
+                if s.is::<tower_http::timeout::TimeoutError>() {
+                    return Err(BodyError::Timeout);
+                }
+                source = s.source();
+            }
+            Err(BodyError::Broken(e.to_string()))
         }
-        source = s.source();
     }
-    false
+}
+
+fn body_timeout(shared: &Shared) -> Response {
+    json_error(
+        StatusCode::REQUEST_TIMEOUT,
+        "RequestTimeout",
+        &format!(
+            "the request's body did not arrive within {} s; nothing was applied",
+            shared.body_timeout.as_secs()
+        ),
+        false,
+    )
 }
 
 /// A decoded event body, its ids checked.
@@ -1297,15 +1337,32 @@ async fn form(
     OriginalUri(original): OriginalUri,
     uri: Uri,
     headers: HeaderMap,
-    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+    body: Body,
 ) -> Response {
     if !same_origin(&headers) {
         return forbidden();
     }
     let base = base_of(&original, &uri);
-    let body = match body {
+    let body = match read_body(&shared, body, MAX_BODY).await {
         Ok(body) => body,
-        Err(e) => return e.into_response(),
+        Err(BodyError::TooLarge) => {
+            return (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the form is larger than the {} this app takes",
+                    crate::widgets::file_uploader::human_size(MAX_BODY as u64)
+                ),
+            )
+                .into_response()
+        }
+        Err(BodyError::Timeout) => return body_timeout(&shared),
+        Err(BodyError::Broken(e)) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                format!("the form could not be read: {e}"),
+            )
+                .into_response()
+        }
     };
     let fields: Vec<(String, String)> = match serde_urlencoded::from_bytes(&body) {
         Ok(f) => f,
