@@ -317,6 +317,7 @@ fn main() {
         .build()
         .unwrap();
     let ok = rt.block_on(run(&config, began));
+    rt.block_on(at_the_cap(config.clients));
     println!(
         "ran in {:.1} s (cap {} s)",
         began.elapsed().as_secs_f64(),
@@ -554,4 +555,61 @@ async fn run(config: &Config, began: Instant) -> bool {
         println!("  {f}");
     }
     failed == 0 && opened == config.sessions
+}
+
+/// New sessions when the memory store is full: each evicts the least
+/// recently used. Opens three times `LOAD_CAP` sessions (default 5,000) on a
+/// server capped at `LOAD_CAP`, with `clients` at once, and compares the
+/// page loads below the cap with those past it, where each one evicts.
+async fn at_the_cap(clients: usize) {
+    use std::sync::atomic::AtomicUsize;
+    use std::sync::{Arc, Mutex};
+    let cap: usize = std::env::var("LOAD_CAP")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5_000);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = brooklet::server::ServeConfig::parse_from([
+        "load".to_owned(),
+        "--max-sessions".to_owned(),
+        cap.to_string(),
+    ])
+    .unwrap();
+    tokio::spawn(hello::app().serve_on_with_config(listener, config, std::future::pending()));
+    let next = Arc::new(AtomicUsize::new(0));
+    let samples = Arc::new(Mutex::new(vec![Duration::ZERO; 3 * cap]));
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (next, samples) = (next.clone(), samples.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut c = Http::new(addr);
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= 3 * cap {
+                    break;
+                }
+                c.cookie = None;
+                let t = Instant::now();
+                let page = tokio::time::timeout(REQUEST_TIMEOUT, c.get("/bounds")).await;
+                assert!(page.is_ok_and(|p| p.status == 200), "a page past the cap");
+                samples.lock().unwrap()[i] = t.elapsed();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let mut samples = samples.lock().unwrap();
+    let (below, past) = samples.split_at_mut(cap);
+    let (b50, b99, _) = quantiles(below);
+    let (p50, p99, _) = quantiles(&mut past[cap..]);
+    println!(
+        "\nnew sessions at the memory store's cap ({cap}, {clients} clients): \
+         below the cap p50 {} p99 {}; past it, each evicting, p50 {} p99 {}",
+        us(b50),
+        us(b99),
+        us(p50),
+        us(p99)
+    );
 }

@@ -471,3 +471,33 @@ async fn a_body_that_does_not_arrive_in_time_is_refused() {
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("RequestTimeout"), "{answer}");
 }
+
+#[tokio::test]
+async fn the_memory_store_is_bounded_by_bytes_as_well_as_count() {
+    // Room for a few sessions by bytes, far below the count cap.
+    let (addr, _stop) = serve(slider_bounds::app(), &["--max-session-memory", "64K"]).await;
+    let mut first = Http::new(addr);
+    let page = first.get("/").await;
+    let (tab, min, max, a) = (
+        tab_of(&page.body),
+        wid(&page.body, "Min"),
+        wid(&page.body, "Max"),
+        wid(&page.body, "A"),
+    );
+    for _ in 0..100 {
+        assert_eq!(Http::new(addr).get("/").await.status, 200);
+    }
+    let r = first
+        .event(&json!({"tab": tab, "values": [[min, 1], [max, 10], [a, 3]]}))
+        .await;
+    assert_eq!(r.status, 410, "{}", r.body);
+    assert!(r.body.contains("\"reload\":true"), "{}", r.body);
+    // The newest session is still there.
+    let mut last = Http::new(addr);
+    let page = last.get("/").await;
+    let tab = tab_of(&page.body);
+    let r = last
+        .event(&json!({"tab": tab, "values": [[min, 1], [max, 10], [a, 4]]}))
+        .await;
+    assert_eq!(texts(&r.body), ["a = 4"]);
+}
