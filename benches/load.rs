@@ -20,48 +20,20 @@
 //! phase stops at its share of it, and a watchdog ends the process shortly
 //! after the cap if something hangs. Any failed check fails the run.
 
-// A counting global allocator needs `unsafe impl GlobalAlloc`; it only
-// forwards to the system allocator.
-#![allow(unsafe_code)]
-
+#[path = "support/heap.rs"]
+mod heap;
 #[path = "../examples/hello.rs"]
 #[allow(dead_code)]
 mod hello;
 #[path = "../tests/support/http.rs"]
 mod http;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicIsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use http::{start, tab_of, texts, wid, Answer, Http};
 use serde_json::{json, Value};
-
-struct Counting;
-
-static HEAP: AtomicIsize = AtomicIsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        HEAP.fetch_add(layout.size() as isize, Ordering::Relaxed);
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        HEAP.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-        System.dealloc(ptr, layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        HEAP.fetch_add(
-            new_size as isize - layout.size() as isize,
-            Ordering::Relaxed,
-        );
-        System.realloc(ptr, layout, new_size)
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 /// One request may take this long before it counts as failed.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -351,7 +323,7 @@ async fn run(config: &Config, began: Instant) -> bool {
     tokio::time::sleep(Duration::from_millis(100)).await;
 
     // Open the sessions.
-    let (heap0, rss0) = (HEAP.load(Ordering::Relaxed), rss());
+    let (heap0, rss0) = (heap::heap(), rss());
     let placeholders = (0..config.sessions)
         .map(|index| Tab {
             index,
@@ -388,7 +360,7 @@ async fn run(config: &Config, began: Instant) -> bool {
     let tabs: Vec<Tab> = tabs.into_iter().filter(|t| !t.tab.is_empty()).collect();
     let opened = tabs.len();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let (heap1, rss1) = (HEAP.load(Ordering::Relaxed), rss());
+    let (heap1, rss1) = (heap::heap(), rss());
     let idle_heap = heap1 - heap0 - tabs_bytes(&tabs);
 
     // Drive them: round after round over every session of each client.
@@ -419,7 +391,7 @@ async fn run(config: &Config, began: Instant) -> bool {
     })
     .await;
     let driven = drive.samples.len();
-    let (heap2, rss2) = (HEAP.load(Ordering::Relaxed), rss());
+    let (heap2, rss2) = (heap::heap(), rss());
     let busy_heap = heap2
         - heap0
         - tabs_bytes(&tabs)

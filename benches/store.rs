@@ -13,18 +13,14 @@
 //! `BROOKLET_TEST_REDIS` (`.ci/run` starts one); without it that row is
 //! skipped with the reason. `STORE_N` changes the count of interactions.
 
-// A counting global allocator needs `unsafe impl GlobalAlloc`; it only
-// forwards to the system allocator.
-#![allow(unsafe_code)]
-
+#[path = "support/heap.rs"]
+mod heap;
 #[path = "../examples/hello.rs"]
 #[allow(dead_code)]
 mod hello;
 #[path = "../tests/support/http.rs"]
 mod http;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -33,31 +29,6 @@ use brooklet::store::{
 };
 use http::{tab_of, wid, Http};
 use serde_json::json;
-
-struct Counting;
-
-static HEAP: AtomicIsize = AtomicIsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        HEAP.fetch_add(layout.size() as isize, Ordering::Relaxed);
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        HEAP.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-        System.dealloc(ptr, layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        HEAP.fetch_add(
-            new_size as isize - layout.size() as isize,
-            Ordering::Relaxed,
-        );
-        System.realloc(ptr, layout, new_size)
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 fn quantiles(mut samples: Vec<Duration>) -> (Duration, Duration) {
     samples.sort();
@@ -145,14 +116,14 @@ async fn idle_memory(n: usize, store: Arc<MemoryStore>) -> isize {
     for _ in 0..20 {
         Http::new(addr).get("/").await;
     }
-    let before = HEAP.load(Ordering::Relaxed);
+    let before = heap::heap();
     for _ in 0..n {
         let answer = Http::new(addr).get("/").await;
         assert_eq!(answer.status, 200);
     }
     // Let the clients' connections close and their buffers go.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let after = HEAP.load(Ordering::Relaxed);
+    let after = heap::heap();
     (after - before) / n as isize
 }
 

@@ -1178,21 +1178,32 @@ async fn event(
         Ok(room) => room,
         Err(failure) => return failure.json(),
     };
-    let body = match read_body(&shared, body, event_body_limit(room)).await {
-        Ok(body) => body,
+    let bytes = match read_body(&shared, body, event_body_limit(room)).await {
+        Ok(bytes) => bytes,
         Err(BodyError::TooLarge) => return too_large(room),
         Err(BodyError::Timeout) => return body_timeout(&shared),
         Err(BodyError::Broken(e)) => {
             return malformed(&format!("the event body could not be read: {e}"))
         }
     };
-    let body = match parse_event(&body, &tab) {
+    let parsed = parse_event(&bytes, &tab);
+    // The raw body can be large (a file): let it go before the event runs.
+    drop(bytes);
+    let mut body = match parsed {
         Ok(b) => b,
         Err(e) => return malformed(&e),
     };
     let base = base_of(&original, &uri);
+    // Only a store that can refuse a save runs an event twice; otherwise
+    // the values (a file, say) are moved into it, not copied.
+    let retries = shared.store.process_local().is_none();
     let result = with_session(&shared, &owner, &tab, |state| {
-        event_step(&shared, &base, &tab, &body, state)
+        let values = if retries {
+            body.values.clone()
+        } else {
+            std::mem::take(&mut body.values)
+        };
+        event_step(&shared, &base, &tab, &body, values, state)
     })
     .await;
     result.unwrap_or_else(|failure| failure.json())
@@ -1287,18 +1298,13 @@ fn event_step(
     base: &str,
     tab: &str,
     body: &ParsedEvent,
+    values: Vec<(WidgetId, Value)>,
     state: &mut TabState,
 ) -> Step<Response> {
     if body.seq != state.session.events() {
         return Step::Unchanged(stale(shared, base, tab, state, body.seq));
     }
-    let mut event = match to_event(
-        &shared.app,
-        state,
-        body.page.clone(),
-        body.values.clone(),
-        body.click,
-    ) {
+    let mut event = match to_event(&shared.app, state, body.page.clone(), values, body.click) {
         Ok(e) => e,
         Err(e) => return Step::Unchanged(engine_error(&e)),
     };
@@ -1374,13 +1380,7 @@ async fn form(
                 .into_response()
         }
     };
-    let field = |name: &str| {
-        fields
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
+    let field = |name: &str| last_field(&fields, name);
     // A vanished session: start afresh on the page the form was on, and say so.
     let restart = |notice: &'static str| {
         let page = field("_page")
@@ -1416,6 +1416,15 @@ async fn form(
     }
 }
 
+/// The last value a form posted under `name`.
+fn last_field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
 /// One form post on its session.
 fn form_step(
     shared: &Shared,
@@ -1425,14 +1434,7 @@ fn form_step(
     nav: Option<String>,
     state: &mut TabState,
 ) -> Step<Response> {
-    let field = |name: &str| {
-        fields
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let click = field("_click").map(parse_id).transpose();
+    let click = last_field(fields, "_click").map(parse_id).transpose();
     let submitting = match &click {
         Ok(Some(id)) => state
             .session
