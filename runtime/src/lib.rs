@@ -56,6 +56,8 @@ pub mod session_state;
 pub mod store;
 pub mod testing;
 pub mod widgets;
+#[cfg(feature = "server")]
+mod wire;
 
 pub use brooklet_macros::{fragment, page, widget};
 pub use display::ProgressValue;

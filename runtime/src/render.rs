@@ -3,7 +3,8 @@
 //! pulldown-cmark with raw HTML turned into text.
 //!
 //! Every widget carries what the client script needs: `data-wid` (its id),
-//! `data-kind`, `data-value` (its value in wire form, see [`wire_value`]) and
+//! `data-kind`, `data-value` (its value in wire form, see
+//! [`crate::wire::wire_value`]) and
 //! `data-entry` for the entrypoint's widgets (sent on a page switch, R35).
 //! Form controls are named by widget id, so the page also works as a plain
 //! form post without JavaScript.
@@ -452,52 +453,6 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A widget's value as the browser holds it: option indexes for choices,
-/// plain JSON otherwise.
-pub fn wire_value(w: &WidgetElement) -> Value {
-    let index_of = |options: &[Value], v: &Value| {
-        options
-            .iter()
-            .position(|o| o == v)
-            .map_or(Value::Null, Value::from)
-    };
-    match &*w.params {
-        Params::Choice { options, .. } => index_of(options, &w.value),
-        Params::SelectSlider {
-            options,
-            range: false,
-            ..
-        } => index_of(options, &w.value),
-        Params::SelectSlider {
-            options,
-            range: true,
-            ..
-        }
-        | Params::Multiselect { options, .. }
-        | Params::ButtonGroup {
-            options,
-            multi: true,
-            ..
-        } => Value::Array(
-            w.value
-                .as_array()
-                .map(|items| items.iter().map(|v| index_of(options, v)).collect())
-                .unwrap_or_default(),
-        ),
-        // Single selection: `[]` or `[index]`, so that "nothing" is a value.
-        Params::ButtonGroup { options, .. } => Value::Array(
-            Some(&w.value)
-                .filter(|v| !v.is_null())
-                .map(|v| index_of(options, v))
-                .into_iter()
-                .collect(),
-        ),
-        // Files are sent once, when chosen, never echoed back.
-        Params::File { .. } => Value::Null,
-        _ => w.value.clone(),
-    }
-}
-
 fn num(n: Number) -> String {
     n.to_string()
 }
@@ -507,7 +462,7 @@ fn num(n: Number) -> String {
 pub fn widget_html(w: &WidgetElement) -> String {
     let id = w.id.to_string();
     let kind = w.kind.name();
-    let data_value = wire_value(w).to_string();
+    let data_value = crate::wire::wire_value(w).to_string();
     let entry = (w.script == PageId::ENTRYPOINT).then_some("1");
     let defer = w.ignore_changes.then_some("1");
     let reset = w.reset.then_some("1");
@@ -1103,7 +1058,7 @@ mod tests {
         t.set_value(Target::key("date_input", "d"), "2024-02-29")
             .unwrap();
         let tree = t.tree();
-        let wires: Vec<Value> = tree.widgets().map(wire_value).collect();
+        let wires: Vec<Value> = tree.widgets().map(crate::wire::wire_value).collect();
         // Single selection as `[index]`, files never echoed back.
         assert_eq!(
             wires[..3],

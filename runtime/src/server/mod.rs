@@ -32,36 +32,27 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
 pub use config::{CookieSecure, ServeConfig};
 pub use listen::{stop_signal, ConnectionLimits};
 
-use crate::elements::ElementTree;
 use crate::error::{Error, ErrorKind};
-use crate::identity::{PageId, WidgetId};
 use crate::pages::App;
-use crate::render::{render_app_cached, render_document_cached, PageDoc};
 use crate::run::QueryParams;
 use crate::session::Event;
-use crate::store::record::{self, owner_hash};
-use crate::store::{
-    random_hex, Live, LiveTab, LiveTabs, Loaded, MemoryStore, SaveOutcome, SessionStore,
-    StoreError, TabState, Version,
+use crate::store::sessions::{
+    quote_long, EventAnswer, Failure, FormAnswer, Frame, OwnerSecret, Sessions, TabId,
+    CONFLICT_RETRIES,
 };
-use crate::widgets::{Kind, Params};
+use crate::store::{LiveTabs, MemoryStore, SessionStore, StoreError};
+use crate::wire::{last_field, page_url, parse_event, parse_query, quote, TAB_HEADER};
 
 const COOKIE: &str = "bk_sid";
 /// The largest event body taken when the page shows no file uploader, in
 /// bytes; also the limit of a no-JavaScript form post.
 pub const MAX_BODY: usize = 1024 * 1024;
-/// The longest query string a page is opened with, in bytes.
-pub const MAX_QUERY: usize = 8 * 1024;
-/// What an error quotes of the user's text, in characters at most.
-const MAX_QUOTE: usize = 120;
-/// The header that names an event's tab, read before its body.
-const TAB_HEADER: &str = "x-brooklet-tab";
+pub use crate::wire::MAX_QUERY;
 
 /// The largest event body taken when the app allows uploads of up to
 /// `upload` bytes: the file as base64 (4 bytes for every 3) plus the rest
@@ -69,30 +60,6 @@ const TAB_HEADER: &str = "x-brooklet-tab";
 pub fn event_body_limit(upload: u64) -> usize {
     let encoded = upload.div_ceil(3).saturating_mul(4);
     usize::try_from(encoded.saturating_add(MAX_BODY as u64)).unwrap_or(usize::MAX)
-}
-
-/// The most a tab's event may upload: what its page's uploaders take (a
-/// multiple-file uploader up to the app's limit), within the app's limit.
-fn upload_room(app: &App, tab: &TabState) -> u64 {
-    let cap = app.upload_cap();
-    let total = tab
-        .session
-        .tree()
-        .widgets()
-        .filter_map(|w| match &*w.params {
-            Params::File {
-                multiple,
-                max_upload_size,
-                ..
-            } => Some(if *multiple {
-                cap
-            } else {
-                (*max_upload_size).min(cap)
-            }),
-            _ => None,
-        })
-        .fold(0u64, u64::saturating_add);
-    total.min(cap)
 }
 
 /// The answer to an event past the body limit: a 413 that says what to do.
@@ -120,9 +87,6 @@ fn too_large(room: u64) -> Response {
 /// How long this process keeps a session live (deserialised, with its
 /// callbacks) after its last event; the store keeps it for the idle time.
 const LIVE_IDLE: Duration = Duration::from_secs(5 * 60);
-
-/// How many times an event runs again after a conflict before it gives up.
-const CONFLICT_RETRIES: usize = 3;
 
 /// What the server checks and sends besides the app: hosts, cookies,
 /// headers, error details.
@@ -204,11 +168,7 @@ impl Guard {
 }
 
 struct Shared {
-    app: App,
-    store: Arc<dyn SessionStore>,
-    live: LiveTabs,
-    pages: Vec<(String, String)>,
-    title: String,
+    sessions: Sessions,
     guard: Guard,
     /// The longest a request's whole body may take to arrive.
     body_timeout: Duration,
@@ -245,14 +205,6 @@ impl App {
         config: &ServeConfig,
         bound: Option<SocketAddr>,
     ) -> Router {
-        let pages: Vec<(String, String)> = self
-            .pages()
-            .map(|p| (p.path().to_owned(), p.page_title().to_owned()))
-            .collect();
-        let title = pages
-            .first()
-            .map(|(_, t)| t.clone())
-            .unwrap_or_else(|| "brooklet".into());
         let options = config.store_options();
         // A process-local store's sessions are the live copies: they last
         // the whole idle time. Otherwise the store keeps them, and the live
@@ -265,13 +217,10 @@ impl App {
                 options.max_bytes,
             ),
         };
+        let checks = Guard::new(config, bound);
         let shared = Arc::new(Shared {
-            app: self.clone(),
-            store,
-            live,
-            pages,
-            title,
-            guard: Guard::new(config, bound),
+            sessions: Sessions::new(self.clone(), store, live, checks.error_details),
+            guard: checks,
             body_timeout: Duration::from_secs(config.body_timeout_secs),
         });
         let body_timeout = shared.body_timeout;
@@ -461,14 +410,6 @@ async fn method_not_allowed(method: Method, uri: Uri) -> Response {
     response
 }
 
-/// At most [`MAX_QUOTE`] characters of `s`, for an error to quote.
-fn quote(s: &str) -> String {
-    match s.char_indices().nth(MAX_QUOTE) {
-        Some((at, _)) => format!("{}… ({} bytes in all)", &s[..at], s.len()),
-        None => s.to_owned(),
-    }
-}
-
 /// The path the app is mounted under, with a trailing slash.
 fn base_of(original: &Uri, uri: &Uri) -> String {
     let full = original.path();
@@ -477,7 +418,7 @@ fn base_of(original: &Uri, uri: &Uri) -> String {
     format!("{}/", prefix.trim_end_matches('/'))
 }
 
-fn owner_from(headers: &HeaderMap) -> Option<String> {
+fn owner_from(headers: &HeaderMap) -> Option<OwnerSecret> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -485,47 +426,18 @@ fn owner_from(headers: &HeaderMap) -> Option<String> {
         .find_map(|line| {
             line.split(';').find_map(|pair| {
                 let (k, v) = pair.trim().split_once('=')?;
-                (k == COOKIE && v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
-                    .then(|| v.to_owned())
+                (k == COOKIE).then(|| OwnerSecret::parse(v)).flatten()
             })
         })
 }
 
-/// Whether `tab` has the shape of the tab ids this server makes.
-fn valid_tab(tab: &str) -> bool {
-    tab.len() == 16 && tab.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
-
-fn set_cookie(base: &str, owner: &str, secure: bool) -> HeaderValue {
+fn set_cookie(base: &str, owner: &OwnerSecret, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{COOKIE}={owner}; Path={base}; HttpOnly; SameSite=Lax{secure}"
+        "{COOKIE}={}; Path={base}; HttpOnly; SameSite=Lax{secure}",
+        owner.as_str()
     ))
     .expect("ascii")
-}
-
-/// A page's URL with the query parameters the browser should show (R40).
-fn page_url(base: &str, page: &str, query: &QueryParams) -> String {
-    let pairs: Vec<(&str, &str)> = query
-        .iter()
-        .flat_map(|(k, vs)| vs.iter().map(move |v| (k.as_str(), v.as_str())))
-        .collect();
-    match serde_urlencoded::to_string(&pairs) {
-        Ok(q) if !q.is_empty() => format!("{base}{page}?{q}"),
-        _ => format!("{base}{page}"),
-    }
-}
-
-fn parse_query(raw: Option<&str>) -> QueryParams {
-    let mut q = QueryParams::new();
-    if let Some(raw) = raw {
-        if let Ok(pairs) = serde_urlencoded::from_str::<Vec<(String, String)>>(raw) {
-            for (k, v) in pairs {
-                q.entry(k).or_default().push(v);
-            }
-        }
-    }
-    q
 }
 
 /// Events must come from the app's own pages (CSRF): the `Origin` header,
@@ -574,15 +486,6 @@ fn engine_error(e: &Error) -> Response {
     )
 }
 
-/// An error message, shortened when it runs long (it may quote the user).
-fn quote_long(message: &str) -> String {
-    const MAX_MESSAGE: usize = 2000;
-    match message.char_indices().nth(MAX_MESSAGE) {
-        Some((at, _)) => format!("{}…", &message[..at]),
-        None => message.to_owned(),
-    }
-}
-
 fn uri_too_long() -> Response {
     (
         StatusCode::URI_TOO_LONG,
@@ -621,17 +524,14 @@ async fn new_session(
     notice: Option<&str>,
 ) -> Response {
     if let Some(p) = &page {
-        if !shared.pages.iter().any(|(path, _)| path == p) {
+        if !shared.sessions.pages().iter().any(|(path, _)| path == p) {
             return not_found(shared, base, p);
         }
     }
     let (owner, new_owner) = match owner_from(headers) {
         Some(o) => (o, false),
-        None => (random_hex(16), true),
+        None => (OwnerSecret::random(), true),
     };
-    let tab = random_hex(8);
-    let owner_hash = owner_hash(&owner);
-    let mut state = TabState::new();
     let asked = parse_query(query);
     let event = Event {
         page,
@@ -639,39 +539,19 @@ async fn new_session(
         query_params: Some(asked.clone()),
         full_run: false,
     };
-    let out = match state.session.handle(&shared.app, event) {
-        Ok(out) => out,
-        Err(e) => return engine_error(&e),
-    };
-    let version = if shared.store.process_local().is_some() {
-        Version(0)
-    } else {
-        let bytes = record::encode(&owner_hash, &state.session);
-        match shared.store.save(&tab, None, bytes).await {
-            Ok(SaveOutcome::Saved(v)) => v,
-            Ok(SaveOutcome::Conflict) => return Failure::Conflict.page(),
-            Err(e) => return Failure::Store(e).page(),
-        }
+    let frame = Frame {
+        base,
+        notice,
+        url: None,
     };
     // R40: widgets bound to the URL may have dropped or changed a parameter.
-    let url = (out.url_query != asked).then(|| page_url(base, &out.page, &out.url_query));
-    let html = document(
-        shared,
-        base,
-        &tab,
-        &out.page,
-        &mut state,
-        notice,
-        url.as_deref(),
-    );
-    let bytes = state.approx_bytes();
-    let slot = shared.live.insert(&tab);
-    *slot.state.lock().await = Some(Live {
-        version,
-        owner: owner_hash,
-        tab: state,
-    });
-    shared.live.resize(&tab, &slot, bytes);
+    let url =
+        |page: &str, query: &QueryParams| (*query != asked).then(|| page_url(base, page, query));
+    let html = match shared.sessions.create(&owner, event, &frame, url).await {
+        Ok(Ok(html)) => html,
+        Ok(Err(e)) => return engine_error(&e),
+        Err(failure) => return failure.page(),
+    };
     let mut response = Html(html).into_response();
     if new_owner {
         let cookie = set_cookie(base, &owner, shared.guard.secure(headers));
@@ -680,18 +560,213 @@ async fn new_session(
     response
 }
 
-/// Why an event of a session could not run.
-#[derive(Debug)]
-enum Failure {
-    /// No such session for this browser: expired, never existed, or another
-    /// browser's.
-    Expired,
-    /// The store failed, or holds a session this build cannot read.
-    Store(StoreError),
-    /// Other events of the session kept saving first.
-    Conflict,
-    /// Too many events of the tab wait already.
-    Busy,
+fn malformed(message: &str) -> Response {
+    json_error(StatusCode::BAD_REQUEST, "MalformedEvent", message, false)
+}
+
+async fn event(
+    State(shared): State<Arc<Shared>>,
+    OriginalUri(original): OriginalUri,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if !same_origin(&headers) {
+        return forbidden();
+    }
+    // The session is checked before the body is read: its page says how
+    // large the body may be.
+    let Some(owner) = owner_from(&headers) else {
+        return json_error(
+            StatusCode::GONE,
+            "SessionExpired",
+            "this browser has no session cookie; reload the page",
+            true,
+        );
+    };
+    let tab = headers
+        .get(TAB_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(TabId::parse);
+    let Some(tab) = tab else {
+        return malformed(&format!(
+            "the {TAB_HEADER} header is missing or not a tab id (16 hex digits)"
+        ));
+    };
+    let room = match shared.sessions.upload_room(&owner, &tab).await {
+        Ok(room) => room,
+        Err(failure) => return failure.json(),
+    };
+    let bytes = match read_body(&shared, body, event_body_limit(room)).await {
+        Ok(bytes) => bytes,
+        Err(BodyError::TooLarge) => return too_large(room),
+        Err(BodyError::Timeout) => return body_timeout(&shared),
+        Err(BodyError::Broken(e)) => {
+            return malformed(&format!("the event body could not be read: {e}"))
+        }
+    };
+    let parsed = parse_event(&bytes, tab.as_str());
+    // The raw body can be large (a file): let it go before the event runs.
+    drop(bytes);
+    let request = match parsed {
+        Ok(request) => request,
+        Err(e) => return malformed(&e),
+    };
+    let base = base_of(&original, &uri);
+    match shared.sessions.event(&owner, &tab, request, &base).await {
+        Ok(answer) => event_answer(&base, answer),
+        Err(failure) => failure.json(),
+    }
+}
+
+/// An event's answer over HTTP: the app's HTML as it is, not escaped into
+/// JSON, with where the app now is in headers; a refusal as JSON.
+fn event_answer(base: &str, answer: EventAnswer) -> Response {
+    match answer {
+        EventAnswer::Ran {
+            html,
+            page,
+            url_query,
+        } => {
+            let url = page_url(base, &page, &url_query);
+            let mut response = Html(html).into_response();
+            let headers = response.headers_mut();
+            for (name, value) in [
+                ("x-brooklet-page", page.as_str()),
+                ("x-brooklet-url", url.as_str()),
+            ] {
+                if let Ok(v) = HeaderValue::from_str(value) {
+                    headers.insert(HeaderName::from_static(name), v);
+                }
+            }
+            response
+        }
+        EventAnswer::Refused(e) => engine_error(&e),
+        // Made on an older page (a replay, or a tab that missed an answer):
+        // the client shows the app as it is now and carries on from there.
+        EventAnswer::Stale { html, message } => (
+            StatusCode::CONFLICT,
+            axum::Json(json!({
+                "error": {"kind": "StaleEvent", "message": message},
+                "reload": false,
+                "html": html,
+            })),
+        )
+            .into_response(),
+    }
+}
+
+/// Why a request's body was not read.
+enum BodyError {
+    /// It is longer than the limit.
+    TooLarge,
+    /// It did not arrive within the body timeout.
+    Timeout,
+    /// The connection failed.
+    Broken(String),
+}
+
+/// Reads a body of at most `limit` bytes, all of it within the body
+/// timeout.
+async fn read_body(shared: &Shared, body: Body, limit: usize) -> Result<Bytes, BodyError> {
+    let read = axum::body::to_bytes(body, limit);
+    match tokio::time::timeout(shared.body_timeout, read).await {
+        Err(_) => Err(BodyError::Timeout),
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => {
+            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+            while let Some(s) = source {
+                if s.is::<http_body_util::LengthLimitError>() {
+                    return Err(BodyError::TooLarge);
+                }
+                if s.is::<tower_http::timeout::TimeoutError>() {
+                    return Err(BodyError::Timeout);
+                }
+                source = s.source();
+            }
+            Err(BodyError::Broken(e.to_string()))
+        }
+    }
+}
+
+fn body_timeout(shared: &Shared) -> Response {
+    json_error(
+        StatusCode::REQUEST_TIMEOUT,
+        "RequestTimeout",
+        &format!(
+            "the request's body did not arrive within {} s; nothing was applied",
+            shared.body_timeout.as_secs()
+        ),
+        false,
+    )
+}
+
+/// The no-JavaScript path: the page is one form; every control is named by
+/// its widget id.
+async fn form(
+    State(shared): State<Arc<Shared>>,
+    OriginalUri(original): OriginalUri,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if !same_origin(&headers) {
+        return forbidden();
+    }
+    let base = base_of(&original, &uri);
+    let body = match read_body(&shared, body, MAX_BODY).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge) => {
+            return (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "the form is larger than the {} this app takes",
+                    crate::widgets::file_uploader::human_size(MAX_BODY as u64)
+                ),
+            )
+                .into_response()
+        }
+        Err(BodyError::Timeout) => return body_timeout(&shared),
+        Err(BodyError::Broken(e)) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                format!("the form could not be read: {e}"),
+            )
+                .into_response()
+        }
+    };
+    let fields: Vec<(String, String)> = match serde_urlencoded::from_bytes(&body) {
+        Ok(f) => f,
+        Err(e) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                format!("the form body is malformed: {e}"),
+            )
+                .into_response()
+        }
+    };
+    const EXPIRED: &str = "Your session had expired: this is a new one, and your last change \
+                           was not applied.";
+    let tab = last_field(&fields, "_tab").and_then(TabId::parse);
+    let answer = match (owner_from(&headers), tab) {
+        (Some(owner), Some(tab)) => shared.sessions.form(&owner, &tab, &fields, &base).await,
+        _ => Err(Failure::Expired),
+    };
+    match answer {
+        Ok(FormAnswer::Ran(html)) => Html(html).into_response(),
+        Ok(FormAnswer::Refused(html)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response()
+        }
+        Ok(FormAnswer::Stale(html)) => (StatusCode::CONFLICT, Html(html)).into_response(),
+        // A vanished session: start afresh on the page the form was on, and say so.
+        Err(Failure::Expired) => {
+            let page = last_field(&fields, "_page")
+                .filter(|p| shared.sessions.pages().iter().any(|(path, _)| path == p))
+                .map(str::to_owned);
+            new_session(&shared, &base, page, None, &headers, Some(EXPIRED)).await
+        }
+        Err(failure) => failure.page(),
+    }
 }
 
 impl Failure {
@@ -767,198 +842,10 @@ impl Failure {
     }
 }
 
-/// What a step run on a session did.
-enum Step<T> {
-    /// It changed the session: save it, and answer `T` once saved.
-    Changed(T),
-    /// It changed nothing (a rejected event): answer `T`.
-    Unchanged(T),
-}
-
-/// The live slot of an existing `tab`, with a place in its queue.
-///
-/// Nothing is stored for a tab this process has not made or loaded: with
-/// the embedded memory store a tab it does not hold does not exist; with
-/// another store the slot made for loading is forgotten again unless the
-/// store has the tab and it is `owner`'s ([`with_session`]).
-fn slot_of(
-    shared: &Shared,
-    tab: &str,
-) -> Result<(Arc<LiveTab>, crate::store::QueueTicket), Failure> {
-    let slot = if shared.store.process_local().is_some() {
-        shared.live.find(tab).ok_or(Failure::Expired)?
-    } else {
-        shared.live.get_or_insert(tab)
-    };
-    let ticket = slot.enqueue().ok_or(Failure::Busy)?;
-    Ok((slot, ticket))
-}
-
-/// Brings the locked slot `live` of `tab` up to date with the store (the
-/// live copy if the store still holds the version this process last saw,
-/// else the stored one, its callbacks re-established,
-/// [`crate::Session::restore_callbacks`]), and checks it is `owner`'s.
-async fn refresh(
-    shared: &Shared,
-    owner: &str,
-    tab: &str,
-    live: &mut Option<Live>,
-) -> Result<(), Failure> {
-    if shared.store.process_local().is_none() {
-        let known = live.as_ref().map(|l| l.version);
-        match shared.store.load(tab, known).await {
-            Ok(Loaded::Unchanged) => {}
-            Ok(Loaded::Found { version, bytes }) => {
-                *live = None;
-                let record = record::decode(&bytes).map_err(|e| {
-                    tracing::warn!(tab, error = %e, "a stored session cannot be read");
-                    Failure::Store(e)
-                })?;
-                let mut session = record.session;
-                session.restore_callbacks(&shared.app);
-                *live = Some(Live {
-                    version,
-                    owner: record.owner,
-                    tab: TabState {
-                        session,
-                        render_cache: Default::default(),
-                    },
-                });
-            }
-            Ok(Loaded::Missing) => {
-                *live = None;
-                return Err(Failure::Expired);
-            }
-            Err(e) => {
-                *live = None;
-                tracing::warn!(tab, error = %e, "the session store failed");
-                return Err(Failure::Store(e));
-            }
-        }
-    }
-    match live {
-        Some(l) if l.owner == owner => Ok(()),
-        _ => Err(Failure::Expired),
-    }
-}
-
-/// How many bytes of upload an event of `tab` may carry, from what its
-/// page shows: checked before its body is read.
-async fn upload_room_of(shared: &Shared, owner: &str, tab: &str) -> Result<u64, Failure> {
-    let (slot, _ticket) = slot_of(shared, tab)?;
-    let room = {
-        let mut live = slot.state.lock().await;
-        refresh(shared, owner, tab, &mut live).await.map(|()| {
-            live.as_ref()
-                .map_or(0, |l| upload_room(&shared.app, &l.tab))
-        })
-    };
-    if room.is_err() {
-        shared.live.forget_if_empty(tab, &slot);
-    }
-    room
-}
-
-/// Runs `step` on the session of `tab`, owned by the browser whose secret is
-/// `owner`, and saves the result with a version check.
-///
-/// The tab's live slot is locked for the whole of it, and at most
-/// [`crate::store::MAX_WAITING`] events wait for it. When another process
-/// (or a failure) saved first, the save is refused; the step then runs
-/// again on the fresh state, a few times at most. Any failure empties the
-/// slot, so the next event reloads the truth from the store.
-async fn with_session<T>(
-    shared: &Shared,
-    owner: &str,
-    tab: &str,
-    mut step: impl FnMut(&mut TabState) -> Step<T>,
-) -> Result<T, Failure> {
-    let owner = owner_hash(owner);
-    let (slot, _ticket) = slot_of(shared, tab)?;
-    let result = async {
-        let mut live = slot.state.lock().await;
-        for _ in 0..=CONFLICT_RETRIES {
-            refresh(shared, &owner, tab, &mut live).await?;
-            let current = live.as_mut().expect("refreshed");
-            let answer = match step(&mut current.tab) {
-                Step::Unchanged(answer) => return Ok(answer),
-                Step::Changed(answer) => answer,
-            };
-            shared.live.resize(tab, &slot, current.tab.approx_bytes());
-            if shared.store.process_local().is_some() {
-                return Ok(answer);
-            }
-            let bytes = record::encode(&owner, &current.tab.session);
-            match shared.store.save(tab, Some(current.version), bytes).await {
-                Ok(SaveOutcome::Saved(version)) => {
-                    current.version = version;
-                    return Ok(answer);
-                }
-                Ok(SaveOutcome::Conflict) => {
-                    tracing::debug!(tab, "another event saved first; running again on its state");
-                    *live = None;
-                }
-                Err(e) => {
-                    *live = None;
-                    tracing::warn!(tab, error = %e, "the session store failed");
-                    return Err(Failure::Store(e));
-                }
-            }
-        }
-        Err(Failure::Conflict)
-    }
-    .await;
-    if result.is_err() {
-        shared.live.forget_if_empty(tab, &slot);
-    }
-    result
-}
-
-#[allow(clippy::too_many_arguments)]
-fn document(
-    shared: &Shared,
-    base: &str,
-    tab: &str,
-    page: &str,
-    state: &mut TabState,
-    notice: Option<&str>,
-    url: Option<&str>,
-) -> String {
-    let doc = PageDoc {
-        title: &shared.title,
-        base,
-        tab,
-        page,
-        pages: &shared.pages,
-        tree: state.session.tree(),
-        notice,
-        url,
-        seq: state.session.events(),
-        error_details: shared.guard.error_details,
-    };
-    render_document_cached(&doc, &mut state.render_cache)
-}
-
-/// The app's HTML for an event's answer.
-fn app_html(shared: &Shared, base: &str, tab: &str, page: &str, state: &mut TabState) -> String {
-    let doc = PageDoc {
-        title: &shared.title,
-        base,
-        tab,
-        page,
-        pages: &shared.pages,
-        tree: state.session.tree(),
-        notice: None,
-        url: None,
-        seq: state.session.events(),
-        error_details: shared.guard.error_details,
-    };
-    render_app_cached(&doc, &mut state.render_cache)
-}
-
 fn not_found(shared: &Shared, base: &str, path: &str) -> Response {
     let links: String = shared
-        .pages
+        .sessions
+        .pages()
         .iter()
         .map(|(p, t)| {
             format!(
@@ -982,563 +869,6 @@ fn escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// What the client script sends.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EventBody {
-    tab: String,
-    /// The tab's sequence number as its page showed it.
-    seq: u64,
-    page: Option<String>,
-    #[serde(default)]
-    values: Vec<(String, Value)>,
-    click: Option<String>,
-    /// The URL's query string, sent on back/forward: the URL wins (R40).
-    #[serde(default)]
-    query: Option<String>,
-}
-
-/// An id this tab does not show. The widget registry tells a widget of this
-/// app that the page no longer shows (reload) from an id no page draws.
-fn unknown_widget(app: &App, id: WidgetId) -> Error {
-    let message = match app.produces_id(id) {
-        Some(false) => format!(
-            "no page of this app draws a widget with id {id}; the event does not come from this app's pages"
-        ),
-        _ => format!("no widget with id {id} is on this page; reload the page"),
-    };
-    Error::new(ErrorKind::UnknownWidget, message)
-}
-
-/// A widget id as pages show it: 1 to 32 hex digits, nothing else (no
-/// sign, no spaces).
-fn parse_id(s: &str) -> Result<WidgetId, String> {
-    let hex = !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_hexdigit());
-    hex.then(|| s.parse().ok())
-        .flatten()
-        .ok_or_else(|| format!("{:?} is not a widget id", quote(s)))
-}
-
-/// A value as the browser holds it (option indexes for choices) to the
-/// widget's value.
-fn from_wire(params: &Params, wire: Value) -> Result<Value, String> {
-    let option = |options: &[Value], v: &Value| -> Result<Value, String> {
-        let i = v
-            .as_u64()
-            .ok_or_else(|| format!("expected an option index, got {v}"))? as usize;
-        options.get(i).cloned().ok_or_else(|| {
-            format!(
-                "option index {i} is out of range (there are {})",
-                options.len()
-            )
-        })
-    };
-    let options_of = |options: &[Value], v: &Value| -> Result<Value, String> {
-        let items = v
-            .as_array()
-            .ok_or_else(|| format!("expected a list of option indexes, got {v}"))?;
-        items
-            .iter()
-            .map(|i| option(options, i))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Value::Array)
-    };
-    match params {
-        Params::Choice { options, .. }
-        | Params::SelectSlider {
-            options,
-            range: false,
-            ..
-        } => option(options, &wire),
-        Params::Multiselect { options, .. }
-        | Params::SelectSlider {
-            options,
-            range: true,
-            ..
-        }
-        | Params::ButtonGroup {
-            options,
-            multi: true,
-            ..
-        } => options_of(options, &wire),
-        // A single-selection button group: `[]` or `[index]`.
-        Params::ButtonGroup { options, .. } => match wire.as_array().map(Vec::as_slice) {
-            Some([]) => Ok(Value::Null),
-            Some([i]) => option(options, i),
-            _ => Err(format!("expected at most one option index, got {wire}")),
-        },
-        _ => Ok(wire),
-    }
-}
-
-fn to_event(
-    app: &App,
-    state: &TabState,
-    page: Option<String>,
-    values: Vec<(WidgetId, Value)>,
-    click: Option<WidgetId>,
-) -> Result<Event, Error> {
-    let mut widgets = Vec::with_capacity(values.len() + 1);
-    for (id, wire) in values {
-        let meta = state
-            .session
-            .state()
-            .meta(id)
-            .ok_or_else(|| unknown_widget(app, id))?;
-        let value = from_wire(&meta.params, wire).map_err(|p| {
-            Error::new(
-                ErrorKind::InvalidValue,
-                format!("rejected value for {} {id}: {p}", meta.kind.name()),
-            )
-        })?;
-        widgets.push((id, value));
-    }
-    if let Some(id) = click {
-        match state.session.state().meta(id) {
-            Some(meta) if meta.kind.is_trigger() => widgets.push((id, Value::Bool(true))),
-            Some(meta) => {
-                return Err(Error::new(
-                    ErrorKind::InvalidValue,
-                    format!("widget {id} is a {}, not a button", meta.kind.name()),
-                ))
-            }
-            None => {
-                return Err(Error::new(
-                    ErrorKind::UnknownWidget,
-                    format!("no button with id {id} is on this page"),
-                ))
-            }
-        }
-    }
-    Ok(Event {
-        page,
-        widgets,
-        query_params: None,
-        full_run: false,
-    })
-}
-
-fn malformed(message: &str) -> Response {
-    json_error(StatusCode::BAD_REQUEST, "MalformedEvent", message, false)
-}
-
-/// The answer to an event built on an older page than the session's (a
-/// replay, or a tab that missed an answer): refused, with the app as it is
-/// now, so the client shows it and carries on from there.
-fn stale(shared: &Shared, base: &str, tab: &str, state: &mut TabState, seq: u64) -> Response {
-    let page = state.session.current_page().unwrap_or_default().to_owned();
-    let html = app_html(shared, base, tab, &page, state);
-    let message = format!(
-        "the event was made on an older page (number {seq}; the session is at {}) and was not \
-         applied; the page now shows the session as it is",
-        state.session.events()
-    );
-    (
-        StatusCode::CONFLICT,
-        axum::Json(json!({
-            "error": {"kind": "StaleEvent", "message": message},
-            "reload": false,
-            "html": html,
-        })),
-    )
-        .into_response()
-}
-
-async fn event(
-    State(shared): State<Arc<Shared>>,
-    OriginalUri(original): OriginalUri,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    if !same_origin(&headers) {
-        return forbidden();
-    }
-    // The session is checked before the body is read: its page says how
-    // large the body may be.
-    let Some(owner) = owner_from(&headers) else {
-        return json_error(
-            StatusCode::GONE,
-            "SessionExpired",
-            "this browser has no session cookie; reload the page",
-            true,
-        );
-    };
-    let tab = match headers.get(TAB_HEADER).map(HeaderValue::to_str) {
-        Some(Ok(tab)) if valid_tab(tab) => tab.to_owned(),
-        _ => {
-            return malformed(&format!(
-                "the {TAB_HEADER} header is missing or not a tab id (16 hex digits)"
-            ))
-        }
-    };
-    let room = match upload_room_of(&shared, &owner_hash(&owner), &tab).await {
-        Ok(room) => room,
-        Err(failure) => return failure.json(),
-    };
-    let bytes = match read_body(&shared, body, event_body_limit(room)).await {
-        Ok(bytes) => bytes,
-        Err(BodyError::TooLarge) => return too_large(room),
-        Err(BodyError::Timeout) => return body_timeout(&shared),
-        Err(BodyError::Broken(e)) => {
-            return malformed(&format!("the event body could not be read: {e}"))
-        }
-    };
-    let parsed = parse_event(&bytes, &tab);
-    // The raw body can be large (a file): let it go before the event runs.
-    drop(bytes);
-    let mut body = match parsed {
-        Ok(b) => b,
-        Err(e) => return malformed(&e),
-    };
-    let base = base_of(&original, &uri);
-    // Only a store that can refuse a save runs an event twice; otherwise
-    // the values (a file, say) are moved into it, not copied.
-    let retries = shared.store.process_local().is_none();
-    let result = with_session(&shared, &owner, &tab, |state| {
-        let values = if retries {
-            body.values.clone()
-        } else {
-            std::mem::take(&mut body.values)
-        };
-        event_step(&shared, &base, &tab, &body, values, state)
-    })
-    .await;
-    result.unwrap_or_else(|failure| failure.json())
-}
-
-/// Why a request's body was not read.
-enum BodyError {
-    /// It is longer than the limit.
-    TooLarge,
-    /// It did not arrive within the body timeout.
-    Timeout,
-    /// The connection failed.
-    Broken(String),
-}
-
-/// Reads a body of at most `limit` bytes, all of it within the body
-/// timeout.
-async fn read_body(shared: &Shared, body: Body, limit: usize) -> Result<Bytes, BodyError> {
-    let read = axum::body::to_bytes(body, limit);
-    match tokio::time::timeout(shared.body_timeout, read).await {
-        Err(_) => Err(BodyError::Timeout),
-        Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(e)) => {
-            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-            while let Some(s) = source {
-                if s.is::<http_body_util::LengthLimitError>() {
-                    return Err(BodyError::TooLarge);
-                }
-                if s.is::<tower_http::timeout::TimeoutError>() {
-                    return Err(BodyError::Timeout);
-                }
-                source = s.source();
-            }
-            Err(BodyError::Broken(e.to_string()))
-        }
-    }
-}
-
-fn body_timeout(shared: &Shared) -> Response {
-    json_error(
-        StatusCode::REQUEST_TIMEOUT,
-        "RequestTimeout",
-        &format!(
-            "the request's body did not arrive within {} s; nothing was applied",
-            shared.body_timeout.as_secs()
-        ),
-        false,
-    )
-}
-
-/// A decoded event body, its ids checked.
-struct ParsedEvent {
-    seq: u64,
-    page: Option<String>,
-    values: Vec<(WidgetId, Value)>,
-    click: Option<WidgetId>,
-    query: Option<String>,
-}
-
-fn parse_event(body: &Bytes, tab: &str) -> Result<ParsedEvent, String> {
-    let body: EventBody = serde_json::from_slice(body)
-        .map_err(|e| format!("the event body is not a valid event: {e}"))?;
-    if body.tab != tab {
-        return Err(format!(
-            "the event body names another tab than the {TAB_HEADER} header"
-        ));
-    }
-    if body.query.as_ref().is_some_and(|q| q.len() > MAX_QUERY) {
-        return Err(format!(
-            "the query string is longer than the {MAX_QUERY} bytes this app takes"
-        ));
-    }
-    let values = body
-        .values
-        .into_iter()
-        .map(|(id, v)| parse_id(&id).map(|id| (id, v)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let click = body.click.as_deref().map(parse_id).transpose()?;
-    Ok(ParsedEvent {
-        seq: body.seq,
-        page: body.page,
-        values,
-        click,
-        query: body.query,
-    })
-}
-
-/// One event on its session: refused when stale, else run and answered
-/// with the app's new HTML.
-fn event_step(
-    shared: &Shared,
-    base: &str,
-    tab: &str,
-    body: &ParsedEvent,
-    values: Vec<(WidgetId, Value)>,
-    state: &mut TabState,
-) -> Step<Response> {
-    if body.seq != state.session.events() {
-        return Step::Unchanged(stale(shared, base, tab, state, body.seq));
-    }
-    let mut event = match to_event(&shared.app, state, body.page.clone(), values, body.click) {
-        Ok(e) => e,
-        Err(e) => return Step::Unchanged(engine_error(&e)),
-    };
-    if let Some(q) = body.query.as_deref() {
-        event.query_params = Some(parse_query(Some(q.trim_start_matches('?'))));
-    }
-    match state.session.handle(&shared.app, event) {
-        Ok(out) => {
-            let html = app_html(shared, base, tab, &out.page, state);
-            // The answer is the app's HTML as it is, not escaped into JSON;
-            // where the app now is travels in headers.
-            let url = page_url(base, &out.page, &out.url_query);
-            let mut response = Html(html).into_response();
-            let headers = response.headers_mut();
-            for (name, value) in [
-                ("x-brooklet-page", out.page.as_str()),
-                ("x-brooklet-url", url.as_str()),
-            ] {
-                if let Ok(v) = HeaderValue::from_str(value) {
-                    headers.insert(HeaderName::from_static(name), v);
-                }
-            }
-            Step::Changed(response)
-        }
-        Err(e) => {
-            tracing::info!(kind = %e.kind(), message = %quote(e.message()), "event rejected");
-            Step::Unchanged(engine_error(&e))
-        }
-    }
-}
-
-/// The no-JavaScript path: the page is one form; every control is named by
-/// its widget id.
-async fn form(
-    State(shared): State<Arc<Shared>>,
-    OriginalUri(original): OriginalUri,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    if !same_origin(&headers) {
-        return forbidden();
-    }
-    let base = base_of(&original, &uri);
-    let body = match read_body(&shared, body, MAX_BODY).await {
-        Ok(body) => body,
-        Err(BodyError::TooLarge) => {
-            return (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "the form is larger than the {} this app takes",
-                    crate::widgets::file_uploader::human_size(MAX_BODY as u64)
-                ),
-            )
-                .into_response()
-        }
-        Err(BodyError::Timeout) => return body_timeout(&shared),
-        Err(BodyError::Broken(e)) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                format!("the form could not be read: {e}"),
-            )
-                .into_response()
-        }
-    };
-    let fields: Vec<(String, String)> = match serde_urlencoded::from_bytes(&body) {
-        Ok(f) => f,
-        Err(e) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                format!("the form body is malformed: {e}"),
-            )
-                .into_response()
-        }
-    };
-    let field = |name: &str| last_field(&fields, name);
-    // A vanished session: start afresh on the page the form was on, and say so.
-    let restart = |notice: &'static str| {
-        let page = field("_page")
-            .filter(|p| shared.pages.iter().any(|(path, _)| path == p))
-            .map(str::to_owned);
-        let shared = shared.clone();
-        let (base, headers) = (base.clone(), headers.clone());
-        async move { new_session(&shared, &base, page, None, &headers, Some(notice)).await }
-    };
-    const EXPIRED: &str = "Your session had expired: this is a new one, and your last change \
-                           was not applied.";
-    let tab = field("_tab").filter(|t| valid_tab(t)).map(str::to_owned);
-    let (Some(owner), Some(tab)) = (owner_from(&headers), tab) else {
-        return restart(EXPIRED).await;
-    };
-    let seq = field("_seq").and_then(|s| s.parse::<u64>().ok());
-    let nav = field("_nav").map(str::to_owned);
-    let result = with_session(&shared, &owner, &tab, |state| {
-        if seq != Some(state.session.events()) {
-            let page = state.session.current_page().unwrap_or_default().to_owned();
-            let notice = "This page was out of date (sent again, or from the browser's history): \
-                          your change was not applied. This is the page as it is now.";
-            let html = document(&shared, &base, &tab, &page, state, Some(notice), None);
-            return Step::Unchanged((StatusCode::CONFLICT, Html(html)).into_response());
-        }
-        form_step(&shared, &base, &tab, &fields, nav.clone(), state)
-    })
-    .await;
-    match result {
-        Ok(response) => response,
-        Err(Failure::Expired) => restart(EXPIRED).await,
-        Err(failure) => failure.page(),
-    }
-}
-
-/// The last value a form posted under `name`.
-fn last_field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    fields
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
-
-/// One form post on its session.
-fn form_step(
-    shared: &Shared,
-    base: &str,
-    tab: &str,
-    fields: &[(String, String)],
-    nav: Option<String>,
-    state: &mut TabState,
-) -> Step<Response> {
-    let click = last_field(fields, "_click").map(parse_id).transpose();
-    let submitting = match &click {
-        Ok(Some(id)) => state
-            .session
-            .tree()
-            .widgets()
-            .find(|w| w.id == *id && w.kind == Kind::FormSubmitButton)
-            .and_then(|w| w.form.clone()),
-        _ => None,
-    };
-    let values = form_values(
-        state.session.tree(),
-        fields,
-        nav.is_some(),
-        submitting.as_deref(),
-    );
-    let result = match (values, click) {
-        (Ok(values), Ok(click)) => to_event(&shared.app, state, nav, values, click),
-        (Err(e), _) | (_, Err(e)) => Err(Error::new(ErrorKind::InvalidValue, e)),
-    };
-    match result.and_then(|event| state.session.handle(&shared.app, event)) {
-        Ok(out) => {
-            let html = document(shared, base, tab, &out.page, state, None, None);
-            Step::Changed(Html(html).into_response())
-        }
-        Err(e) => {
-            let page = state.session.current_page().unwrap_or_default().to_owned();
-            let notice = format!("{}: {}", e.kind().trace_name(), quote_long(e.message()));
-            let html = document(shared, base, tab, &page, state, Some(&notice), None);
-            Step::Unchanged((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
-        }
-    }
-}
-
-/// Reads each on-screen widget's value from the form fields, in wire form.
-fn form_values(
-    tree: &ElementTree,
-    fields: &[(String, String)],
-    page_switch: bool,
-    submitting: Option<&str>,
-) -> Result<Vec<(WidgetId, Value)>, String> {
-    let mut out = Vec::new();
-    for w in tree.widgets() {
-        // Files come only from the client script (base64 in its JSON event).
-        if w.kind.is_trigger()
-            || w.kind == Kind::FileUploader
-            || (page_switch && w.script != PageId::ENTRYPOINT)
-        {
-            continue;
-        }
-        // Browsers do not post disabled controls: such a widget keeps its value.
-        if w.disabled {
-            out.push((w.id, crate::render::wire_value(w)));
-            continue;
-        }
-        // R29: a form's fields count only when its submit button was clicked;
-        // otherwise the form keeps its last submitted values.
-        if w.form.is_some() && w.form.as_deref() != submitting {
-            out.push((w.id, crate::render::wire_value(w)));
-            continue;
-        }
-        let name = w.id.to_string();
-        let all: Vec<&str> = fields
-            .iter()
-            .filter(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_str())
-            .collect();
-        let number = |s: &str| -> Result<Value, String> {
-            let n: f64 = s
-                .trim()
-                .parse()
-                .map_err(|_| format!("{:?} is not a number (widget \"{}\")", s, w.label))?;
-            Ok(if n.fract() == 0.0 && !s.contains('.') && n.abs() < 9e15 {
-                Value::from(n as i64)
-            } else {
-                Value::from(n)
-            })
-        };
-        let wire = match (&*w.params, w.kind) {
-            (_, Kind::Checkbox | Kind::Toggle) => Value::Bool(all.last() == Some(&"true")),
-            (Params::Choice { .. }, _) | (Params::SelectSlider { range: false, .. }, _) => {
-                match all.last() {
-                    Some(v) => number(v)?,
-                    None => continue,
-                }
-            }
-            (Params::Multiselect { .. } | Params::ButtonGroup { .. }, _) => {
-                Value::Array(all.iter().map(|v| number(v)).collect::<Result<_, _>>()?)
-            }
-            (Params::Slider { range: true, .. } | Params::SelectSlider { range: true, .. }, _) => {
-                Value::Array(all.iter().map(|v| number(v)).collect::<Result<_, _>>()?)
-            }
-            (Params::Slider { .. } | Params::NumberInput { .. }, _) => match all.last() {
-                Some(v) if !v.trim().is_empty() => number(v)?,
-                _ => continue,
-            },
-            (Params::Text { .. }, _) => match all.last() {
-                Some(v) => Value::String(v.replace("\r\n", "\n")),
-                None => continue,
-            },
-            _ => continue,
-        };
-        out.push((w.id, wire));
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -1592,24 +922,5 @@ mod tests {
         let named = ServeConfig::parse_from(["app", "--allowed-host", "app.example"]).unwrap();
         let g = Guard::new(&named, Some("0.0.0.0:8501".parse().unwrap()));
         assert!(g.allows("app.example:443") && !g.allows("localhost"));
-    }
-
-    #[test]
-    fn widget_ids_and_tabs_have_one_shape() {
-        assert!(parse_id("1f").is_ok());
-        for bad in ["+1f", " 1f", "", "-1", "0x1f", &"f".repeat(33)] {
-            assert!(parse_id(bad).is_err(), "{bad:?}");
-        }
-        assert!(valid_tab("0123456789abcdef"));
-        for bad in ["0123456789ABCDEF", "0123456789abcde", &"a".repeat(200_000)] {
-            assert!(!valid_tab(bad));
-        }
-    }
-
-    #[test]
-    fn quotes_are_short() {
-        let long = "x".repeat(30_000_000);
-        assert!(quote(&long).len() < 200);
-        assert_eq!(quote("short"), "short");
     }
 }

@@ -34,6 +34,7 @@ mod memory;
 pub mod record;
 #[cfg(feature = "redis-store")]
 mod redis;
+pub(crate) mod sessions;
 
 #[cfg(feature = "file-store")]
 pub use file::FileStore;

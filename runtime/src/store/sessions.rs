@@ -1,0 +1,627 @@
+//! The session loop, between the HTTP edge and the stores: a new tab's
+//! first run and save; for each event, the tab's queue, the live copy (or
+//! the stored one, its callbacks replayed), the run, the versioned save and
+//! the retry on a conflict. The handlers call it with typed ids and get
+//! typed answers; they never see a lock, a version or a closure.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::record::{self, owner_hash};
+use super::{
+    random_hex, Live, LiveTab, LiveTabs, Loaded, QueueTicket, SaveOutcome, SessionStore,
+    StoreError, TabState, Version,
+};
+use crate::error::{Error, ErrorKind};
+use crate::identity::WidgetId;
+use crate::pages::App;
+use crate::render::{render_app_cached, render_document_cached, PageDoc};
+use crate::run::QueryParams;
+use crate::session::Event;
+use crate::widgets::{Kind, Params};
+use crate::wire::{form_values, last_field, parse_id, quote, to_event, EventRequest};
+
+/// How many times an event runs again after a conflict before it gives up.
+pub const CONFLICT_RETRIES: usize = 3;
+
+/// A browser tab's id: 16 lowercase hex digits (64 random bits), made by
+/// the server. Not secret on its own: the owner's secret goes with it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TabId(String);
+
+impl TabId {
+    /// A new random tab id.
+    pub fn random() -> Self {
+        TabId(random_hex(8))
+    }
+
+    /// `s` if it has the shape of a tab id.
+    pub fn parse(s: &str) -> Option<Self> {
+        let hex = s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        (s.len() == 16 && hex).then(|| TabId(s.to_owned()))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A browser's secret, from its cookie: 32 hex digits (128 random bits).
+/// Stores keep only its hash.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OwnerSecret(String);
+
+impl std::fmt::Debug for OwnerSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OwnerSecret(..)")
+    }
+}
+
+impl OwnerSecret {
+    /// A new random secret.
+    pub fn random() -> Self {
+        OwnerSecret(random_hex(16))
+    }
+
+    /// `s` if it has the shape of a secret.
+    pub fn parse(s: &str) -> Option<Self> {
+        (s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| OwnerSecret(s.to_owned()))
+    }
+
+    /// The secret as text, for its cookie.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// What stores keep of it.
+    fn hash(&self) -> String {
+        owner_hash(&self.0)
+    }
+}
+
+/// Why an event of a session could not run.
+#[derive(Debug)]
+pub enum Failure {
+    /// No such session for this browser: expired, never existed, or another
+    /// browser's.
+    Expired,
+    /// The store failed, or holds a session this build cannot read.
+    Store(StoreError),
+    /// Other events of the session kept saving first.
+    Conflict,
+    /// Too many events of the tab wait already.
+    Busy,
+}
+
+/// What the page is drawn in: the app's pages and title, and where it is
+/// mounted.
+pub struct Frame<'a> {
+    /// The URL prefix the app is mounted under, ending in `/`.
+    pub base: &'a str,
+    /// A notice to show above the page.
+    pub notice: Option<&'a str>,
+    /// The URL the browser should show instead of the one it asked for.
+    pub url: Option<&'a str>,
+}
+
+/// What an event from the client script came to.
+pub enum EventAnswer {
+    /// It ran: the app's new HTML, where it now is.
+    Ran {
+        /// The app's HTML (`#bk-app`).
+        html: String,
+        /// The page it ran.
+        page: String,
+        /// The query parameters the browser's URL should show.
+        url_query: QueryParams,
+    },
+    /// It was refused and changed nothing.
+    Refused(Error),
+    /// It was made on an older page: refused, with the app as it is now.
+    Stale {
+        /// The app's HTML as it is.
+        html: String,
+        /// Why it was refused.
+        message: String,
+    },
+}
+
+/// What a no-JavaScript form post came to: a whole document each time.
+pub enum FormAnswer {
+    /// It ran.
+    Ran(String),
+    /// It was refused (the document shows why) and changed nothing.
+    Refused(String),
+    /// It came from an older page (the document shows the page as it is).
+    Stale(String),
+}
+
+/// What a step run on a session did.
+enum Step<T> {
+    /// It changed the session: save it, and answer `T` once saved.
+    Changed(T),
+    /// It changed nothing (a rejected event): answer `T`.
+    Unchanged(T),
+}
+
+/// The sessions of one app in one process.
+pub struct Sessions {
+    app: App,
+    store: Arc<dyn SessionStore>,
+    live: LiveTabs,
+    title: String,
+    pages: Vec<(String, String)>,
+    error_details: bool,
+}
+
+impl Sessions {
+    /// The sessions of `app` in `store`, with `live` the copies this
+    /// process keeps; pages show panic details when `error_details`.
+    pub fn new(
+        app: App,
+        store: Arc<dyn SessionStore>,
+        live: LiveTabs,
+        error_details: bool,
+    ) -> Self {
+        let pages: Vec<(String, String)> = app
+            .pages()
+            .map(|p| (p.path().to_owned(), p.page_title().to_owned()))
+            .collect();
+        let title = pages
+            .first()
+            .map(|(_, t)| t.clone())
+            .unwrap_or_else(|| "brooklet".into());
+        Sessions {
+            app,
+            store,
+            live,
+            title,
+            pages,
+            error_details,
+        }
+    }
+
+    /// Every page: path and title, in navigation order.
+    pub fn pages(&self) -> &[(String, String)] {
+        &self.pages
+    }
+
+    fn local(&self) -> bool {
+        self.store.process_local().is_some()
+    }
+
+    /// A new tab of `owner`'s: runs `event` (its page and the URL's query
+    /// parameters), saves it, keeps it live and answers its whole document.
+    /// `url` says what the browser's URL should become, given the run's
+    /// page and parameters.
+    pub async fn create(
+        &self,
+        owner: &OwnerSecret,
+        event: Event,
+        frame: &Frame<'_>,
+        url: impl FnOnce(&str, &QueryParams) -> Option<String>,
+    ) -> Result<Result<String, Error>, Failure> {
+        let tab = TabId::random();
+        let owner = owner.hash();
+        let mut state = TabState::new();
+        let out = match state.session.handle(&self.app, event) {
+            Ok(out) => out,
+            Err(e) => return Ok(Err(e)),
+        };
+        let version = if self.local() {
+            Version(0)
+        } else {
+            let bytes = record::encode(&owner, &state.session);
+            match self.store.save(tab.as_str(), None, bytes).await {
+                Ok(SaveOutcome::Saved(v)) => v,
+                Ok(SaveOutcome::Conflict) => return Err(Failure::Conflict),
+                Err(e) => return Err(Failure::Store(e)),
+            }
+        };
+        let url = url(&out.page, &out.url_query);
+        let frame = Frame {
+            url: url.as_deref(),
+            ..*frame
+        };
+        let html = self.document(&frame, &tab, &out.page, &mut state);
+        let bytes = state.approx_bytes();
+        let slot = self.live.insert(tab.as_str());
+        *slot.state.lock().await = Some(Live {
+            version,
+            owner,
+            tab: state,
+        });
+        self.live.resize(tab.as_str(), &slot, bytes);
+        Ok(Ok(html))
+    }
+
+    /// How many bytes of upload an event of `tab` may carry, from what its
+    /// page shows: checked before the event's body is read.
+    pub async fn upload_room(&self, owner: &OwnerSecret, tab: &TabId) -> Result<u64, Failure> {
+        let owner = owner.hash();
+        let (slot, _ticket) = self.slot_of(tab)?;
+        let room = {
+            let mut live = slot.state.lock().await;
+            self.refresh(&owner, tab, &mut live)
+                .await
+                .map(|()| live.as_ref().map_or(0, |l| upload_room(&self.app, &l.tab)))
+        };
+        if room.is_err() {
+            self.live.forget_if_empty(tab.as_str(), &slot);
+        }
+        room
+    }
+
+    /// Runs an event from the client script on `tab`.
+    pub async fn event(
+        &self,
+        owner: &OwnerSecret,
+        tab: &TabId,
+        mut request: EventRequest,
+        base: &str,
+    ) -> Result<EventAnswer, Failure> {
+        // Only a store that can refuse a save runs an event twice; otherwise
+        // the values (a file, say) are moved into it, not copied.
+        let retries = !self.local();
+        self.with_session(owner, tab, |state| {
+            let values = if retries {
+                request.values.clone()
+            } else {
+                std::mem::take(&mut request.values)
+            };
+            self.event_step(base, tab, &request, values, state)
+        })
+        .await
+    }
+
+    /// Runs a no-JavaScript form post (its fields) on `tab`.
+    pub async fn form(
+        &self,
+        owner: &OwnerSecret,
+        tab: &TabId,
+        fields: &[(String, String)],
+        base: &str,
+    ) -> Result<FormAnswer, Failure> {
+        let seq = last_field(fields, "_seq").and_then(|s| s.parse::<u64>().ok());
+        self.with_session(owner, tab, |state| {
+            if seq != Some(state.session.events()) {
+                let page = state.session.current_page().unwrap_or_default().to_owned();
+                let notice = "This page was out of date (sent again, or from the browser's \
+                              history): your change was not applied. This is the page as it is now.";
+                let frame = Frame {
+                    base,
+                    notice: Some(notice),
+                    url: None,
+                };
+                let html = self.document(&frame, tab, &page, state);
+                return Step::Unchanged(FormAnswer::Stale(html));
+            }
+            self.form_step(base, tab, fields, state)
+        })
+        .await
+    }
+
+    /// The live slot of an existing `tab`, with a place in its queue.
+    ///
+    /// Nothing is stored for a tab this process has not made or loaded:
+    /// with the embedded memory store a tab it does not hold does not
+    /// exist; with another store the slot made for loading is forgotten
+    /// again unless the store has the tab and it is the owner's.
+    fn slot_of(&self, tab: &TabId) -> Result<(Arc<LiveTab>, QueueTicket), Failure> {
+        let slot = if self.local() {
+            self.live.find(tab.as_str()).ok_or(Failure::Expired)?
+        } else {
+            self.live.get_or_insert(tab.as_str())
+        };
+        let ticket = slot.enqueue().ok_or(Failure::Busy)?;
+        Ok((slot, ticket))
+    }
+
+    /// Brings the locked slot `live` of `tab` up to date with the store
+    /// (the live copy if the store still holds the version this process
+    /// last saw, else the stored one, its callbacks re-established,
+    /// [`crate::Session::restore_callbacks`]), and checks it is `owner`'s.
+    async fn refresh(
+        &self,
+        owner: &str,
+        tab: &TabId,
+        live: &mut Option<Live>,
+    ) -> Result<(), Failure> {
+        if !self.local() {
+            let known = live.as_ref().map(|l| l.version);
+            match self.store.load(tab.as_str(), known).await {
+                Ok(Loaded::Unchanged) => {}
+                Ok(Loaded::Found { version, bytes }) => {
+                    *live = None;
+                    let record = record::decode(&bytes).map_err(|e| {
+                        tracing::warn!(tab = tab.as_str(), error = %e, "a stored session cannot be read");
+                        Failure::Store(e)
+                    })?;
+                    let mut session = record.session;
+                    session.restore_callbacks(&self.app);
+                    *live = Some(Live {
+                        version,
+                        owner: record.owner,
+                        tab: TabState {
+                            session,
+                            render_cache: Default::default(),
+                        },
+                    });
+                }
+                Ok(Loaded::Missing) => {
+                    *live = None;
+                    return Err(Failure::Expired);
+                }
+                Err(e) => {
+                    *live = None;
+                    tracing::warn!(tab = tab.as_str(), error = %e, "the session store failed");
+                    return Err(Failure::Store(e));
+                }
+            }
+        }
+        match live {
+            Some(l) if l.owner == owner => Ok(()),
+            _ => Err(Failure::Expired),
+        }
+    }
+
+    /// Runs `step` on the session of `tab`, owned by `owner`, and saves the
+    /// result with a version check.
+    ///
+    /// The tab's live slot is locked for the whole of it, and at most
+    /// [`super::MAX_WAITING`] events wait for it. When another process (or
+    /// a failure) saved first, the save is refused; the step then runs
+    /// again on the fresh state, a few times at most. Any failure empties
+    /// the slot, so the next event reloads the truth from the store.
+    async fn with_session<T>(
+        &self,
+        owner: &OwnerSecret,
+        tab: &TabId,
+        mut step: impl FnMut(&mut TabState) -> Step<T>,
+    ) -> Result<T, Failure> {
+        let owner = owner.hash();
+        let (slot, _ticket) = self.slot_of(tab)?;
+        let result = async {
+            let mut live = slot.state.lock().await;
+            for _ in 0..=CONFLICT_RETRIES {
+                self.refresh(&owner, tab, &mut live).await?;
+                let current = live.as_mut().expect("refreshed");
+                let answer = match step(&mut current.tab) {
+                    Step::Unchanged(answer) => return Ok(answer),
+                    Step::Changed(answer) => answer,
+                };
+                self.live
+                    .resize(tab.as_str(), &slot, current.tab.approx_bytes());
+                if self.local() {
+                    return Ok(answer);
+                }
+                let bytes = record::encode(&owner, &current.tab.session);
+                match self
+                    .store
+                    .save(tab.as_str(), Some(current.version), bytes)
+                    .await
+                {
+                    Ok(SaveOutcome::Saved(version)) => {
+                        current.version = version;
+                        return Ok(answer);
+                    }
+                    Ok(SaveOutcome::Conflict) => {
+                        tracing::debug!(
+                            tab = tab.as_str(),
+                            "another event saved first; running again on its state"
+                        );
+                        *live = None;
+                    }
+                    Err(e) => {
+                        *live = None;
+                        tracing::warn!(tab = tab.as_str(), error = %e, "the session store failed");
+                        return Err(Failure::Store(e));
+                    }
+                }
+            }
+            Err(Failure::Conflict)
+        }
+        .await;
+        if result.is_err() {
+            self.live.forget_if_empty(tab.as_str(), &slot);
+        }
+        result
+    }
+
+    /// One event on its session: refused when stale, else run.
+    fn event_step(
+        &self,
+        base: &str,
+        tab: &TabId,
+        request: &EventRequest,
+        values: Vec<(WidgetId, Value)>,
+        state: &mut TabState,
+    ) -> Step<EventAnswer> {
+        if request.seq != state.session.events() {
+            let page = state.session.current_page().unwrap_or_default().to_owned();
+            let message = format!(
+                "the event was made on an older page (number {}; the session is at {}) and was \
+                 not applied; the page now shows the session as it is",
+                request.seq,
+                state.session.events()
+            );
+            let html = self.app_html(base, tab, &page, state);
+            return Step::Unchanged(EventAnswer::Stale { html, message });
+        }
+        let event = to_event(
+            &self.app,
+            state,
+            request.page.clone(),
+            values,
+            request.click,
+        )
+        .map(|mut event| {
+            if let Some(q) = request.query.as_deref() {
+                event.query_params =
+                    Some(crate::wire::parse_query(Some(q.trim_start_matches('?'))));
+            }
+            event
+        });
+        match event.and_then(|event| state.session.handle(&self.app, event)) {
+            Ok(out) => {
+                let html = self.app_html(base, tab, &out.page, state);
+                Step::Changed(EventAnswer::Ran {
+                    html,
+                    page: out.page,
+                    url_query: out.url_query,
+                })
+            }
+            Err(e) => {
+                tracing::info!(kind = %e.kind(), message = %quote(e.message()), "event rejected");
+                Step::Unchanged(EventAnswer::Refused(e))
+            }
+        }
+    }
+
+    /// One form post on its session.
+    fn form_step(
+        &self,
+        base: &str,
+        tab: &TabId,
+        fields: &[(String, String)],
+        state: &mut TabState,
+    ) -> Step<FormAnswer> {
+        let nav = last_field(fields, "_nav").map(str::to_owned);
+        let click = last_field(fields, "_click").map(parse_id).transpose();
+        let submitting = match &click {
+            Ok(Some(id)) => state
+                .session
+                .tree()
+                .widgets()
+                .find(|w| w.id == *id && w.kind == Kind::FormSubmitButton)
+                .and_then(|w| w.form.clone()),
+            _ => None,
+        };
+        let values = form_values(
+            state.session.tree(),
+            fields,
+            nav.is_some(),
+            submitting.as_deref(),
+        );
+        let result = match (values, click) {
+            (Ok(values), Ok(click)) => to_event(&self.app, state, nav, values, click),
+            (Err(e), _) | (_, Err(e)) => Err(Error::new(ErrorKind::InvalidValue, e)),
+        };
+        let plain = Frame {
+            base,
+            notice: None,
+            url: None,
+        };
+        match result.and_then(|event| state.session.handle(&self.app, event)) {
+            Ok(out) => Step::Changed(FormAnswer::Ran(
+                self.document(&plain, tab, &out.page, state),
+            )),
+            Err(e) => {
+                let page = state.session.current_page().unwrap_or_default().to_owned();
+                let notice = format!("{}: {}", e.kind().trace_name(), quote_long(e.message()));
+                let frame = Frame {
+                    notice: Some(&notice),
+                    ..plain
+                };
+                Step::Unchanged(FormAnswer::Refused(
+                    self.document(&frame, tab, &page, state),
+                ))
+            }
+        }
+    }
+
+    fn doc<'a>(
+        &'a self,
+        frame: &Frame<'a>,
+        tab: &'a TabId,
+        page: &'a str,
+        state: &'a TabState,
+    ) -> PageDoc<'a> {
+        PageDoc {
+            title: &self.title,
+            base: frame.base,
+            tab: tab.as_str(),
+            page,
+            pages: &self.pages,
+            tree: state.session.tree(),
+            notice: frame.notice,
+            url: frame.url,
+            seq: state.session.events(),
+            error_details: self.error_details,
+        }
+    }
+
+    /// A whole document of `tab`'s session.
+    fn document(&self, frame: &Frame<'_>, tab: &TabId, page: &str, state: &mut TabState) -> String {
+        let mut cache = std::mem::take(&mut state.render_cache);
+        let html = render_document_cached(&self.doc(frame, tab, page, state), &mut cache);
+        state.render_cache = cache;
+        html
+    }
+
+    /// The app's HTML for an event's answer.
+    fn app_html(&self, base: &str, tab: &TabId, page: &str, state: &mut TabState) -> String {
+        let frame = Frame {
+            base,
+            notice: None,
+            url: None,
+        };
+        let mut cache = std::mem::take(&mut state.render_cache);
+        let html = render_app_cached(&self.doc(&frame, tab, page, state), &mut cache);
+        state.render_cache = cache;
+        html
+    }
+}
+
+/// The most a tab's event may upload: what its page's uploaders take (a
+/// multiple-file uploader up to the app's limit), within the app's limit.
+fn upload_room(app: &App, tab: &TabState) -> u64 {
+    let cap = app.upload_cap();
+    let total = tab
+        .session
+        .tree()
+        .widgets()
+        .filter_map(|w| match &*w.params {
+            Params::File {
+                multiple,
+                max_upload_size,
+                ..
+            } => Some(if *multiple {
+                cap
+            } else {
+                (*max_upload_size).min(cap)
+            }),
+            _ => None,
+        })
+        .fold(0u64, u64::saturating_add);
+    total.min(cap)
+}
+
+/// An error message, shortened when it runs long (it may quote the user).
+pub fn quote_long(message: &str) -> String {
+    const MAX_MESSAGE: usize = 2000;
+    match message.char_indices().nth(MAX_MESSAGE) {
+        Some((at, _)) => format!("{}…", &message[..at]),
+        None => message.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tabs_and_secrets_have_one_shape() {
+        assert!(TabId::parse("0123456789abcdef").is_some());
+        for bad in ["0123456789ABCDEF", "0123456789abcde", &"a".repeat(200_000)] {
+            assert!(TabId::parse(bad).is_none());
+        }
+        assert_eq!(TabId::random().as_str().len(), 16);
+        assert!(OwnerSecret::parse(OwnerSecret::random().as_str()).is_some());
+        assert!(OwnerSecret::parse("short").is_none());
+        assert_eq!(format!("{:?}", OwnerSecret::random()), "OwnerSecret(..)");
+    }
+}

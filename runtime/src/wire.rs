@@ -1,0 +1,399 @@
+//! The wire protocol between the browser and the server, in one place: the
+//! event body the client script sends, a widget value as the browser holds
+//! it (option indexes for choices) both ways, the no-JavaScript form post's
+//! fields, and the shape of ids. Values decoded here are validated once, by
+//! the session ([`crate::Session::handle`]).
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::elements::{ElementTree, WidgetElement};
+use crate::error::{Error, ErrorKind};
+use crate::identity::{PageId, WidgetId};
+use crate::pages::App;
+use crate::run::QueryParams;
+use crate::session::Event;
+use crate::store::TabState;
+use crate::widgets::{Kind, Params};
+
+/// The header that names an event's tab, read before its body.
+pub const TAB_HEADER: &str = "x-brooklet-tab";
+/// The longest query string a page is opened with, in bytes.
+pub const MAX_QUERY: usize = 8 * 1024;
+/// What an error quotes of the user's text, in characters at most.
+const MAX_QUOTE: usize = 120;
+
+/// At most [`MAX_QUOTE`] characters of `s`, for an error to quote.
+pub(crate) fn quote(s: &str) -> String {
+    match s.char_indices().nth(MAX_QUOTE) {
+        Some((at, _)) => format!("{}… ({} bytes in all)", &s[..at], s.len()),
+        None => s.to_owned(),
+    }
+}
+
+/// What the client script sends.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventBody {
+    tab: String,
+    /// The tab's sequence number as its page showed it.
+    seq: u64,
+    page: Option<String>,
+    #[serde(default)]
+    values: Vec<(String, Value)>,
+    click: Option<String>,
+    /// The URL's query string, sent on back/forward: the URL wins (R40).
+    #[serde(default)]
+    query: Option<String>,
+}
+
+/// A decoded event body, its ids checked.
+#[derive(Debug)]
+pub(crate) struct EventRequest {
+    /// The tab's sequence number as its page showed it.
+    pub(crate) seq: u64,
+    /// A page switch.
+    pub(crate) page: Option<String>,
+    /// The widget values the browser holds, in wire form.
+    pub(crate) values: Vec<(WidgetId, Value)>,
+    /// A click.
+    pub(crate) click: Option<WidgetId>,
+    /// The URL's query string, on back/forward.
+    pub(crate) query: Option<String>,
+}
+
+/// Decodes the JSON body of an event for `tab`; the error names what is
+/// wrong with it.
+pub(crate) fn parse_event(body: &[u8], tab: &str) -> Result<EventRequest, String> {
+    let body: EventBody = serde_json::from_slice(body)
+        .map_err(|e| format!("the event body is not a valid event: {e}"))?;
+    if body.tab != tab {
+        return Err(format!(
+            "the event body names another tab than the {TAB_HEADER} header"
+        ));
+    }
+    if body.query.as_ref().is_some_and(|q| q.len() > MAX_QUERY) {
+        return Err(format!(
+            "the query string is longer than the {MAX_QUERY} bytes this app takes"
+        ));
+    }
+    let values = body
+        .values
+        .into_iter()
+        .map(|(id, v)| parse_id(&id).map(|id| (id, v)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let click = body.click.as_deref().map(parse_id).transpose()?;
+    Ok(EventRequest {
+        seq: body.seq,
+        page: body.page,
+        values,
+        click,
+        query: body.query,
+    })
+}
+
+/// An id this tab does not show. The widget registry tells a widget of this
+/// app that the page no longer shows (reload) from an id no page draws.
+fn unknown_widget(app: &App, id: WidgetId) -> Error {
+    let message = match app.produces_id(id) {
+        Some(false) => format!(
+            "no page of this app draws a widget with id {id}; the event does not come from this app's pages"
+        ),
+        _ => format!("no widget with id {id} is on this page; reload the page"),
+    };
+    Error::new(ErrorKind::UnknownWidget, message)
+}
+
+/// A widget id as pages show it: 1 to 32 hex digits, nothing else (no
+/// sign, no spaces).
+pub(crate) fn parse_id(s: &str) -> Result<WidgetId, String> {
+    let hex = !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_hexdigit());
+    hex.then(|| s.parse().ok())
+        .flatten()
+        .ok_or_else(|| format!("{:?} is not a widget id", quote(s)))
+}
+
+/// A value as the browser holds it (option indexes for choices) to the
+/// widget's value.
+fn from_wire(params: &Params, wire: Value) -> Result<Value, String> {
+    let option = |options: &[Value], v: &Value| -> Result<Value, String> {
+        let i = v
+            .as_u64()
+            .ok_or_else(|| format!("expected an option index, got {v}"))? as usize;
+        options.get(i).cloned().ok_or_else(|| {
+            format!(
+                "option index {i} is out of range (there are {})",
+                options.len()
+            )
+        })
+    };
+    let options_of = |options: &[Value], v: &Value| -> Result<Value, String> {
+        let items = v
+            .as_array()
+            .ok_or_else(|| format!("expected a list of option indexes, got {v}"))?;
+        items
+            .iter()
+            .map(|i| option(options, i))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array)
+    };
+    match params {
+        Params::Choice { options, .. }
+        | Params::SelectSlider {
+            options,
+            range: false,
+            ..
+        } => option(options, &wire),
+        Params::Multiselect { options, .. }
+        | Params::SelectSlider {
+            options,
+            range: true,
+            ..
+        }
+        | Params::ButtonGroup {
+            options,
+            multi: true,
+            ..
+        } => options_of(options, &wire),
+        // A single-selection button group: `[]` or `[index]`.
+        Params::ButtonGroup { options, .. } => match wire.as_array().map(Vec::as_slice) {
+            Some([]) => Ok(Value::Null),
+            Some([i]) => option(options, i),
+            _ => Err(format!("expected at most one option index, got {wire}")),
+        },
+        _ => Ok(wire),
+    }
+}
+
+pub(crate) fn to_event(
+    app: &App,
+    state: &TabState,
+    page: Option<String>,
+    values: Vec<(WidgetId, Value)>,
+    click: Option<WidgetId>,
+) -> Result<Event, Error> {
+    let mut widgets = Vec::with_capacity(values.len() + 1);
+    for (id, wire) in values {
+        let meta = state
+            .session
+            .state()
+            .meta(id)
+            .ok_or_else(|| unknown_widget(app, id))?;
+        let value = from_wire(&meta.params, wire).map_err(|p| {
+            Error::new(
+                ErrorKind::InvalidValue,
+                format!("rejected value for {} {id}: {p}", meta.kind.name()),
+            )
+        })?;
+        widgets.push((id, value));
+    }
+    if let Some(id) = click {
+        match state.session.state().meta(id) {
+            Some(meta) if meta.kind.is_trigger() => widgets.push((id, Value::Bool(true))),
+            Some(meta) => {
+                return Err(Error::new(
+                    ErrorKind::InvalidValue,
+                    format!("widget {id} is a {}, not a button", meta.kind.name()),
+                ))
+            }
+            None => {
+                return Err(Error::new(
+                    ErrorKind::UnknownWidget,
+                    format!("no button with id {id} is on this page"),
+                ))
+            }
+        }
+    }
+    Ok(Event {
+        page,
+        widgets,
+        query_params: None,
+        full_run: false,
+    })
+}
+
+/// Reads each on-screen widget's value from the form fields, in wire form.
+pub(crate) fn form_values(
+    tree: &ElementTree,
+    fields: &[(String, String)],
+    page_switch: bool,
+    submitting: Option<&str>,
+) -> Result<Vec<(WidgetId, Value)>, String> {
+    let mut out = Vec::new();
+    for w in tree.widgets() {
+        // Files come only from the client script (base64 in its JSON event).
+        if w.kind.is_trigger()
+            || w.kind == Kind::FileUploader
+            || (page_switch && w.script != PageId::ENTRYPOINT)
+        {
+            continue;
+        }
+        // Browsers do not post disabled controls: such a widget keeps its value.
+        if w.disabled {
+            out.push((w.id, wire_value(w)));
+            continue;
+        }
+        // R29: a form's fields count only when its submit button was clicked;
+        // otherwise the form keeps its last submitted values.
+        if w.form.is_some() && w.form.as_deref() != submitting {
+            out.push((w.id, wire_value(w)));
+            continue;
+        }
+        let name = w.id.to_string();
+        let all: Vec<&str> = fields
+            .iter()
+            .filter(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        let number = |s: &str| -> Result<Value, String> {
+            let n: f64 = s
+                .trim()
+                .parse()
+                .map_err(|_| format!("{:?} is not a number (widget \"{}\")", s, w.label))?;
+            Ok(if n.fract() == 0.0 && !s.contains('.') && n.abs() < 9e15 {
+                Value::from(n as i64)
+            } else {
+                Value::from(n)
+            })
+        };
+        let wire = match (&*w.params, w.kind) {
+            (_, Kind::Checkbox | Kind::Toggle) => Value::Bool(all.last() == Some(&"true")),
+            (Params::Choice { .. }, _) | (Params::SelectSlider { range: false, .. }, _) => {
+                match all.last() {
+                    Some(v) => number(v)?,
+                    None => continue,
+                }
+            }
+            (Params::Multiselect { .. } | Params::ButtonGroup { .. }, _) => {
+                Value::Array(all.iter().map(|v| number(v)).collect::<Result<_, _>>()?)
+            }
+            (Params::Slider { range: true, .. } | Params::SelectSlider { range: true, .. }, _) => {
+                Value::Array(all.iter().map(|v| number(v)).collect::<Result<_, _>>()?)
+            }
+            (Params::Slider { .. } | Params::NumberInput { .. }, _) => match all.last() {
+                Some(v) if !v.trim().is_empty() => number(v)?,
+                _ => continue,
+            },
+            (Params::Text { .. }, _) => match all.last() {
+                Some(v) => Value::String(v.replace("\r\n", "\n")),
+                None => continue,
+            },
+            _ => continue,
+        };
+        out.push((w.id, wire));
+    }
+    Ok(out)
+}
+
+/// The last value a form posted under `name`.
+pub(crate) fn last_field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// A widget's value as the browser holds it: option indexes for choices,
+/// plain JSON otherwise.
+pub fn wire_value(w: &WidgetElement) -> Value {
+    let index_of = |options: &[Value], v: &Value| {
+        options
+            .iter()
+            .position(|o| o == v)
+            .map_or(Value::Null, Value::from)
+    };
+    match &*w.params {
+        Params::Choice { options, .. } => index_of(options, &w.value),
+        Params::SelectSlider {
+            options,
+            range: false,
+            ..
+        } => index_of(options, &w.value),
+        Params::SelectSlider {
+            options,
+            range: true,
+            ..
+        }
+        | Params::Multiselect { options, .. }
+        | Params::ButtonGroup {
+            options,
+            multi: true,
+            ..
+        } => Value::Array(
+            w.value
+                .as_array()
+                .map(|items| items.iter().map(|v| index_of(options, v)).collect())
+                .unwrap_or_default(),
+        ),
+        // Single selection: `[]` or `[index]`, so that "nothing" is a value.
+        Params::ButtonGroup { options, .. } => Value::Array(
+            Some(&w.value)
+                .filter(|v| !v.is_null())
+                .map(|v| index_of(options, v))
+                .into_iter()
+                .collect(),
+        ),
+        // Files are sent once, when chosen, never echoed back.
+        Params::File { .. } => Value::Null,
+        _ => w.value.clone(),
+    }
+}
+
+/// A page's URL with the query parameters the browser should show (R40).
+pub(crate) fn page_url(base: &str, page: &str, query: &QueryParams) -> String {
+    let pairs: Vec<(&str, &str)> = query
+        .iter()
+        .flat_map(|(k, vs)| vs.iter().map(move |v| (k.as_str(), v.as_str())))
+        .collect();
+    match serde_urlencoded::to_string(&pairs) {
+        Ok(q) if !q.is_empty() => format!("{base}{page}?{q}"),
+        _ => format!("{base}{page}"),
+    }
+}
+
+pub(crate) fn parse_query(raw: Option<&str>) -> QueryParams {
+    let mut q = QueryParams::new();
+    if let Some(raw) = raw {
+        if let Ok(pairs) = serde_urlencoded::from_str::<Vec<(String, String)>>(raw) {
+            for (k, v) in pairs {
+                q.entry(k).or_default().push(v);
+            }
+        }
+    }
+    q
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widget_ids_have_one_shape() {
+        assert!(parse_id("1f").is_ok());
+        for bad in ["+1f", " 1f", "", "-1", "0x1f", &"f".repeat(33)] {
+            assert!(parse_id(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn quotes_are_short() {
+        let long = "x".repeat(30_000_000);
+        assert!(quote(&long).len() < 200);
+        assert_eq!(quote("short"), "short");
+    }
+
+    #[test]
+    fn an_event_names_its_own_tab() {
+        let ok = br#"{"tab":"0123456789abcdef","seq":1,"values":[["1f",2]]}"#;
+        let e = parse_event(ok, "0123456789abcdef").unwrap();
+        assert_eq!((e.seq, e.values.len()), (1, 1));
+        assert!(parse_event(ok, "fedcba9876543210")
+            .unwrap_err()
+            .contains("another tab"));
+        let no_seq = br#"{"tab":"0123456789abcdef","values":[]}"#;
+        assert!(parse_event(no_seq, "0123456789abcdef")
+            .unwrap_err()
+            .contains("seq"));
+    }
+}
