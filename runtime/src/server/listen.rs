@@ -5,10 +5,15 @@
 
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+
+use super::ServeConfig;
+use crate::pages::App;
+use crate::store::SessionStore;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
@@ -144,4 +149,117 @@ pub async fn serve(
         );
     }
     Ok(())
+}
+
+impl App {
+    /// Serves the app standalone on `127.0.0.1:8501`, or as brooklet's
+    /// flags and environment variables say ([`ServeConfig`]; `--help` lists
+    /// them); prints the URL. An app with flags of its own parses them with
+    /// `ServeConfig` flattened into its parser and calls
+    /// [`App::serve_config`].
+    pub fn serve(self) {
+        let config = match ServeConfig::from_env_and_args() {
+            Ok(c) => c,
+            Err(e) => e.exit(),
+        };
+        self.serve_config(config)
+    }
+
+    /// Serves the app with `config` until Ctrl-C or SIGTERM, on a runtime
+    /// of its own; exits the process with status 1 if it cannot.
+    pub fn serve_config(self, config: ServeConfig) {
+        init_tracing();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        if let Err(e) = runtime.block_on(self.serve_with(config)) {
+            eprintln!("brooklet: {e}");
+            std::process::exit(1);
+        }
+    }
+
+    /// Serves the app with `config` until the process is interrupted (Ctrl-C
+    /// or SIGTERM): then it stops accepting, finishes the requests under way
+    /// and closes the session store.
+    pub async fn serve_with(self, config: ServeConfig) -> std::io::Result<()> {
+        self.serve_until(config, stop_signal()).await
+    }
+
+    /// [`App::serve_with`], stopping when `stop` resolves.
+    pub async fn serve_until(
+        self,
+        config: ServeConfig,
+        stop: impl std::future::Future<Output = ()>,
+    ) -> std::io::Result<()> {
+        let listener = tokio::net::TcpListener::bind((config.host.as_str(), config.port)).await?;
+        let addr: SocketAddr = listener.local_addr()?;
+        println!(
+            "brooklet: serving on http://{addr}/ (sessions: {})",
+            config.store
+        );
+        tracing::info!(%addr, store = %config.store, "serving");
+        self.serve_on_with_config(listener, config, stop).await?;
+        println!("brooklet: stopped");
+        Ok(())
+    }
+
+    /// Serves the app on a listener of your own with `config`'s settings
+    /// (its host and port aside), until `stop` resolves; then as
+    /// [`App::serve_with`] stops.
+    pub async fn serve_on_with_config(
+        self,
+        listener: tokio::net::TcpListener,
+        config: ServeConfig,
+        stop: impl std::future::Future<Output = ()>,
+    ) -> std::io::Result<()> {
+        raise_open_file_limit();
+        let store = crate::store::open(&config.store, config.store_options())
+            .await
+            .map_err(std::io::Error::other)?;
+        let addr = listener.local_addr()?;
+        let router = self.router_inner(store.clone(), &config, Some(addr));
+        let limits = ConnectionLimits {
+            max_connections: usize::try_from(config.max_connections).unwrap_or(usize::MAX),
+            header_timeout: Duration::from_secs(config.header_timeout_secs),
+            ..ConnectionLimits::default()
+        };
+        serve(listener, router, limits, stop).await?;
+        store.close().await.map_err(std::io::Error::other)
+    }
+
+    /// Serves the app on a listener of your own (a test's free port, say),
+    /// with the default limits and timeouts.
+    pub async fn serve_on(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+        let router = self.router();
+        serve(
+            listener,
+            router,
+            ConnectionLimits::default(),
+            std::future::pending(),
+        )
+        .await
+    }
+
+    /// Serves the app on a listener of your own, with sessions in `store`.
+    pub async fn serve_on_with_store(
+        self,
+        listener: tokio::net::TcpListener,
+        store: Arc<dyn SessionStore>,
+    ) -> std::io::Result<()> {
+        let router = self.router_with_store(store);
+        serve(
+            listener,
+            router,
+            ConnectionLimits::default(),
+            std::future::pending(),
+        )
+        .await
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }
