@@ -554,6 +554,7 @@ pub(crate) fn option_label(options: &[Value], labels: &[String], i: usize) -> St
 }
 
 /// Every option's shown label, in order.
+#[cfg_attr(not(feature = "server"), allow(dead_code))]
 pub(crate) fn shown_labels(options: &[Value], labels: &[String]) -> Vec<String> {
     (0..options.len())
         .map(|i| option_label(options, labels, i))
