@@ -32,9 +32,38 @@
 //! t.run().unwrap();
 //! assert_eq!(t.texts(), ["a = 5"]);
 //! ```
+//!
+//! Start with the [`guide`].
 
 #[allow(unused_extern_crates)]
 extern crate self as brooklet;
+
+/// The guide: brooklet's concepts, one chapter each, with examples that run
+/// as tests.
+pub mod guide {
+    #![doc = include_str!("../docs/guide/index.md")]
+    #[doc = include_str!("../docs/guide/rerun.md")]
+    pub mod rerun {}
+    #[doc = include_str!("../docs/guide/identity.md")]
+    pub mod identity {}
+    #[doc = include_str!("../docs/guide/state.md")]
+    pub mod state {}
+    #[doc = include_str!("../docs/guide/callbacks.md")]
+    pub mod callbacks {}
+    #[doc = include_str!("../docs/guide/forms.md")]
+    pub mod forms {}
+    #[doc = include_str!("../docs/guide/fragments.md")]
+    pub mod fragments {}
+    #[doc = include_str!("../docs/guide/multipage.md")]
+    pub mod multipage {}
+    #[doc = include_str!("../docs/guide/serving.md")]
+    #[cfg(feature = "server")]
+    pub mod serving {}
+    #[doc = include_str!("../docs/guide/testing.md")]
+    pub mod testing {}
+    #[doc = include_str!("../docs/guide/macros.md")]
+    pub mod macros {}
+}
 
 #[cfg(feature = "server")]
 mod chart;

@@ -3,8 +3,8 @@
 //! pulldown-cmark with raw HTML turned into text.
 //!
 //! Every widget carries what the client script needs: `data-wid` (its id),
-//! `data-kind`, `data-value` (its value in wire form, see
-//! [`crate::wire::wire_value`]) and
+//! `data-kind`, `data-value` (its value in wire form: option indexes for
+//! choices) and
 //! `data-entry` for the entrypoint's widgets (sent on a page switch, R35).
 //! Form controls are named by widget id, so the page also works as a plain
 //! form post without JavaScript.
