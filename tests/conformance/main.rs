@@ -3,13 +3,12 @@
 //! trace goes to `target/conformance/NAME.json` for `compare.py`, and each
 //! test fails on the first difference from the recording.
 
+mod ports;
 mod support;
 
+/// One test per scenario: replays its port against its recording.
 macro_rules! scenarios {
     ($($name:ident),* $(,)?) => {
-        mod ports {
-            $(pub mod $name;)*
-        }
         $(
             #[test]
             fn $name() {

@@ -13,7 +13,15 @@ fn log(ui: &Ui<'_>, entry: Value) -> Result<()> {
 
 // sees the NEW widget value via session state; args were bound at render time
 fn on_text(ui: &Ui<'_>, tag: &str, run_at_render: i64) -> Result<()> {
-    log(ui, json!(["cb_text", tag, run_at_render, ui.state().get::<String>("t")?]))
+    log(
+        ui,
+        json!([
+            "cb_text",
+            tag,
+            run_at_render,
+            ui.state().get::<String>("t")?
+        ]),
+    )
 }
 
 fn on_click(ui: &Ui<'_>, tag: &str) -> Result<()> {
@@ -24,7 +32,8 @@ fn on_click(ui: &Ui<'_>, tag: &str) -> Result<()> {
 fn app_py(ui: &Ui<'_>) -> Result<()> {
     ui.state().setdefault("log", Vec::<Value>::new())?;
     ui.state().setdefault("runs", 0)?;
-    ui.state().set("runs", &(ui.state().get::<i64>("runs")? + 1))?;
+    ui.state()
+        .set("runs", &(ui.state().get::<i64>("runs")? + 1))?;
     let runs: i64 = ui.state().get("runs")?;
 
     log(ui, json!(["body_start", runs, ui.state().get_value("t")]))?;

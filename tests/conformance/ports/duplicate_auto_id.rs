@@ -4,7 +4,12 @@ use brooklet::prelude::*;
 
 #[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
-    let cases = ["ok", "dup_button", "sidebar_and_main", "dup_text_input_same_params"];
+    let cases = [
+        "ok",
+        "dup_button",
+        "sidebar_and_main",
+        "dup_text_input_same_params",
+    ];
     #[widget(key = "case")]
     let case = ui.radio("case", cases).show()?;
     if case == "ok" {

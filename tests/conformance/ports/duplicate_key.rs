@@ -5,7 +5,12 @@ use brooklet::prelude::*;
 
 #[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
-    let cases = ["ok", "same_key_two_types", "same_key_sidebar_and_main", "int_key_vs_str_key"];
+    let cases = [
+        "ok",
+        "same_key_two_types",
+        "same_key_sidebar_and_main",
+        "int_key_vs_str_key",
+    ];
     #[widget(key = "case")]
     let case = ui.radio("case", cases).show()?;
     let k = "k";

@@ -6,7 +6,8 @@ use serde_json::json;
 #[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
     ui.state().setdefault("runs", 0)?;
-    ui.state().set("runs", &(ui.state().get::<i64>("runs")? + 1))?;
+    ui.state()
+        .set("runs", &(ui.state().get::<i64>("runs")? + 1))?;
     let f = ui.form("f", false)?;
     #[widget(key = "a")]
     let a = f.text_input("A").show()?;

@@ -19,7 +19,10 @@ fn frag(ui: &Ui<'_>) -> Result<()> {
         let ft = ui.text_input("inside").show()?;
         ui.text(format!("ret:ft={}", dumps(&ft)));
     }
-    ui.text(format!("frag_runs={}", dumps(&state.get::<i64>("frag_runs")?)));
+    ui.text(format!(
+        "frag_runs={}",
+        dumps(&state.get::<i64>("frag_runs")?)
+    ));
     Ok(())
 }
 
@@ -41,7 +44,10 @@ fn app_py(ui: &Ui<'_>) -> Result<()> {
     let _hide = ui.button("hide inside + rerun fragment").show()?;
     #[widget(on_click = refresh, args = (false,))]
     let _show = ui.button("show inside + rerun fragment").show()?;
-    ui.text(format!("full_runs={}", dumps(&state.get::<i64>("full_runs")?)));
+    ui.text(format!(
+        "full_runs={}",
+        dumps(&state.get::<i64>("full_runs")?)
+    ));
     Ok(())
 }
 

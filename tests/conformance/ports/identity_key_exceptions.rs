@@ -7,17 +7,34 @@ use serde_json::json;
 fn app_py(ui: &Ui<'_>) -> Result<()> {
     #[widget(key = "variant")]
     let v = ui.checkbox("variant").show()?;
-    let opts = if v { vec!["a", "b", "c", "d"] } else { vec!["a", "b", "c"] };
+    let opts = if v {
+        vec!["a", "b", "c", "d"]
+    } else {
+        vec!["a", "b", "c"]
+    };
     #[widget(key = "sel")]
     let s = ui.selectbox("pick", opts.clone()).show()?;
     #[widget(key = "ms")]
-    let ms = ui.multiselect("many", opts).max_selections(if v { 3 } else { 2 }).show()?;
+    let ms = ui
+        .multiselect("many", opts)
+        .max_selections(if v { 3 } else { 2 })
+        .show()?;
     #[widget(key = "ti")]
-    let ti = ui.text_input("text").max_chars(if v { 10 } else { 20 }).show()?;
+    let ti = ui
+        .text_input("text")
+        .max_chars(if v { 10 } else { 20 })
+        .show()?;
     #[widget(key = "ta")]
-    let ta = ui.text_area("area").max_chars(if v { 10 } else { 20 }).show()?;
+    let ta = ui
+        .text_area("area")
+        .max_chars(if v { 10 } else { 20 })
+        .show()?;
     #[widget(key = "ni")]
-    let ni = ui.number_input("num").min(0).max(if v { 50 } else { 100 }).show()?;
+    let ni = ui
+        .number_input("num")
+        .min(0)
+        .max(if v { 50 } else { 100 })
+        .show()?;
     ui.text(format!("ret:{}", dumps(&json!([s, ms, ti, ta, ni]))));
     Ok(())
 }

@@ -7,7 +7,10 @@ fn app_py(ui: &Ui<'_>) -> Result<()> {
     #[widget(key = "flip")]
     let flip = ui.checkbox("flip").show()?;
     #[widget(key = "n")]
-    let n = ui.number_input(if flip { "Beta" } else { "Alpha" }).value(0).show()?;
+    let n = ui
+        .number_input(if flip { "Beta" } else { "Alpha" })
+        .value(0)
+        .show()?;
     ui.text(format!("ret:n={}", dumps(&n)));
     Ok(())
 }

@@ -13,7 +13,8 @@ fn app_py(ui: &Ui<'_>) -> Result<()> {
 #[page(path = "page_a.py", title = "A")]
 fn page_a(ui: &Ui<'_>) -> Result<()> {
     if ui.state().contains("my_key") {
-        ui.state().set("my_key", &ui.state().get::<Value>("my_key")?)?;
+        ui.state()
+            .set("my_key", &ui.state().get::<Value>("my_key")?)?;
     }
     #[widget(key = "my_key")]
     let v = ui.number_input::<f64>("Number of filters").show()?;
@@ -24,9 +25,13 @@ fn page_a(ui: &Ui<'_>) -> Result<()> {
 #[page(path = "page_b.py", title = "B")]
 fn page_b(ui: &Ui<'_>) -> Result<()> {
     if ui.state().contains("my_key") {
-        ui.state().set("my_key", &ui.state().get::<Value>("my_key")?)?;
+        ui.state()
+            .set("my_key", &ui.state().get::<Value>("my_key")?)?;
     }
-    ui.text(format!("b:my_key={}", dumps(&ui.state().get_value("my_key"))));
+    ui.text(format!(
+        "b:my_key={}",
+        dumps(&ui.state().get_value("my_key"))
+    ));
     Ok(())
 }
 

@@ -15,11 +15,13 @@ fn app_py(ui: &Ui<'_>) -> Result<()> {
 }
 
 fn store_value(ui: &Ui<'_>, key: &str) -> Result<()> {
-    ui.state().set(key, &ui.state().get::<Value>(&format!("_{key}"))?)
+    ui.state()
+        .set(key, &ui.state().get::<Value>(&format!("_{key}"))?)
 }
 
 fn load_value(ui: &Ui<'_>, key: &str) -> Result<()> {
-    ui.state().set(&format!("_{key}"), &ui.state().get::<Value>(key)?)
+    ui.state()
+        .set(&format!("_{key}"), &ui.state().get::<Value>(key)?)
 }
 
 #[page(path = "page_a.py", title = "A")]
@@ -33,7 +35,10 @@ fn page_a(ui: &Ui<'_>) -> Result<()> {
 
 #[page(path = "page_b.py", title = "B")]
 fn page_b(ui: &Ui<'_>) -> Result<()> {
-    ui.text(format!("b:my_key={}", dumps(&ui.state().get_value("my_key"))));
+    ui.text(format!(
+        "b:my_key={}",
+        dumps(&ui.state().get_value("my_key"))
+    ));
     Ok(())
 }
 

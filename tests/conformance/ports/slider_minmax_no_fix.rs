@@ -10,7 +10,12 @@ fn app_py(ui: &Ui<'_>) -> Result<()> {
     #[widget(key = "min")]
     let minimum = cols[0].number_input("Min").min(1).max(5).show()?;
     #[widget(key = "max")]
-    let maximum = cols[1].number_input("Max").min(6).max(10).value(10).show()?;
+    let maximum = cols[1]
+        .number_input("Max")
+        .min(6)
+        .max(10)
+        .value(10)
+        .show()?;
 
     #[widget(key = "a")]
     let a = ui.slider("A", minimum, maximum).show()?;
