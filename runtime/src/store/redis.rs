@@ -62,11 +62,11 @@ impl RedisStore {
         let client = redis::Client::open(url)
             .map_err(|e| StoreError::Config(format!("{name} is not a usable Redis URL: {e}")))?;
         let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Duration::from_millis(500))
-            .set_response_timeout(Duration::from_secs(1))
+            .set_connection_timeout(Some(Duration::from_millis(500)))
+            .set_response_timeout(Some(Duration::from_secs(1)))
             .set_number_of_retries(1)
-            .set_factor(10)
-            .set_max_delay(200);
+            .set_min_delay(Duration::from_millis(10))
+            .set_max_delay(Duration::from_millis(200));
         let conn = tokio::time::timeout(
             OP_TIMEOUT * 2,
             ConnectionManager::new_with_config(client, config),
