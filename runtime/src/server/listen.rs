@@ -231,14 +231,7 @@ impl App {
     /// Serves the app on a listener of your own (a test's free port, say),
     /// with the default limits and timeouts.
     pub async fn serve_on(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-        let router = self.router();
-        serve(
-            listener,
-            router,
-            ConnectionLimits::default(),
-            std::future::pending(),
-        )
-        .await
+        serve_forever(listener, self.router()).await
     }
 
     /// Serves the app on a listener of your own, with sessions in `store`.
@@ -247,15 +240,19 @@ impl App {
         listener: tokio::net::TcpListener,
         store: Arc<dyn SessionStore>,
     ) -> std::io::Result<()> {
-        let router = self.router_with_store(store);
-        serve(
-            listener,
-            router,
-            ConnectionLimits::default(),
-            std::future::pending(),
-        )
-        .await
+        serve_forever(listener, self.router_with_store(store)).await
     }
+}
+
+/// Serves `router` with the default limits until the process ends.
+async fn serve_forever(listener: TcpListener, router: Router) -> io::Result<()> {
+    serve(
+        listener,
+        router,
+        ConnectionLimits::default(),
+        std::future::pending(),
+    )
+    .await
 }
 
 fn init_tracing() {
