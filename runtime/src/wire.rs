@@ -12,8 +12,7 @@ use crate::error::{Error, ErrorKind};
 use crate::identity::{PageId, WidgetId};
 use crate::pages::App;
 use crate::run::QueryParams;
-use crate::session::Event;
-use crate::store::TabState;
+use crate::session::{Event, Session};
 use crate::widgets::{Kind, Params};
 
 /// The header that names an event's tab, read before its body.
@@ -167,15 +166,14 @@ fn from_wire(params: &Params, wire: Value) -> Result<Value, String> {
 
 pub(crate) fn to_event(
     app: &App,
-    state: &TabState,
+    session: &Session,
     page: Option<String>,
     values: Vec<(WidgetId, Value)>,
     click: Option<WidgetId>,
 ) -> Result<Event, Error> {
     let mut widgets = Vec::with_capacity(values.len() + 1);
     for (id, wire) in values {
-        let meta = state
-            .session
+        let meta = session
             .state()
             .meta(id)
             .ok_or_else(|| unknown_widget(app, id))?;
@@ -188,7 +186,7 @@ pub(crate) fn to_event(
         widgets.push((id, value));
     }
     if let Some(id) = click {
-        match state.session.state().meta(id) {
+        match session.state().meta(id) {
             Some(meta) if meta.kind.is_trigger() => widgets.push((id, Value::Bool(true))),
             Some(meta) => {
                 return Err(Error::new(

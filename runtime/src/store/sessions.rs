@@ -453,7 +453,7 @@ impl Sessions {
         }
         let event = to_event(
             &self.app,
-            state,
+            &state.session,
             request.page.clone(),
             values,
             request.click,
@@ -507,7 +507,7 @@ impl Sessions {
             submitting.as_deref(),
         );
         let result = match (values, click) {
-            (Ok(values), Ok(click)) => to_event(&self.app, state, nav, values, click),
+            (Ok(values), Ok(click)) => to_event(&self.app, &state.session, nav, values, click),
             (Err(e), _) | (_, Err(e)) => Err(Error::new(ErrorKind::InvalidValue, e)),
         };
         let plain = Frame {
