@@ -93,7 +93,6 @@ pub fn render_app(doc: &PageDoc<'_>) -> String {
 pub fn render_app_cached(doc: &PageDoc<'_>, cache: &mut RenderCache) -> String {
     let tree = doc.tree;
     cache.start_run();
-    cache.error_details = doc.error_details;
     let nav = (doc.pages.len() > 1).then(|| {
         let links = doc
             .pages
@@ -118,14 +117,14 @@ pub fn render_app_cached(doc: &PageDoc<'_>, cache: &mut RenderCache) -> String {
             &view! { <div class="bk-notice" role="alert">{n.to_owned()}</div> }.to_html(),
         );
     }
-    children(tree, MAIN, cache, &mut main);
+    children(doc, MAIN, cache, &mut main);
     main.push_str(
         &view! { <noscript><button type="submit" class="bk-apply">"Apply changes"</button></noscript> }.to_html(),
     );
     let sidebar_has_content = !tree.node(SIDEBAR).children.is_empty() || nav.is_some();
     let sidebar = sidebar_has_content.then(|| {
         let mut inner = nav.unwrap_or_default();
-        children(tree, SIDEBAR, cache, &mut inner);
+        children(doc, SIDEBAR, cache, &mut inner);
         view! { <aside id="bk-sidebar" class="bk-sidebar" inner_html=inner></aside> }
     });
     cache.finish_run();
@@ -150,21 +149,21 @@ pub fn render_app_cached(doc: &PageDoc<'_>, cache: &mut RenderCache) -> String {
 }
 
 /// Appends the HTML of `id`'s children to `out`.
-fn children(tree: &ElementTree, id: NodeId, cache: &mut RenderCache, out: &mut String) {
-    for &child in &tree.node(id).children {
-        node(tree, child, cache, out);
+fn children(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache, out: &mut String) {
+    for &child in &doc.tree.node(id).children {
+        node(doc, child, cache, out);
     }
 }
 
 /// Appends the HTML of one node to `out`.
-fn node(tree: &ElementTree, id: NodeId, cache: &mut RenderCache, out: &mut String) {
+fn node(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache, out: &mut String) {
     let inner = |cache: &mut RenderCache| {
         let mut s = String::new();
-        children(tree, id, cache, &mut s);
+        children(doc, id, cache, &mut s);
         s
     };
-    let html = match &tree.node(id).element {
-        Element::Main | Element::Sidebar => return children(tree, id, cache, out),
+    let html = match &doc.tree.node(id).element {
+        Element::Main | Element::Sidebar => return children(doc, id, cache, out),
         Element::Widget(w) => return cache.widget(w, out),
         Element::Columns => {
             let inner = inner(cache);
@@ -221,7 +220,7 @@ fn node(tree: &ElementTree, id: NodeId, cache: &mut RenderCache, out: &mut Strin
             message,
             location,
         } => {
-            let details = cache.error_details;
+            let details = doc.error_details;
             let message = if details || *kind != crate::ErrorKind::Panic {
                 message.clone()
             } else {
@@ -333,7 +332,6 @@ fn node(tree: &ElementTree, id: NodeId, cache: &mut RenderCache, out: &mut Strin
 #[derive(Default)]
 pub struct RenderCache {
     widgets: IdMap<(WidgetElement, String)>,
-    error_details: bool,
     seen: crate::identity::IdSet,
     last_len: usize,
 }
