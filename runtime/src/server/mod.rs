@@ -270,9 +270,19 @@ async fn event(
             "the {TAB_HEADER} header is missing or not a tab id (16 hex digits)"
         ));
     };
-    let room = match shared.sessions.upload_room(&owner, &tab).await {
-        Ok(room) => room,
-        Err(failure) => return failure.json(),
+    // A body announced within the base limit needs no look at the page
+    // (which would load the session twice); a larger or unannounced one
+    // is let in only as far as the page's uploaders take.
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let room = match declared {
+        Some(len) if len <= MAX_BODY => 0,
+        _ => match shared.sessions.upload_room(&owner, &tab).await {
+            Ok(room) => room,
+            Err(failure) => return failure.json(),
+        },
     };
     let bytes = match read_body(&shared, body, event_body_limit(room)).await {
         Ok(bytes) => bytes,
