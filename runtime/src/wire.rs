@@ -59,12 +59,14 @@ pub(crate) struct EventRequest {
     pub(crate) click: Option<WidgetId>,
     /// The URL's query string, on back/forward.
     pub(crate) query: Option<String>,
+    /// The body's size in bytes.
+    pub(crate) size: usize,
 }
 
 /// Decodes the JSON body of an event for `tab`; the error names what is
 /// wrong with it.
-pub(crate) fn parse_event(body: &[u8], tab: &str) -> Result<EventRequest, String> {
-    let body: EventBody = serde_json::from_slice(body)
+pub(crate) fn parse_event(bytes: &[u8], tab: &str) -> Result<EventRequest, String> {
+    let body: EventBody = serde_json::from_slice(bytes)
         .map_err(|e| format!("the event body is not a valid event: {e}"))?;
     if body.tab != tab {
         return Err(format!(
@@ -83,6 +85,7 @@ pub(crate) fn parse_event(body: &[u8], tab: &str) -> Result<EventRequest, String
         .collect::<Result<Vec<_>, _>>()?;
     let click = body.click.as_deref().map(parse_id).transpose()?;
     Ok(EventRequest {
+        size: bytes.len(),
         seq: body.seq,
         page: body.page,
         values,

@@ -22,6 +22,13 @@ use crate::session::Event;
 use crate::widgets::{Kind, Params};
 use crate::wire::{form_values, last_field, parse_id, quote, to_event, EventRequest};
 
+/// A session's size is measured again ([`TabState::approx_bytes`], a walk
+/// over the whole session) after an event that brought at least this many
+/// bytes, and after every [`REMEASURE_EVERY`]th event: not on every event.
+const REMEASURE_AFTER: usize = 16 * 1024;
+/// See [`REMEASURE_AFTER`].
+const REMEASURE_EVERY: u64 = 16;
+
 /// How many times an event runs again after a conflict before it gives up.
 pub const CONFLICT_RETRIES: usize = 3;
 
@@ -266,7 +273,8 @@ impl Sessions {
         // Only a store that can refuse a save runs an event twice; otherwise
         // the values (a file, say) are moved into it, not copied.
         let retries = !self.local();
-        self.with_session(owner, tab, |state| {
+        let size = request.size;
+        self.with_session(owner, tab, size, |state| {
             let values = if retries {
                 request.values.clone()
             } else {
@@ -286,7 +294,8 @@ impl Sessions {
         base: &str,
     ) -> Result<FormAnswer, Failure> {
         let seq = last_field(fields, "_seq").and_then(|s| s.parse::<u64>().ok());
-        self.with_session(owner, tab, |state| {
+        let size = fields.iter().map(|(k, v)| k.len() + v.len()).sum();
+        self.with_session(owner, tab, size, |state| {
             if seq != Some(state.session.events()) {
                 let page = state.session.current_page().unwrap_or_default().to_owned();
                 let notice = "This page was out of date (sent again, or from the browser's \
@@ -371,6 +380,9 @@ impl Sessions {
     /// Runs `step` on the session of `tab`, owned by `owner`, and saves the
     /// result with a version check.
     ///
+    /// `incoming` is the size of what the event brought, which decides
+    /// whether the session is measured again for the memory cap.
+    ///
     /// The tab's live slot is locked for the whole of it, and at most
     /// [`super::MAX_WAITING`] events wait for it. When another process (or
     /// a failure) saved first, the save is refused; the step then runs
@@ -380,6 +392,7 @@ impl Sessions {
         &self,
         owner: &OwnerSecret,
         tab: &TabId,
+        incoming: usize,
         mut step: impl FnMut(&mut TabState) -> Step<T>,
     ) -> Result<T, Failure> {
         let owner = owner.hash();
@@ -393,8 +406,11 @@ impl Sessions {
                     Step::Unchanged(answer) => return Ok(answer),
                     Step::Changed(answer) => answer,
                 };
-                self.live
-                    .resize(tab.as_str(), &slot, current.tab.approx_bytes());
+                let events = current.tab.session.events();
+                if incoming >= REMEASURE_AFTER || events % REMEASURE_EVERY == 0 {
+                    self.live
+                        .resize(tab.as_str(), &slot, current.tab.approx_bytes());
+                }
                 if self.local() {
                     return Ok(answer);
                 }
