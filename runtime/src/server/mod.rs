@@ -297,7 +297,13 @@ async fn event(
     drop(bytes);
     let request = match parsed {
         Ok(request) => request,
-        Err(e) => return malformed(&e),
+        // An expired session says so first: the client reloads.
+        Err(e) => {
+            return match shared.sessions.upload_room(&owner, &tab).await {
+                Ok(_) => malformed(&e),
+                Err(failure) => failure.json(),
+            }
+        }
     };
     let base = base_of(&original, &uri);
     match shared.sessions.event(&owner, &tab, request, &base).await {
