@@ -444,7 +444,8 @@ fn safe_url(url: &str) -> bool {
     }
 }
 
-fn escape(s: &str) -> String {
+/// `s` as HTML text or a quoted attribute value.
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

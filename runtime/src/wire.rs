@@ -22,11 +22,27 @@ pub const MAX_QUERY: usize = 8 * 1024;
 /// What an error quotes of the user's text, in characters at most.
 const MAX_QUOTE: usize = 120;
 
+/// The most characters of an error message shown, which may quote the user.
+const MAX_MESSAGE: usize = 2000;
+
+/// The first `max` characters of `s`, if it has more.
+fn cut(s: &str, max: usize) -> Option<&str> {
+    s.char_indices().nth(max).map(|(at, _)| &s[..at])
+}
+
 /// At most [`MAX_QUOTE`] characters of `s`, for an error to quote.
 pub(crate) fn quote(s: &str) -> String {
-    match s.char_indices().nth(MAX_QUOTE) {
-        Some((at, _)) => format!("{}… ({} bytes in all)", &s[..at], s.len()),
+    match cut(s, MAX_QUOTE) {
+        Some(start) => format!("{start}… ({} bytes in all)", s.len()),
         None => s.to_owned(),
+    }
+}
+
+/// An error message, shortened to [`MAX_MESSAGE`] characters when longer.
+pub(crate) fn quote_long(message: &str) -> String {
+    match cut(message, MAX_MESSAGE) {
+        Some(start) => format!("{start}…"),
+        None => message.to_owned(),
     }
 }
 

@@ -9,9 +9,10 @@ use serde_json::json;
 
 use super::{Shared, MAX_BODY};
 use crate::error::{Error, ErrorKind};
-use crate::store::sessions::{quote_long, EventAnswer, Failure, CONFLICT_RETRIES};
+use crate::render::escape;
+use crate::store::sessions::{EventAnswer, Failure, CONFLICT_RETRIES};
 use crate::store::StoreError;
-use crate::wire::{page_url, quote, MAX_QUERY};
+use crate::wire::{page_url, quote, quote_long, MAX_QUERY};
 
 /// The answer to an event past the body limit: a 413 that says what to do.
 pub(super) fn too_large(room: u64) -> Response {
@@ -213,11 +214,4 @@ pub(super) fn not_found(shared: &Shared, base: &str, path: &str) -> Response {
         escape(&quote(path))
     );
     (StatusCode::NOT_FOUND, Html(body)).into_response()
-}
-
-pub(super) fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

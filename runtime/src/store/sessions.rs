@@ -20,7 +20,7 @@ use crate::render::{render_app_cached, render_document_cached, PageDoc};
 use crate::run::QueryParams;
 use crate::session::Event;
 use crate::widgets::{Kind, Params};
-use crate::wire::{form_values, last_field, parse_id, quote, to_event, EventRequest};
+use crate::wire::{form_values, last_field, parse_id, quote, quote_long, to_event, EventRequest};
 
 /// A session's size is measured again ([`TabState::approx_bytes`], a walk
 /// over the whole session) after an event that brought at least this many
@@ -614,15 +614,6 @@ fn upload_room(app: &App, tab: &TabState) -> u64 {
         })
         .fold(0u64, u64::saturating_add);
     total.min(cap)
-}
-
-/// An error message, shortened when it runs long (it may quote the user).
-pub fn quote_long(message: &str) -> String {
-    const MAX_MESSAGE: usize = 2000;
-    match message.char_indices().nth(MAX_MESSAGE) {
-        Some((at, _)) => format!("{}…", &message[..at]),
-        None => message.to_owned(),
-    }
 }
 
 #[cfg(test)]
