@@ -521,3 +521,23 @@ async fn an_idle_keep_alive_connection_is_closed() {
     assert!(read.is_ok(), "the idle connection stayed open");
     assert!(String::from_utf8_lossy(&out).starts_with("HTTP/1.1 200"));
 }
+
+#[tokio::test]
+async fn the_not_found_page_escapes_the_path_it_quotes() {
+    let mut c = Http::new(start(mpa_keep::app()).await);
+    let path = "/%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%3E%3Cimg%20src=x%20onerror=alert(2)%3E";
+    let missing = c.get(path).await;
+    assert_eq!(missing.status, 404);
+    assert!(
+        !missing.body.contains("<script>alert") && !missing.body.contains("<img"),
+        "{}",
+        missing.body
+    );
+    // Sent raw, `<` never reaches the page as markup either.
+    let addr = c.base.trim_start_matches("http://").parse().unwrap();
+    let get = format!(
+        "GET /<script>alert(3)</script> HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    );
+    let answer = raw(addr, get.as_bytes()).await;
+    assert!(!answer.contains("<script>alert(3)"), "{answer}");
+}
