@@ -104,8 +104,17 @@ pub struct ServeConfig {
 }
 
 impl Default for ServeConfig {
+    /// The flags' defaults, whatever the environment says (so that a bad
+    /// `BROOKLET_…` variable cannot break [`crate::App::router`]).
     fn default() -> Self {
-        ServeConfig::parse_from::<[&str; 0], &str>([]).expect("the defaults parse")
+        use clap::{CommandFactory, FromArgMatches};
+        let command = Flags::command().mut_args(|a| a.env(None::<&str>));
+        let matches = command
+            .try_get_matches_from(["brooklet"])
+            .expect("the defaults parse");
+        Flags::from_arg_matches(&matches)
+            .expect("the defaults parse")
+            .config
     }
 }
 
@@ -245,6 +254,16 @@ mod tests {
         let cli = Cli::try_parse_from(["myapp", "--data", "x.csv", "--port", "9000"]).unwrap();
         assert_eq!(cli.data, "x.csv");
         assert_eq!(cli.brooklet.port, 9000);
+    }
+
+    #[test]
+    fn the_defaults_do_not_read_the_environment() {
+        // A variable no other test reads.
+        std::env::set_var("BROOKLET_FRAME_ANCESTORS", "https://elsewhere.example");
+        assert_eq!(ServeConfig::default().frame_ancestors, "'self'");
+        let flags = ServeConfig::parse_from(["app"]).unwrap();
+        assert_eq!(flags.frame_ancestors, "https://elsewhere.example");
+        std::env::remove_var("BROOKLET_FRAME_ANCESTORS");
     }
 
     #[test]
