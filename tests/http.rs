@@ -431,3 +431,42 @@ fn the_event_body_limit_leaves_room_for_base64() {
         4 * 1024 * 1024 + MAX_BODY
     );
 }
+
+#[brooklet::page(path = "moments")]
+fn moments(ui: &brooklet::Ui<'_>) -> brooklet::Result<()> {
+    let day = ui.date_input("Day").show()?;
+    let at = ui.time_input("At").show()?;
+    let colour = ui.color_picker("Colour").show()?;
+    ui.text(format!("{day} {at} {colour}"));
+    Ok(())
+}
+
+/// Every kind whose control posts a value round-trips it without
+/// JavaScript, read the same way the client script reads it (`data-shape`);
+/// an empty date or time field keeps the value.
+#[tokio::test]
+async fn a_no_js_post_carries_dates_times_and_colours() {
+    let mut c = Http::new(start(brooklet::App::new().page(moments)).await);
+    let page = c.get("/").await;
+    let (tab, day, at, colour) = (
+        tab_of(&page.body),
+        wid(&page.body, "Day"),
+        wid(&page.body, "At"),
+        wid(&page.body, "Colour"),
+    );
+    let posted = c
+        .form(&[
+            ("_tab", &tab),
+            (&day, "2024-03-05"),
+            (&at, "09:15"),
+            (&colour, "#00ff7f"),
+        ])
+        .await;
+    assert_eq!(posted.status, 200, "{}", posted.body);
+    assert_eq!(texts(&posted.body), ["2024-03-05 09:15:00 #00ff7f"]);
+
+    let kept = c
+        .form(&[("_tab", &tab), (&day, ""), (&at, ""), (&colour, "#00ff7f")])
+        .await;
+    assert_eq!(texts(&kept.body), ["2024-03-05 09:15:00 #00ff7f"]);
+}

@@ -13,6 +13,7 @@ use std::path::Path;
 const STACK: &[(&str, u8)] = &[
     ("error", 0),
     ("identity", 0),
+    ("params", 1),
     ("elements", 2),
     ("session_state", 3),
     ("run", 4),
@@ -32,10 +33,7 @@ const STACK: &[(&str, u8)] = &[
 
 /// Upward imports that are still there: (module, the higher one it uses).
 const KNOWN_UPWARD: &[(&str, &str)] = &[
-    // `Kind`, `Params` and `Number` live in `widgets`: a leaf module of
-    // their own removes these three.
-    ("elements", "widgets"),
-    ("session_state", "widgets"),
+    // `Callback` and `Common` live in `widgets`.
     ("run", "widgets"),
     // `Ui::run_page` and the page registry.
     ("run", "pages"),

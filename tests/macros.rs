@@ -7,7 +7,7 @@ use brooklet::identity::{rt_key_part, SiteKey};
 use brooklet::pages::PageDefinition;
 use brooklet::prelude::*;
 use brooklet::testing::AppTest;
-use brooklet::widgets::{Kind, ALL_KINDS};
+use brooklet::widgets::Kind;
 
 /// Defines the same page body twice: as a `#[page]` (whose widget calls get
 /// compile-time sites) and as a plain function (computed from scratch).
@@ -221,7 +221,7 @@ fn compile_time_sites_give_the_runtime_ids_for_every_kind() {
     assert_eq!(with.len(), 67);
     assert_eq!(with, without);
     let kinds: std::collections::HashSet<Kind> = with.iter().map(|w| w.0).collect();
-    assert_eq!(kinds.len(), ALL_KINDS.len(), "every kind is drawn");
+    assert_eq!(kinds.len(), Kind::all().len(), "every kind is drawn");
 }
 
 #[test]

@@ -28,7 +28,7 @@
     const next = new Map();
     entry = new Set();
     for (const w of root().querySelectorAll("[data-wid]")) {
-      if (w.dataset.kind === "button") continue;
+      if (w.dataset.shape === "trigger") continue;
       let v = null;
       try { v = JSON.parse(w.dataset.value); } catch (_) { }
       next.set(w.dataset.wid, v);
@@ -40,31 +40,36 @@
 
   function widgetOf(el) { return el && el.closest ? el.closest("[data-wid]") : null; }
 
+  // How a widget's value is read from its controls: its kind says so in
+  // `data-shape`, so that no kind needs a branch here.
   function readValue(w) {
-    const kind = w.dataset.kind;
     const q = (s) => w.querySelector(s);
-    switch (kind) {
-      case "checkbox": case "toggle": return q("input[type=checkbox]").checked;
-      case "radio": { const c = q("input[type=radio]:checked"); return c ? Number(c.value) : null; }
-      case "selectbox": return Number(q("select").value);
-      case "multiselect": return Array.from(q("select").selectedOptions, (o) => Number(o.value));
-      case "slider": case "select_slider": {
-        const vals = Array.from(w.querySelectorAll("input[type=range]"), (i) => Number(i.value));
+    const all = (s) => Array.from(w.querySelectorAll(s));
+    switch (w.dataset.shape) {
+      case "bool": return q("input[type=checkbox]").checked;
+      case "index": {
+        const s = q("select");
+        if (s) return Number(s.value);
+        const c = q("input:checked");
+        return c ? Number(c.value) : null;
+      }
+      case "indexes": {
+        const s = q("select");
+        return s ? Array.from(s.selectedOptions, (o) => Number(o.value)) : all("input:checked").map((i) => Number(i.value));
+      }
+      case "numbers": {
+        const vals = all("input[type=range]").map((i) => Number(i.value));
         return vals.length === 2 ? vals : vals[0];
       }
-      case "number_input": {
+      case "number": {
         const raw = q("input").value;
         return raw === "" || isNaN(Number(raw)) ? undefined : Number(raw);
       }
-      case "text_input": return q("input").value;
-      case "text_area": return q("textarea").value;
-      case "date_input": case "time_input": {
+      case "text": return q("input, textarea").value;
+      case "optional-text": {
         const raw = q("input").value;
         return raw === "" ? undefined : raw;
       }
-      case "color_picker": return q("input[type=color]").value;
-      case "pills": case "segmented_control":
-        return Array.from(w.querySelectorAll("input[type=checkbox]:checked"), (i) => Number(i.value));
     }
     return undefined;
   }
@@ -279,7 +284,7 @@
     const sub = e.submitter;
     if (sub && sub.name === "_click") {
       const w = widgetOf(sub);
-      const form = w && w.dataset.kind === "form_submit_button" ? w.closest("[data-form]") : null;
+      const form = w && sub.dataset.submits ? w.closest("[data-form]") : null;
       if (form) {
         // The form's changes go with its submit: what its fields show.
         for (const fw of form.querySelectorAll("[data-wid]")) {
@@ -302,8 +307,7 @@
   form.addEventListener("input", (e) => {
     const w = widgetOf(e.target);
     if (!w) return;
-    const kind = w.dataset.kind;
-    if (kind === "slider" || kind === "select_slider") {
+    if (e.target.type === "range") {
       showOutput(w);
       if (commit(w)) enqueue({});
     }
@@ -312,10 +316,10 @@
     const w = widgetOf(e.target);
     if (!w) return;
     if (e.target.type === "file") { uploadFiles(w, e.target); return; }
-    const kind = w.dataset.kind;
-    if ((kind === "pills" || kind === "segmented_control") && e.target.checked && !w.querySelector("[data-multi]")) {
+    const exclusive = e.target.closest("[data-exclusive]");
+    if (exclusive && e.target.checked) {
       // One option at a time: choosing one lets go of the others.
-      for (const c of w.querySelectorAll("input[type=checkbox]")) if (c !== e.target) c.checked = false;
+      for (const c of exclusive.querySelectorAll("input[type=checkbox]")) if (c !== e.target) c.checked = false;
     }
     if (commit(w)) enqueue({});
   });

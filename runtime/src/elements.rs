@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::error::ErrorKind;
 use crate::identity::{PageId, WidgetId};
-use crate::widgets::{Kind, Params};
+use crate::params::{Kind, Params};
 
 /// An index into [`ElementTree`].
 pub type NodeId = usize;
@@ -339,7 +339,7 @@ impl ElementTree {
     pub(crate) fn mark_cleared_forms(&mut self) {
         let submitted: Vec<Arc<str>> = self
             .widgets()
-            .filter(|w| w.kind == Kind::FormSubmitButton && w.value == Value::Bool(true))
+            .filter(|w| w.kind.submits_form() && w.value == Value::Bool(true))
             .filter_map(|w| w.form.clone())
             .collect();
         if submitted.is_empty() {

@@ -4,8 +4,8 @@
 //! brooklet reruns it from the top on every interaction, keeps each
 //! session's widget values on the server, and cleans up the values of
 //! widgets that a run no longer draws, exactly as Streamlit does (the
-//! contract is the widget-behaviour spec; its rule numbers, R1–R46, are
-//! cited throughout).
+//! contract is [`guide::behaviour`]; its rule numbers, A1–A8 and R1–R46,
+//! are cited throughout).
 //!
 //! ```
 //! use brooklet::prelude::*;
@@ -63,6 +63,8 @@ pub mod guide {
     pub mod testing {}
     #[doc = include_str!("../docs/guide/macros.md")]
     pub mod macros {}
+    #[doc = include_str!("../docs/behaviour.md")]
+    pub mod behaviour {}
 }
 
 #[cfg(feature = "server")]
@@ -74,6 +76,7 @@ pub mod error;
 pub mod fragment;
 pub mod identity;
 pub mod pages;
+pub mod params;
 #[cfg(feature = "server")]
 pub mod render;
 pub mod run;

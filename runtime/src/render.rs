@@ -3,9 +3,10 @@
 //! pulldown-cmark with raw HTML turned into text.
 //!
 //! Every widget carries what the client script needs: `data-wid` (its id),
-//! `data-kind`, `data-value` (its value in wire form: option indexes for
-//! choices) and
-//! `data-entry` for the entrypoint's widgets (sent on a page switch, R35).
+//! `data-kind`, `data-shape` (how the script reads its value from its
+//! controls), `data-value` (its value in wire form: option indexes for
+//! choices) and `data-entry` for the entrypoint's widgets (sent on a page
+//! switch, R35). Each kind draws its own controls (`widgets/KIND.rs`).
 //! Form controls are named by widget id, so the page also works as a plain
 //! form post without JavaScript.
 
@@ -14,7 +15,7 @@ use serde_json::Value;
 
 use crate::elements::{DeltaColor, Element, ElementTree, NodeId, WidgetElement, MAIN, SIDEBAR};
 use crate::identity::{IdMap, PageId};
-use crate::widgets::{shown_labels, Kind, Number, Params};
+use crate::params::Drawn;
 
 /// What a full page needs besides the element tree.
 pub struct PageDoc<'a> {
@@ -444,17 +445,7 @@ fn safe_url(url: &str) -> bool {
     }
 }
 
-/// `s` as HTML text or a quoted attribute value.
-pub(crate) fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn num(n: Number) -> String {
-    n.to_string()
-}
+pub(crate) use crate::widgets::view::escape;
 
 /// A widget: its wrapper, which carries what the client script needs, and
 /// its label and controls.
@@ -462,6 +453,7 @@ pub fn widget_html(w: &WidgetElement) -> String {
     let id = w.id.to_string();
     let kind = w.kind.name();
     let data_value = crate::wire::wire_value(w).to_string();
+    let shape = w.params.get().shape().attr();
     let entry = (w.script == PageId::ENTRYPOINT).then_some("1");
     let defer = w.ignore_changes.then_some("1");
     let reset = w.reset.then_some("1");
@@ -476,261 +468,21 @@ pub fn widget_html(w: &WidgetElement) -> String {
         _ => widget_body(w),
     };
     view! {
-        <div class="bk-widget" data-wid=id data-kind=kind data-value=data_value data-entry=entry data-defer=defer data-reset=reset inner_html=body></div>
+        <div class="bk-widget" data-wid=id data-kind=kind data-shape=shape data-value=data_value data-entry=entry data-defer=defer data-reset=reset inner_html=body></div>
     }
     .to_html()
 }
 
-/// A widget's label and controls, as HTML.
+/// A widget's label and controls, as HTML: its kind draws them.
 fn widget_body(w: &WidgetElement) -> String {
-    let id = w.id.to_string();
-    let input_id = format!("i-{id}");
-    let label = w.label.clone();
-    let help = w
-        .help
-        .clone()
-        .map(|h| view! { <span class="bk-help" title=h.clone() aria-label=h>"?"</span> });
-    let disabled = w.disabled;
-    let body: AnyView = match (&*w.params, w.kind) {
-        (Params::Button, _) => view! {
-            <button type="submit" id=input_id name="_click" value=id.clone() class="bk-button" disabled=disabled>
-                {label}
-            </button>
-            {help}
-        }
-        .into_any(),
-        (Params::Checkbox, k) => {
-            let checked = w.value.as_bool().unwrap_or(false);
-            let class = if k == Kind::Toggle { "bk-check bk-toggle" } else { "bk-check" };
-            view! {
-                <input type="hidden" name=id.clone() value="false" />
-                <label class=class>
-                    <input type="checkbox" id=input_id name=id.clone() value="true" checked=checked disabled=disabled
-                        role=(k == Kind::Toggle).then_some("switch") />
-                    <span>{label}</span>
-                </label>
-                {help}
-            }
-            .into_any()
-        }
-        (Params::Choice { labels, options }, Kind::Radio) => {
-            let labels = &shown_labels(options, labels);
-            let selected = options.iter().position(|o| *o == w.value);
-            let items = labels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let rid = format!("{input_id}-{i}");
-                    let label_for = rid.clone();
-                    let checked = selected == Some(i);
-                    view! {
-                        <label class="bk-radio" for=label_for>
-                            <input type="radio" id=rid name=id.clone() value=i.to_string()
-                                checked=checked disabled=disabled />
-                            <span>{l.clone()}</span>
-                        </label>
-                    }
-                })
-                .collect_view();
-            view! { <fieldset class="bk-fieldset"><legend>{label}{help}</legend>{items}</fieldset> }.into_any()
-        }
-        (Params::Choice { labels, options }, _) => {
-            let labels = &shown_labels(options, labels);
-            let selected = options.iter().position(|o| *o == w.value);
-            let items = labels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let is_selected = selected == Some(i);
-                    view! { <option value=i.to_string() selected=is_selected>{l.clone()}</option> }
-                })
-                .collect_view();
-            view! {
-                <label for=input_id.clone()>{label}{help}</label>
-                <select id=input_id name=id.clone() disabled=disabled>{items}</select>
-            }
-            .into_any()
-        }
-        (Params::Multiselect { labels, options, max_selections }, _) => {
-            let labels = &shown_labels(options, labels);
-            let chosen: Vec<&Value> = w.value.as_array().map(|a| a.iter().collect()).unwrap_or_default();
-            let items = labels
-                .iter()
-                .zip(options)
-                .enumerate()
-                .map(|(i, (l, o))| view! { <option value=i.to_string() selected=chosen.contains(&o)>{l.clone()}</option> })
-                .collect_view();
-            let max = max_selections.map(|m| m.to_string());
-            view! {
-                <label for=input_id.clone()>{label}{help}</label>
-                <select id=input_id name=id.clone() multiple=true disabled=disabled data-max=max>{items}</select>
-            }
-            .into_any()
-        }
-        (Params::Slider { min, max, step, range }, _) => {
-            let values: Vec<String> = match (range, &w.value) {
-                (true, Value::Array(a)) => a.iter().map(|v| v.to_string()).collect(),
-                _ => vec![w.value.to_string()],
-            };
-            let shown = values.join(" – ");
-            let inputs = values
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    let aria = if *range { Some(if i == 0 { "low" } else { "high" }) } else { None };
-                    view! {
-                        <input type="range" id=format!("{input_id}-{i}") name=id.clone() min=num(*min) max=num(*max)
-                            step=num(*step) value=v disabled=disabled aria-label=aria
-                            aria-labelledby=format!("l-{id}") />
-                    }
-                })
-                .collect_view();
-            view! {
-                <div class="bk-label" id=format!("l-{id}")>{label}{help}" "<output class="bk-output">{shown}</output></div>
-                <div class="bk-slider">{inputs}</div>
-            }
-            .into_any()
-        }
-        (Params::SelectSlider { labels, options, range }, _) => {
-            let labels = &shown_labels(options, labels);
-            let positions: Vec<usize> = match (range, &w.value) {
-                (true, Value::Array(a)) => a.iter().map(|v| options.iter().position(|o| o == v).unwrap_or(0)).collect(),
-                _ => vec![options.iter().position(|o| *o == w.value).unwrap_or(0)],
-            };
-            let shown = positions.iter().map(|&p| labels.get(p).cloned().unwrap_or_default()).collect::<Vec<_>>().join(" – ");
-            let last = labels.len().saturating_sub(1).to_string();
-            let labels_json = serde_json::to_string(labels).unwrap_or_default();
-            let inputs = positions
-                .into_iter()
-                .enumerate()
-                .map(|(i, p)| {
-                    view! {
-                        <input type="range" id=format!("{input_id}-{i}") name=id.clone() min="0" max=last.clone() step="1"
-                            value=p.to_string() disabled=disabled aria-labelledby=format!("l-{id}") />
-                    }
-                })
-                .collect_view();
-            view! {
-                <div class="bk-label" id=format!("l-{id}")>{label}{help}" "<output class="bk-output">{shown}</output></div>
-                <div class="bk-slider" data-labels=labels_json>{inputs}</div>
-            }
-            .into_any()
-        }
-        (Params::NumberInput { min, max, step, .. }, _) => view! {
-            <label for=input_id.clone()>{label}{help}</label>
-            <input type="number" id=input_id name=id.clone() value=w.value.to_string() min=min.map(num)
-                max=max.map(num) step=num(*step) disabled=disabled />
-        }
-        .into_any(),
-        (Params::Text { max_chars, placeholder }, Kind::TextArea) => {
-            // Leptos writes a <textarea>'s children unescaped (it treats the
-            // element like <script>): escape the text ourselves.
-            let text = escape(w.value.as_str().unwrap_or_default());
-            view! {
-                <label for=input_id.clone()>{label}{help}</label>
-                <textarea id=input_id name=id.clone() maxlength=max_chars.map(|m| m.to_string())
-                    placeholder=placeholder.clone() disabled=disabled inner_html=text>
-                </textarea>
-            }
-            .into_any()
-        }
-        (Params::Text { max_chars, placeholder }, _) => view! {
-            <label for=input_id.clone()>{label}{help}</label>
-            <input type="text" id=input_id name=id.clone() value=w.value.as_str().unwrap_or_default().to_owned()
-                maxlength=max_chars.map(|m| m.to_string()) placeholder=placeholder.clone() disabled=disabled />
-        }
-        .into_any(),
-        (Params::Date { min, max, format }, _) => view! {
-            <label for=input_id.clone()>{label}{help}</label>
-            <input type="date" id=input_id name=id.clone() value=w.value.as_str().unwrap_or_default().to_owned()
-                min=min.map(|d| d.to_string()) max=max.map(|d| d.to_string()) data-format=format.clone()
-                disabled=disabled />
-        }
-        .into_any(),
-        (Params::Time { step }, _) => view! {
-            <label for=input_id.clone()>{label}{help}</label>
-            <input type="time" id=input_id name=id.clone() value=w.value.as_str().unwrap_or_default().to_owned()
-                step=step.to_string() disabled=disabled />
-        }
-        .into_any(),
-        (Params::Color, _) => {
-            let colour = w.value.as_str().unwrap_or("#000000").to_owned();
-            view! {
-                <label for=input_id.clone()>{label}{help}</label>
-                <span class="bk-color">
-                    <input type="color" id=input_id name=id.clone() value=colour.clone() disabled=disabled />
-                    <code class="bk-color-value">{colour}</code>
-                </span>
-            }
-            .into_any()
-        }
-        (Params::ButtonGroup { labels, options, multi }, k) => {
-            let labels = &shown_labels(options, labels);
-            let chosen: Vec<&Value> = match &w.value {
-                Value::Array(a) => a.iter().collect(),
-                Value::Null => Vec::new(),
-                v => vec![v],
-            };
-            let class = if k == Kind::SegmentedControl { "bk-group bk-segmented" } else { "bk-group bk-pills" };
-            let items = labels
-                .iter()
-                .zip(options)
-                .enumerate()
-                .map(|(i, (l, o))| {
-                    let checked = chosen.contains(&o);
-                    view! {
-                        <label class="bk-pill">
-                            <input type="checkbox" name=id.clone() value=i.to_string() checked=checked disabled=disabled />
-                            <span>{l.clone()}</span>
-                        </label>
-                    }
-                })
-                .collect_view();
-            view! {
-                <fieldset class="bk-fieldset" data-multi=multi.then_some("1")>
-                    <legend>{label}{help}</legend>
-                    <div class=class role="group">{items}</div>
-                </fieldset>
-            }
-            .into_any()
-        }
-        (Params::File { types, multiple, max_upload_size }, _) => {
-            let files: Vec<crate::widgets::UploadedFile> = match &w.value {
-                Value::Null => Vec::new(),
-                Value::Array(_) => serde_json::from_value(w.value.clone()).unwrap_or_default(),
-                v => serde_json::from_value(v.clone()).map(|f| vec![f]).unwrap_or_default(),
-            };
-            let limit = crate::widgets::file_uploader::human_size(*max_upload_size);
-            let hint = if types.is_empty() {
-                format!("Limit {limit} per file")
-            } else {
-                format!("Limit {limit} per file • {}", types.join(", "))
-            };
-            let listed = (!files.is_empty()).then(|| {
-                let items = files
-                    .iter()
-                    .map(|f| {
-                        let size = crate::widgets::file_uploader::human_size(f.size() as u64);
-                        view! { <li><span class="bk-file-name">{f.name.clone()}</span>" "<span class="bk-file-size">{size}</span></li> }
-                    })
-                    .collect_view();
-                view! {
-                    <ul class="bk-files">{items}</ul>
-                    <button type="button" class="bk-button bk-file-clear" disabled=disabled>"Remove"</button>
-                }
-            });
-            let accept = (!types.is_empty()).then(|| types.join(","));
-            view! {
-                <label for=input_id.clone()>{label}{help}</label>
-                <input type="file" id=input_id accept=accept multiple=*multiple disabled=disabled
-                    data-max-size=max_upload_size.to_string() />
-                <div class="bk-file-hint">{hint}</div>
-                {listed}
-            }
-            .into_any()
-        }
-    };
-    body.to_html()
+    w.params.get().render(&Drawn {
+        id: w.id,
+        kind: w.kind,
+        label: &w.label,
+        help: w.help.as_deref(),
+        disabled: w.disabled,
+        value: &w.value,
+    })
 }
 
 #[cfg(test)]

@@ -17,8 +17,9 @@ use crate::elements::{
 use crate::error::{Error, ErrorKind, Result};
 use crate::identity::{rt_key_part, IdMap, IdSet, IdentityBuilder, PageId, WidgetId};
 use crate::pages::Page;
+use crate::params::{Kind, Params};
 use crate::session_state::{SessionState, WidgetMeta};
-use crate::widgets::{Callback, Common, Kind, Params};
+use crate::widgets::{Callback, Common};
 
 /// The URL's query parameters: each name with its values, in order.
 pub type QueryParams = BTreeMap<String, Vec<String>>;
@@ -120,7 +121,7 @@ impl RunCtx {
         if !self.url_seeds || self.state.widget_changed(id) {
             return false;
         }
-        let value = match self.query_params.get(key).map(|raw| params.from_query(raw)) {
+        let value = match self.query_params.get(key).map(|raw| params.read_query(raw)) {
             Some(Some(v)) => v,
             Some(None) => {
                 self.query_params.remove(key);
@@ -534,7 +535,7 @@ impl<'r> Ui<'r> {
             )));
         }
         // R30: inside a form, only the submit button may have a callback.
-        if common.callback.is_some() && kind != Kind::FormSubmitButton {
+        if common.callback.is_some() && !kind.submits_form() {
             if let Some(form) = run.tree.form_of(self.container) {
                 return Err(run.end(Error::new(
                     ErrorKind::InvalidFormCallback,
@@ -635,7 +636,7 @@ impl<'r> Ui<'r> {
         let form = run.tree.form_of(self.container).cloned();
         let clear_default = form
             .as_ref()
-            .filter(|f| kind != Kind::FormSubmitButton && run.clearing_forms.contains(&***f))
+            .filter(|f| !kind.submits_form() && run.clearing_forms.contains(&***f))
             .map(|_| default.clone());
         let (value, mut value_pushed) = run
             .state

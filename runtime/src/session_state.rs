@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::identity::{IdMap, IdSet, PageId, Persist, WidgetId};
-use crate::widgets::{Kind, Params};
+use crate::params::{Kind, Params};
 
 /// A map keyed by user key. Keys come from page code, not from the network,
 /// so a fast fixed-seed hash is enough (std's SipHash showed in profiles).

@@ -263,7 +263,7 @@ impl AppTest {
         // AppTest does, forgets the unsent changes).
         let submitting = tree
             .widgets()
-            .find(|w| Some(w.id) == clicked && w.kind == Kind::FormSubmitButton)
+            .find(|w| Some(w.id) == clicked && w.kind.submits_form())
             .and_then(|w| w.form.clone());
         tree.widgets()
             .filter(|w| !page_switch || w.script == PageId::ENTRYPOINT)

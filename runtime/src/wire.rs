@@ -13,7 +13,6 @@ use crate::identity::{PageId, WidgetId};
 use crate::pages::App;
 use crate::run::QueryParams;
 use crate::session::{Event, Session};
-use crate::widgets::{Kind, Params};
 
 /// The header that names an event's tab, read before its body.
 pub const TAB_HEADER: &str = "x-brooklet-tab";
@@ -131,58 +130,6 @@ pub(crate) fn parse_id(s: &str) -> Result<WidgetId, String> {
         .ok_or_else(|| format!("{:?} is not a widget id", quote(s)))
 }
 
-/// A value as the browser holds it (option indexes for choices) to the
-/// widget's value.
-fn from_wire(params: &Params, wire: Value) -> Result<Value, String> {
-    let option = |options: &[Value], v: &Value| -> Result<Value, String> {
-        let i = v
-            .as_u64()
-            .ok_or_else(|| format!("expected an option index, got {v}"))? as usize;
-        options.get(i).cloned().ok_or_else(|| {
-            format!(
-                "option index {i} is out of range (there are {})",
-                options.len()
-            )
-        })
-    };
-    let options_of = |options: &[Value], v: &Value| -> Result<Value, String> {
-        let items = v
-            .as_array()
-            .ok_or_else(|| format!("expected a list of option indexes, got {v}"))?;
-        items
-            .iter()
-            .map(|i| option(options, i))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Value::Array)
-    };
-    match params {
-        Params::Choice { options, .. }
-        | Params::SelectSlider {
-            options,
-            range: false,
-            ..
-        } => option(options, &wire),
-        Params::Multiselect { options, .. }
-        | Params::SelectSlider {
-            options,
-            range: true,
-            ..
-        }
-        | Params::ButtonGroup {
-            options,
-            multi: true,
-            ..
-        } => options_of(options, &wire),
-        // A single-selection button group: `[]` or `[index]`.
-        Params::ButtonGroup { options, .. } => match wire.as_array().map(Vec::as_slice) {
-            Some([]) => Ok(Value::Null),
-            Some([i]) => option(options, i),
-            _ => Err(format!("expected at most one option index, got {wire}")),
-        },
-        _ => Ok(wire),
-    }
-}
-
 pub(crate) fn to_event(
     app: &App,
     session: &Session,
@@ -196,7 +143,7 @@ pub(crate) fn to_event(
             .state()
             .meta(id)
             .ok_or_else(|| unknown_widget(app, id))?;
-        let value = from_wire(&meta.params, wire).map_err(|p| {
+        let value = meta.params.get().read_wire(wire).map_err(|p| {
             Error::new(
                 ErrorKind::InvalidValue,
                 format!("rejected value for {} {id}: {p}", meta.kind.name()),
@@ -238,11 +185,9 @@ pub(crate) fn form_values(
 ) -> Result<Vec<(WidgetId, Value)>, String> {
     let mut out = Vec::new();
     for w in tree.widgets() {
-        // Files come only from the client script (base64 in its JSON event).
-        if w.kind.is_trigger()
-            || w.kind == Kind::FileUploader
-            || (page_switch && w.script != PageId::ENTRYPOINT)
-        {
+        // Clicks come as `_click`, files only from the client script (base64
+        // in its JSON event).
+        if !w.params.get().shape().posted() || (page_switch && w.script != PageId::ENTRYPOINT) {
             continue;
         }
         // Browsers do not post disabled controls: such a widget keeps its value.
@@ -262,40 +207,13 @@ pub(crate) fn form_values(
             .filter(|(k, _)| *k == name)
             .map(|(_, v)| v.as_str())
             .collect();
-        let number = |s: &str| -> Result<Value, String> {
-            let n: f64 = s
-                .trim()
-                .parse()
-                .map_err(|_| format!("{:?} is not a number (widget \"{}\")", s, w.label))?;
-            Ok(if n.fract() == 0.0 && !s.contains('.') && n.abs() < 9e15 {
-                Value::from(n as i64)
-            } else {
-                Value::from(n)
-            })
-        };
-        let wire = match (&*w.params, w.kind) {
-            (_, Kind::Checkbox | Kind::Toggle) => Value::Bool(all.last() == Some(&"true")),
-            (Params::Choice { .. }, _) | (Params::SelectSlider { range: false, .. }, _) => {
-                match all.last() {
-                    Some(v) => number(v)?,
-                    None => continue,
-                }
-            }
-            (Params::Multiselect { .. } | Params::ButtonGroup { .. }, _) => {
-                Value::Array(all.iter().map(|v| number(v)).collect::<Result<_, _>>()?)
-            }
-            (Params::Slider { range: true, .. } | Params::SelectSlider { range: true, .. }, _) => {
-                Value::Array(all.iter().map(|v| number(v)).collect::<Result<_, _>>()?)
-            }
-            (Params::Slider { .. } | Params::NumberInput { .. }, _) => match all.last() {
-                Some(v) if !v.trim().is_empty() => number(v)?,
-                _ => continue,
-            },
-            (Params::Text { .. }, _) => match all.last() {
-                Some(v) => Value::String(v.replace("\r\n", "\n")),
-                None => continue,
-            },
-            _ => continue,
+        let Some(wire) = w
+            .params
+            .get()
+            .read_form(&all)
+            .map_err(|problem| format!("{problem} (widget \"{}\")", w.label))?
+        else {
+            continue;
         };
         out.push((w.id, wire));
     }
@@ -314,47 +232,7 @@ pub(crate) fn last_field<'a>(fields: &'a [(String, String)], name: &str) -> Opti
 /// A widget's value as the browser holds it: option indexes for choices,
 /// plain JSON otherwise.
 pub fn wire_value(w: &WidgetElement) -> Value {
-    let index_of = |options: &[Value], v: &Value| {
-        options
-            .iter()
-            .position(|o| o == v)
-            .map_or(Value::Null, Value::from)
-    };
-    match &*w.params {
-        Params::Choice { options, .. } => index_of(options, &w.value),
-        Params::SelectSlider {
-            options,
-            range: false,
-            ..
-        } => index_of(options, &w.value),
-        Params::SelectSlider {
-            options,
-            range: true,
-            ..
-        }
-        | Params::Multiselect { options, .. }
-        | Params::ButtonGroup {
-            options,
-            multi: true,
-            ..
-        } => Value::Array(
-            w.value
-                .as_array()
-                .map(|items| items.iter().map(|v| index_of(options, v)).collect())
-                .unwrap_or_default(),
-        ),
-        // Single selection: `[]` or `[index]`, so that "nothing" is a value.
-        Params::ButtonGroup { options, .. } => Value::Array(
-            Some(&w.value)
-                .filter(|v| !v.is_null())
-                .map(|v| index_of(options, v))
-                .into_iter()
-                .collect(),
-        ),
-        // Files are sent once, when chosen, never echoed back.
-        Params::File { .. } => Value::Null,
-        _ => w.value.clone(),
-    }
+    w.params.get().to_wire(&w.value)
 }
 
 /// A page's URL with the query parameters the browser should show (R40).

@@ -19,7 +19,6 @@ use crate::pages::App;
 use crate::render::{render_app_cached, render_document_cached, PageDoc};
 use crate::run::QueryParams;
 use crate::session::Event;
-use crate::widgets::{Kind, Params};
 use crate::wire::{form_values, last_field, parse_id, quote, quote_long, to_event, EventRequest};
 
 /// A session's size is measured again ([`TabState::approx_bytes`], a walk
@@ -512,7 +511,7 @@ impl Sessions {
                 .session
                 .tree()
                 .widgets()
-                .find(|w| w.id == *id && w.kind == Kind::FormSubmitButton)
+                .find(|w| w.id == *id && w.kind.submits_form())
                 .and_then(|w| w.form.clone()),
             _ => None,
         };
@@ -600,18 +599,7 @@ fn upload_room(app: &App, tab: &TabState) -> u64 {
         .session
         .tree()
         .widgets()
-        .filter_map(|w| match &*w.params {
-            Params::File {
-                multiple,
-                max_upload_size,
-                ..
-            } => Some(if *multiple {
-                cap
-            } else {
-                (*max_upload_size).min(cap)
-            }),
-            _ => None,
-        })
+        .filter_map(|w| w.params.get().upload_room(cap))
         .fold(0u64, u64::saturating_add);
     total.min(cap)
 }

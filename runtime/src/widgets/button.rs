@@ -5,12 +5,69 @@
 //! callback (R30). Without a key its key is `FormSubmitter:<form>-<label>`,
 //! visible in session state, as Streamlit writes it (R9).
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{common_options, Common, Kind, Params};
+use super::{
+    bool_value, common_options, declare_kind, Common, Kind, Params, Tagged, ValueShape,
+    WidgetParams,
+};
 use crate::error::{Error, ErrorKind};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
+
+/// A button's drawn parameters: none.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ButtonParams {}
+
+impl Tagged for ButtonParams {
+    const TAG: &'static str = "button";
+}
+
+declare_kind!(Button = "button", Trigger, ButtonParams);
+declare_kind!(
+    FormSubmitButton = "form_submit_button",
+    Submit,
+    ButtonParams
+);
+
+impl WidgetParams for ButtonParams {
+    fn validate(&self, value: Value) -> Result<Value, String> {
+        bool_value(value)
+    }
+
+    fn accepts(&self, value: &Value) -> bool {
+        value.is_boolean()
+    }
+
+    fn expected(&self) -> &'static str {
+        "a bool"
+    }
+
+    fn read_query(&self, _raw: &[String]) -> Option<Value> {
+        None
+    }
+
+    fn shape(&self) -> ValueShape {
+        ValueShape::Trigger
+    }
+
+    /// A form's submit button says so, for the client script to send the
+    /// form's changes with the click (R29).
+    #[cfg(feature = "server")]
+    fn render(&self, w: &super::Drawn<'_>) -> String {
+        use super::view::{help, input_id};
+        use leptos::prelude::*;
+        view! {
+            <button type="submit" id=input_id(w) name="_click" value=w.id.to_string() class="bk-button"
+                disabled=w.disabled data-submits=w.kind.submits_form().then_some("1")>
+                {w.label.to_owned()}
+            </button>
+            {help(w)}
+        }
+        .to_html()
+    }
+}
 
 /// A button. Call [`Button::show`] to draw it; it returns whether it was
 /// clicked in the event that caused this run.
@@ -56,7 +113,7 @@ impl Button<'_, '_> {
             label,
             mut common,
         } = self;
-        if kind == Kind::FormSubmitButton {
+        if kind.submits_form() {
             let Some(form) = ui.form_key() else {
                 return Err(Error::new(
                     ErrorKind::InvalidArgument,
@@ -72,7 +129,7 @@ impl Button<'_, '_> {
             kind,
             label,
             common,
-            params: Params::Button,
+            params: Params::new(ButtonParams {}),
             default: Value::Bool(false),
             default_given: false,
         };

@@ -11,12 +11,14 @@ use std::fmt::Display;
 use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::choice::{option_values, OptionItem};
 use super::{
-    common_options, multiselect, short, Common, Kind, Multi, Params, SelectionMode, Single,
+    common_options, declare_kind, index_of, indexes_of, labelled_query, multiselect, one_query,
+    option_at, option_from_query, options_at, options_from_query, same_json_type, short, Common,
+    Kind, Multi, Params, SelectionMode, Single, Tagged, ValueShape, WidgetParams,
 };
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
@@ -34,6 +36,135 @@ pub(crate) fn validate(options: &[Value], multi: bool, value: &Value) -> Result<
             "{} is not one of the options offered",
             short(value)
         ))
+    }
+}
+
+/// Pills' or a segmented control's drawn parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ButtonGroupParams {
+    /// The options' values.
+    pub options: Vec<Value>,
+    /// The options as shown; empty when they are the options' strings.
+    pub labels: Vec<String>,
+    /// Any number of options (true) or at most one.
+    pub multi: bool,
+}
+
+impl Tagged for ButtonGroupParams {
+    const TAG: &'static str = "button_group";
+}
+
+declare_kind!(Pills = "pills", Value, ButtonGroupParams);
+declare_kind!(
+    SegmentedControl = "segmented_control",
+    Value,
+    ButtonGroupParams
+);
+
+impl WidgetParams for ButtonGroupParams {
+    fn validate(&self, value: Value) -> Result<Value, String> {
+        validate(&self.options, self.multi, &value)
+    }
+
+    fn accepts(&self, value: &Value) -> bool {
+        if self.multi {
+            value.is_array()
+        } else {
+            value.is_null() || self.options.iter().any(|o| same_json_type(o, value))
+        }
+    }
+
+    fn expected(&self) -> &'static str {
+        if self.multi {
+            "a list of options"
+        } else {
+            "one of its options, or nothing"
+        }
+    }
+
+    fn options(&self) -> &[Value] {
+        &self.options
+    }
+
+    fn to_query(&self, value: &Value) -> Vec<String> {
+        labelled_query(&self.options, &self.labels, value)
+    }
+
+    fn read_query(&self, raw: &[String]) -> Option<Value> {
+        if self.multi {
+            options_from_query(&self.options, &self.labels, raw)
+        } else {
+            option_from_query(&self.options, &self.labels, one_query(raw)?)
+        }
+    }
+
+    /// Checkboxes in both modes, so a single selection travels as `[]` or
+    /// `[index]` and "nothing" is a value.
+    fn shape(&self) -> ValueShape {
+        ValueShape::Indexes
+    }
+
+    fn read_wire(&self, wire: Value) -> Result<Value, String> {
+        if self.multi {
+            return options_at(&self.options, &wire);
+        }
+        match wire.as_array().map(Vec::as_slice) {
+            Some([]) => Ok(Value::Null),
+            Some([i]) => option_at(&self.options, i),
+            _ => Err(format!("expected at most one option index, got {wire}")),
+        }
+    }
+
+    fn to_wire(&self, value: &Value) -> Value {
+        if self.multi {
+            return indexes_of(&self.options, value);
+        }
+        Value::Array(
+            Some(value)
+                .filter(|v| !v.is_null())
+                .map(|v| index_of(&self.options, v))
+                .into_iter()
+                .collect(),
+        )
+    }
+
+    /// In single mode the group is `data-exclusive`: the client script
+    /// lets go of the other options when one is chosen.
+    #[cfg(feature = "server")]
+    fn render(&self, w: &super::Drawn<'_>) -> String {
+        use super::view::{field_name, help};
+        use leptos::prelude::*;
+        let chosen: Vec<&Value> = match w.value {
+            Value::Array(a) => a.iter().collect(),
+            Value::Null => Vec::new(),
+            v => vec![v],
+        };
+        let class = if w.kind == Kind::SegmentedControl {
+            "bk-group bk-segmented"
+        } else {
+            "bk-group bk-pills"
+        };
+        let items = super::shown_labels(&self.options, &self.labels)
+            .into_iter()
+            .zip(&self.options)
+            .enumerate()
+            .map(|(i, (l, o))| {
+                view! {
+                    <label class="bk-pill">
+                        <input type="checkbox" name=field_name(w) value=i.to_string()
+                            checked=chosen.contains(&o) disabled=w.disabled />
+                        <span>{l}</span>
+                    </label>
+                }
+            })
+            .collect_view();
+        view! {
+            <fieldset class="bk-fieldset" data-multi=self.multi.then_some("1")>
+                <legend>{w.label.to_owned()}{help(w)}</legend>
+                <div class=class role="group" data-exclusive=(!self.multi).then_some("1")>{items}</div>
+            </fieldset>
+        }
+        .to_html()
     }
 }
 
@@ -188,11 +319,11 @@ where
             kind,
             label,
             common,
-            params: Params::ButtonGroup {
+            params: Params::new(ButtonGroupParams {
                 options: values,
                 labels,
                 multi: M::MULTI,
-            },
+            }),
             default: default_value.clone(),
             default_given: !default.is_empty(),
         };

@@ -1,10 +1,75 @@
 //! `checkbox` and `toggle`: a bool. Keyed identity: type + key + page (R4).
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{common_options, Common, Kind, Params};
+use super::{
+    bool_value, common_options, declare_kind, one_query, Common, Kind, Params, Tagged, ValueShape,
+    WidgetParams,
+};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
+
+/// A checkbox's drawn parameters: none.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct CheckboxParams {}
+
+impl Tagged for CheckboxParams {
+    const TAG: &'static str = "checkbox";
+}
+
+declare_kind!(Checkbox = "checkbox", Value, CheckboxParams);
+declare_kind!(Toggle = "toggle", Value, CheckboxParams);
+
+impl WidgetParams for CheckboxParams {
+    fn validate(&self, value: Value) -> Result<Value, String> {
+        bool_value(value)
+    }
+
+    fn accepts(&self, value: &Value) -> bool {
+        value.is_boolean()
+    }
+
+    fn expected(&self) -> &'static str {
+        "a bool"
+    }
+
+    fn read_query(&self, raw: &[String]) -> Option<Value> {
+        match one_query(raw)? {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            _ => None,
+        }
+    }
+
+    fn shape(&self) -> ValueShape {
+        ValueShape::Bool
+    }
+
+    /// A hidden `false` before the box, so that an unchecked box posts too.
+    #[cfg(feature = "server")]
+    fn render(&self, w: &super::Drawn<'_>) -> String {
+        use super::view::{field_name, help, input_id};
+        use leptos::prelude::*;
+        let toggle = w.kind == Kind::Toggle;
+        let class = if toggle {
+            "bk-check bk-toggle"
+        } else {
+            "bk-check"
+        };
+        view! {
+            <input type="hidden" name=field_name(w) value="false" />
+            <label class=class>
+                <input type="checkbox" id=input_id(w) name=field_name(w) value="true"
+                    checked=w.value.as_bool().unwrap_or(false) disabled=w.disabled
+                    role=toggle.then_some("switch") />
+                <span>{w.label.to_owned()}</span>
+            </label>
+            {help(w)}
+        }
+        .to_html()
+    }
+}
 
 /// A checkbox or a toggle switch.
 #[must_use = "a widget is drawn by `.show()`"]
@@ -64,7 +129,7 @@ impl Checkbox<'_, '_> {
             kind,
             label,
             common,
-            params: Params::Checkbox,
+            params: Params::new(CheckboxParams {}),
             default: Value::Bool(default),
             default_given: default,
         };

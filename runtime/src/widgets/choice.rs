@@ -6,10 +6,14 @@
 use std::fmt::Display;
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{common_options, short, Common, Kind, Params};
+use super::{
+    common_options, declare_kind, index_of, labelled_query, one_query, option_at,
+    option_from_query, same_json_type, short, Common, Kind, Params, Tagged, ValueShape,
+    WidgetParams,
+};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
 
@@ -74,6 +78,113 @@ pub(crate) fn validate(options: &[Value], value: &Value) -> Result<Value, String
             "{} is not one of the options offered",
             short(value)
         ))
+    }
+}
+
+/// A radio group's or select box's drawn parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ChoiceParams {
+    /// The options' values.
+    pub options: Vec<Value>,
+    /// The options as shown; empty when they are the options' strings.
+    pub labels: Vec<String>,
+}
+
+impl Tagged for ChoiceParams {
+    const TAG: &'static str = "choice";
+}
+
+declare_kind!(Radio = "radio", Value, ChoiceParams);
+declare_kind!(Selectbox = "selectbox", Value, ChoiceParams);
+
+impl WidgetParams for ChoiceParams {
+    fn validate(&self, value: Value) -> Result<Value, String> {
+        validate(&self.options, &value)
+    }
+
+    fn accepts(&self, value: &Value) -> bool {
+        self.options.is_empty() || self.options.iter().any(|o| same_json_type(o, value))
+    }
+
+    fn expected(&self) -> &'static str {
+        "one of its options"
+    }
+
+    fn options(&self) -> &[Value] {
+        &self.options
+    }
+
+    fn to_query(&self, value: &Value) -> Vec<String> {
+        labelled_query(&self.options, &self.labels, value)
+    }
+
+    fn read_query(&self, raw: &[String]) -> Option<Value> {
+        option_from_query(&self.options, &self.labels, one_query(raw)?)
+    }
+
+    fn shape(&self) -> ValueShape {
+        ValueShape::Index
+    }
+
+    fn read_wire(&self, wire: Value) -> Result<Value, String> {
+        option_at(&self.options, &wire)
+    }
+
+    fn to_wire(&self, value: &Value) -> Value {
+        index_of(&self.options, value)
+    }
+
+    #[cfg(feature = "server")]
+    fn render(&self, w: &super::Drawn<'_>) -> String {
+        if w.kind == Kind::Radio {
+            self.render_radio(w)
+        } else {
+            self.render_select(w)
+        }
+    }
+}
+
+#[cfg(feature = "server")]
+impl ChoiceParams {
+    fn render_radio(&self, w: &super::Drawn<'_>) -> String {
+        use super::view::{field_name, help, input_id};
+        use leptos::prelude::*;
+        let selected = self.options.iter().position(|o| o == w.value);
+        let items = super::shown_labels(&self.options, &self.labels)
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let rid = format!("{}-{i}", input_id(w));
+                let label_for = rid.clone();
+                view! {
+                    <label class="bk-radio" for=label_for>
+                        <input type="radio" id=rid name=field_name(w) value=i.to_string()
+                            checked=selected == Some(i) disabled=w.disabled />
+                        <span>{l}</span>
+                    </label>
+                }
+            })
+            .collect_view();
+        view! {
+            <fieldset class="bk-fieldset"><legend>{w.label.to_owned()}{help(w)}</legend>{items}</fieldset>
+        }
+        .to_html()
+    }
+
+    fn render_select(&self, w: &super::Drawn<'_>) -> String {
+        use super::view::{field_name, input_id, label_for};
+        use leptos::prelude::*;
+        let selected = self.options.iter().position(|o| o == w.value);
+        let items = super::shown_labels(&self.options, &self.labels)
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| view! { <option value=i.to_string() selected=selected == Some(i)>{l}</option> })
+            .collect_view();
+        view! {
+            {label_for(w)}
+            <select id=input_id(w) name=field_name(w) disabled=w.disabled>{items}</select>
+        }
+        .to_html()
     }
 }
 
@@ -181,10 +292,10 @@ impl<T: Serialize + DeserializeOwned + Clone + Display> Choice<'_, '_, T> {
             kind,
             label,
             common,
-            params: Params::Choice {
+            params: Params::new(ChoiceParams {
                 options: values,
                 labels,
-            },
+            }),
             default,
             default_given: index != 0,
         };

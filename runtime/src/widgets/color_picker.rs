@@ -3,11 +3,63 @@
 //! The browser sends an `<input type=color>`'s value; anything but a hex
 //! colour is rejected (A6). Values are held in lower case.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{common_options, short, Common, Kind, Params};
+use super::{
+    common_options, declare_kind, one_query, short, Common, Kind, Params, Tagged, ValueShape,
+    WidgetParams,
+};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
+
+/// A colour picker's drawn parameters: none.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ColorParams {}
+
+impl Tagged for ColorParams {
+    const TAG: &'static str = "color";
+}
+
+declare_kind!(ColorPicker = "color_picker", Value, ColorParams);
+
+impl WidgetParams for ColorParams {
+    fn validate(&self, value: Value) -> Result<Value, String> {
+        validate(&value)
+    }
+
+    fn accepts(&self, value: &Value) -> bool {
+        validate(value).is_ok()
+    }
+
+    fn expected(&self) -> &'static str {
+        "a colour (\"#rrggbb\")"
+    }
+
+    fn read_query(&self, raw: &[String]) -> Option<Value> {
+        one_query(raw).map(Value::from)
+    }
+
+    fn shape(&self) -> ValueShape {
+        ValueShape::Text
+    }
+
+    #[cfg(feature = "server")]
+    fn render(&self, w: &super::Drawn<'_>) -> String {
+        use super::view::{field_name, input_id, label_for};
+        use leptos::prelude::*;
+        let colour = w.value.as_str().unwrap_or("#000000").to_owned();
+        view! {
+            {label_for(w)}
+            <span class="bk-color">
+                <input type="color" id=input_id(w) name=field_name(w) value=colour.clone()
+                    disabled=w.disabled />
+                <code class="bk-color-value">{colour}</code>
+            </span>
+        }
+        .to_html()
+    }
+}
 
 /// `"#rgb"` or `"#rrggbb"` in either case, as `"#rrggbb"` in lower case.
 fn normalise(s: &str) -> Option<String> {
@@ -87,7 +139,7 @@ impl ColorPicker<'_, '_> {
             kind: Kind::ColorPicker,
             label,
             common,
-            params: Params::Color,
+            params: Params::new(ColorParams {}),
             default: Value::String(default),
             default_given: given,
         };

@@ -5,9 +5,13 @@
 //! `{"$date": "YYYY-MM-DD"}` is taken too. It must lie within the bounds (A6).
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{common_options, short, Common, Kind, Params};
+use super::{
+    common_options, declare_kind, one_query, short, Common, Kind, Params, Tagged, ValueShape,
+    WidgetParams,
+};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
 
@@ -42,6 +46,59 @@ pub(crate) fn validate(
         ));
     }
     Ok(Value::String(date.to_string()))
+}
+
+/// A date field's drawn parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct DateParams {
+    /// The earliest date allowed.
+    pub min: Option<NaiveDate>,
+    /// The latest date allowed.
+    pub max: Option<NaiveDate>,
+    /// How the date is shown, e.g. `YYYY/MM/DD`.
+    pub format: String,
+}
+
+impl Tagged for DateParams {
+    const TAG: &'static str = "date";
+}
+
+declare_kind!(DateInput = "date_input", Value, DateParams);
+
+impl WidgetParams for DateParams {
+    fn validate(&self, value: Value) -> Result<Value, String> {
+        validate(self.min, self.max, &value)
+    }
+
+    fn accepts(&self, value: &Value) -> bool {
+        parse(value).is_some()
+    }
+
+    fn expected(&self) -> &'static str {
+        "a date (\"YYYY-MM-DD\")"
+    }
+
+    fn read_query(&self, raw: &[String]) -> Option<Value> {
+        one_query(raw).map(Value::from)
+    }
+
+    fn shape(&self) -> ValueShape {
+        ValueShape::OptionalText
+    }
+
+    #[cfg(feature = "server")]
+    fn render(&self, w: &super::Drawn<'_>) -> String {
+        use super::view::{field_name, input_id, label_for};
+        use leptos::prelude::*;
+        view! {
+            {label_for(w)}
+            <input type="date" id=input_id(w) name=field_name(w)
+                value=w.value.as_str().unwrap_or_default().to_owned()
+                min=self.min.map(|d| d.to_string()) max=self.max.map(|d| d.to_string())
+                data-format=self.format.clone() disabled=w.disabled />
+        }
+        .to_html()
+    }
 }
 
 /// Whether `format` is one Streamlit accepts: `YYYY`, `MM` and `DD` in the
@@ -151,11 +208,11 @@ impl DateInput<'_, '_> {
             kind: Kind::DateInput,
             label,
             common,
-            params: Params::Date {
+            params: Params::new(DateParams {
                 min,
                 max,
                 format: format.clone(),
-            },
+            }),
             default: Value::String(default.clone()),
             default_given: value.is_some(),
         };

@@ -18,12 +18,110 @@ use base64::Engine as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::{common_options, short, Common, Kind, Multi, Params, SelectionMode, Single};
+use super::{
+    common_options, declare_kind, short, Common, Kind, Multi, Params, SelectionMode, Single,
+    Tagged, ValueShape, WidgetParams,
+};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
 
 /// Streamlit's default upload limit: 200 MiB.
 pub const DEFAULT_MAX_UPLOAD_SIZE: u64 = 200 * 1024 * 1024;
+
+/// An uploader's drawn parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct FileParams {
+    /// The file extensions allowed (`.csv`), lower case; empty for any.
+    pub types: Vec<String>,
+    /// Several files (true) or one.
+    pub multiple: bool,
+    /// The largest file taken, in bytes.
+    pub max_upload_size: u64,
+}
+
+impl Tagged for FileParams {
+    const TAG: &'static str = "file";
+}
+
+declare_kind!(FileUploader = "file_uploader", Upload, FileParams);
+
+impl WidgetParams for FileParams {
+    fn validate(&self, value: Value) -> Result<Value, String> {
+        validate(&self.types, self.multiple, self.max_upload_size, &value)
+    }
+
+    fn accepts(&self, value: &Value) -> bool {
+        value.is_null() || value.is_array() || value.is_object()
+    }
+
+    fn expected(&self) -> &'static str {
+        "uploaded files"
+    }
+
+    /// Files do not travel in URLs.
+    fn read_query(&self, _raw: &[String]) -> Option<Value> {
+        None
+    }
+
+    fn shape(&self) -> ValueShape {
+        ValueShape::Files
+    }
+
+    /// Files are sent once, when chosen, never echoed back.
+    fn to_wire(&self, _value: &Value) -> Value {
+        Value::Null
+    }
+
+    /// A multiple-file uploader may take up to the app's limit.
+    fn upload_room(&self, app_cap: u64) -> Option<u64> {
+        Some(if self.multiple {
+            app_cap
+        } else {
+            self.max_upload_size.min(app_cap)
+        })
+    }
+
+    #[cfg(feature = "server")]
+    fn render(&self, w: &super::Drawn<'_>) -> String {
+        use super::view::{input_id, label_for};
+        use leptos::prelude::*;
+        let files: Vec<UploadedFile> = match w.value {
+            Value::Null => Vec::new(),
+            Value::Array(_) => serde_json::from_value(w.value.clone()).unwrap_or_default(),
+            v => serde_json::from_value(v.clone())
+                .map(|f| vec![f])
+                .unwrap_or_default(),
+        };
+        let limit = human_size(self.max_upload_size);
+        let hint = if self.types.is_empty() {
+            format!("Limit {limit} per file")
+        } else {
+            format!("Limit {limit} per file • {}", self.types.join(", "))
+        };
+        let listed = (!files.is_empty()).then(|| {
+            let items = files
+                .iter()
+                .map(|f| {
+                    let size = human_size(f.size() as u64);
+                    view! { <li><span class="bk-file-name">{f.name.clone()}</span>" "<span class="bk-file-size">{size}</span></li> }
+                })
+                .collect_view();
+            view! {
+                <ul class="bk-files">{items}</ul>
+                <button type="button" class="bk-button bk-file-clear" disabled=w.disabled>"Remove"</button>
+            }
+        });
+        let accept = (!self.types.is_empty()).then(|| self.types.join(","));
+        view! {
+            {label_for(w)}
+            <input type="file" id=input_id(w) accept=accept multiple=self.multiple disabled=w.disabled
+                data-max-size=self.max_upload_size.to_string() />
+            <div class="bk-file-hint">{hint}</div>
+            {listed}
+        }
+        .to_html()
+    }
+}
 
 /// A file the user uploaded.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -265,11 +363,11 @@ impl<M: SelectionMode> FileUploader<'_, '_, M> {
             kind: Kind::FileUploader,
             label,
             common,
-            params: Params::File {
+            params: Params::new(FileParams {
                 types: types.clone(),
                 multiple,
                 max_upload_size,
-            },
+            }),
             default: if multiple {
                 Value::Array(Vec::new())
             } else {

@@ -6,14 +6,13 @@
 //! parameters a session remembers, numbers, and the common options (key,
 //! help, disabled, callback).
 
-use std::fmt;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
-use crate::identity::{float_part, int_part, IdentityValue};
+use crate::identity::IdentityValue;
 use crate::run::Ui;
 
 pub mod button;
@@ -44,498 +43,154 @@ pub use slider::{RangeSlider, Slider};
 pub use text_input::{TextArea, TextInput, MAX_TEXT_CHARS};
 pub use time_input::TimeInput;
 
-/// A widget kind, named as Streamlit names its commands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// `button`
-    Button,
-    /// `form_submit_button`
-    FormSubmitButton,
-    /// `checkbox`
-    Checkbox,
-    /// `toggle`
-    Toggle,
-    /// `radio`
-    Radio,
-    /// `selectbox`
-    Selectbox,
-    /// `multiselect`
-    Multiselect,
-    /// `slider`
-    Slider,
-    /// `select_slider`
-    SelectSlider,
-    /// `number_input`
-    NumberInput,
-    /// `text_input`
-    TextInput,
-    /// `text_area`
-    TextArea,
-    /// `date_input`
-    DateInput,
-    /// `time_input`
-    TimeInput,
-    /// `color_picker`
-    ColorPicker,
-    /// `pills`
-    Pills,
-    /// `segmented_control`
-    SegmentedControl,
-    /// `file_uploader`
-    FileUploader,
-}
+#[cfg(feature = "server")]
+pub(crate) use crate::params::Drawn;
+pub(crate) use crate::params::{plain, Tagged, ValueShape, WidgetParams};
+pub use crate::params::{Kind, Number, Params};
 
-impl Kind {
-    /// The command name, e.g. `"text_input"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Button => "button",
-            Kind::FormSubmitButton => "form_submit_button",
-            Kind::Checkbox => "checkbox",
-            Kind::Toggle => "toggle",
-            Kind::Radio => "radio",
-            Kind::Selectbox => "selectbox",
-            Kind::Multiselect => "multiselect",
-            Kind::Slider => "slider",
-            Kind::SelectSlider => "select_slider",
-            Kind::NumberInput => "number_input",
-            Kind::TextInput => "text_input",
-            Kind::TextArea => "text_area",
-            Kind::DateInput => "date_input",
-            Kind::TimeInput => "time_input",
-            Kind::ColorPicker => "color_picker",
-            Kind::Pills => "pills",
-            Kind::SegmentedControl => "segmented_control",
-            Kind::FileUploader => "file_uploader",
+#[cfg(feature = "server")]
+pub(crate) mod view;
+
+/// Declares a kind: its `Kind` constant and its registration. The one line
+/// a new kind needs outside its own file is its `mod` above.
+///
+/// `declare_kind!(Slider = "slider", Value, SliderParams);`
+macro_rules! declare_kind {
+    ($konst:ident = $name:literal, $role:ident, $params:ty) => {
+        impl $crate::params::Kind {
+            #[doc = concat!("`", $name, "`")]
+            #[allow(non_upper_case_globals)]
+            pub const $konst: $crate::params::Kind =
+                $crate::params::Kind(&$crate::params::KindInfo {
+                    name: $name,
+                    role: $crate::params::Role::$role,
+                    params_tag: <$params as $crate::params::Tagged>::TAG,
+                    decode: $crate::params::decode::<$params>,
+                });
         }
-    }
+        ::inventory::submit! { $crate::params::Kind::$konst }
+    };
+}
+pub(crate) use declare_kind;
 
-    /// Looks a kind up by its command name.
-    pub fn from_name(name: &str) -> Option<Kind> {
-        ALL_KINDS.iter().copied().find(|k| k.name() == name)
-    }
-
-    /// Trigger widgets are true for the one run after a click (R28).
-    pub fn is_trigger(self) -> bool {
-        matches!(self, Kind::Button | Kind::FormSubmitButton)
-    }
-
-    /// Read-only widgets cannot be set through session state (R23).
-    pub fn is_read_only(self) -> bool {
-        matches!(
-            self,
-            Kind::Button | Kind::FormSubmitButton | Kind::FileUploader
+/// Option `wire` (an index) of `options`.
+pub(crate) fn option_at(options: &[Value], wire: &Value) -> Result<Value, String> {
+    let i = wire
+        .as_u64()
+        .ok_or_else(|| format!("expected an option index, got {wire}"))? as usize;
+    options.get(i).cloned().ok_or_else(|| {
+        format!(
+            "option index {i} is out of range (there are {})",
+            options.len()
         )
+    })
+}
+
+/// The options at the indexes of `wire`, a list.
+pub(crate) fn options_at(options: &[Value], wire: &Value) -> Result<Value, String> {
+    let items = wire
+        .as_array()
+        .ok_or_else(|| format!("expected a list of option indexes, got {wire}"))?;
+    items
+        .iter()
+        .map(|i| option_at(options, i))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Value::Array)
+}
+
+/// The index of option `v` as the browser holds it; null when it is none.
+pub(crate) fn index_of(options: &[Value], v: &Value) -> Value {
+    options
+        .iter()
+        .position(|o| o == v)
+        .map_or(Value::Null, Value::from)
+}
+
+/// The indexes of the options in the list `value`.
+pub(crate) fn indexes_of(options: &[Value], value: &Value) -> Value {
+    Value::Array(
+        value
+            .as_array()
+            .map(|items| items.iter().map(|v| index_of(options, v)).collect())
+            .unwrap_or_default(),
+    )
+}
+
+/// An option, or a list of options, as query parameter values (R40): each
+/// by its shown label.
+pub(crate) fn labelled_query(options: &[Value], labels: &[String], value: &Value) -> Vec<String> {
+    let labelled = |v: &Value| match options.iter().position(|o| o == v) {
+        Some(i) => option_label(options, labels, i),
+        None => plain(v),
+    };
+    match value {
+        Value::Array(items) => items.iter().map(labelled).collect(),
+        v => vec![labelled(v)],
     }
 }
 
-/// Every kind, for look-ups and tests.
-pub const ALL_KINDS: [Kind; 18] = [
-    Kind::Button,
-    Kind::FormSubmitButton,
-    Kind::Checkbox,
-    Kind::Toggle,
-    Kind::Radio,
-    Kind::Selectbox,
-    Kind::Multiselect,
-    Kind::Slider,
-    Kind::SelectSlider,
-    Kind::NumberInput,
-    Kind::TextInput,
-    Kind::TextArea,
-    Kind::DateInput,
-    Kind::TimeInput,
-    Kind::ColorPicker,
-    Kind::Pills,
-    Kind::SegmentedControl,
-    Kind::FileUploader,
-];
-
-/// The parameters a widget was drawn with: what the session keeps to check
-/// the next value from the browser, and what rendering shows.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(tag = "params", rename_all = "snake_case")]
-pub enum Params {
-    /// A button: a trigger.
-    Button,
-    /// A checkbox or toggle.
-    Checkbox,
-    /// One option out of several (radio, selectbox).
-    Choice {
-        /// The options' values.
-        options: Vec<Value>,
-        /// The options as shown.
-        labels: Vec<String>,
-    },
-    /// Any number of options.
-    Multiselect {
-        /// The options' values.
-        options: Vec<Value>,
-        /// The options as shown.
-        labels: Vec<String>,
-        /// The most options that may be selected.
-        max_selections: Option<usize>,
-    },
-    /// A numeric slider, single value or range.
-    Slider {
-        /// Lower bound.
-        min: Number,
-        /// Upper bound.
-        max: Number,
-        /// Step.
-        step: Number,
-        /// Whether the value is a `[low, high]` pair.
-        range: bool,
-    },
-    /// A slider over options, single value or range.
-    SelectSlider {
-        /// The options' values.
-        options: Vec<Value>,
-        /// The options as shown.
-        labels: Vec<String>,
-        /// Whether the value is a `[low, high]` pair.
-        range: bool,
-    },
-    /// A number field.
-    NumberInput {
-        /// Lower bound, if any.
-        min: Option<Number>,
-        /// Upper bound, if any.
-        max: Option<Number>,
-        /// Step of the +/- buttons.
-        step: Number,
-        /// Floats (true) or integers.
-        float: bool,
-    },
-    /// A one-line or multi-line text field.
-    Text {
-        /// The most characters allowed.
-        max_chars: Option<usize>,
-        /// Shown in the empty field.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        placeholder: Option<String>,
-    },
-    /// A date field.
-    Date {
-        /// The earliest date allowed.
-        min: Option<chrono::NaiveDate>,
-        /// The latest date allowed.
-        max: Option<chrono::NaiveDate>,
-        /// How the date is shown, e.g. `YYYY/MM/DD`.
-        format: String,
-    },
-    /// A time field.
-    Time {
-        /// The step between times, in seconds.
-        step: u32,
-    },
-    /// A colour picker.
-    Color,
-    /// Pills or a segmented control: buttons over options.
-    ButtonGroup {
-        /// The options' values.
-        options: Vec<Value>,
-        /// The options as shown.
-        labels: Vec<String>,
-        /// Any number of options (true) or at most one.
-        multi: bool,
-    },
-    /// A file uploader.
-    File {
-        /// The file extensions allowed (`.csv`), lower case; empty for any.
-        types: Vec<String>,
-        /// Several files (true) or one.
-        multiple: bool,
-        /// The largest file taken, in bytes.
-        max_upload_size: u64,
-    },
+/// The option shown as `raw` in a URL (R40).
+pub(crate) fn option_from_query(options: &[Value], labels: &[String], raw: &str) -> Option<Value> {
+    (0..options.len())
+        .find(|i| option_label(options, labels, *i) == raw)
+        .map(|i| options[i].clone())
 }
 
-impl Params {
-    /// Checks a value sent by the browser against these parameters (A6) and
-    /// returns it in the widget's normal form (a float widget's `3` is `3.0`).
-    pub fn validate_incoming(&self, value: Value) -> Result<Value, String> {
-        let value = &value;
-        match self {
-            Params::Button | Params::Checkbox => match value {
-                Value::Bool(b) => Ok(Value::Bool(*b)),
-                other => Err(format!("expected true or false, got {}", short(other))),
-            },
-            Params::Choice { options, .. } => choice::validate(options, value),
-            Params::Multiselect {
-                options,
-                max_selections,
-                ..
-            } => multiselect::validate(options, *max_selections, value),
-            Params::Slider {
-                min,
-                max,
-                step,
-                range,
-            } => slider::validate(*min, *max, *step, *range, value),
-            Params::SelectSlider { options, range, .. } => {
-                select_slider::validate(options, *range, value)
-            }
-            Params::NumberInput {
-                min, max, float, ..
-            } => number_input::validate(*min, *max, *float, value),
-            Params::Text { max_chars, .. } => text_input::validate(*max_chars, value),
-            Params::Date { min, max, .. } => date_input::validate(*min, *max, value),
-            Params::Time { step } => time_input::validate(*step, value),
-            Params::Color => color_picker::validate(value),
-            Params::ButtonGroup { options, multi, .. } => {
-                button_group::validate(options, *multi, value)
-            }
-            Params::File {
-                types,
-                multiple,
-                max_upload_size,
-            } => file_uploader::validate(types, *multiple, *max_upload_size, value),
-        }
-    }
+/// The options shown as `raw` in a URL (R40).
+pub(crate) fn options_from_query(
+    options: &[Value],
+    labels: &[String],
+    raw: &[String],
+) -> Option<Value> {
+    raw.iter()
+        .map(|r| option_from_query(options, labels, r))
+        .collect::<Option<_>>()
+        .map(Value::Array)
+}
 
-    /// The options of a widget that has them (empty for the others).
-    pub fn options(&self) -> &[Value] {
-        match self {
-            Params::Choice { options, .. }
-            | Params::Multiselect { options, .. }
-            | Params::SelectSlider { options, .. }
-            | Params::ButtonGroup { options, .. } => options,
-            _ => &[],
-        }
-    }
-
-    /// Checks that a value written through session state has the widget's
-    /// type (A4). Ranges are not checked here: a write before the widget is
-    /// the documented way to move a value into a new range (R18, R21).
-    pub fn accepts_state_value(&self, value: &Value) -> Result<(), String> {
-        let ok = match self {
-            Params::Button | Params::Checkbox => value.is_boolean(),
-            Params::Choice { options, .. } => {
-                options.is_empty() || options.iter().any(|o| same_json_type(o, value))
-            }
-            Params::Multiselect { .. } => value.is_array(),
-            Params::Slider {
-                range: false, min, ..
-            } => fits_number(value, min.is_float()),
-            Params::NumberInput { float, .. } => fits_number(value, *float),
-            Params::Slider {
-                range: true, min, ..
-            } => value
-                .as_array()
-                .is_some_and(|a| a.len() == 2 && a.iter().all(|v| fits_number(v, min.is_float()))),
-            Params::SelectSlider { range, .. } => {
-                !*range || value.as_array().is_some_and(|a| a.len() == 2)
-            }
-            Params::Text { .. } => value.is_string(),
-            Params::Date { .. } => date_input::parse(value).is_some(),
-            Params::Time { .. } => time_input::parse(value).is_some(),
-            Params::Color => color_picker::validate(value).is_ok(),
-            Params::ButtonGroup { multi: true, .. } => value.is_array(),
-            Params::ButtonGroup { options, .. } => {
-                value.is_null() || options.iter().any(|o| same_json_type(o, value))
-            }
-            Params::File { .. } => value.is_null() || value.is_array() || value.is_object(),
-        };
-        if ok {
-            Ok(())
-        } else {
-            Err(format!("expected {}", self.expected_type()))
-        }
-    }
-
-    /// The value as URL query parameter values (R40): options by their
-    /// shown label, numbers and strings as written, lists repeated.
-    pub fn to_query(&self, value: &Value) -> Vec<String> {
-        let labelled = |options: &[Value], labels: &[String], v: &Value| -> String {
-            match options.iter().position(|o| o == v) {
-                Some(i) => option_label(options, labels, i),
-                None => plain(v),
-            }
-        };
-        match (self, value) {
-            (
-                Params::Choice { options, labels }
-                | Params::Multiselect {
-                    options, labels, ..
-                }
-                | Params::SelectSlider {
-                    options, labels, ..
-                }
-                | Params::ButtonGroup {
-                    options, labels, ..
-                },
-                Value::Array(items),
-            ) => items.iter().map(|v| labelled(options, labels, v)).collect(),
-            (
-                Params::Choice { options, labels }
-                | Params::SelectSlider {
-                    options, labels, ..
-                }
-                | Params::ButtonGroup {
-                    options, labels, ..
-                },
-                v,
-            ) => vec![labelled(options, labels, v)],
-            (_, Value::Array(items)) => items.iter().map(plain).collect(),
-            (_, v) => vec![plain(v)],
-        }
-    }
-
-    /// Reads a value from URL query parameter values (R40): `None` when they
-    /// do not make a valid value for this widget.
-    pub fn from_query(&self, raw: &[String]) -> Option<Value> {
-        let option = |options: &[Value], labels: &[String], r: &str| -> Option<Value> {
-            (0..options.len())
-                .find(|i| option_label(options, labels, *i) == r)
-                .map(|i| options[i].clone())
-        };
-        let number = |r: &str| -> Option<Value> {
-            if let Ok(i) = r.parse::<i64>() {
-                Some(Value::from(i))
-            } else {
-                r.parse::<f64>()
-                    .ok()
-                    .filter(|f| f.is_finite())
-                    .map(Value::from)
-            }
-        };
-        let value = match self {
-            Params::Button => return None,
-            Params::Checkbox => match raw {
-                [r] if r == "true" => Value::Bool(true),
-                [r] if r == "false" => Value::Bool(false),
-                _ => return None,
-            },
-            Params::Choice { options, labels } => match raw {
-                [r] => option(options, labels, r)?,
-                _ => return None,
-            },
-            Params::Multiselect {
-                options, labels, ..
-            } => Value::Array(
-                raw.iter()
-                    .map(|r| option(options, labels, r))
-                    .collect::<Option<_>>()?,
-            ),
-            Params::SelectSlider {
-                options,
-                labels,
-                range,
-            } => match (raw, range) {
-                ([r], false) => option(options, labels, r)?,
-                ([a, b], true) => Value::Array(vec![
-                    option(options, labels, a)?,
-                    option(options, labels, b)?,
-                ]),
-                _ => return None,
-            },
-            Params::Slider { range, .. } => match (raw, range) {
-                ([r], false) => number(r)?,
-                ([a, b], true) => Value::Array(vec![number(a)?, number(b)?]),
-                _ => return None,
-            },
-            Params::NumberInput { .. } => match raw {
-                [r] => number(r)?,
-                _ => return None,
-            },
-            Params::Text { .. } | Params::Date { .. } | Params::Time { .. } | Params::Color => {
-                match raw {
-                    [r] => Value::String(r.clone()),
-                    _ => return None,
-                }
-            }
-            Params::ButtonGroup {
-                options,
-                labels,
-                multi: true,
-            } => Value::Array(
-                raw.iter()
-                    .map(|r| option(options, labels, r))
-                    .collect::<Option<_>>()?,
-            ),
-            Params::ButtonGroup {
-                options, labels, ..
-            } => match raw {
-                [r] => option(options, labels, r)?,
-                _ => return None,
-            },
-            // Files do not travel in URLs.
-            Params::File { .. } => return None,
-        };
-        self.validate_incoming(value).ok()
-    }
-
-    /// The previous identity's value for a `keep_value` widget (A5): clamped
-    /// into the new bounds where it has them, `None` when it does not fit.
-    pub fn carry_over(&self, value: &Value) -> Option<Value> {
-        let clamp = |v: &Value, lo: Option<Number>, hi: Option<Number>| -> Option<Value> {
-            let mut n = Number::from_json(v)?;
-            if let Some(lo) = lo.filter(|lo| n < *lo) {
-                n = lo;
-            }
-            if let Some(hi) = hi.filter(|hi| n > *hi) {
-                n = hi;
-            }
-            Some(n.to_json())
-        };
-        let clamped = match (self, value) {
-            (
-                Params::Slider {
-                    min,
-                    max,
-                    range: false,
-                    ..
-                },
-                v,
-            ) => clamp(v, Some(*min), Some(*max))?,
-            (
-                Params::Slider {
-                    min,
-                    max,
-                    range: true,
-                    ..
-                },
-                Value::Array(pair),
-            ) => Value::Array(
-                pair.iter()
-                    .map(|v| clamp(v, Some(*min), Some(*max)))
-                    .collect::<Option<_>>()?,
-            ),
-            (Params::NumberInput { min, max, .. }, v) => clamp(v, *min, *max)?,
-            (_, v) => v.clone(),
-        };
-        self.validate_incoming(clamped).ok()
-    }
-
-    fn expected_type(&self) -> &'static str {
-        match self {
-            Params::Button | Params::Checkbox => "a bool",
-            Params::Choice { .. } => "one of its options",
-            Params::Multiselect { .. } => "a list of options",
-            Params::Slider {
-                range: false, min, ..
-            } if !min.is_float() => "an integer",
-            Params::NumberInput { float: false, .. } => "an integer",
-            Params::Slider { range: false, .. } | Params::NumberInput { .. } => "a number",
-            Params::Slider { range: true, .. } => "a pair of numbers",
-            Params::SelectSlider { range: false, .. } => "one of its options",
-            Params::SelectSlider { range: true, .. } => "a pair of options",
-            Params::Text { .. } => "a string",
-            Params::Date { .. } => "a date (\"YYYY-MM-DD\")",
-            Params::Time { .. } => "a time (\"HH:MM\" or \"HH:MM:SS\")",
-            Params::Color => "a colour (\"#rrggbb\")",
-            Params::ButtonGroup { multi: true, .. } => "a list of options",
-            Params::ButtonGroup { .. } => "one of its options, or nothing",
-            Params::File { .. } => "uploaded files",
-        }
+/// A number written in a URL (R40).
+pub(crate) fn number_from_query(raw: &str) -> Option<Value> {
+    if let Ok(i) = raw.parse::<i64>() {
+        Some(Value::from(i))
+    } else {
+        raw.parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Value::from)
     }
 }
 
+/// `v` clamped into `[lo, hi]` where those are given; `None` when it is
+/// not a number.
+pub(crate) fn clamp(v: &Value, lo: Option<Number>, hi: Option<Number>) -> Option<Value> {
+    let mut n = Number::from_json(v)?;
+    if let Some(lo) = lo.filter(|lo| n < *lo) {
+        n = lo;
+    }
+    if let Some(hi) = hi.filter(|hi| n > *hi) {
+        n = hi;
+    }
+    Some(n.to_json())
+}
+
+/// A bool from the browser (A6).
+pub(crate) fn bool_value(value: Value) -> Result<Value, String> {
+    match value {
+        Value::Bool(b) => Ok(Value::Bool(b)),
+        other => Err(format!("expected true or false, got {}", short(&other))),
+    }
+}
+
+/// The one value of a query parameter that takes one.
+pub(crate) fn one_query(raw: &[String]) -> Option<&str> {
+    match raw {
+        [r] => Some(r),
+        _ => None,
+    }
+}
 /// A float widget takes any number (Python mixes `0` and `0.0` freely);
 /// an integer widget only integers.
-fn fits_number(value: &Value, float: bool) -> bool {
+pub(crate) fn fits_number(value: &Value, float: bool) -> bool {
     if float {
         value.is_number()
     } else {
@@ -543,7 +198,7 @@ fn fits_number(value: &Value, float: bool) -> bool {
     }
 }
 
-fn same_json_type(a: &Value, b: &Value) -> bool {
+pub(crate) fn same_json_type(a: &Value, b: &Value) -> bool {
     std::mem::discriminant(a) == std::mem::discriminant(b)
 }
 
@@ -561,14 +216,6 @@ pub(crate) fn shown_labels(options: &[Value], labels: &[String]) -> Vec<String> 
         .collect()
 }
 
-/// A scalar as text: strings as they are, the rest as JSON.
-fn plain(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// A value shortened for an error message.
 pub(crate) fn short(v: &Value) -> String {
     let s = v.to_string();
@@ -577,105 +224,6 @@ pub(crate) fn short(v: &Value) -> String {
         format!("{cut}...")
     } else {
         s
-    }
-}
-
-/// A number as Python sees it: an integer or a float, kept apart
-/// (`3` and `3.0` are different values, as in the conformance traces).
-///
-/// Use it as a widget's value type where an app mixes integers and floats
-/// the way Python code does; use `i64` or `f64` where it does not.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Number {
-    /// An integer.
-    Int(i64),
-    /// A float.
-    Float(f64),
-}
-
-impl Number {
-    /// The number as a float.
-    pub fn as_f64(self) -> f64 {
-        match self {
-            Number::Int(i) => i as f64,
-            Number::Float(f) => f,
-        }
-    }
-
-    /// Whether it is a float.
-    pub fn is_float(self) -> bool {
-        matches!(self, Number::Float(_))
-    }
-
-    /// Reads a JSON number.
-    pub fn from_json(v: &Value) -> Option<Number> {
-        let n = v.as_number()?;
-        if n.is_f64() {
-            n.as_f64().map(Number::Float)
-        } else {
-            n.as_i64().map(Number::Int)
-        }
-    }
-
-    /// As JSON.
-    pub fn to_json(self) -> Value {
-        match self {
-            Number::Int(i) => Value::from(i),
-            Number::Float(f) => Value::from(f),
-        }
-    }
-
-    /// This number in integer or float form.
-    pub(crate) fn coerce(self, float: bool) -> Option<Number> {
-        match (self, float) {
-            (Number::Int(i), true) => Some(Number::Float(i as f64)),
-            (Number::Float(f), false) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
-                Some(Number::Int(f as i64))
-            }
-            (Number::Float(_), false) => None,
-            (n, _) => Some(n),
-        }
-    }
-}
-
-impl PartialOrd for Number {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        match (self, other) {
-            (Number::Int(a), Number::Int(b)) => a.partial_cmp(b),
-            _ => self.as_f64().partial_cmp(&other.as_f64()),
-        }
-    }
-}
-
-impl fmt::Display for Number {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.to_json().fmt(f)
-    }
-}
-
-impl From<i64> for Number {
-    fn from(v: i64) -> Self {
-        Number::Int(v)
-    }
-}
-impl From<i32> for Number {
-    fn from(v: i32) -> Self {
-        Number::Int(v.into())
-    }
-}
-impl From<f64> for Number {
-    fn from(v: f64) -> Self {
-        Number::Float(v)
-    }
-}
-
-impl IdentityValue for Number {
-    fn identity_part(&self) -> u128 {
-        match *self {
-            Number::Int(i) => int_part(i),
-            Number::Float(f) => float_part(f),
-        }
     }
 }
 

@@ -4,11 +4,14 @@
 use std::fmt::Display;
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::choice::{option_values, OptionItem};
-use super::{common_options, short, Common, Kind, Params};
+use super::{
+    common_options, declare_kind, indexes_of, labelled_query, options_at, options_from_query,
+    short, Common, Kind, Params, Tagged, ValueShape, WidgetParams,
+};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
 
@@ -38,6 +41,84 @@ pub(crate) fn validate(
         }
     }
     Ok(value.clone())
+}
+
+/// A multi-select box's drawn parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct MultiselectParams {
+    /// The options' values.
+    pub options: Vec<Value>,
+    /// The options as shown; empty when they are the options' strings.
+    pub labels: Vec<String>,
+    /// The most options that may be selected.
+    pub max_selections: Option<usize>,
+}
+
+impl Tagged for MultiselectParams {
+    const TAG: &'static str = "multiselect";
+}
+
+declare_kind!(Multiselect = "multiselect", Value, MultiselectParams);
+
+impl WidgetParams for MultiselectParams {
+    fn validate(&self, value: Value) -> Result<Value, String> {
+        validate(&self.options, self.max_selections, &value)
+    }
+
+    fn accepts(&self, value: &Value) -> bool {
+        value.is_array()
+    }
+
+    fn expected(&self) -> &'static str {
+        "a list of options"
+    }
+
+    fn options(&self) -> &[Value] {
+        &self.options
+    }
+
+    fn to_query(&self, value: &Value) -> Vec<String> {
+        labelled_query(&self.options, &self.labels, value)
+    }
+
+    fn read_query(&self, raw: &[String]) -> Option<Value> {
+        options_from_query(&self.options, &self.labels, raw)
+    }
+
+    fn shape(&self) -> ValueShape {
+        ValueShape::Indexes
+    }
+
+    fn read_wire(&self, wire: Value) -> Result<Value, String> {
+        options_at(&self.options, &wire)
+    }
+
+    fn to_wire(&self, value: &Value) -> Value {
+        indexes_of(&self.options, value)
+    }
+
+    #[cfg(feature = "server")]
+    fn render(&self, w: &super::Drawn<'_>) -> String {
+        use super::view::{field_name, input_id, label_for};
+        use leptos::prelude::*;
+        let chosen: Vec<&Value> = w
+            .value
+            .as_array()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default();
+        let items = super::shown_labels(&self.options, &self.labels)
+            .into_iter()
+            .zip(&self.options)
+            .enumerate()
+            .map(|(i, (l, o))| view! { <option value=i.to_string() selected=chosen.contains(&o)>{l}</option> })
+            .collect_view();
+        view! {
+            {label_for(w)}
+            <select id=input_id(w) name=field_name(w) multiple=true disabled=w.disabled
+                data-max=self.max_selections.map(|m| m.to_string())>{items}</select>
+        }
+        .to_html()
+    }
 }
 
 /// A multi-select box.
@@ -110,11 +191,11 @@ impl<T: Serialize + DeserializeOwned + Clone + Display> Multiselect<'_, '_, T> {
             kind: Kind::Multiselect,
             label,
             common,
-            params: Params::Multiselect {
+            params: Params::new(MultiselectParams {
                 options: values,
                 labels,
                 max_selections,
-            },
+            }),
             default: default_value.clone(),
             default_given: !default.is_empty(),
         };

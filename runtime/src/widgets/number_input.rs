@@ -1,9 +1,13 @@
 //! `number_input`: an integer or float field. Keyed identity: type + key +
 //! page (R4): unlike the slider, its bounds do not count.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{common_options, numeric_bounds, short, Common, Kind, Number, Numeric, Params};
+use super::{
+    clamp, common_options, declare_kind, fits_number, number_from_query, numeric_bounds, one_query,
+    short, Common, Kind, Number, Numeric, Params, Tagged, ValueShape, WidgetParams,
+};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
 
@@ -35,6 +39,67 @@ pub(crate) fn validate(
         }
     }
     Ok(n.to_json())
+}
+
+/// A number field's drawn parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct NumberInputParams {
+    /// Lower bound, if any.
+    pub min: Option<Number>,
+    /// Upper bound, if any.
+    pub max: Option<Number>,
+    /// Step of the +/- buttons.
+    pub step: Number,
+    /// Floats (true) or integers.
+    pub float: bool,
+}
+
+impl Tagged for NumberInputParams {
+    const TAG: &'static str = "number_input";
+}
+
+declare_kind!(NumberInput = "number_input", Value, NumberInputParams);
+
+impl WidgetParams for NumberInputParams {
+    fn validate(&self, value: Value) -> Result<Value, String> {
+        validate(self.min, self.max, self.float, &value)
+    }
+
+    fn accepts(&self, value: &Value) -> bool {
+        fits_number(value, self.float)
+    }
+
+    fn expected(&self) -> &'static str {
+        if self.float {
+            "a number"
+        } else {
+            "an integer"
+        }
+    }
+
+    fn read_query(&self, raw: &[String]) -> Option<Value> {
+        number_from_query(one_query(raw)?)
+    }
+
+    fn carry_over(&self, value: &Value) -> Option<Value> {
+        clamp(value, self.min, self.max)
+    }
+
+    fn shape(&self) -> ValueShape {
+        ValueShape::Number
+    }
+
+    #[cfg(feature = "server")]
+    fn render(&self, w: &super::Drawn<'_>) -> String {
+        use super::view::{field_name, input_id, label_for, num};
+        use leptos::prelude::*;
+        view! {
+            {label_for(w)}
+            <input type="number" id=input_id(w) name=field_name(w) value=w.value.to_string()
+                min=self.min.map(num) max=self.max.map(num) step=num(self.step) disabled=w.disabled />
+        }
+        .to_html()
+    }
 }
 
 /// A number field.
@@ -134,12 +199,12 @@ impl<T: Numeric> NumberInput<'_, '_, T> {
             kind: Kind::NumberInput,
             label,
             common,
-            params: Params::NumberInput {
+            params: Params::new(NumberInputParams {
                 min: min_n,
                 max: max_n,
                 step: step_n,
                 float,
-            },
+            }),
             default: default_json,
             default_given: value.is_some(),
         };

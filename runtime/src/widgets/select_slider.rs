@@ -4,11 +4,14 @@
 use std::fmt::Display;
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::choice::{option_values, OptionItem};
-use super::{common_options, short, Common, Kind, Params};
+use super::{
+    common_options, declare_kind, index_of, indexes_of, labelled_query, option_at,
+    option_from_query, options_at, short, Common, Kind, Params, Tagged, ValueShape, WidgetParams,
+};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
 
@@ -36,6 +39,118 @@ pub(crate) fn validate(options: &[Value], range: bool, value: &Value) -> Result<
     }
 }
 
+/// A select slider's drawn parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct SelectSliderParams {
+    /// The options' values.
+    pub options: Vec<Value>,
+    /// The options as shown; empty when they are the options' strings.
+    pub labels: Vec<String>,
+    /// Whether the value is a `[low, high]` pair.
+    pub range: bool,
+}
+
+impl Tagged for SelectSliderParams {
+    const TAG: &'static str = "select_slider";
+}
+
+declare_kind!(SelectSlider = "select_slider", Value, SelectSliderParams);
+
+impl WidgetParams for SelectSliderParams {
+    fn validate(&self, value: Value) -> Result<Value, String> {
+        validate(&self.options, self.range, &value)
+    }
+
+    fn accepts(&self, value: &Value) -> bool {
+        !self.range || value.as_array().is_some_and(|a| a.len() == 2)
+    }
+
+    fn expected(&self) -> &'static str {
+        if self.range {
+            "a pair of options"
+        } else {
+            "one of its options"
+        }
+    }
+
+    fn options(&self) -> &[Value] {
+        &self.options
+    }
+
+    fn to_query(&self, value: &Value) -> Vec<String> {
+        labelled_query(&self.options, &self.labels, value)
+    }
+
+    fn read_query(&self, raw: &[String]) -> Option<Value> {
+        let option = |r: &str| option_from_query(&self.options, &self.labels, r);
+        match (raw, self.range) {
+            ([r], false) => option(r),
+            ([a, b], true) => Some(Value::Array(vec![option(a)?, option(b)?])),
+            _ => None,
+        }
+    }
+
+    fn shape(&self) -> ValueShape {
+        ValueShape::Numbers
+    }
+
+    fn read_wire(&self, wire: Value) -> Result<Value, String> {
+        if self.range {
+            options_at(&self.options, &wire)
+        } else {
+            option_at(&self.options, &wire)
+        }
+    }
+
+    fn to_wire(&self, value: &Value) -> Value {
+        if self.range {
+            indexes_of(&self.options, value)
+        } else {
+            index_of(&self.options, value)
+        }
+    }
+
+    /// Range inputs over option positions; the labels go along for the
+    /// client script to show the chosen one.
+    #[cfg(feature = "server")]
+    fn render(&self, w: &super::Drawn<'_>) -> String {
+        use super::view::{field_name, help, input_id};
+        use leptos::prelude::*;
+        let labels = super::shown_labels(&self.options, &self.labels);
+        let position = |v: &Value| self.options.iter().position(|o| o == v).unwrap_or(0);
+        let positions: Vec<usize> = match (self.range, w.value) {
+            (true, Value::Array(a)) => a.iter().map(position).collect(),
+            _ => vec![position(w.value)],
+        };
+        let shown = positions
+            .iter()
+            .map(|&p| labels.get(p).cloned().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(" – ");
+        let last = labels.len().saturating_sub(1).to_string();
+        let labels_json = serde_json::to_string(&labels).unwrap_or_default();
+        let labelled_by = format!("l-{}", w.id);
+        let inputs = positions
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                view! {
+                    <input type="range" id=format!("{}-{i}", input_id(w)) name=field_name(w) min="0"
+                        max=last.clone() step="1" value=p.to_string() disabled=w.disabled
+                        aria-labelledby=labelled_by.clone() />
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="bk-label" id=labelled_by.clone()>
+                {w.label.to_owned()}{help(w)}" "<output class="bk-output">{shown}</output>
+            </div>
+            <div class="bk-slider" data-labels=labels_json>{inputs}</div>
+        }
+        .to_html()
+    }
+}
+
 fn build<T: Serialize + Display, R: DeserializeOwned>(
     ui: &Ui<'_>,
     label: String,
@@ -56,11 +171,11 @@ fn build<T: Serialize + Display, R: DeserializeOwned>(
         kind: Kind::SelectSlider,
         label,
         common,
-        params: Params::SelectSlider {
+        params: Params::new(SelectSliderParams {
             options: values,
             labels,
             range,
-        },
+        }),
         default: default.clone(),
         default_given,
     };

@@ -2,9 +2,13 @@
 //! type + key + page + `min_value`, `max_value`, `step` (R4): a slider whose
 //! bounds change is a new widget (R12) unless its key holds a value (R11).
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{common_options, numeric_bounds, short, Common, Kind, Number, Numeric, Params};
+use super::{
+    clamp, common_options, declare_kind, fits_number, number_from_query, numeric_bounds, short,
+    Common, Kind, Number, Numeric, Params, Tagged, ValueShape, WidgetParams,
+};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
 
@@ -55,6 +59,109 @@ pub(crate) fn validate(
             Ok(Value::Array(vec![low.to_json(), high.to_json()]))
         }
         _ => Err(format!("expected a pair of numbers, got {}", short(value))),
+    }
+}
+
+/// A slider's drawn parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct SliderParams {
+    /// Lower bound.
+    pub min: Number,
+    /// Upper bound.
+    pub max: Number,
+    /// Step.
+    pub step: Number,
+    /// Whether the value is a `[low, high]` pair.
+    pub range: bool,
+}
+
+impl Tagged for SliderParams {
+    const TAG: &'static str = "slider";
+}
+
+declare_kind!(Slider = "slider", Value, SliderParams);
+
+impl WidgetParams for SliderParams {
+    fn validate(&self, value: Value) -> Result<Value, String> {
+        validate(self.min, self.max, self.step, self.range, &value)
+    }
+
+    fn accepts(&self, value: &Value) -> bool {
+        let float = self.min.is_float();
+        if self.range {
+            value
+                .as_array()
+                .is_some_and(|a| a.len() == 2 && a.iter().all(|v| fits_number(v, float)))
+        } else {
+            fits_number(value, float)
+        }
+    }
+
+    fn expected(&self) -> &'static str {
+        match (self.range, self.min.is_float()) {
+            (true, _) => "a pair of numbers",
+            (false, false) => "an integer",
+            (false, true) => "a number",
+        }
+    }
+
+    fn read_query(&self, raw: &[String]) -> Option<Value> {
+        match (raw, self.range) {
+            ([r], false) => number_from_query(r),
+            ([a, b], true) => Some(Value::Array(vec![
+                number_from_query(a)?,
+                number_from_query(b)?,
+            ])),
+            _ => None,
+        }
+    }
+
+    fn carry_over(&self, value: &Value) -> Option<Value> {
+        let (lo, hi) = (Some(self.min), Some(self.max));
+        match (self.range, value) {
+            (false, v) => clamp(v, lo, hi),
+            (true, Value::Array(pair)) => pair
+                .iter()
+                .map(|v| clamp(v, lo, hi))
+                .collect::<Option<_>>()
+                .map(Value::Array),
+            (true, v) => Some(v.clone()),
+        }
+    }
+
+    fn shape(&self) -> ValueShape {
+        ValueShape::Numbers
+    }
+
+    #[cfg(feature = "server")]
+    fn render(&self, w: &super::Drawn<'_>) -> String {
+        use super::view::{field_name, help, input_id, num};
+        use leptos::prelude::*;
+        let values: Vec<String> = match (self.range, w.value) {
+            (true, Value::Array(a)) => a.iter().map(|v| v.to_string()).collect(),
+            _ => vec![w.value.to_string()],
+        };
+        let shown = values.join(" – ");
+        let labelled_by = format!("l-{}", w.id);
+        let inputs = values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let aria = self.range.then_some(if i == 0 { "low" } else { "high" });
+                view! {
+                    <input type="range" id=format!("{}-{i}", input_id(w)) name=field_name(w)
+                        min=num(self.min) max=num(self.max) step=num(self.step) value=v
+                        disabled=w.disabled aria-label=aria aria-labelledby=labelled_by.clone() />
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="bk-label" id=labelled_by.clone()>
+                {w.label.to_owned()}{help(w)}" "<output class="bk-output">{shown}</output>
+            </div>
+            <div class="bk-slider">{inputs}</div>
+        }
+        .to_html()
     }
 }
 
@@ -110,12 +217,12 @@ fn register<R: serde::de::DeserializeOwned>(
         kind: Kind::Slider,
         label,
         common,
-        params: Params::Slider {
+        params: Params::new(SliderParams {
             min: b.min,
             max: b.max,
             step: b.step,
             range,
-        },
+        }),
         default: default.clone(),
         default_given,
     };

@@ -1,9 +1,13 @@
 //! `text_input` and `text_area`: a string. Keyed identity: type + key + page
 //! + `max_chars` (R4).
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{common_options, short, Common, Kind, Params};
+use super::{
+    common_options, declare_kind, one_query, short, Common, Kind, Params, Tagged, ValueShape,
+    WidgetParams,
+};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
 
@@ -32,6 +36,71 @@ pub(crate) fn validate(max_chars: Option<usize>, value: &Value) -> Result<Value,
         }
     }
     Ok(value.clone())
+}
+
+/// A text field's drawn parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct TextParams {
+    /// The most characters allowed.
+    pub max_chars: Option<usize>,
+    /// Shown in the empty field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placeholder: Option<String>,
+}
+
+impl Tagged for TextParams {
+    const TAG: &'static str = "text";
+}
+
+declare_kind!(TextInput = "text_input", Value, TextParams);
+declare_kind!(TextArea = "text_area", Value, TextParams);
+
+impl WidgetParams for TextParams {
+    fn validate(&self, value: Value) -> Result<Value, String> {
+        validate(self.max_chars, &value)
+    }
+
+    fn accepts(&self, value: &Value) -> bool {
+        value.is_string()
+    }
+
+    fn expected(&self) -> &'static str {
+        "a string"
+    }
+
+    fn read_query(&self, raw: &[String]) -> Option<Value> {
+        one_query(raw).map(Value::from)
+    }
+
+    fn shape(&self) -> ValueShape {
+        ValueShape::Text
+    }
+
+    #[cfg(feature = "server")]
+    fn render(&self, w: &super::Drawn<'_>) -> String {
+        use super::view::{escape, field_name, input_id, label_for};
+        use leptos::prelude::*;
+        let text = w.value.as_str().unwrap_or_default();
+        let max_chars = self.max_chars.map(|m| m.to_string());
+        if w.kind == Kind::TextArea {
+            // Leptos writes a <textarea>'s children unescaped (it treats the
+            // element like <script>): escape the text ourselves.
+            view! {
+                {label_for(w)}
+                <textarea id=input_id(w) name=field_name(w) maxlength=max_chars
+                    placeholder=self.placeholder.clone() disabled=w.disabled inner_html=escape(text)>
+                </textarea>
+            }
+            .to_html()
+        } else {
+            view! {
+                {label_for(w)}
+                <input type="text" id=input_id(w) name=field_name(w) value=text.to_owned()
+                    maxlength=max_chars placeholder=self.placeholder.clone() disabled=w.disabled />
+            }
+            .to_html()
+        }
+    }
 }
 
 /// A one-line or multi-line text field.
@@ -121,10 +190,10 @@ impl TextField<'_, '_> {
             kind,
             label,
             common,
-            params: Params::Text {
+            params: Params::new(TextParams {
                 max_chars,
                 placeholder: placeholder.clone(),
-            },
+            }),
             default: Value::String(value.clone()),
             default_given: given,
         };

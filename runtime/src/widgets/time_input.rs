@@ -6,9 +6,13 @@
 //! (A6).
 
 use chrono::{NaiveTime, Timelike};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{common_options, short, Common, Kind, Params};
+use super::{
+    common_options, declare_kind, one_query, short, Common, Kind, Params, Tagged, ValueShape,
+    WidgetParams,
+};
 use crate::run::{Ui, WidgetCall};
 use crate::Result;
 
@@ -43,6 +47,54 @@ pub(crate) fn validate(step: u32, value: &Value) -> Result<Value, String> {
         ));
     }
     Ok(Value::String(time.format("%H:%M:%S").to_string()))
+}
+
+/// A time field's drawn parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct TimeParams {
+    /// The step between times, in seconds.
+    pub step: u32,
+}
+
+impl Tagged for TimeParams {
+    const TAG: &'static str = "time";
+}
+
+declare_kind!(TimeInput = "time_input", Value, TimeParams);
+
+impl WidgetParams for TimeParams {
+    fn validate(&self, value: Value) -> Result<Value, String> {
+        validate(self.step, &value)
+    }
+
+    fn accepts(&self, value: &Value) -> bool {
+        parse(value).is_some()
+    }
+
+    fn expected(&self) -> &'static str {
+        "a time (\"HH:MM\" or \"HH:MM:SS\")"
+    }
+
+    fn read_query(&self, raw: &[String]) -> Option<Value> {
+        one_query(raw).map(Value::from)
+    }
+
+    fn shape(&self) -> ValueShape {
+        ValueShape::OptionalText
+    }
+
+    #[cfg(feature = "server")]
+    fn render(&self, w: &super::Drawn<'_>) -> String {
+        use super::view::{field_name, input_id, label_for};
+        use leptos::prelude::*;
+        view! {
+            {label_for(w)}
+            <input type="time" id=input_id(w) name=field_name(w)
+                value=w.value.as_str().unwrap_or_default().to_owned() step=self.step.to_string()
+                disabled=w.disabled />
+        }
+        .to_html()
+    }
 }
 
 /// A time field (`st.time_input`).
@@ -114,7 +166,7 @@ impl TimeInput<'_, '_> {
             kind: Kind::TimeInput,
             label,
             common,
-            params: Params::Time { step },
+            params: Params::new(TimeParams { step }),
             default: Value::String(default.clone()),
             default_given: value.is_some(),
         };
