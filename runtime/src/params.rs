@@ -4,7 +4,7 @@
 //!
 //! A kind lives in one file under `widgets/`: its builder, its value type,
 //! the parameters that count for its identity (R4), and an implementation
-//! of [`WidgetParams`] for the parameters it is drawn with, which checks
+//! of `WidgetParams` for the parameters it is drawn with, which checks
 //! values (A4, A6), moves them to and from the browser, and draws the
 //! widget's body. It declares itself with `declare_kind!`, which also
 //! registers it, so that nothing outside its file lists kinds: the session,
@@ -137,7 +137,7 @@ pub(crate) trait Tagged {
 
 /// What every kind's parameters do. One implementation per parameter type,
 /// in the kind's file; kinds that differ only in looks (checkbox and
-/// toggle) share one and read the kind from [`Drawn::kind`].
+/// toggle) share one and read the kind from `Drawn::kind`.
 pub(crate) trait WidgetParams: Stored + fmt::Debug + Send + Sync {
     /// Checks a value from the browser, already decoded from its wire form
     /// (A6), and returns it in the widget's normal form (a float widget's
@@ -149,7 +149,7 @@ pub(crate) trait WidgetParams: Stored + fmt::Debug + Send + Sync {
     /// documented way to move a value into a new range (R18, R21).
     fn accepts(&self, value: &Value) -> bool;
 
-    /// What [`WidgetParams::accepts`] takes, for its error: `"an integer"`.
+    /// What `WidgetParams::accepts` takes, for its error: `"an integer"`.
     fn expected(&self) -> &'static str;
 
     /// The options of a widget that has them.
@@ -210,7 +210,7 @@ pub(crate) trait Stored: Any {
     fn to_stored(&self) -> serde_json::Result<Value>;
     /// Whether `other` is equal parameters of the same type.
     fn same_as(&self, other: &dyn Any) -> bool;
-    /// As `Any`, for [`Stored::same_as`].
+    /// As `Any`, for `Stored::same_as`.
     fn as_any(&self) -> &dyn Any;
 }
 
@@ -229,7 +229,7 @@ impl<T: Tagged + Serialize + PartialEq + Any> Stored for T {
     }
 }
 
-/// Reads stored parameters of type `T`; a kind's [`KindInfo::decode`].
+/// Reads stored parameters of type `T`; a kind's `KindInfo::decode`.
 pub(crate) fn decode<T: WidgetParams + DeserializeOwned>(
     stored: Value,
 ) -> serde_json::Result<Params> {
@@ -252,7 +252,7 @@ impl Params {
         &*self.0
     }
 
-    /// Checks a value sent by the browser (A6); see [`WidgetParams::validate`].
+    /// Checks a value sent by the browser (A6); see `WidgetParams::validate`.
     pub fn validate_incoming(&self, value: Value) -> Result<Value, String> {
         self.0.validate(value)
     }
@@ -441,7 +441,7 @@ pub(crate) fn plain(v: &Value) -> String {
 }
 
 /// A widget as its kind draws it: what rendering passes to
-/// [`WidgetParams::render`].
+/// `WidgetParams::render`.
 #[cfg(feature = "server")]
 pub(crate) struct Drawn<'a> {
     /// Its identity, which names its fields.
