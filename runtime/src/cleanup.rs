@@ -9,10 +9,49 @@
 
 use serde_json::Value;
 
-use crate::identity::{IdSet, PageId, Persist, WidgetId};
+use crate::identity::{IdMap, IdSet, PageId, Persist, WidgetId};
 use crate::session_state::{Persisted, SessionState};
+use crate::ui::Callback;
 
 impl SessionState {
+    /// The end of a completed run. A full run drops every widget it did not
+    /// draw, their callbacks, and the values other pages' widgets persisted
+    /// for their page only (R15, R39). A fragment run can only make its own
+    /// widgets stale (R33).
+    pub(crate) fn after_completed_run(
+        &mut self,
+        callbacks: &mut IdMap<Callback>,
+        drawn: &IdSet,
+        fragment: Option<&str>,
+        shown: PageId,
+    ) {
+        self.reset_triggers();
+        match fragment {
+            Some(f) => {
+                callbacks.retain(|id, _| {
+                    drawn.contains(id)
+                        || self
+                            .meta(*id)
+                            .is_none_or(|m| m.fragment.as_deref() != Some(f))
+                });
+                self.remove_stale_widgets(drawn, Some(f));
+            }
+            None => {
+                self.remove_stale_widgets(drawn, None);
+                callbacks.retain(|id, _| drawn.contains(id));
+                self.drop_other_pages_persisted(shown);
+            }
+        }
+    }
+
+    /// The start of a run on another page: every widget the browser did not
+    /// send goes, with its callback (R35).
+    pub(crate) fn after_page_switch(&mut self, callbacks: &mut IdMap<Callback>, sent: &IdSet) {
+        self.reset_triggers();
+        self.remove_stale_widgets(sent, None);
+        callbacks.retain(|id, _| sent.contains(id));
+    }
+
     /// Sets every trigger widget's value back to `false` (R28).
     pub(crate) fn reset_triggers(&mut self) {
         let stores = self.stores_mut();

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::elements::{ChartKind, DeltaColor, Element};
 use crate::error::{Error, ErrorKind, Result};
-use crate::run::Ui;
+use crate::ui::Ui;
 
 /// A serialised row: its fields in order.
 struct Row(Vec<(String, Value)>);

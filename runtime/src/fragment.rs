@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::elements::{Element, NodeId};
 use crate::error::{Error, ErrorKind, Result};
 use crate::identity::PageId;
-use crate::run::Ui;
+use crate::ui::Ui;
 
 /// A fragment's function.
 pub type FragmentBody = Arc<dyn Fn(&Ui<'_>) -> Result<()> + Send + Sync>;

@@ -77,6 +77,7 @@ pub mod fragment;
 pub mod identity;
 pub mod pages;
 pub mod params;
+pub mod register;
 #[cfg(feature = "server")]
 pub mod render;
 pub mod run;
@@ -87,6 +88,7 @@ pub mod session_state;
 #[cfg(feature = "server")]
 pub mod store;
 pub mod testing;
+pub mod ui;
 pub mod widgets;
 #[cfg(feature = "server")]
 mod wire;
@@ -97,8 +99,8 @@ pub use elements::{AlertKind, ChartKind, DeltaColor, Element, ElementTree};
 pub use error::{Error, ErrorKind, Result};
 pub use identity::Persist;
 pub use pages::{App, Page};
-pub use run::{State, Ui};
 pub use session::{Event, RunEnd, RunOutput, Session};
+pub use ui::{State, Ui};
 pub use widgets::{Multi, Number, Single, UploadedFile};
 
 /// Dates and times of `date_input` and `time_input`.
@@ -110,7 +112,7 @@ pub mod prelude {
     pub use crate::error::{Error, ErrorKind, Result};
     pub use crate::identity::Persist;
     pub use crate::pages::{App, Page};
-    pub use crate::run::{State, Ui};
+    pub use crate::ui::{State, Ui};
     pub use crate::widgets::{Multi, Number, Single, UploadedFile};
     pub use brooklet_macros::{fragment, page, widget};
 }
@@ -124,7 +126,7 @@ pub mod __private {
         IdentityBuilder, PageId, Persist, SiteKey, WidgetSite, NONE_PART,
     };
     pub use crate::pages::{Page, PageDefinition};
-    pub use crate::run::Ui;
+    pub use crate::ui::Ui;
     pub use crate::widgets::date_input::DEFAULT_FORMAT as DEFAULT_DATE_FORMAT;
     pub use crate::widgets::file_uploader::DEFAULT_MAX_UPLOAD_SIZE;
     pub use crate::widgets::time_input::DEFAULT_STEP as DEFAULT_TIME_STEP;

@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::identity::{PageId, SiteKey, WidgetSite};
-use crate::run::Ui;
-use crate::widgets::Kind;
+use crate::params::Kind;
+use crate::ui::{ShownPage, Ui};
 
 /// Page code: draws a page on a [`Ui`].
-pub type PageFn = Arc<dyn Fn(&Ui<'_>) -> Result<()> + Send + Sync>;
+pub use crate::ui::PageFn;
 
 /// What `#[page]` generates for a page function: its path, title and icon,
 /// the widget calls in its source, and the function itself. `App::page`
@@ -49,7 +49,7 @@ pub trait PageDefinition: 'static {
 
 /// One page of an app.
 pub struct Page {
-    path: String,
+    path: Arc<str>,
     title: String,
     icon: Option<String>,
     id: PageId,
@@ -75,11 +75,11 @@ impl Page {
         path: impl Into<String>,
         func: impl Fn(&Ui<'_>) -> Result<()> + Send + Sync + 'static,
     ) -> Self {
-        let path = path.into();
+        let path: String = path.into();
         let title = default_title(&path);
         Page {
             id: PageId::of_path(&path),
-            path,
+            path: path.into(),
             title,
             icon: None,
             func: Arc::new(func),
@@ -127,6 +127,15 @@ impl Page {
 
     pub(crate) fn call(&self, ui: &Ui<'_>) -> Result<()> {
         (self.func)(ui)
+    }
+
+    /// The page as a run shows it.
+    pub(crate) fn shown(&self) -> ShownPage {
+        ShownPage {
+            id: self.id,
+            path: self.path.clone(),
+            body: self.func.clone(),
+        }
     }
 }
 
@@ -288,8 +297,8 @@ impl App {
                     "the app has no pages; add one with `App::page`",
                 )
             }),
-            Some(path) => self.pages.iter().find(|p| p.path == path).ok_or_else(|| {
-                let known: Vec<&str> = self.pages.iter().map(|p| p.path.as_str()).collect();
+            Some(path) => self.pages.iter().find(|p| &*p.path == path).ok_or_else(|| {
+                let known: Vec<&str> = self.pages.iter().map(|p| &*p.path).collect();
                 Error::new(
                     ErrorKind::UnknownPage,
                     format!("the app has no page \"{path}\"; its pages are {known:?}"),

@@ -1,872 +1,506 @@
-//! A run of a page: the [`Ui`] that page code draws with, the session-state
-//! handle, widget registration (R6–R13, R21–R24), and how a run ends
-//! (`stop`, `rerun`, errors and panics, R16, R41).
+//! The run of one event, in the order of the spec (Part B §0), as named
+//! steps: check the values, the page-switch clean-up (R35), compaction and
+//! the browser's values, callbacks (R25–R27), the page from the top, and
+//! the end-of-run clean-up (R14–R16) or the rerun (R41). Panics in page
+//! code become errors here (R16, A2).
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use serde_json::Value;
 
-use crate::elements::{
-    AlertKind, Element, ElementTree, NodeId, Root, WidgetElement, MAIN, SIDEBAR,
-};
+use crate::elements::{Element, ElementTree, MAIN};
 use crate::error::{Error, ErrorKind, Result};
-use crate::identity::{rt_key_part, IdMap, IdSet, IdentityBuilder, PageId, WidgetId};
-use crate::pages::Page;
-use crate::params::{Kind, Params};
-use crate::session_state::{SessionState, WidgetMeta};
-use crate::widgets::{Callback, Common};
+use crate::fragment::FragmentEntry;
+use crate::identity::{IdSet, PageId, WidgetId};
+use crate::pages::{App, Page};
+use crate::register::Callback;
+use crate::session::{Event, RunEnd, RunOutput, Session, MAX_RERUNS};
+use crate::ui::{QueryParams, RunCtx, Ui};
 
-/// The URL's query parameters: each name with its values, in order.
-pub type QueryParams = BTreeMap<String, Vec<String>>;
+/// A browser value that passed its widget's check, and whether the widget
+/// is disabled (R43).
+type Checked = (WidgetId, Value, bool);
 
-/// Everything one run works on. It owns the session's state for the run's
-/// duration and hands it back when the run ends.
-pub(crate) struct RunCtx {
-    pub state: SessionState,
-    pub callbacks: IdMap<Callback>,
-    pub query_params: QueryParams,
-    pub tree: ElementTree,
-    /// Widget ids drawn in this run (R7, R8, R15).
-    pub drawn: IdSet,
-    /// The keys of the forms drawn in this run (R22).
-    pub forms: HashSet<String>,
-    /// The forms drawn with `clear_on_submit` (R31).
-    pub clearing_forms: HashSet<String>,
-    /// Hashes of the user keys used in this run (R6).
-    keys: HashSet<u128, std::hash::BuildHasherDefault<crate::identity::IdHasher>>,
-    /// The script whose code is running: the entrypoint or a page (R10).
-    pub script: PageId,
-    /// The page this run shows, run by [`Ui::run_page`] from the entrypoint.
-    pub page: Option<Arc<Page>>,
-    /// Set once `stop()` or `rerun()` ended the run; later calls return it
-    /// again so that page code that ignores it still stops.
-    pub ended: Option<Error>,
-    /// Widgets whose browser value was discarded because they are disabled:
-    /// the browser must be told their value (R13, R43).
-    pub discarded: IdSet,
-    /// The page this run shows (for `Persist::Page`, R39).
-    pub shown: PageId,
-    /// The fragment whose code is running, if any (R34).
-    pub fragment: Option<Arc<str>>,
-    /// The event brought the URL's query parameters: bound widgets take
-    /// their value from them (R40).
+/// What bound widgets write to the browser's URL (R40).
+pub(crate) type UrlWrites = BTreeMap<String, Option<Vec<String>>>;
+
+/// The rerun a run asked for (R41).
+pub(crate) enum Rerun {
+    /// `rerun()`: the whole page.
+    Page,
+    /// A fragment's own `rerun_fragment`: that fragment alone.
+    Fragment(Arc<str>),
+}
+
+/// How one run of an event is to go.
+#[derive(Clone)]
+pub(crate) struct RunOptions {
+    /// The event brought the URL's query parameters (R40).
     pub url_seeds: bool,
-    /// What bound widgets write to the browser's URL: a value, or `None`
-    /// to remove the parameter (R40).
-    pub url_writes: BTreeMap<String, Option<Vec<String>>>,
-    /// Fragments drawn in this run, with their code (R32).
-    pub fragments: BTreeMap<Arc<str>, crate::fragment::FragmentEntry>,
-    /// A callback asked for a rerun of this fragment only (R32).
-    pub fragment_rerun: Option<String>,
-    /// Callbacks are running, not the page (fragment reruns by key, R41).
-    pub in_callback: bool,
-    /// This run is a fragment run: only `fragment`'s code runs (R32, R41).
-    pub fragment_run: bool,
+    /// Run the whole page, whatever changed (R32 does not apply).
+    pub full_run: bool,
+    /// Run this fragment alone (a fragment asked to run again, R41).
+    pub fragment: Option<Arc<str>>,
 }
 
-impl RunCtx {
-    pub(crate) fn new(
-        state: SessionState,
-        callbacks: IdMap<Callback>,
-        query_params: QueryParams,
-        tree: ElementTree,
-        page: Arc<Page>,
-        expected_widgets: usize,
-    ) -> Self {
-        RunCtx {
-            state,
-            callbacks,
-            query_params,
-            tree,
-            // Sized from the last run: growing these sets was a visible share of a rerun.
-            drawn: IdSet::with_capacity_and_hasher(expected_widgets, Default::default()),
-            forms: HashSet::new(),
-            clearing_forms: HashSet::new(),
-            keys: HashSet::with_capacity_and_hasher(expected_widgets, Default::default()),
-            script: page.id(),
-            page: Some(page.clone()),
-            ended: None,
-            discarded: IdSet::default(),
-            shown: page.id(),
-            fragment: None,
+impl RunOptions {
+    /// The run after a `rerun()` (R41).
+    fn rerun(rerun: Rerun) -> RunOptions {
+        RunOptions {
             url_seeds: false,
-            url_writes: BTreeMap::new(),
-            fragments: BTreeMap::new(),
-            fragment_rerun: None,
-            in_callback: false,
-            fragment_run: false,
+            full_run: true,
+            fragment: match rerun {
+                Rerun::Page => None,
+                Rerun::Fragment(key) => Some(key),
+            },
         }
     }
+}
 
-    fn check_live(&self) -> Result<()> {
-        match &self.ended {
-            Some(e) => Err(e.clone()),
-            None => Ok(()),
-        }
-    }
+/// How one run ended: the end, the rerun it asked for, and the fragment
+/// that ran alone, if it was a fragment run.
+pub(crate) type RunResult = (RunEnd, Option<Rerun>, Option<Arc<str>>);
 
-    /// Passes an error on. `stop()` and `rerun()` end the run whatever page
-    /// code does with them; any other error is the page's to handle, as a
-    /// caught exception is in Python.
-    /// R40: the URL seeds a bound widget when the event brings it (first
-    /// load, back/forward), unless the user just changed it. An invalid
-    /// value is dropped from the URL; no parameter means the default.
-    /// Whether the widget's value was set.
-    fn seed_from_url(&mut self, id: WidgetId, key: &str, params: &Params, default: &Value) -> bool {
-        if !self.url_seeds || self.state.widget_changed(id) {
-            return false;
+/// Where an event's runs settled.
+struct Settled {
+    end: RunEnd,
+    reruns: u32,
+    fragment: Option<Arc<str>>,
+    tree: ElementTree,
+    url_writes: UrlWrites,
+}
+
+impl Session {
+    /// Handles one event. An event that cannot be taken (an unknown page, a
+    /// value for a widget that was not drawn, a value the widget cannot
+    /// hold) is rejected with an error and changes nothing. Errors of the
+    /// page itself are shown in the output instead.
+    pub fn handle(&mut self, app: &App, event: Event) -> Result<RunOutput> {
+        let page = app
+            .find(event.page.as_deref().or(self.page.as_deref()))?
+            .clone();
+        let browser = self.check_values(event.widgets)?;
+        let url_seeds = event.query_params.is_some();
+        let switched = self.page.as_deref().is_some_and(|p| p != page.path());
+        self.take_query_params(event.query_params, switched);
+        if switched {
+            self.page_switch_cleanup(&browser);
         }
-        let value = match self.query_params.get(key).map(|raw| params.read_query(raw)) {
-            Some(Some(v)) => v,
-            Some(None) => {
-                self.query_params.remove(key);
-                self.url_writes.insert(key.to_owned(), None);
-                return false;
-            }
-            None if self.state.has_widget_value(id) => default.clone(),
-            None => return false,
+        let options = RunOptions {
+            url_seeds,
+            full_run: event.full_run || switched,
+            fragment: None,
         };
-        self.state.set_widget_value(id, value);
-        true
+        let settled = self.run_until_settled(app, &page, browser, options);
+        Ok(self.finish_event(&page, settled))
     }
 
-    /// A5: a `keep_value` widget whose identity changed takes the value of
-    /// the identity its key had, fitted into its new parameters. Whether
-    /// the widget's value was set.
-    fn carry_over(&mut self, id: WidgetId, key: &str, params: &Params) -> bool {
-        if self.state.has_widget_value(id) {
-            return false;
-        }
-        let carried = self
-            .state
-            .widget_of_key(key)
-            .filter(|prev| *prev != id)
-            .and_then(|prev| self.state.widget_value(prev))
-            .and_then(|v| params.carry_over(v));
-        match carried {
-            Some(v) => {
-                self.state.set_widget_value(id, v);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// R40: the default removes a bound widget's parameter; a session-state
-    /// write goes to the session's parameters; the browser's URL follows
-    /// the value either way.
-    fn write_url(
-        &mut self,
-        key: &str,
-        params: &Params,
-        value: &Value,
-        default: &Value,
-        written: bool,
-    ) {
-        if value == default {
-            self.query_params.remove(key);
-            self.url_writes.insert(key.to_owned(), None);
-        } else {
-            let raw = params.to_query(value);
-            if written {
-                self.query_params.insert(key.to_owned(), raw.clone());
-            }
-            self.url_writes.insert(key.to_owned(), Some(raw));
-        }
-    }
-
-    pub(crate) fn end_with(&mut self, err: Error) -> Error {
-        self.end(err)
-    }
-
-    fn end(&mut self, err: Error) -> Error {
-        if err.kind().is_control_flow() && self.ended.is_none() {
-            self.ended = Some(err.clone());
-        }
-        err
-    }
-}
-
-/// What page code draws with: a place on the page (the main area, the
-/// sidebar, a column, ...) in the current run.
-///
-/// Every method takes `&self`, so several places can be used side by side
-/// (`cols[0]` and `cols[1]`), as in Streamlit.
-pub struct Ui<'r> {
-    run: &'r RefCell<RunCtx>,
-    container: NodeId,
-}
-
-impl<'r> Ui<'r> {
-    pub(crate) fn new(run: &'r RefCell<RunCtx>) -> Self {
-        Ui {
-            run,
-            container: MAIN,
-        }
-    }
-
-    /// A place at `container`, for a run that starts inside the tree (a
-    /// fragment run).
-    pub(crate) fn new_at(run: &'r RefCell<RunCtx>, container: NodeId) -> Self {
-        Ui { run, container }
-    }
-
-    pub(crate) fn run_ctx(&self) -> &'r RefCell<RunCtx> {
-        self.run
-    }
-
-    pub(crate) fn node(&self) -> NodeId {
-        self.container
-    }
-
-    pub(crate) fn at_node(&self, container: NodeId) -> Ui<'r> {
-        self.at(container)
-    }
-
-    fn at(&self, container: NodeId) -> Ui<'r> {
-        Ui {
-            run: self.run,
-            container,
-        }
-    }
-
-    pub(crate) fn push(&self, element: Element) -> NodeId {
-        self.run.borrow_mut().tree.push(self.container, element)
-    }
-
-    /// The session's state (Streamlit's `st.session_state`).
-    pub fn state(&self) -> State<'r> {
-        State { run: self.run }
-    }
-
-    /// The URL's query parameters as the session sees them.
-    pub fn query_params(&self) -> QueryParams {
-        self.run.borrow().query_params.clone()
-    }
-
-    /// Sets one query parameter (an empty list removes it). A parameter
-    /// bound to a widget belongs to that widget (R40): setting it is an error.
-    pub fn set_query_param(&self, name: impl Into<String>, values: Vec<String>) -> Result<()> {
-        let mut run = self.run.borrow_mut();
-        let name = name.into();
-        let bound = run
-            .state
-            .widget_of_key(&name)
-            .and_then(|id| run.state.meta(id))
-            .is_some_and(|m| m.bound);
-        if bound {
-            return Err(Error::new(
-                ErrorKind::InvalidArgument,
-                format!(
-                    "query parameter \"{name}\" is bound to the widget with key \"{name}\"; set the widget's \
-                     value through session state instead"
-                ),
-            ));
-        }
-        if values.is_empty() {
-            run.query_params.remove(&name);
-        } else {
-            run.query_params.insert(name, values);
-        }
-        Ok(())
-    }
-
-    // ---- display elements ----
-
-    /// Plain text (`st.text`).
-    pub fn text(&self, body: impl Into<String>) {
-        self.push(Element::Text { body: body.into() });
-    }
-
-    /// Markdown (`st.markdown`).
-    pub fn markdown(&self, body: impl Into<String>) {
-        self.push(Element::Markdown { body: body.into() });
-    }
-
-    /// A title (`st.title`).
-    pub fn title(&self, body: impl Into<String>) {
-        self.push(Element::Heading {
-            level: 1,
-            body: body.into(),
-        });
-    }
-
-    /// A header (`st.header`).
-    pub fn header(&self, body: impl Into<String>) {
-        self.push(Element::Heading {
-            level: 2,
-            body: body.into(),
-        });
-    }
-
-    /// A subheader (`st.subheader`).
-    pub fn subheader(&self, body: impl Into<String>) {
-        self.push(Element::Heading {
-            level: 3,
-            body: body.into(),
-        });
-    }
-
-    fn alert(&self, kind: AlertKind, body: String) {
-        self.push(Element::Alert { kind, body });
-    }
-
-    /// An info box (`st.info`).
-    pub fn info(&self, body: impl Into<String>) {
-        self.alert(AlertKind::Info, body.into());
-    }
-
-    /// A success box (`st.success`).
-    pub fn success(&self, body: impl Into<String>) {
-        self.alert(AlertKind::Success, body.into());
-    }
-
-    /// A warning box (`st.warning`).
-    pub fn warning(&self, body: impl Into<String>) {
-        self.alert(AlertKind::Warning, body.into());
-    }
-
-    /// An error box (`st.error`); does not end the run.
-    pub fn error(&self, body: impl Into<String>) {
-        self.alert(AlertKind::Error, body.into());
-    }
-
-    // ---- containers ----
-
-    /// The sidebar (`st.sidebar`).
-    pub fn sidebar(&self) -> Ui<'r> {
-        self.at(SIDEBAR)
-    }
-
-    /// A row of columns (`st.columns`): `columns(3)` for equal widths,
-    /// `columns([2.0, 1.0, 2.0])` for relative widths.
-    pub fn columns(&self, spec: impl Into<ColumnSpec>) -> Vec<Ui<'r>> {
-        let weights = spec.into().0;
-        let row = self.push(Element::Columns);
-        let mut run = self.run.borrow_mut();
-        weights
+    /// Checks every value against the widget's last drawn parameters (A6)
+    /// before anything changes.
+    fn check_values(&self, widgets: Vec<(WidgetId, Value)>) -> Result<Vec<Checked>> {
+        widgets
             .into_iter()
-            .map(|weight| {
-                let col = run.tree.push(row, Element::Column { weight });
-                self.at(col)
+            .map(|(id, value)| {
+                let meta = self.state.meta(id).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::UnknownWidget,
+                        format!(
+                            "no widget with id {id} was drawn in this session; reload the page"
+                        ),
+                    )
+                })?;
+                let value = meta.params.validate_incoming(value).map_err(|problem| {
+                    let name = match self.state.key_of_widget(id) {
+                        Some(k) => format!("{} with key \"{k}\"", meta.kind.name()),
+                        None => format!("{} {id}", meta.kind.name()),
+                    };
+                    Error::new(
+                        ErrorKind::InvalidValue,
+                        format!("rejected value for {name}: {problem}"),
+                    )
+                })?;
+                Ok((id, value, meta.disabled))
             })
             .collect()
     }
 
-    /// A plain container (`st.container`): elements drawn into it later
-    /// appear at its place.
-    pub fn container(&self) -> Ui<'r> {
-        let node = self.push(Element::Container);
-        self.at(node)
-    }
-
-    /// A form (`st.form`): the widgets drawn into it send their values only
-    /// when one of its `form_submit_button`s is clicked (R29). With
-    /// `clear_on_submit`, the browser resets them to their defaults after a
-    /// submit (R31). The key counts among the run's keys (R6) and cannot be
-    /// written through session state (R22, R23).
-    pub fn form(&self, key: impl std::fmt::Display, clear_on_submit: bool) -> Result<Ui<'r>> {
-        let key = key.to_string();
-        let mut guard = self.run.borrow_mut();
-        let run = &mut *guard;
-        run.check_live()?;
-        if let Err(e) = check_key(&key) {
-            return Err(run.end(e));
+    /// The URL's parameters, when the event brings them. A page switch
+    /// leaves the old page's parameters behind; bound widgets that survive
+    /// write theirs again (R36, R40).
+    fn take_query_params(&mut self, sent: Option<QueryParams>, switched: bool) {
+        match sent {
+            Some(q) => self.query_params = q,
+            None if switched => self.query_params.clear(),
+            None => {}
         }
-        if let Some(form) = run.tree.form_of(self.container) {
-            return Err(run.end(Error::new(
-                ErrorKind::InvalidArgument,
-                format!("form \"{key}\" is inside form \"{form}\"; forms cannot be nested"),
-            )));
-        }
-        if run.state.written_this_run(&key) {
-            return Err(run.end(Error::new(
-                ErrorKind::ValueAssignmentNotAllowed,
-                format!(
-                    "session state key \"{key}\" is the key of a form, which is read-only; store your \
-                     value under a different key"
-                ),
-            )));
-        }
-        if !run.keys.insert(rt_key_part(Some(&key))) {
-            return Err(run.end(Error::new(
-                ErrorKind::DuplicateElementKey,
-                format!("there are multiple elements with the same key \"{key}\"; give each element a unique key"),
-            )));
-        }
-        run.forms.insert(key.clone());
-        if clear_on_submit {
-            run.clearing_forms.insert(key.clone());
-        }
-        let node = run.tree.push(
-            self.container,
-            Element::Form {
-                key,
-                clear_on_submit,
-            },
-        );
-        Ok(self.at(node))
     }
 
-    /// The key of the form this place is in, if any.
-    pub(crate) fn form_key(&self) -> Option<Arc<str>> {
-        self.run.borrow().tree.form_of(self.container).cloned()
+    /// R35: a page switch removes every widget the browser did not send (it
+    /// sends only the entrypoint's), before the new page runs.
+    fn page_switch_cleanup(&mut self, browser: &[Checked]) {
+        let sent: IdSet = browser.iter().map(|(id, _, _)| *id).collect();
+        self.state.after_page_switch(&mut self.callbacks, &sent);
+        self.fragments.clear();
     }
 
-    /// A collapsible section (`st.expander`), closed at first.
-    pub fn expander(&self, label: impl Into<String>) -> Ui<'r> {
-        self.expander_open(label, false)
-    }
-
-    /// A collapsible section, open or closed at first.
-    pub fn expander_open(&self, label: impl Into<String>, expanded: bool) -> Ui<'r> {
-        let node = self.push(Element::Expander {
-            label: label.into(),
-            expanded,
-        });
-        self.at(node)
-    }
-
-    // ---- control flow ----
-
-    /// Ends the run here (`st.stop()`): nothing below runs, and no clean-up
-    /// happens (R16). Write `ui.stop()?;`. It always returns `Err`.
-    pub fn stop(&self) -> Result<()> {
-        let mut run = self.run.borrow_mut();
-        Err(run.end(Error::new(
-            ErrorKind::Stop,
-            "the run was stopped by `stop()`",
-        )))
-    }
-
-    /// Ends the run here and runs the page again from the top
-    /// (`st.rerun()`, R41). Write `ui.rerun()?;`. It always returns `Err`.
-    pub fn rerun(&self) -> Result<()> {
-        let mut run = self.run.borrow_mut();
-        Err(run.end(Error::new(
-            ErrorKind::Rerun,
-            "the run was ended by `rerun()`",
-        )))
-    }
-
-    /// From the entrypoint: runs the current page here (`pg.run()`, R37).
-    /// The page's widgets are the page's own; the entrypoint's widgets are
-    /// the same widget on every page.
-    pub fn run_page(&self) -> Result<()> {
-        let (page, outer) = {
-            let mut run = self.run.borrow_mut();
-            run.check_live()?;
-            let page = run.page.take().ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidArgument,
-                    "`run_page()` was called twice in one run; call it once, from the entrypoint",
-                )
-            })?;
-            let outer = run.script;
-            run.script = page.id();
-            (page, outer)
-        };
-        let result = page.call(&self.at(MAIN));
-        self.run.borrow_mut().script = outer;
-        result
-    }
-
-    /// The path of the page this run shows.
-    pub fn page_path(&self) -> Option<String> {
-        self.run.borrow().page.as_ref().map(|p| p.path().to_owned())
-    }
-
-    // ---- widgets ----
-
-    /// Registers a widget drawn at this place and returns its value as `T`
-    /// (R6–R13, R23, R24). `identity` folds in the parameters that count for
-    /// the widget's identity; it is told whether the widget has a key, and
-    /// its label.
-    pub(crate) fn register<T: DeserializeOwned>(
-        &self,
-        call: WidgetCall,
-        identity: impl FnOnce(&mut IdentityBuilder, bool, &str, &Params),
-    ) -> Result<T> {
-        let mut guard = self.run.borrow_mut();
-        let run = &mut *guard;
-        run.check_live()?;
-        let WidgetCall {
-            kind,
-            label,
-            common,
-            params,
-            default,
-            default_given,
-        } = call;
-        let persist = common.persist();
-        let keep_value = common.keep_value();
-        let bound = common.bind_query_params;
-        let key = common.key;
-        let key_part = rt_key_part(key.as_deref());
-        if key.is_none() && (persist.is_some() || keep_value || bound) {
-            let option = if bound {
-                "bind_query_params"
-            } else if keep_value {
-                "keep_value"
-            } else {
-                "persist"
+    /// The event's run and the reruns it asks for (R41), until one settles
+    /// or [`MAX_RERUNS`] say it never will.
+    fn run_until_settled(
+        &mut self,
+        app: &App,
+        page: &Arc<Page>,
+        mut browser: Vec<Checked>,
+        mut options: RunOptions,
+    ) -> Settled {
+        // The last run's tree: a fragment run redraws its part, a full run
+        // draws anew into its allocation.
+        let mut tree = std::mem::take(&mut self.tree);
+        let mut url_writes = UrlWrites::new();
+        let mut reruns = 0;
+        loop {
+            let (end, rerun, fragment) = self.run_once(
+                app,
+                page,
+                std::mem::take(&mut browser),
+                &mut tree,
+                options,
+                &mut url_writes,
+            );
+            let Some(rerun) = rerun else {
+                return Settled {
+                    end,
+                    reruns,
+                    fragment,
+                    tree,
+                    url_writes,
+                };
             };
-            return Err(run.end(Error::new(
-                ErrorKind::InvalidArgument,
-                format!(
-                    "the {} \"{label}\" uses `{option}`, which keeps its value under the widget's key, and it has \
-                     no key; add a key",
-                    kind.name()
-                ),
-            )));
-        }
-        if bound && kind.is_trigger() {
-            return Err(run.end(Error::new(
-                ErrorKind::InvalidArgument,
-                format!(
-                    "the {} \"{label}\" cannot be bound to the URL: its value lasts one run",
-                    kind.name()
-                ),
-            )));
-        }
-        // R30: inside a form, only the submit button may have a callback.
-        if common.callback.is_some() && !kind.submits_form() {
-            if let Some(form) = run.tree.form_of(self.container) {
-                return Err(run.end(Error::new(
-                    ErrorKind::InvalidFormCallback,
-                    format!(
-                        "the {} \"{label}\" is inside form \"{form}\", where only a form_submit_button may \
-                         have a callback; move the callback to the form's submit button, or the widget out \
-                         of the form",
-                        kind.name()
-                    ),
-                )));
+            reruns += 1;
+            if reruns > MAX_RERUNS {
+                tree.push(MAIN, rerun_loop(page));
+                return Settled {
+                    end: RunEnd::Failed,
+                    reruns,
+                    fragment,
+                    tree,
+                    url_writes,
+                };
             }
+            options = RunOptions::rerun(rerun);
         }
-        if let Some(key) = &key {
-            if let Err(e) = check_key(key) {
-                return Err(run.end(e));
-            }
-            // Policies come first, as in Streamlit (R23, R24).
-            if run.state.written_this_run(key) {
-                if kind.is_read_only() {
-                    return Err(run.end(Error::new(
-                        ErrorKind::ValueAssignmentNotAllowed,
-                        format!(
-                            "session state key \"{key}\" belongs to a {} widget, whose value is read-only \
-                             and cannot be assigned through session state; store your value under a \
-                             different key",
-                            kind.name()
-                        ),
-                    )));
-                }
-                if default_given {
-                    warn_default_and_state_once(key);
-                }
-            }
-            // R6: the key check runs before the id check.
-            if !run.keys.insert(key_part) {
-                return Err(run.end(Error::new(
-                    ErrorKind::DuplicateElementKey,
-                    format!(
-                        "there are multiple elements with the same key \"{key}\"; give each element \
-                         a unique key"
-                    ),
-                )));
-            }
-        }
-        // The `#[page]` macro passes the site's compile-time hash; anything
-        // it cannot vouch for is computed from scratch, to the same result.
-        let mut builder = common
-            .site
-            .and_then(|site| site.start(run.script, kind.name(), key.as_deref(), key_part, &label))
-            .unwrap_or_else(|| IdentityBuilder::from_parts(run.script, kind.name(), key_part));
-        identity(&mut builder, key.is_some(), &label, &params);
-        if key.is_none() {
-            // Keyless widgets hash where they are (R1, R3).
-            let root = match run.tree.root_of(self.container) {
-                Root::Main => "main",
-                Root::Sidebar => "sidebar",
+    }
+
+    /// The session after the event: its page, counters, tree, and the URL
+    /// the browser should show (R40).
+    fn finish_event(&mut self, page: &Page, settled: Settled) -> RunOutput {
+        self.page = Some(page.path().to_owned());
+        self.runs += 1;
+        self.events += 1;
+        let mut url_query = self.query_params.clone();
+        for (name, value) in settled.url_writes {
+            match value {
+                Some(v) => url_query.insert(name, v),
+                None => url_query.remove(&name),
             };
-            let form = run.tree.form_of(self.container).map_or("", |f| &**f);
-            builder.param("root_container", root).param("form_id", form);
         }
-        let id = builder.finish();
-        if !run.drawn.insert(id) {
-            return Err(run.end(Error::new(
-                ErrorKind::DuplicateElementId,
-                format!(
-                    "there are multiple `{kind}` elements with the same auto-generated id (label \"{label}\"): \
-                     keyless widgets are identified by their type and parameters; pass a unique `key` \
-                     to the `{kind}` element",
-                    kind = kind.name()
-                ),
-            )));
+        self.tree = settled.tree;
+        RunOutput {
+            page: page.path().to_owned(),
+            end: settled.end,
+            reruns: settled.reruns,
+            fragment: settled.fragment.map(|f| f.to_string()),
+            url_query,
         }
-        let params = Arc::new(params);
-        // A value from elsewhere than the browser or session state: the URL
-        // (R40) or the previous identity's value (A5).
-        let written = key
-            .as_deref()
-            .is_some_and(|k| run.state.written_this_run(k));
-        let seeded = match key.as_deref() {
-            Some(k) if !written => {
-                (bound && run.seed_from_url(id, k, &params, &default))
-                    || (keep_value && run.carry_over(id, k, &params))
-            }
-            _ => false,
-        };
-        let meta = WidgetMeta {
-            kind,
-            script: run.script,
-            disabled: common.disabled,
-            has_callback: common.callback.is_some(),
-            params: params.clone(),
-            persist,
-            bound,
-            page: persist.is_some().then_some(run.shown),
-            fragment: run.fragment.clone(),
-        };
-        let default_for_url = bound.then(|| default.clone());
-        let form = run.tree.form_of(self.container).cloned();
-        let clear_default = form
+    }
+
+    /// One run: the browser's values, the callbacks of what changed, the
+    /// page (or one fragment, R32), and the end of the run.
+    pub(crate) fn run_once(
+        &mut self,
+        app: &App,
+        page: &Arc<Page>,
+        browser: Vec<Checked>,
+        tree: &mut ElementTree,
+        options: RunOptions,
+        url_writes: &mut UrlWrites,
+    ) -> RunResult {
+        let (changed, discarded) = self.take_browser_values(browser);
+        let fragment = self.fragment_of(&changed, &options);
+        // R27: callbacks of changed widgets, in the order the browser sent them.
+        let due: Vec<Callback> = changed
+            .iter()
+            .filter_map(|id| self.callbacks.get(id).cloned())
+            .collect();
+        // What the browser shows: a fragment run draws into it; a full run
+        // (and the callbacks before either) draws a new tree.
+        let mut shown = std::mem::take(tree);
+        let (ctx, entrypoint) = self.start_run(app, page, shown.len(), discarded, &options);
+        let run = RefCell::new(ctx);
+        let ui = Ui::new(&run);
+        let (mut result, fragment) = self.run_callbacks(&run, &ui, due, fragment);
+        let entry = fragment
             .as_ref()
-            .filter(|f| !kind.submits_form() && run.clearing_forms.contains(&***f))
-            .map(|_| default.clone());
-        let (value, mut value_pushed) = run
-            .state
-            .register_widget(id, key.as_deref(), meta, || default);
-        value_pushed |= seeded || run.discarded.contains(&id);
-        if let (Some(k), Some(default)) = (key.as_deref(), default_for_url) {
-            run.write_url(k, &params, &value, &default, written);
+            .and_then(|f| self.fragments.get(f).cloned());
+        let fragment = fragment.filter(|_| entry.is_some());
+        if result.is_ok() {
+            let part = fragment.as_ref().zip(entry.as_ref());
+            result = self.run_body(&run, &ui, entrypoint.as_ref(), part, &mut shown);
         }
-        match common.callback {
-            Some(cb) => {
-                run.callbacks.insert(id, cb);
-            }
-            None => {
-                run.callbacks.remove(&id);
-            }
-        }
-        let typed = T::deserialize(&value).map_err(|_| {
-            Error::new(
-                ErrorKind::TypeMismatch,
-                format!(
-                    "the {} widget{} holds {}, which is not a `{}`; write a value of the widget's type \
-                     to its key",
-                    kind.name(),
-                    key.as_deref().map(|k| format!(" with key \"{k}\"")).unwrap_or_default(),
-                    crate::error::describe_value(&value),
-                    std::any::type_name::<T>()
-                ),
-            )
-        });
-        let typed = match typed {
-            Ok(t) => t,
-            Err(e) => return Err(run.end(e)),
+        let ctx = run.into_inner();
+        let rerun = asked_rerun(&ctx);
+        // Page code that swallowed a `stop()` or an error still ends there.
+        let result = match (result, &ctx.ended) {
+            (Ok(()), Some(ended)) => Err(ended.clone()),
+            (result, _) => result,
         };
-        run.tree.push(
-            self.container,
-            Element::Widget(WidgetElement {
-                id,
-                kind,
-                key,
-                label,
-                help: common.help,
-                disabled: common.disabled,
-                params,
-                value,
-                value_pushed,
-                script: run.script,
-                form,
-                ignore_changes: common.ignore_changes,
-                clear_default,
-                reset: false,
-            }),
+        let drawn = self.take_back(ctx, tree, url_writes, fragment.is_none());
+        self.end_run(result, rerun, fragment, &drawn, page, tree)
+    }
+
+    /// Compaction, then the browser's values (R43: a disabled widget's
+    /// value is discarded). Returns the widgets that changed, in the order
+    /// sent, and those whose value was discarded.
+    fn take_browser_values(&mut self, browser: Vec<Checked>) -> (Vec<WidgetId>, IdSet) {
+        self.state.reset_triggers();
+        self.state.compact();
+        let mut sent = Vec::with_capacity(browser.len());
+        let mut discarded = IdSet::default();
+        for (id, value, disabled) in browser {
+            if disabled {
+                if self.state.widget_value(id) != Some(&value) {
+                    discarded.insert(id);
+                }
+            } else {
+                self.state.set_widget_value(id, value);
+                sent.push(id);
+            }
+        }
+        sent.retain(|id| self.state.widget_changed(*id));
+        (sent, discarded)
+    }
+
+    /// R32: when every changed widget is in one fragment, only that
+    /// fragment reruns (unless a callback decides otherwise).
+    fn fragment_of(&self, changed: &[WidgetId], options: &RunOptions) -> Option<Arc<str>> {
+        if options.fragment.is_some()
+            || options.full_run
+            || self.fragments.is_empty()
+            || changed.is_empty()
+        {
+            return options.fragment.clone();
+        }
+        let mut owners = changed
+            .iter()
+            .map(|id| self.state.meta(*id).and_then(|m| m.fragment.clone()));
+        let first = owners.next().flatten()?;
+        owners.all(|f| f.as_ref() == Some(&first)).then_some(first)
+    }
+
+    /// Lends the session's state to a new run, with the entrypoint, if the
+    /// app has one, as the script that runs first (R37).
+    fn start_run(
+        &mut self,
+        app: &App,
+        page: &Page,
+        shown_len: usize,
+        discarded: IdSet,
+        options: &RunOptions,
+    ) -> (RunCtx, Option<Arc<Page>>) {
+        let mut ctx = RunCtx::new(
+            std::mem::take(&mut self.state),
+            std::mem::take(&mut self.callbacks),
+            std::mem::take(&mut self.query_params),
+            ElementTree::with_capacity(shown_len),
+            page.shown(),
+            self.last_drawn,
         );
-        Ok(typed)
+        ctx.discarded = discarded;
+        ctx.url_seeds = options.url_seeds;
+        let entrypoint = app.entrypoint_page().cloned();
+        if entrypoint.is_some() {
+            ctx.script = PageId::ENTRYPOINT;
+        }
+        (ctx, entrypoint)
     }
 
-    /// Ends the run with a parameter error raised at a widget call.
-    pub(crate) fn invalid_argument(&self, message: String) -> Error {
-        self.run
-            .borrow_mut()
-            .end(Error::new(ErrorKind::InvalidArgument, message))
-    }
-}
-
-/// What a widget builder hands to [`Ui::register`].
-pub(crate) struct WidgetCall {
-    pub kind: Kind,
-    pub label: String,
-    pub common: Common,
-    pub params: Params,
-    pub default: Value,
-    /// The call gave a default value of its own (for R24's warning).
-    pub default_given: bool,
-}
-
-/// R9: keys must be non-empty and must not look like a widget id.
-fn check_key(key: &str) -> Result<()> {
-    if key.is_empty() {
-        return Err(Error::new(
-            ErrorKind::InvalidKey,
-            "a widget key must not be empty; pass a non-empty `key`",
-        ));
-    }
-    if key.starts_with("$$ID") {
-        return Err(Error::new(
-            ErrorKind::InvalidKey,
-            format!("key \"{key}\": keys beginning with $$ID are reserved; choose another key"),
-        ));
-    }
-    Ok(())
-}
-
-/// R24: a default and a session-state write for one widget; the state wins.
-/// Logged once per process, as Streamlit does.
-fn warn_default_and_state_once(key: &str) {
-    static WARNED: AtomicBool = AtomicBool::new(false);
-    if !WARNED.swap(true, Ordering::Relaxed) {
-        tracing::warn!(
-            key,
-            "the widget with key \"{key}\" was created with a default value but also had its value set \
-             via session state; the session-state value is used"
-        );
-    }
-}
-
-/// Column widths for [`Ui::columns`].
-pub struct ColumnSpec(Vec<f64>);
-
-impl From<usize> for ColumnSpec {
-    fn from(n: usize) -> Self {
-        ColumnSpec(vec![1.0; n.max(1)])
-    }
-}
-impl From<i32> for ColumnSpec {
-    fn from(n: i32) -> Self {
-        ColumnSpec::from(n.max(1) as usize)
-    }
-}
-impl<const N: usize> From<[f64; N]> for ColumnSpec {
-    fn from(w: [f64; N]) -> Self {
-        ColumnSpec(w.to_vec())
-    }
-}
-impl<const N: usize> From<[i32; N]> for ColumnSpec {
-    fn from(w: [i32; N]) -> Self {
-        ColumnSpec(w.iter().map(|&x| f64::from(x)).collect())
-    }
-}
-impl From<Vec<f64>> for ColumnSpec {
-    fn from(w: Vec<f64>) -> Self {
-        ColumnSpec(w)
-    }
-}
-
-/// The session's state as page code sees it (`st.session_state`): typed
-/// reads and writes over serde values.
-pub struct State<'r> {
-    run: &'r RefCell<RunCtx>,
-}
-
-impl State<'_> {
-    /// The value of `key` as `T`: `KeyError` when missing (R42),
-    /// `TypeMismatch` when it is not a `T` (A4).
-    pub fn get<T: DeserializeOwned>(&self, key: &str) -> Result<T> {
-        self.get_opt(key)?.ok_or_else(|| Error::missing_key(key))
+    /// R27: the due callbacks, in order. `rerun()` in a callback does not
+    /// stop the others; the event reruns the page anyway. `rerun_fragment`
+    /// narrows the rerun to one fragment, unless another callback widens it
+    /// (R32). Returns the callbacks' result and the fragment to run.
+    fn run_callbacks(
+        &self,
+        run: &RefCell<RunCtx>,
+        ui: &Ui<'_>,
+        due: Vec<Callback>,
+        fragment: Option<Arc<str>>,
+    ) -> (Result<()>, Option<Arc<str>>) {
+        let mut result = Ok(());
+        let mut full_asked = false;
+        let mut returned_normally = 0;
+        let mut fragment_asked: Option<String> = None;
+        run.borrow_mut().in_callback = true;
+        for callback in due {
+            result = catch_panics(|| callback(ui));
+            match &result {
+                Ok(()) => returned_normally += 1,
+                Err(e) if e.kind() == ErrorKind::Rerun => {
+                    let mut ctx = run.borrow_mut();
+                    match ctx.fragment_rerun.take() {
+                        Some(key) => fragment_asked = Some(key),
+                        None => full_asked = true,
+                    }
+                    ctx.ended = None;
+                    result = Ok(());
+                }
+                Err(_) => break,
+            }
+        }
+        run.borrow_mut().in_callback = false;
+        let fragment = match fragment_asked {
+            Some(_) if full_asked || returned_normally > 0 => None,
+            Some(key) => self
+                .fragments
+                .get_key_value(key.as_str())
+                .map(|(k, _)| k.clone()),
+            None if full_asked => None,
+            None => fragment,
+        };
+        (result, fragment)
     }
 
-    /// The value of `key` as `T`, or `None` when missing (`.get(k)` in Python).
-    pub fn get_opt<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
-        let run = self.run.borrow();
-        match run.state.get(key) {
-            None => Ok(None),
-            Some(v) => T::deserialize(v)
-                .map(Some)
-                .map_err(|_| Error::type_mismatch(key, v, std::any::type_name::<T>())),
+    /// The page from the top (through the entrypoint, if there is one), or
+    /// in a fragment run the last tree with that fragment's part drawn again
+    /// by its function alone.
+    fn run_body(
+        &mut self,
+        run: &RefCell<RunCtx>,
+        ui: &Ui<'_>,
+        entrypoint: Option<&Arc<Page>>,
+        fragment: Option<(&Arc<str>, &FragmentEntry)>,
+        shown: &mut ElementTree,
+    ) -> Result<()> {
+        catch_panics(|| match (fragment, entrypoint) {
+            (Some((key, entry)), _) => {
+                {
+                    let mut ctx = run.borrow_mut();
+                    shown.clear_children(entry.node);
+                    ctx.tree = std::mem::take(shown);
+                    ctx.script = entry.script;
+                    ctx.fragment = Some(key.clone());
+                    ctx.fragment_run = true;
+                    ctx.fragments = std::mem::take(&mut self.fragments);
+                }
+                let result = (entry.body)(&Ui::new_at(run, entry.node));
+                run.borrow_mut().fragment = None;
+                result
+            }
+            (None, Some(ep)) => ep.call(ui),
+            (None, None) => {
+                let page = run.borrow_mut().page.take();
+                page.map_or(Ok(()), |p| (p.body)(ui))
+            }
+        })
+    }
+
+    /// Takes the session's state back from the run. Returns the widgets it
+    /// drew.
+    fn take_back(
+        &mut self,
+        ctx: RunCtx,
+        tree: &mut ElementTree,
+        url_writes: &mut UrlWrites,
+        full_run: bool,
+    ) -> IdSet {
+        self.state = ctx.state;
+        self.callbacks = ctx.callbacks;
+        self.query_params = ctx.query_params;
+        url_writes.extend(ctx.url_writes);
+        *tree = ctx.tree;
+        if full_run {
+            self.last_drawn = ctx.drawn.len();
+        }
+        self.fragments = ctx.fragments;
+        // R31: after a submit of a `clear_on_submit` form, the browser shows
+        // its defaults.
+        if !ctx.clearing_forms.is_empty() {
+            tree.mark_cleared_forms();
+        }
+        ctx.drawn
+    }
+
+    /// How the run ended: clean-up after a completed run (R14–R16), none
+    /// after `stop()` or an error, which is shown on the page.
+    fn end_run(
+        &mut self,
+        result: Result<()>,
+        rerun: Rerun,
+        fragment: Option<Arc<str>>,
+        drawn: &IdSet,
+        page: &Page,
+        tree: &mut ElementTree,
+    ) -> RunResult {
+        match result {
+            Ok(()) => {
+                self.state.after_completed_run(
+                    &mut self.callbacks,
+                    drawn,
+                    fragment.as_deref(),
+                    page.id(),
+                );
+                (RunEnd::Completed, None, fragment)
+            }
+            Err(e) if e.kind() == ErrorKind::Rerun => {
+                // R16/R41: triggers reset, clean-up left to the next completed run.
+                self.state.reset_triggers();
+                (RunEnd::Completed, Some(rerun), fragment)
+            }
+            Err(e) if e.kind() == ErrorKind::Stop => (RunEnd::Stopped, None, fragment),
+            Err(e) => {
+                tracing::debug!(kind = %e.kind(), message = e.message(), "run ended with an error");
+                tree.push(MAIN, exception(page, &e));
+                (RunEnd::Failed, None, fragment)
+            }
         }
     }
+}
 
-    /// The raw stored value of `key`.
-    pub fn get_value(&self, key: &str) -> Option<Value> {
-        self.run.borrow().state.get(key).cloned()
-    }
-
-    /// Writes `value` to `key` (R21). Fails with `WidgetAlreadyInstantiated`
-    /// when the widget with that key was already drawn in this run (R22),
-    /// and with `TypeMismatch` when the value does not fit that widget (A4).
-    pub fn set<T: Serialize + ?Sized>(&self, key: &str, value: &T) -> Result<()> {
-        let value = serde_json::to_value(value).map_err(|e| {
-            Error::new(
-                ErrorKind::TypeMismatch,
-                format!("the value for key \"{key}\" cannot be stored: {e}"),
-            )
-        })?;
-        self.set_value(key, value)
-    }
-
-    /// Writes a raw value to `key`; the rules of [`State::set`] apply.
-    pub fn set_value(&self, key: &str, value: Value) -> Result<()> {
-        let mut guard = self.run.borrow_mut();
-        let run = &mut *guard;
-        run.check_live()?;
-        if run.forms.contains(key) {
-            return Err(run.end(Error::new(
-                ErrorKind::WidgetAlreadyInstantiated,
-                format!(
-                    "session state key \"{key}\" is the key of a form drawn in this run; a form's key \
-                     cannot be written, use a different key for your value"
-                ),
-            )));
-        }
-        match run.state.set(key, value, &run.drawn) {
-            Ok(()) => Ok(()),
-            Err(e) => Err(run.end(e)),
-        }
-    }
-
-    /// Whether `key` holds a value (`key in st.session_state`).
-    pub fn contains(&self, key: &str) -> bool {
-        self.run.borrow().state.contains(key)
-    }
-
-    /// Deletes `key` and its widget mapping (R20); `KeyError` when missing.
-    pub fn delete(&self, key: &str) -> Result<()> {
-        let mut run = self.run.borrow_mut();
-        run.check_live()?;
-        match run.state.delete(key) {
-            Ok(()) => Ok(()),
-            Err(e) => Err(run.end(e)),
-        }
-    }
-
-    /// Writes `default` to `key` unless it holds a value, then returns the
-    /// value of `key` (Python's `setdefault`).
-    pub fn setdefault<T: Serialize + DeserializeOwned>(&self, key: &str, default: T) -> Result<T> {
-        if !self.contains(key) {
-            self.set(key, &default)?;
-        }
-        self.get(key)
-    }
-
-    /// The user-visible keys, sorted.
-    pub fn keys(&self) -> Vec<String> {
-        self.run.borrow().state.keys()
-    }
-
-    /// Every user-visible key with its value, sorted by key.
-    pub fn to_map(&self) -> BTreeMap<String, Value> {
-        self.run.borrow().state.filtered()
+/// A fragment's own code asked to run it again (R41, scope "fragment").
+fn asked_rerun(ctx: &RunCtx) -> Rerun {
+    match ctx.fragment_rerun.as_deref() {
+        Some(k) => ctx
+            .fragments
+            .get_key_value(k)
+            .map_or(Rerun::Page, |(k, _)| Rerun::Fragment(k.clone())),
+        None => Rerun::Page,
     }
 }
 
+/// An error that ended the run, as the page shows it.
+fn exception(page: &Page, e: &Error) -> Element {
+    let location = match e.location() {
+        Some(loc) => format!("{} ({loc})", page.path()),
+        None => page.path().to_owned(),
+    };
+    Element::Exception {
+        kind: e.kind(),
+        message: e.message().to_owned(),
+        location: Some(location),
+    }
+}
+
+/// The error shown when `rerun()` never stops asking.
+fn rerun_loop(page: &Page) -> Element {
+    Element::Exception {
+        kind: ErrorKind::RerunLoop,
+        message: format!(
+            "`rerun()` was called in {MAX_RERUNS} runs in a row; call it only when something \
+             changed, or the page never settles"
+        ),
+        location: Some(page.path().to_owned()),
+    }
+}
 thread_local! {
     static IN_RUN: Cell<bool> = const { Cell::new(false) };
     static LAST_PANIC: RefCell<Option<(String, Option<String>)>> = const { RefCell::new(None) };

@@ -35,8 +35,8 @@ use crate::elements::{AlertKind, ElementTree, WidgetElement};
 use crate::error::{Error, ErrorKind, Result};
 use crate::identity::{IdMap, IdSet, PageId, WidgetId};
 use crate::pages::App;
-use crate::run::QueryParams;
 use crate::session::{Event, RunEnd, RunOutput, Session};
+use crate::ui::QueryParams;
 use crate::widgets::Kind;
 
 /// Picks one widget on screen: by kind and key or label, and the index

@@ -11,8 +11,8 @@ use crate::elements::{ElementTree, WidgetElement};
 use crate::error::{Error, ErrorKind};
 use crate::identity::{PageId, WidgetId};
 use crate::pages::App;
-use crate::run::QueryParams;
 use crate::session::{Event, Session};
+use crate::ui::QueryParams;
 
 /// The header that names an event's tab, read before its body.
 pub const TAB_HEADER: &str = "x-brooklet-tab";

@@ -44,10 +44,10 @@ use answers::{
 use guard::{forbidden, method_not_allowed, same_origin, Guard};
 
 use crate::pages::App;
-use crate::run::QueryParams;
 use crate::session::Event;
 use crate::store::sessions::{Failure, FormAnswer, Frame, OwnerSecret, Sessions, TabId};
 use crate::store::{LiveTabs, MemoryStore, SessionStore};
+use crate::ui::QueryParams;
 use crate::wire::{last_field, page_url, parse_event, parse_query, TAB_HEADER};
 
 const COOKIE: &str = "bk_sid";

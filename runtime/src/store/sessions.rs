@@ -17,8 +17,8 @@ use crate::error::{Error, ErrorKind};
 use crate::identity::WidgetId;
 use crate::pages::App;
 use crate::render::{render_app_cached, render_document_cached, PageDoc};
-use crate::run::QueryParams;
 use crate::session::Event;
+use crate::ui::QueryParams;
 use crate::wire::{form_values, last_field, parse_id, quote, quote_long, to_event, EventRequest};
 
 /// A session's size is measured again ([`TabState::approx_bytes`], a walk

@@ -13,7 +13,8 @@ use super::{
     WidgetParams,
 };
 use crate::error::{Error, ErrorKind};
-use crate::run::{Ui, WidgetCall};
+use crate::register::WidgetCall;
+use crate::ui::Ui;
 use crate::Result;
 
 /// A button's drawn parameters: none.

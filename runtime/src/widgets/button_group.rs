@@ -20,7 +20,8 @@ use super::{
     option_at, option_from_query, options_at, options_from_query, same_json_type, short, Common,
     Kind, Multi, Params, SelectionMode, Single, Tagged, ValueShape, WidgetParams,
 };
-use crate::run::{Ui, WidgetCall};
+use crate::register::WidgetCall;
+use crate::ui::Ui;
 use crate::Result;
 
 /// A value from the browser (A6): one option or nothing (single mode), or a

@@ -7,7 +7,8 @@ use super::{
     bool_value, common_options, declare_kind, one_query, Common, Kind, Params, Tagged, ValueShape,
     WidgetParams,
 };
-use crate::run::{Ui, WidgetCall};
+use crate::register::WidgetCall;
+use crate::ui::Ui;
 use crate::Result;
 
 /// A checkbox's drawn parameters: none.

@@ -14,7 +14,8 @@ use super::{
     option_from_query, same_json_type, short, Common, Kind, Params, Tagged, ValueShape,
     WidgetParams,
 };
-use crate::run::{Ui, WidgetCall};
+use crate::register::WidgetCall;
+use crate::ui::Ui;
 use crate::Result;
 
 /// A value that can be offered as an option: strings, numbers, bools, or

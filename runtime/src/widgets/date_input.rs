@@ -12,7 +12,8 @@ use super::{
     common_options, declare_kind, one_query, short, Common, Kind, Params, Tagged, ValueShape,
     WidgetParams,
 };
-use crate::run::{Ui, WidgetCall};
+use crate::register::WidgetCall;
+use crate::ui::Ui;
 use crate::Result;
 
 /// How a date is shown unless `.format(..)` says otherwise.

@@ -22,7 +22,8 @@ use super::{
     common_options, declare_kind, short, Common, Kind, Multi, Params, SelectionMode, Single,
     Tagged, ValueShape, WidgetParams,
 };
-use crate::run::{Ui, WidgetCall};
+use crate::register::WidgetCall;
+use crate::ui::Ui;
 use crate::Result;
 
 /// Streamlit's default upload limit: 200 MiB.

@@ -6,14 +6,13 @@
 //! parameters a session remembers, numbers, and the common options (key,
 //! help, disabled, callback).
 
-use std::sync::Arc;
-
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::identity::IdentityValue;
-use crate::run::Ui;
+pub(crate) use crate::register::Common;
+use crate::ui::Ui;
 
 pub mod button;
 pub mod button_group;
@@ -384,43 +383,6 @@ impl SelectionMode for Multi {
     const MULTI: bool = true;
 }
 
-/// A callback: runs before the page body when its widget changed (R25–R27).
-/// Arguments are whatever the closure captured when the widget was drawn,
-/// which is exactly Streamlit's render-time binding of `args` (R26).
-pub type Callback = Arc<dyn Fn(&Ui<'_>) -> crate::Result<()> + Send + Sync>;
-
-/// Options every widget takes.
-#[derive(Default, Clone)]
-pub(crate) struct Common {
-    pub key: Option<String>,
-    pub help: Option<String>,
-    pub disabled: bool,
-    pub callback: Option<Callback>,
-    /// The call's site, when a `#[page]` macro passed it.
-    pub site: Option<&'static crate::identity::WidgetSite>,
-    /// Declared persistence (R39, A5).
-    pub persist: Option<crate::identity::Persist>,
-    /// Carry the value over when the bounds change (A5).
-    pub keep_value: bool,
-    /// Bound to the URL's query parameter named by the key (R40).
-    pub bind_query_params: bool,
-    /// `on_change = "ignore"`: a change is kept for the next run instead of
-    /// causing one (R44).
-    pub ignore_changes: bool,
-}
-
-impl Common {
-    /// The declared persistence: the builder's, or the `#[widget]` site's.
-    pub fn persist(&self) -> Option<crate::identity::Persist> {
-        self.persist.or(self.site.and_then(|s| s.persist))
-    }
-
-    /// Whether the value is carried over when the bounds change.
-    pub fn keep_value(&self) -> bool {
-        self.keep_value || self.site.is_some_and(|s| s.keep_value)
-    }
-}
-
 /// Adds the options every widget takes to a builder with a `common` field:
 /// `common_options!(impl['u, 'r, T: Numeric] Slider<'u, 'r, T>, on_change);`
 macro_rules! common_options {
@@ -451,7 +413,7 @@ macro_rules! common_options {
             /// new value from session state inside it.
             pub fn $callback(
                 mut self,
-                callback: impl Fn(&$crate::run::Ui<'_>) -> $crate::Result<()> + Send + Sync + 'static,
+                callback: impl Fn(&$crate::ui::Ui<'_>) -> $crate::Result<()> + Send + Sync + 'static,
             ) -> Self {
                 self.common.callback = Some(::std::sync::Arc::new(callback));
                 self

@@ -12,7 +12,8 @@ use super::{
     common_options, declare_kind, indexes_of, labelled_query, options_at, options_from_query,
     short, Common, Kind, Params, Tagged, ValueShape, WidgetParams,
 };
-use crate::run::{Ui, WidgetCall};
+use crate::register::WidgetCall;
+use crate::ui::Ui;
 use crate::Result;
 
 /// A value from the browser: a list of distinct options, at most `max` (A6).

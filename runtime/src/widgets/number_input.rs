@@ -8,7 +8,8 @@ use super::{
     clamp, common_options, declare_kind, fits_number, number_from_query, numeric_bounds, one_query,
     short, Common, Kind, Number, Numeric, Params, Tagged, ValueShape, WidgetParams,
 };
-use crate::run::{Ui, WidgetCall};
+use crate::register::WidgetCall;
+use crate::ui::Ui;
 use crate::Result;
 
 /// A value from the browser (A6): a number of the field's type within its

@@ -12,7 +12,8 @@ use super::{
     common_options, declare_kind, index_of, indexes_of, labelled_query, option_at,
     option_from_query, options_at, short, Common, Kind, Params, Tagged, ValueShape, WidgetParams,
 };
-use crate::run::{Ui, WidgetCall};
+use crate::register::WidgetCall;
+use crate::ui::Ui;
 use crate::Result;
 
 /// A value from the browser: one option, or a `[low, high]` pair of options

@@ -9,7 +9,8 @@ use super::{
     clamp, common_options, declare_kind, fits_number, number_from_query, numeric_bounds, short,
     Common, Kind, Number, Numeric, Params, Tagged, ValueShape, WidgetParams,
 };
-use crate::run::{Ui, WidgetCall};
+use crate::register::WidgetCall;
+use crate::ui::Ui;
 use crate::Result;
 
 /// Whether `v` lies in `[min, max]` and on the step grid from `min`.

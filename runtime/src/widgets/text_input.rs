@@ -8,7 +8,8 @@ use super::{
     common_options, declare_kind, one_query, short, Common, Kind, Params, Tagged, ValueShape,
     WidgetParams,
 };
-use crate::run::{Ui, WidgetCall};
+use crate::register::WidgetCall;
+use crate::ui::Ui;
 use crate::Result;
 
 /// The most characters a text field takes from the browser when it sets no

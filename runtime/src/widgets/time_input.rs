@@ -13,7 +13,8 @@ use super::{
     common_options, declare_kind, one_query, short, Common, Kind, Params, Tagged, ValueShape,
     WidgetParams,
 };
-use crate::run::{Ui, WidgetCall};
+use crate::register::WidgetCall;
+use crate::ui::Ui;
 use crate::Result;
 
 /// Streamlit's default step: 15 minutes, in seconds.
