@@ -63,31 +63,7 @@ fn draw(
     x: &[String],
     series: &[(String, Vec<Option<f64>>)],
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let values = series.iter().flat_map(|(_, v)| v.iter().flatten().copied());
-    let (mut lo, mut hi) = values
-        .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(v), hi.max(v))
-        });
-    if lo > hi {
-        (lo, hi) = (0.0, 1.0);
-    }
-    if kind == ChartKind::Bar {
-        lo = lo.min(0.0);
-        hi = hi.max(0.0);
-    }
-    if (hi - lo).abs() < f64::EPSILON {
-        (lo, hi) = (lo - 1.0, hi + 1.0);
-    }
-    let pad = (hi - lo) * 0.05;
-    let (lo, hi) = (
-        if kind == ChartKind::Bar && lo >= 0.0 {
-            0.0
-        } else {
-            lo - pad
-        },
-        hi + pad,
-    );
+    let (lo, hi) = y_range(kind, series);
     let n = x.len().max(1);
     let root = SVGBackend::with_string(out, (WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&WHITE)?;
@@ -117,16 +93,7 @@ fn draw(
         let colour = PALETTE[s % PALETTE.len()];
         let drawn = match kind {
             ChartKind::Line => {
-                // A gap in the data breaks the line.
-                let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
-                for (i, v) in values.iter().enumerate() {
-                    match v {
-                        Some(v) if v.is_finite() => {
-                            runs.last_mut().expect("one run").push((i as f64, *v))
-                        }
-                        _ => runs.push(Vec::new()),
-                    }
-                }
+                let runs = line_runs(values);
                 let mut last = None;
                 for run in runs.into_iter().filter(|r| !r.is_empty()) {
                     last = Some(chart.draw_series(LineSeries::new(run, colour.stroke_width(2)))?);
@@ -162,6 +129,48 @@ fn draw(
     }
     root.present()?;
     Ok(())
+}
+
+/// The y axis: the data's range with some room, from zero for bars, and
+/// never empty.
+fn y_range(kind: ChartKind, series: &[(String, Vec<Option<f64>>)]) -> (f64, f64) {
+    let values = series.iter().flat_map(|(_, v)| v.iter().flatten().copied());
+    let (mut lo, mut hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    if lo > hi {
+        (lo, hi) = (0.0, 1.0);
+    }
+    if kind == ChartKind::Bar {
+        lo = lo.min(0.0);
+        hi = hi.max(0.0);
+    }
+    if (hi - lo).abs() < f64::EPSILON {
+        (lo, hi) = (lo - 1.0, hi + 1.0);
+    }
+    let pad = (hi - lo) * 0.05;
+    (
+        if kind == ChartKind::Bar && lo >= 0.0 {
+            0.0
+        } else {
+            lo - pad
+        },
+        hi + pad,
+    )
+}
+
+/// A line's points, broken where the data has a gap.
+fn line_runs(values: &[Option<f64>]) -> Vec<Vec<(f64, f64)>> {
+    let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Some(v) if v.is_finite() => runs.last_mut().expect("one run").push((i as f64, *v)),
+            _ => runs.push(Vec::new()),
+        }
+    }
+    runs
 }
 
 #[cfg(test)]

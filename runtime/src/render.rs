@@ -207,65 +207,18 @@ fn node(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache, out: &mut String
             2 => view! { <h2 data-k="h2">{body.clone()}</h2> }.to_html(),
             _ => view! { <h3 data-k="h3">{body.clone()}</h3> }.to_html(),
         },
-        Element::Alert { kind, body } => {
-            let class = format!("bk-alert bk-alert-{}", kind.name());
-            let role = if matches!(kind, crate::AlertKind::Error | crate::AlertKind::Warning) {
-                "alert"
-            } else {
-                "status"
-            };
-            view! { <div class=class data-k="alert" role=role>{body.clone()}</div> }.to_html()
-        }
+        Element::Alert { kind, body } => alert_html(*kind, body),
         Element::Exception {
             kind,
             message,
             location,
-        } => {
-            let details = doc.error_details;
-            let message = if details || *kind != crate::ErrorKind::Panic {
-                message.clone()
-            } else {
-                "the page's code panicked; the details are in the server's log".to_owned()
-            };
-            let location = location
-                .clone()
-                .filter(|_| details)
-                .map(|l| view! { <div class="bk-exception-where">{l}</div> });
-            view! {
-                <div class="bk-exception" data-k="exception" role="alert">
-                    <div class="bk-exception-kind">{kind.trace_name()}</div>
-                    <div class="bk-exception-message">{message}</div>
-                    {location}
-                </div>
-            }
-            .to_html()
-        }
+        } => exception_html(*kind, message, location.as_deref(), doc.error_details),
         Element::Metric {
             label,
             value,
             delta,
             delta_color,
-        } => {
-            let delta = delta.clone().map(|d| {
-                let down = d.trim_start().starts_with('-');
-                let tone = match (delta_color, down) {
-                    (DeltaColor::Off, _) => "off",
-                    (DeltaColor::Normal, false) | (DeltaColor::Inverse, true) => "good",
-                    _ => "bad",
-                };
-                let class = format!("bk-metric-delta bk-delta-{tone}");
-                let arrow = if down { "▼ " } else { "▲ " };
-                view! { <div class=class>{format!("{arrow}{d}")}</div> }
-            });
-            view! {
-                <div class="bk-metric" data-k="metric">
-                    <div class="bk-metric-label">{label.clone()}</div>
-                    <div class="bk-metric-value">{value.clone()}</div>
-                    {delta}
-                </div>
-            }
-            .to_html()
-        }
+        } => metric_html(label, value, delta.as_deref(), *delta_color),
         Element::Code { body, language } => {
             let class = language
                 .as_deref()
@@ -280,36 +233,7 @@ fn node(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache, out: &mut String
             columns,
             rows,
             dataframe,
-        } => {
-            let head = columns
-                .iter()
-                .map(|c| view! { <th scope="col">{c.clone()}</th> })
-                .collect_view();
-            let body = rows
-                .iter()
-                .map(|r| {
-                    let cells = r
-                        .iter()
-                        .map(|v| {
-                            let numeric = v.is_number().then_some("bk-num");
-                            view! { <td class=numeric>{crate::display::cell_text(v)}</td> }
-                        })
-                        .collect_view();
-                    view! { <tr>{cells}</tr> }
-                })
-                .collect_view();
-            let (class, k) = if *dataframe {
-                ("bk-table bk-dataframe", "dataframe")
-            } else {
-                ("bk-table", "table")
-            };
-            view! {
-                <div class=class data-k=k>
-                    <table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>
-                </div>
-            }
-            .to_html()
-        }
+        } => table_html(columns, rows, *dataframe),
         Element::Chart { kind, x, series } => {
             let svg = crate::chart::svg(*kind, x, series);
             view! { <figure class="bk-chart" data-k="chart" inner_html=svg></figure> }.to_html()
@@ -396,6 +320,100 @@ fn same_look(a: &WidgetElement, b: &WidgetElement) -> bool {
         && a.reset == b.reset
         && a.ignore_changes == b.ignore_changes
         && (std::sync::Arc::ptr_eq(&a.params, &b.params) || a.params == b.params)
+}
+
+/// A callout box: errors and warnings are alerts, the rest statuses.
+fn alert_html(kind: crate::AlertKind, body: &str) -> String {
+    let class = format!("bk-alert bk-alert-{}", kind.name());
+    let role = if matches!(kind, crate::AlertKind::Error | crate::AlertKind::Warning) {
+        "alert"
+    } else {
+        "status"
+    };
+    view! { <div class=class data-k="alert" role=role>{body.to_owned()}</div> }.to_html()
+}
+
+/// An error that ended the run. A panic's message and where it happened
+/// are shown only with `error_details` (development); otherwise they stay
+/// in the server's log.
+fn exception_html(
+    kind: crate::ErrorKind,
+    message: &str,
+    location: Option<&str>,
+    details: bool,
+) -> String {
+    let message = if details || kind != crate::ErrorKind::Panic {
+        message.to_owned()
+    } else {
+        "the page's code panicked; the details are in the server's log".to_owned()
+    };
+    let location = location
+        .filter(|_| details)
+        .map(|l| view! { <div class="bk-exception-where">{l.to_owned()}</div> });
+    view! {
+        <div class="bk-exception" data-k="exception" role="alert">
+            <div class="bk-exception-kind">{kind.trace_name()}</div>
+            <div class="bk-exception-message">{message}</div>
+            {location}
+        </div>
+    }
+    .to_html()
+}
+
+/// A metric with its delta, green or red as `delta_color` says.
+fn metric_html(label: &str, value: &str, delta: Option<&str>, delta_color: DeltaColor) -> String {
+    let delta = delta.map(|d| {
+        let down = d.trim_start().starts_with('-');
+        let tone = match (delta_color, down) {
+            (DeltaColor::Off, _) => "off",
+            (DeltaColor::Normal, false) | (DeltaColor::Inverse, true) => "good",
+            _ => "bad",
+        };
+        let class = format!("bk-metric-delta bk-delta-{tone}");
+        let arrow = if down { "▼ " } else { "▲ " };
+        view! { <div class=class>{format!("{arrow}{d}")}</div> }
+    });
+    view! {
+        <div class="bk-metric" data-k="metric">
+            <div class="bk-metric-label">{label.to_owned()}</div>
+            <div class="bk-metric-value">{value.to_owned()}</div>
+            {delta}
+        </div>
+    }
+    .to_html()
+}
+
+/// A table (or a dataframe, which looks like one here); numbers align
+/// right.
+fn table_html(columns: &[String], rows: &[Vec<Value>], dataframe: bool) -> String {
+    let head = columns
+        .iter()
+        .map(|c| view! { <th scope="col">{c.clone()}</th> })
+        .collect_view();
+    let body = rows
+        .iter()
+        .map(|r| {
+            let cells = r
+                .iter()
+                .map(|v| {
+                    let numeric = v.is_number().then_some("bk-num");
+                    view! { <td class=numeric>{crate::display::cell_text(v)}</td> }
+                })
+                .collect_view();
+            view! { <tr>{cells}</tr> }
+        })
+        .collect_view();
+    let (class, k) = if dataframe {
+        ("bk-table bk-dataframe", "dataframe")
+    } else {
+        ("bk-table", "table")
+    };
+    view! {
+        <div class=class data-k=k>
+            <table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>
+        </div>
+    }
+    .to_html()
 }
 
 /// Markdown to HTML with raw HTML shown as text, never passed through, and
