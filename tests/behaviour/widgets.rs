@@ -3,7 +3,10 @@
 //! For each: its value type, which parameters count for a keyed identity
 //! (R4: a change resets the widget, R12), values set as a user would, and
 //! bad values rejected with `InvalidValue` naming the widget, the session
-//! left as it was (A6). file_uploader's key is read-only (R23).
+//! left as it was (A6). A colour written through state must be a colour
+//! (R21, A4); file_uploader's key is read-only (R23).
+//!
+//! Rules: R4, R12, R21, R23, A4, A6.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -14,11 +17,7 @@ use brooklet::prelude::*;
 use brooklet::testing::{AppTest, Target};
 use serde_json::{json, Value};
 
-fn started(page: impl Fn(&Ui<'_>) -> Result<()> + Send + Sync + 'static) -> AppTest {
-    let mut t = AppTest::new(App::new().page(Page::new("app.py", page)));
-    t.run().expect("first run");
-    t
-}
+use crate::harness::started;
 
 fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -46,7 +45,7 @@ fn rejects(t: &mut AppTest, target: Target, bad: Value, says: &str) {
     assert_eq!(before, after, "A6: a rejected value changes nothing");
 }
 
-// ------------------------------------------------------------ date_input
+// ---------------------------------------------------------------- date_input
 
 #[test]
 fn date_input_returns_a_date_and_takes_the_browsers_form() {
@@ -142,7 +141,7 @@ fn date_input_parameters_are_checked() {
     assert!(t.exceptions()[0].1.contains("date_input \"Day\""));
 }
 
-// ------------------------------------------------------------ time_input
+// ---------------------------------------------------------------- time_input
 
 #[test]
 fn time_input_returns_a_time_on_its_step() {
@@ -213,7 +212,7 @@ fn time_input_step_must_be_streamlits() {
         .contains("between 60 seconds and 23 hours"));
 }
 
-// ------------------------------------------------------------ color_picker
+// ---------------------------------------------------------------- color_picker
 
 #[test]
 fn color_picker_holds_lower_case_hex_and_keeps_its_identity_with_a_key() {
@@ -268,7 +267,7 @@ fn r21_a4_a_colour_written_through_state_must_be_a_colour() {
     assert_eq!(t.exceptions()[0].0, ErrorKind::TypeMismatch);
 }
 
-// ------------------------------------------------------------ pills, segmented_control
+// ---------------------------------------------------------------- pills, segmented_control
 
 #[test]
 fn pills_single_mode_returns_an_option() {
@@ -359,7 +358,7 @@ fn button_group_defaults_are_checked() {
         .contains("the default of pills \"P\" is invalid"));
 }
 
-// ------------------------------------------------------------ file_uploader
+// ---------------------------------------------------------------- file_uploader
 
 fn csv(name: &str, body: &str) -> UploadedFile {
     UploadedFile::new(name, "text/csv", body.as_bytes())
@@ -480,7 +479,7 @@ fn r4_file_uploader_type_multiple_and_size_count_with_a_key() {
     assert_eq!(t.texts(), ["false"], "max_upload_size counts (R4)");
 }
 
-// ------------------------------------------------------------ the macros
+// ---------------------------------------------------------------- the macros
 
 #[page(path = "macro_kinds")]
 fn macro_kinds(ui: &Ui<'_>) -> Result<()> {
