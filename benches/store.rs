@@ -24,9 +24,8 @@ mod http;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use brooklet::store::{
-    record, Loaded, MemoryStore, SaveOutcome, SessionStore, StoreOptions, StoreUrl,
-};
+use brooklet::__private::record;
+use brooklet::store::{Loaded, MemoryStore, SaveOutcome, SessionStore, StoreOptions, StoreUrl};
 use http::{tab_of, wid, Http};
 use serde_json::json;
 
@@ -75,12 +74,12 @@ async fn interactions(store: Arc<dyn SessionStore>, n: usize) -> (Duration, Dura
 /// Median and p99 of the store's part of one interaction: the version
 /// check (load, unchanged), encoding the session, the versioned save.
 async fn store_part(store: &dyn SessionStore, n: usize) -> (Duration, Duration, usize) {
-    let mut session = brooklet::Session::new();
+    let mut session = brooklet::testing::Session::new();
     session
-        .handle(&hello::app(), brooklet::Event::default())
+        .handle(&hello::app(), brooklet::testing::Event::default())
         .unwrap();
     let owner = record::owner_hash("bench");
-    let tab = brooklet::store::random_hex(8);
+    let tab = brooklet::__private::random_hex(8);
     let bytes = record::encode(&owner, &session);
     let size = bytes.len();
     let SaveOutcome::Saved(mut version) = store.save(&tab, None, bytes).await.unwrap() else {
@@ -159,7 +158,7 @@ fn main() {
             let store: Arc<dyn SessionStore> = if *name == "memory*" {
                 Arc::new(MemoryStore::default())
             } else {
-                brooklet::store::open(url, StoreOptions::default())
+                brooklet::__private::open_store(url, StoreOptions::default())
                     .await
                     .unwrap_or_else(|e| panic!("{name}: {e}"))
             };

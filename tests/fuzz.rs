@@ -24,11 +24,11 @@ mod support {
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use brooklet::__private::record;
 use brooklet::prelude::*;
-use brooklet::store::record;
+use brooklet::testing::Kind;
 use brooklet::testing::{AppTest, Target};
-use brooklet::widgets::Kind;
-use brooklet::{Event, RunEnd, Session};
+use brooklet::testing::{Event, RunEnd, Session};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestCaseError, TestRunner};
 use serde_json::{json, Value};
@@ -1183,7 +1183,7 @@ fn case() -> impl Strategy<Value = Case> {
 /// targets nothing on screen (the harness sends nothing then either).
 struct Browser {
     /// The last value of each widget on screen that could be read.
-    held: Vec<(brooklet::identity::WidgetId, Value)>,
+    held: Vec<(brooklet::__private::WidgetId, Value)>,
 }
 
 impl Browser {
@@ -1204,7 +1204,7 @@ impl Browser {
             .collect();
     }
 
-    fn held(&self, id: brooklet::identity::WidgetId) -> Option<Value> {
+    fn held(&self, id: brooklet::__private::WidgetId) -> Option<Value> {
         self.held
             .iter()
             .find(|(i, _)| *i == id)
@@ -1235,7 +1235,7 @@ impl Browser {
             .and_then(|w| w.form.clone());
         let widgets = shown
             .iter()
-            .filter(|w| page.is_none() || w.script == brooklet::identity::PageId::ENTRYPOINT)
+            .filter(|w| page.is_none() || w.script == brooklet::__private::PageId::ENTRYPOINT)
             .filter_map(|w| {
                 let staged = staged
                     .as_ref()

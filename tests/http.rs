@@ -332,12 +332,12 @@ fn names(ui: &brooklet::Ui<'_>) -> brooklet::Result<()> {
 
 #[tokio::test]
 async fn the_widget_registry_tells_stale_widgets_from_ids_no_page_draws() {
-    use brooklet::pages::PageDefinition;
+    use brooklet::PageDefinition;
     let app = brooklet::App::new().page(flags).page(names);
     let name_id = <names as PageDefinition>::SITES[0]
         .static_id()
         .expect("known at compile time");
-    let forged: brooklet::identity::WidgetId = "0000000000000000000000000000abcd".parse().unwrap();
+    let forged: brooklet::__private::WidgetId = "0000000000000000000000000000abcd".parse().unwrap();
     assert_eq!(app.produces_id(name_id), Some(true));
     assert_eq!(app.produces_id(forged), Some(false));
 
@@ -424,7 +424,7 @@ async fn uploads_are_limited_by_the_widget_and_by_the_app_with_clear_errors() {
 
 #[test]
 fn the_event_body_limit_leaves_room_for_base64() {
-    use brooklet::server::{event_body_limit, MAX_BODY};
+    use brooklet::__private::{event_body_limit, MAX_BODY};
     assert_eq!(event_body_limit(0), MAX_BODY);
     assert_eq!(
         event_body_limit(3 * 1024 * 1024),

@@ -3,11 +3,11 @@
 //! the runtime computes from scratch (so the shortcut can never drift), and
 //! the registry of widget sites an app exposes.
 
-use brooklet::identity::{rt_key_part, SiteKey};
-use brooklet::pages::PageDefinition;
+use brooklet::__private::{rt_key_part, SiteKey};
 use brooklet::prelude::*;
 use brooklet::testing::AppTest;
-use brooklet::widgets::Kind;
+use brooklet::testing::Kind;
+use brooklet::PageDefinition;
 
 /// Defines the same page body twice: as a `#[page]` (whose widget calls get
 /// compile-time sites) and as a plain function (computed from scratch).
@@ -191,10 +191,13 @@ fn widget_options_are_the_builder_options() {
     let sites = options::SITES;
     assert_eq!(sites[0].key, SiteKey::Literal("a"));
     assert_eq!(sites[1].key, SiteKey::Dynamic);
-    assert_eq!(sites[1].persist, Some(brooklet::identity::Persist::Session));
+    assert_eq!(
+        sites[1].persist,
+        Some(brooklet::__private::Persist::Session)
+    );
     assert_eq!(sites[2].key, SiteKey::None);
     assert!(sites[3].keep_value);
-    assert_eq!(sites[3].persist, Some(brooklet::identity::Persist::Page));
+    assert_eq!(sites[3].persist, Some(brooklet::__private::Persist::Page));
 
     // The callback gets its `args`; the slider is disabled, so change the
     // checkbox-free way: through the harness, a disabled widget keeps its value.
@@ -226,7 +229,7 @@ fn compile_time_sites_give_the_runtime_ids_for_every_kind() {
 
 #[test]
 fn every_site_with_a_literal_key_or_label_takes_the_shortcut() {
-    let page = brooklet::identity::PageId::of_path("kinds");
+    let page = brooklet::__private::PageId::of_path("kinds");
     let mut shortcut = 0;
     for site in every_kind::SITES {
         let label = site.label.unwrap_or("dynamic 3");
@@ -239,7 +242,7 @@ fn every_site_with_a_literal_key_or_label_takes_the_shortcut() {
         assert!(start.is_some(), "{site:?}");
         shortcut += usize::from(site.folded > 0 || site.key != SiteKey::None);
         // Run by another page, the site is not used: the id is computed from scratch.
-        let other = brooklet::identity::PageId::of_path("other");
+        let other = brooklet::__private::PageId::of_path("other");
         assert!(site
             .start(other, site.kind, key, rt_key_part(key), label)
             .is_none());

@@ -415,7 +415,7 @@ fn sigterm_stops_the_server_gracefully() {
             println!("addr={}", listener.local_addr().unwrap());
             let config = ServeConfig::parse_from(["app"]).unwrap();
             slider_bounds::app()
-                .serve_on_with_config(listener, config, brooklet::server::stop_signal())
+                .serve_on_with_config(listener, config, brooklet::__private::stop_signal())
                 .await
                 .unwrap();
             println!("stopped cleanly");

@@ -15,9 +15,10 @@ mod support {
 use std::sync::Arc;
 use std::time::Duration;
 
+use brooklet::__private::record;
 use brooklet::prelude::*;
 use brooklet::store::{
-    record, FileStore, Loaded, MemoryStore, RedisStore, SaveOutcome, SessionStore, StoreError,
+    FileStore, Loaded, MemoryStore, RedisStore, SaveOutcome, SessionStore, StoreError,
     StoreOptions, StoreUrl, Version,
 };
 use serde_json::json;
@@ -115,7 +116,7 @@ fn short_idle() -> StoreOptions {
 
 /// The promises of the trait, on one store.
 async fn keeps_the_contract(store: &dyn SessionStore, lru_cap: bool) {
-    let tab = brooklet::store::random_hex(8);
+    let tab = brooklet::__private::random_hex(8);
     assert_eq!(store.load(&tab, None).await.unwrap(), Loaded::Missing);
     let v1 = match store.save(&tab, None, b"one".to_vec()).await.unwrap() {
         SaveOutcome::Saved(v) => v,
@@ -173,13 +174,13 @@ async fn keeps_the_contract(store: &dyn SessionStore, lru_cap: bool) {
     );
     store.expire().await.unwrap();
     // Delete.
-    let other = brooklet::store::random_hex(8);
+    let other = brooklet::__private::random_hex(8);
     store.save(&other, None, b"x".to_vec()).await.unwrap();
     store.delete(&other).await.unwrap();
     assert_eq!(store.load(&other, None).await.unwrap(), Loaded::Missing);
     if lru_cap {
         // The cap (3) evicts the least recently used.
-        let ids: Vec<String> = (0..3).map(|_| brooklet::store::random_hex(8)).collect();
+        let ids: Vec<String> = (0..3).map(|_| brooklet::__private::random_hex(8)).collect();
         for id in &ids {
             store.save(id, None, b"s".to_vec()).await.unwrap();
             tokio::time::sleep(Duration::from_millis(5)).await;

@@ -17,7 +17,7 @@ mod hundred_widgets;
 mod slider_bounds;
 
 use brooklet::prelude::*;
-use brooklet::{Event, Session};
+use brooklet::testing::{Event, Session};
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::Value;
 
@@ -80,7 +80,7 @@ fn bench(c: &mut Criterion) {
         let tree = session.tree().clone();
         // The whole page rendered afresh, and as the server renders an
         // answer: reusing the HTML of widgets that did not change.
-        let doc = brooklet::render::PageDoc {
+        let doc = brooklet::__private::PageDoc {
             title: "bench",
             base: "/",
             tab: "0123456789abcdef",
@@ -93,12 +93,12 @@ fn bench(c: &mut Criterion) {
             error_details: false,
         };
         group.bench_function(format!("{name}/render_fresh"), |bench| {
-            bench.iter(|| black_box(brooklet::render::render_app(&doc).len()))
+            bench.iter(|| black_box(brooklet::__private::render_app(&doc).len()))
         });
-        let mut cache = brooklet::render::RenderCache::default();
+        let mut cache = brooklet::__private::RenderCache::default();
         session.handle(&app, events[1].clone()).expect("run");
         let other_tree = session.tree().clone();
-        let other_doc = brooklet::render::PageDoc {
+        let other_doc = brooklet::__private::PageDoc {
             tree: &other_tree,
             ..doc
         };
@@ -107,7 +107,7 @@ fn bench(c: &mut Criterion) {
             bench.iter(|| {
                 j += 1;
                 let d = if j % 2 == 0 { &doc } else { &other_doc };
-                black_box(brooklet::render::render_app_cached(d, &mut cache).len())
+                black_box(brooklet::__private::render_app_cached(d, &mut cache).len())
             })
         });
         let bytes = serde_json::to_vec(session.state())

@@ -14,9 +14,9 @@ use crate::params::{Kind, Params};
 pub type NodeId = usize;
 
 /// The main area's node.
-pub const MAIN: NodeId = 0;
+pub(crate) const MAIN: NodeId = 0;
 /// The sidebar's node.
-pub const SIDEBAR: NodeId = 1;
+pub(crate) const SIDEBAR: NodeId = 1;
 
 /// Which top-level area an element lives in (part of a keyless widget's
 /// identity, R3).

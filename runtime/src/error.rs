@@ -32,8 +32,13 @@ pub enum ErrorKind {
     UnknownPage,
     /// Reruns that never settle (`rerun` on every run).
     RerunLoop,
-    /// A panic, or an `Err` returned by page code (R16).
+    /// Page code or a callback panicked (R16, A2).
     Panic,
+    /// Page code or a callback returned an error of its own: through `?`
+    /// from any `std::error::Error`, or [`Error::msg`] (R16). Shown like a
+    /// panic, and written `Panic` in conformance traces, where Python's
+    /// `ValueError` (an app's own exception) maps to it.
+    PageError,
     /// `stop()` was called: ends the run quietly (R16). Never shown.
     Stop,
     /// `rerun()` was called: ends the run and starts another (R41). Never shown.
@@ -57,10 +62,25 @@ impl ErrorKind {
             ErrorKind::UnknownWidget => "UnknownWidget",
             ErrorKind::UnknownPage => "UnknownPage",
             ErrorKind::RerunLoop => "RerunLoop",
-            ErrorKind::Panic => "Panic",
+            ErrorKind::Panic | ErrorKind::PageError => "Panic",
             ErrorKind::Stop => "Stop",
             ErrorKind::Rerun => "Rerun",
         }
+    }
+
+    /// The kind as the page and the logs show it: its trace name, except
+    /// that an error page code returned is a `PageError`, not a `Panic`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::PageError => "PageError",
+            other => other.trace_name(),
+        }
+    }
+
+    /// Whether the app's own code failed (a panic or an error it returned):
+    /// its message can hold what only developers should see.
+    pub fn is_failure_of_app_code(self) -> bool {
+        matches!(self, ErrorKind::Panic | ErrorKind::PageError)
     }
 
     /// Whether this kind ends a run on purpose rather than reporting a problem.
@@ -71,7 +91,7 @@ impl ErrorKind {
 
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.trace_name())
+        f.write_str(self.name())
     }
 }
 
@@ -80,7 +100,7 @@ impl fmt::Display for ErrorKind {
 ///
 /// Like `anyhow::Error`, it converts from any `std::error::Error` with `?`, so
 /// page code can return its own errors; those show on the page as kind
-/// [`ErrorKind::Panic`]. For that reason it does not implement
+/// [`ErrorKind::PageError`]. For that reason it does not implement
 /// `std::error::Error` itself.
 #[derive(Clone, PartialEq)]
 pub struct Error {
@@ -112,7 +132,7 @@ impl Error {
 
     /// An error raised by the app's own code, shown on the page like a panic.
     pub fn msg(message: impl fmt::Display) -> Self {
-        Error::new(ErrorKind::Panic, message.to_string())
+        Error::new(ErrorKind::PageError, message.to_string())
     }
 
     /// Which rule was broken.

@@ -15,11 +15,11 @@ use crate::identity::PageId;
 use crate::ui::Ui;
 
 /// A fragment's function.
-pub type FragmentBody = Arc<dyn Fn(&Ui<'_>) -> Result<()> + Send + Sync>;
+pub(crate) type FragmentBody = Arc<dyn Fn(&Ui<'_>) -> Result<()> + Send + Sync>;
 
 /// What a session keeps about a fragment drawn in the last full run.
 #[derive(Clone)]
-pub struct FragmentEntry {
+pub(crate) struct FragmentEntry {
     /// Its function.
     pub body: FragmentBody,
     /// The script that drew it: its widgets' identities depend on it (R10).

@@ -34,12 +34,12 @@ const SEED_LIST: u64 = 0x6272_6f6f_6b15;
 const SEED_MAP: u64 = 0x6272_6f6f_6b16;
 
 /// Hashes `bytes` under a domain seed; a `const fn`.
-pub const fn part(seed: u64, bytes: &[u8]) -> u128 {
+pub(crate) const fn part(seed: u64, bytes: &[u8]) -> u128 {
     const_xxh3::xxh3_128_with_seed(bytes, seed)
 }
 
 /// Folds `next` into `acc`; order matters. A `const fn`.
-pub const fn combine(acc: u128, next: u128) -> u128 {
+pub(crate) const fn combine(acc: u128, next: u128) -> u128 {
     let a = acc.to_le_bytes();
     let b = next.to_le_bytes();
     let mut buf = [0u8; 32];
@@ -54,20 +54,20 @@ pub const fn combine(acc: u128, next: u128) -> u128 {
 
 /// Run-time twin of [`part`]: the same function, with SIMD where the CPU has it.
 #[inline]
-pub fn rt_part(seed: u64, bytes: &[u8]) -> u128 {
+pub(crate) fn rt_part(seed: u64, bytes: &[u8]) -> u128 {
     xxhash_rust::xxh3::xxh3_128_with_seed(bytes, seed)
 }
 
 /// Run-time twin of [`combine`].
 #[inline]
-pub fn rt_combine(acc: u128, next: u128) -> u128 {
+pub(crate) fn rt_combine(acc: u128, next: u128) -> u128 {
     let mut buf = [0u8; 32];
     buf[..16].copy_from_slice(&acc.to_le_bytes());
     buf[16..].copy_from_slice(&next.to_le_bytes());
     rt_part(SEED_COMBINE, &buf)
 }
 
-/// Run-time twin of [`key_part`].
+/// Run-time twin of `key_part`.
 pub fn rt_key_part(key: Option<&str>) -> u128 {
     match key {
         Some(k) => rt_part(SEED_KEY, k.as_bytes()),
@@ -99,12 +99,12 @@ pub const fn bool_part(v: bool) -> u128 {
 pub const NONE_PART: u128 = part(SEED_NONE, &[]);
 
 /// The hash of a widget kind's name, e.g. `"slider"`.
-pub const fn kind_part(kind: &str) -> u128 {
+pub(crate) const fn kind_part(kind: &str) -> u128 {
     part(SEED_KIND, kind.as_bytes())
 }
 
 /// The hash of a user key, or of no key.
-pub const fn key_part(key: Option<&str>) -> u128 {
+pub(crate) const fn key_part(key: Option<&str>) -> u128 {
     match key {
         Some(k) => part(SEED_KEY, k.as_bytes()),
         None => NONE_PART,
@@ -112,7 +112,7 @@ pub const fn key_part(key: Option<&str>) -> u128 {
 }
 
 /// One counted parameter: its name and its value's hash.
-pub const fn param_part(name: &str, value: u128) -> u128 {
+pub(crate) const fn param_part(name: &str, value: u128) -> u128 {
     combine(part(SEED_PARAM, name.as_bytes()), value)
 }
 
@@ -589,9 +589,11 @@ impl std::hash::Hasher for IdHasher {
 }
 
 /// A map keyed by widget identity.
-pub type IdMap<V> = std::collections::HashMap<WidgetId, V, std::hash::BuildHasherDefault<IdHasher>>;
+pub(crate) type IdMap<V> =
+    std::collections::HashMap<WidgetId, V, std::hash::BuildHasherDefault<IdHasher>>;
 /// A set of widget identities.
-pub type IdSet = std::collections::HashSet<WidgetId, std::hash::BuildHasherDefault<IdHasher>>;
+pub(crate) type IdSet =
+    std::collections::HashSet<WidgetId, std::hash::BuildHasherDefault<IdHasher>>;
 
 #[cfg(test)]
 mod tests {

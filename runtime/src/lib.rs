@@ -35,6 +35,8 @@
 //!
 //! Start with the [`guide`].
 
+#![warn(unreachable_pub)]
+
 #[allow(unused_extern_crates)]
 extern crate self as brooklet;
 
@@ -69,39 +71,39 @@ pub mod guide {
 
 #[cfg(feature = "server")]
 mod chart;
-pub mod cleanup;
-pub mod display;
-pub mod elements;
-pub mod error;
-pub mod fragment;
-pub mod identity;
-pub mod pages;
-pub mod params;
-pub mod register;
+mod cleanup;
+mod display;
+mod elements;
+mod error;
+mod fragment;
+mod identity;
+mod pages;
+mod params;
+mod register;
 #[cfg(feature = "server")]
-pub mod render;
-pub mod run;
+mod render;
+mod run;
 #[cfg(feature = "server")]
 pub mod server;
-pub mod session;
-pub mod session_state;
+mod session;
+mod session_state;
 #[cfg(feature = "server")]
 pub mod store;
 pub mod testing;
-pub mod ui;
+mod ui;
 pub mod widgets;
 #[cfg(feature = "server")]
 mod wire;
 
 pub use brooklet_macros::{fragment, page, widget};
 pub use display::ProgressValue;
-pub use elements::{AlertKind, ChartKind, DeltaColor, Element, ElementTree};
+pub use elements::DeltaColor;
 pub use error::{Error, ErrorKind, Result};
 pub use identity::Persist;
-pub use pages::{App, Page};
-pub use session::{Event, RunEnd, RunOutput, Session};
-pub use ui::{State, Ui};
-pub use widgets::{Multi, Number, Single, UploadedFile};
+pub use pages::{App, Page, PageDefinition};
+pub use params::Number;
+pub use ui::{ColumnSpec, State, Ui};
+pub use widgets::{Multi, Single, UploadedFile};
 
 /// Dates and times of `date_input` and `time_input`.
 pub use chrono;
@@ -112,24 +114,42 @@ pub mod prelude {
     pub use crate::error::{Error, ErrorKind, Result};
     pub use crate::identity::Persist;
     pub use crate::pages::{App, Page};
+    pub use crate::params::Number;
     pub use crate::ui::{State, Ui};
-    pub use crate::widgets::{Multi, Number, Single, UploadedFile};
+    pub use crate::widgets::{Multi, Single, UploadedFile};
     pub use brooklet_macros::{fragment, page, widget};
 }
 
-/// Items the macros' expansions use. Not public API.
+/// Items the macros' expansions, the benchmarks and the tests use. Not
+/// public API: they change without notice.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::error::Result;
     pub use crate::identity::{
-        bool_part, float_part, int_part, list_part, site_hash, some_part, str_part,
-        IdentityBuilder, PageId, Persist, SiteKey, WidgetSite, NONE_PART,
+        bool_part, float_part, int_part, list_part, rt_key_part, site_hash, some_part, str_part,
+        IdentityBuilder, PageId, Persist, SiteKey, WidgetId, WidgetSite, NONE_PART,
     };
     pub use crate::pages::{Page, PageDefinition};
+    #[cfg(feature = "server")]
+    pub use crate::render::{
+        render_app, render_app_cached, render_document, widget_html, PageDoc, RenderCache,
+    };
+    #[cfg(feature = "server")]
+    pub use crate::server::listen::stop_signal;
+    #[cfg(feature = "server")]
+    pub use crate::server::{event_body_limit, MAX_BODY};
+    #[cfg(feature = "server")]
+    pub use crate::store::{open as open_store, random_hex, StoreOptions, StoreUrl};
     pub use crate::ui::Ui;
     pub use crate::widgets::date_input::DEFAULT_FORMAT as DEFAULT_DATE_FORMAT;
     pub use crate::widgets::file_uploader::DEFAULT_MAX_UPLOAD_SIZE;
     pub use crate::widgets::time_input::DEFAULT_STEP as DEFAULT_TIME_STEP;
+
+    /// A session's stored form.
+    #[cfg(feature = "server")]
+    pub mod record {
+        pub use crate::store::record::*;
+    }
 }
 
 /// The README's Rust example runs as a doctest.

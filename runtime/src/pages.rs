@@ -11,7 +11,7 @@ use crate::params::Kind;
 use crate::ui::{ShownPage, Ui};
 
 /// Page code: draws a page on a [`Ui`].
-pub use crate::ui::PageFn;
+use crate::ui::PageFn;
 
 /// What `#[page]` generates for a page function: its path, title and icon,
 /// the widget calls in its source, and the function itself. `App::page`
@@ -19,7 +19,7 @@ pub use crate::ui::PageFn;
 ///
 /// ```
 /// use brooklet::prelude::*;
-/// use brooklet::pages::PageDefinition;
+/// use brooklet::PageDefinition;
 ///
 /// #[page(title = "Hello")]
 /// fn hello(ui: &Ui<'_>) -> brooklet::Result<()> {

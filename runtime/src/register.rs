@@ -15,7 +15,7 @@ use crate::params::{Kind, Params};
 use crate::session_state::WidgetMeta;
 use crate::ui::{check_key, RunCtx, Ui};
 
-pub use crate::ui::Callback;
+pub(crate) use crate::ui::Callback;
 
 /// Options every widget takes.
 #[derive(Default, Clone)]
@@ -39,12 +39,12 @@ pub(crate) struct Common {
 
 impl Common {
     /// The declared persistence: the builder's, or the `#[widget]` site's.
-    pub fn persist(&self) -> Option<crate::identity::Persist> {
+    pub(crate) fn persist(&self) -> Option<crate::identity::Persist> {
         self.persist.or(self.site.and_then(|s| s.persist))
     }
 
     /// Whether the value is carried over when the bounds change.
-    pub fn keep_value(&self) -> bool {
+    pub(crate) fn keep_value(&self) -> bool {
         self.keep_value || self.site.is_some_and(|s| s.keep_value)
     }
 }

@@ -48,7 +48,7 @@ const CLIENT: &str = include_str!("../assets/client.js");
 
 /// The Content-Security-Policy sources of the one inline script and style
 /// every page carries: `'sha256-…'` of each.
-pub fn inline_hashes() -> (String, String) {
+pub(crate) fn inline_hashes() -> (String, String) {
     use base64::Engine as _;
     use sha2::{Digest, Sha256};
     let hash = |s: &str| {
@@ -67,7 +67,7 @@ pub fn render_document(doc: &PageDoc<'_>) -> String {
 }
 
 /// [`render_document`], reusing the widget bodies of the tab's previous answer.
-pub fn render_document_cached(doc: &PageDoc<'_>, cache: &mut RenderCache) -> String {
+pub(crate) fn render_document_cached(doc: &PageDoc<'_>, cache: &mut RenderCache) -> String {
     let body = render_app_cached(doc, cache);
     let title = escape(doc.title);
     let base = escape(doc.base);
@@ -323,9 +323,12 @@ fn same_look(a: &WidgetElement, b: &WidgetElement) -> bool {
 }
 
 /// A callout box: errors and warnings are alerts, the rest statuses.
-fn alert_html(kind: crate::AlertKind, body: &str) -> String {
+fn alert_html(kind: crate::elements::AlertKind, body: &str) -> String {
     let class = format!("bk-alert bk-alert-{}", kind.name());
-    let role = if matches!(kind, crate::AlertKind::Error | crate::AlertKind::Warning) {
+    let role = if matches!(
+        kind,
+        crate::elements::AlertKind::Error | crate::elements::AlertKind::Warning
+    ) {
         "alert"
     } else {
         "status"
@@ -333,16 +336,16 @@ fn alert_html(kind: crate::AlertKind, body: &str) -> String {
     view! { <div class=class data-k="alert" role=role>{body.to_owned()}</div> }.to_html()
 }
 
-/// An error that ended the run. A panic's message and where it happened
-/// are shown only with `error_details` (development); otherwise they stay
-/// in the server's log.
+/// An error that ended the run. The message of a panic or of an error the
+/// app's code returned, and where it happened, are shown only with
+/// `error_details` (development); otherwise they stay in the server's log.
 fn exception_html(
     kind: crate::ErrorKind,
     message: &str,
     location: Option<&str>,
     details: bool,
 ) -> String {
-    let message = if details || kind != crate::ErrorKind::Panic {
+    let message = if details || !kind.is_failure_of_app_code() {
         message.to_owned()
     } else {
         "the page's code panicked; the details are in the server's log".to_owned()
@@ -352,7 +355,7 @@ fn exception_html(
         .map(|l| view! { <div class="bk-exception-where">{l.to_owned()}</div> });
     view! {
         <div class="bk-exception" data-k="exception" role="alert">
-            <div class="bk-exception-kind">{kind.trace_name()}</div>
+            <div class="bk-exception-kind">{kind.name()}</div>
             <div class="bk-exception-message">{message}</div>
             {location}
         </div>
@@ -419,7 +422,7 @@ fn table_html(columns: &[String], rows: &[Vec<Value>], dataframe: bool) -> Strin
 /// Markdown to HTML with raw HTML shown as text, never passed through, and
 /// links and images only to `http`, `https`, `mailto` or relative URLs: any
 /// other (a `javascript:` link, however spelled) shows as its plain text.
-pub fn markdown(source: &str) -> String {
+pub(crate) fn markdown(source: &str) -> String {
     use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
     let mut dropped: Vec<bool> = Vec::new();
     let parser = Parser::new_ext(

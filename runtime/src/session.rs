@@ -16,7 +16,7 @@ use crate::ui::QueryParams;
 
 /// How many `rerun()`s in a row one event may cause before brooklet calls it
 /// a loop and shows an error instead of hanging.
-pub const MAX_RERUNS: u32 = 100;
+pub(crate) const MAX_RERUNS: u32 = 100;
 
 /// What the browser sends: the values of the widgets it shows (a clicked
 /// button as `true`), and the page to show.

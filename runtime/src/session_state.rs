@@ -59,7 +59,7 @@ pub struct WidgetMeta {
 
 /// A value kept under its key while its widget is not drawn (R39).
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Persisted {
+pub(crate) struct Persisted {
     /// How long it is kept.
     pub scope: Persist,
     /// The page its widget was on.

@@ -31,13 +31,17 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::elements::{AlertKind, ElementTree, WidgetElement};
 use crate::error::{Error, ErrorKind, Result};
 use crate::identity::{IdMap, IdSet, PageId, WidgetId};
 use crate::pages::App;
-use crate::session::{Event, RunEnd, RunOutput, Session};
-use crate::ui::QueryParams;
-use crate::widgets::Kind;
+
+/// What a run produces, for tests that look at it closely: the element
+/// tree, the session, the event the harness sends, and their parts.
+pub use crate::elements::{AlertKind, ChartKind, Element, ElementTree, NodeId, WidgetElement};
+pub use crate::params::Kind;
+pub use crate::session::{Event, RunEnd, RunOutput, Session};
+pub use crate::session_state::SessionState;
+pub use crate::ui::QueryParams;
 
 /// Picks one widget on screen: by kind and key or label, and the index
 /// among the widgets that match (0 by default).

@@ -18,10 +18,10 @@ use crate::session_state::SessionState;
 /// A callback: runs before the page body when its widget changed (R25–R27).
 /// Arguments are whatever the closure captured when the widget was drawn,
 /// which is exactly Streamlit's render-time binding of `args` (R26).
-pub type Callback = Arc<dyn Fn(&Ui<'_>) -> crate::Result<()> + Send + Sync>;
+pub(crate) type Callback = Arc<dyn Fn(&Ui<'_>) -> crate::Result<()> + Send + Sync>;
 
 /// A page's code.
-pub type PageFn = Arc<dyn Fn(&Ui<'_>) -> Result<()> + Send + Sync>;
+pub(crate) type PageFn = Arc<dyn Fn(&Ui<'_>) -> Result<()> + Send + Sync>;
 
 /// The page a run shows, as the run needs it: its id, path and code.
 #[derive(Clone)]

@@ -15,9 +15,9 @@ use crate::session::{Event, Session};
 use crate::ui::QueryParams;
 
 /// The header that names an event's tab, read before its body.
-pub const TAB_HEADER: &str = "x-brooklet-tab";
+pub(crate) const TAB_HEADER: &str = "x-brooklet-tab";
 /// The longest query string a page is opened with, in bytes.
-pub const MAX_QUERY: usize = 8 * 1024;
+pub(crate) const MAX_QUERY: usize = 8 * 1024;
 /// What an error quotes of the user's text, in characters at most.
 const MAX_QUOTE: usize = 120;
 
@@ -231,7 +231,7 @@ pub(crate) fn last_field<'a>(fields: &'a [(String, String)], name: &str) -> Opti
 
 /// A widget's value as the browser holds it: option indexes for choices,
 /// plain JSON otherwise.
-pub fn wire_value(w: &WidgetElement) -> Value {
+pub(crate) fn wire_value(w: &WidgetElement) -> Value {
     w.params.get().to_wire(&w.value)
 }
 

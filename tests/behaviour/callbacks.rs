@@ -6,8 +6,8 @@
 //! Rules: R16, R27, R43.
 
 use brooklet::prelude::*;
+use brooklet::testing::RunEnd;
 use brooklet::testing::Target;
-use brooklet::RunEnd;
 use serde_json::json;
 
 use crate::harness::{bump, has_file_line, started, state, the_exception};
@@ -116,7 +116,7 @@ fn r27_callback_returning_err_is_shown_and_the_body_does_not_run() {
     let mut t = started(failing_callback_page);
     t.set_value(Target::key("text_input", "e"), "x").unwrap();
     let (kind, message, _) = the_exception(&t);
-    assert_eq!(kind, ErrorKind::Panic);
+    assert_eq!(kind, ErrorKind::PageError);
     assert_eq!(message, "callback said no");
     assert!(
         t.texts().is_empty(),

@@ -8,8 +8,8 @@
 //! fragment run in `fragments`, on a page switch in `pages`.
 
 use brooklet::prelude::*;
+use brooklet::testing::RunEnd;
 use brooklet::testing::{AppTest, Target};
-use brooklet::RunEnd;
 use serde_json::json;
 
 use crate::harness::{app, has_file_line, started, state, the_exception};
@@ -57,16 +57,18 @@ fn r16_page_panic_is_shown_with_location_and_skips_cleanup() {
     assert_eq!(t.run_end(), Some(RunEnd::Completed));
 }
 
-/// R16/A8: an `Err` returned by page code is shown like a panic, at the page.
+/// R16/A8: an `Err` returned by page code is shown like a panic, at the
+/// page, as a `PageError` (written `Panic` in traces).
 #[test]
-fn r16_page_err_is_shown_as_panic_and_skips_cleanup() {
+fn r16_page_err_is_shown_as_a_page_error_and_skips_cleanup() {
     let mut t = AppTest::new(app(failing_page));
     t.run().unwrap();
     t.set_value(Target::key("text_input", "t"), "kept").unwrap();
 
     t.set_value(Target::key("radio", "mode"), "err").unwrap();
     let (kind, message, location) = the_exception(&t);
-    assert_eq!(kind, ErrorKind::Panic);
+    assert_eq!(kind, ErrorKind::PageError);
+    assert_eq!(kind.trace_name(), "Panic");
     assert_eq!(message, "page said no");
     assert!(location.is_some_and(|l| l.contains("app.py")));
     assert_eq!(state(&t, "t"), Some(json!("kept")));

@@ -151,7 +151,7 @@ fn r31_clear_on_submit_renders_the_default() {
         .find(|w| w.key.as_deref() == Some("name"))
         .cloned()
         .unwrap();
-    let html = brooklet::render::widget_html(&field);
+    let html = brooklet::__private::widget_html(&field);
     assert!(html.contains("data-reset=\"1\""), "{html}");
     assert!(html.contains("data-value=\"&quot;Ada&quot;\""), "{html}");
     assert!(

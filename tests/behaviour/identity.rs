@@ -8,8 +8,8 @@
 //! key (R4) are in `widgets`; the page in every identity (R10) is in `pages`.
 
 use brooklet::prelude::*;
+use brooklet::testing::RunEnd;
 use brooklet::testing::Target;
-use brooklet::RunEnd;
 use serde_json::json;
 
 use crate::harness::{bump, exception_kinds, started, state, the_exception};

@@ -10,8 +10,8 @@
 use std::sync::atomic::Ordering;
 
 use brooklet::prelude::*;
+use brooklet::testing::RunEnd;
 use brooklet::testing::Target;
-use brooklet::RunEnd;
 use serde_json::json;
 
 use crate::harness::{bump, counting_full_runs, started, state, the_exception};

@@ -7,7 +7,7 @@
 //! in `widgets`, writes of the wrong type (A4) in `values`.
 
 use brooklet::prelude::*;
-use brooklet::RunEnd;
+use brooklet::testing::RunEnd;
 use serde_json::json;
 
 use crate::harness::{started, state, the_exception};

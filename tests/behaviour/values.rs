@@ -8,7 +8,7 @@
 
 use brooklet::prelude::*;
 use brooklet::testing::{AppTest, Target};
-use brooklet::{ElementTree, Event, RunEnd, Session};
+use brooklet::testing::{ElementTree, Event, RunEnd, Session};
 use serde_json::{json, Value};
 
 use crate::harness::{app, bump, exception_kinds, started, state, the_exception};

@@ -12,9 +12,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use brooklet::chrono::{NaiveDate, NaiveTime};
-use brooklet::pages::PageDefinition;
 use brooklet::prelude::*;
 use brooklet::testing::{AppTest, Target};
+use brooklet::PageDefinition;
 use serde_json::{json, Value};
 
 use crate::harness::started;

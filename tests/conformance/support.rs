@@ -159,19 +159,19 @@ fn entry(t: &AppTest, index: usize, step: &Value) -> Value {
     // elements (limitation 3); a browser keeps showing the rest.
     let tree = t.tree();
     let fragment = t.fragment_ran().and_then(|f| tree.fragment_node(f));
-    let shown: Option<Vec<&brooklet::Element>> =
+    let shown: Option<Vec<&brooklet::testing::Element>> =
         fragment.map(|node| tree.iter_under(node).collect());
     let in_fragment = |id| {
         shown.as_ref().is_none_or(|els| {
             els.iter()
-                .any(|e| matches!(e, brooklet::Element::Widget(w) if w.id == id))
+                .any(|e| matches!(e, brooklet::testing::Element::Widget(w) if w.id == id))
         })
     };
     let texts: Vec<String> = match &shown {
         Some(els) => els
             .iter()
             .filter_map(|e| match e {
-                brooklet::Element::Text { body } => Some(body.clone()),
+                brooklet::testing::Element::Text { body } => Some(body.clone()),
                 _ => None,
             })
             .collect(),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use brooklet::prelude::*;
 use brooklet::testing::AppTest;
-use brooklet::Element;
+use brooklet::testing::Element;
 use serde_json::Value;
 
 /// A one-page app at `app.py`.

@@ -32,7 +32,7 @@ impl Replica {
     pub fn start(app: App, url: &StoreUrl, options: StoreOptions) -> Replica {
         let rt = runtime();
         let store = rt
-            .block_on(brooklet::store::open(url, options))
+            .block_on(brooklet::__private::open_store(url, options))
             .unwrap_or_else(|e| panic!("opening {url}: {e}"));
         Self::serve(rt, app, store)
     }
@@ -98,7 +98,7 @@ pub fn temp_path(name: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!(
         "brooklet-{name}-{}-{}",
         std::process::id(),
-        brooklet::store::random_hex(4)
+        brooklet::__private::random_hex(4)
     ))
 }
 

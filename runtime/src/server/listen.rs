@@ -22,7 +22,7 @@ use tokio::sync::{watch, Semaphore};
 
 /// How connections are accepted and kept.
 #[derive(Clone, Copy, Debug)]
-pub struct ConnectionLimits {
+pub(crate) struct ConnectionLimits {
     /// The most connections served at once; more wait in the kernel's
     /// backlog until one closes.
     pub max_connections: usize,
@@ -72,7 +72,7 @@ pub async fn stop_signal() {
 
 /// Lets this process hold as many open files as the system allows it, so
 /// that many slow clients cannot exhaust a low soft limit.
-pub fn raise_open_file_limit() {
+pub(super) fn raise_open_file_limit() {
     #[cfg(unix)]
     match rlimit::increase_nofile_limit(u64::MAX) {
         Ok(n) => tracing::debug!(open_files = n, "open file limit"),
@@ -83,7 +83,7 @@ pub fn raise_open_file_limit() {
 /// Serves `router` on `listener` until `stop` resolves, then stops
 /// accepting and waits (at most `limits.drain`) for connections to finish
 /// the requests they have under way.
-pub async fn serve(
+pub(super) async fn serve(
     listener: TcpListener,
     router: Router,
     limits: ConnectionLimits,

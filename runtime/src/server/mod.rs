@@ -21,7 +21,7 @@
 mod answers;
 mod config;
 mod guard;
-mod listen;
+pub(crate) mod listen;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -35,7 +35,6 @@ use axum::routing::{get, post};
 use axum::Router;
 
 pub use config::{CookieSecure, ServeConfig};
-pub use listen::{stop_signal, ConnectionLimits};
 
 use answers::{
     body_timeout, engine_error, event_answer, json_error, malformed, not_found, too_large,
@@ -53,12 +52,14 @@ use crate::wire::{last_field, page_url, parse_event, parse_query, TAB_HEADER};
 const COOKIE: &str = "bk_sid";
 /// The largest event body taken when the page shows no file uploader, in
 /// bytes; also the limit of a no-JavaScript form post.
+#[doc(hidden)]
 pub const MAX_BODY: usize = 1024 * 1024;
-pub use crate::wire::MAX_QUERY;
+pub(crate) use crate::wire::MAX_QUERY;
 
 /// The largest event body taken when the app allows uploads of up to
 /// `upload` bytes: the file as base64 (4 bytes for every 3) plus the rest
 /// of the event, and never less than [`MAX_BODY`].
+#[doc(hidden)]
 pub fn event_body_limit(upload: u64) -> usize {
     let encoded = upload.div_ceil(3).saturating_mul(4);
     usize::try_from(encoded.saturating_add(MAX_BODY as u64)).unwrap_or(usize::MAX)

@@ -21,10 +21,10 @@ use super::{TabState, Version};
 
 /// The most events of one tab that wait while one runs: the browser's
 /// client sends one at a time, so more is a misbehaving client.
-pub const MAX_WAITING: usize = 4;
+pub(crate) const MAX_WAITING: usize = 4;
 
 /// A session as this process holds it.
-pub struct Live {
+pub(crate) struct Live {
     /// The stored version it matches.
     pub version: Version,
     /// The hash of its owner's secret.
@@ -35,7 +35,7 @@ pub struct Live {
 
 /// One tab's slot: empty until loaded, emptied when the store may hold
 /// something newer (a conflict, a store failure).
-pub struct LiveTab {
+pub(crate) struct LiveTab {
     /// Its size as last measured ([`TabState::approx_bytes`]).
     bytes: AtomicU32,
     /// Events holding or waiting for `state`.
@@ -45,7 +45,7 @@ pub struct LiveTab {
 }
 
 /// A place in a tab's queue, given back when dropped.
-pub struct QueueTicket(Arc<LiveTab>);
+pub(crate) struct QueueTicket(Arc<LiveTab>);
 
 impl Drop for QueueTicket {
     fn drop(&mut self) {
@@ -64,7 +64,7 @@ impl LiveTab {
 
     /// A place in this tab's queue, or `None` when [`MAX_WAITING`] events
     /// already wait besides the one running.
-    pub fn enqueue(self: &Arc<Self>) -> Option<QueueTicket> {
+    pub(crate) fn enqueue(self: &Arc<Self>) -> Option<QueueTicket> {
         let before = self.waiting.fetch_add(1, Ordering::AcqRel);
         let ticket = QueueTicket(self.clone());
         (before <= MAX_WAITING).then_some(ticket)
@@ -72,7 +72,7 @@ impl LiveTab {
 }
 
 /// The live sessions of this process.
-pub struct LiveTabs {
+pub(crate) struct LiveTabs {
     tabs: moka::sync::Cache<String, Arc<LiveTab>>,
     /// What a session weighs at least: the byte cap over the count cap, so
     /// that the one weighted cache keeps both.
@@ -83,7 +83,7 @@ impl LiveTabs {
     /// Keeps a live session for `idle` after its last event, at most `max`
     /// of them, and at most `max_bytes` of them in all (as measured by
     /// [`TabState::approx_bytes`]).
-    pub fn new(idle: Duration, max: usize, max_bytes: u64) -> Self {
+    pub(crate) fn new(idle: Duration, max: usize, max_bytes: u64) -> Self {
         let max = max.max(1) as u64;
         let max_bytes = max_bytes.max(max);
         let floor = u32::try_from(max_bytes / max).unwrap_or(u32::MAX);
@@ -99,17 +99,17 @@ impl LiveTabs {
     }
 
     /// The slot of `tab` if this process has it live.
-    pub fn find(&self, tab: &str) -> Option<Arc<LiveTab>> {
+    pub(crate) fn find(&self, tab: &str) -> Option<Arc<LiveTab>> {
         self.tabs.get(tab)
     }
 
     /// The slot of `tab`, made empty if this process has none.
-    pub fn get_or_insert(&self, tab: &str) -> Arc<LiveTab> {
+    pub(crate) fn get_or_insert(&self, tab: &str) -> Arc<LiveTab> {
         self.tabs.get_with_by_ref(tab, LiveTab::new)
     }
 
     /// A new slot for a tab this process just made.
-    pub fn insert(&self, tab: &str) -> Arc<LiveTab> {
+    pub(crate) fn insert(&self, tab: &str) -> Arc<LiveTab> {
         let slot = LiveTab::new();
         self.tabs.insert(tab.to_owned(), slot.clone());
         // Apply the caps now, not at the cache's next housekeeping.
@@ -118,7 +118,7 @@ impl LiveTabs {
     }
 
     /// Records a slot's new size, so the byte cap sees it.
-    pub fn resize(&self, tab: &str, slot: &Arc<LiveTab>, bytes: usize) {
+    pub(crate) fn resize(&self, tab: &str, slot: &Arc<LiveTab>, bytes: usize) {
         let bytes = u32::try_from(bytes).unwrap_or(u32::MAX);
         let old = slot.bytes.swap(bytes, Ordering::Relaxed);
         // Weights are taken on insert: insert again when it matters.
@@ -130,7 +130,7 @@ impl LiveTabs {
 
     /// Forgets `tab`'s slot if it is still `slot` and holds no session (a
     /// tab the store does not know, or another browser's).
-    pub fn forget_if_empty(&self, tab: &str, slot: &Arc<LiveTab>) {
+    pub(crate) fn forget_if_empty(&self, tab: &str, slot: &Arc<LiveTab>) {
         let empty = slot.state.try_lock().is_ok_and(|s| s.is_none());
         let current = empty.then(|| self.tabs.get(tab)).flatten();
         if current.is_some_and(|c| Arc::ptr_eq(&c, slot)) {
@@ -138,24 +138,16 @@ impl LiveTabs {
         }
     }
 
-    /// Drops `tab`'s slot.
-    pub fn remove(&self, tab: &str) {
-        self.tabs.invalidate(tab);
-    }
-
     /// How many sessions are live (after pending evictions are applied).
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.tabs.run_pending_tasks();
         self.tabs.entry_count() as usize
     }
 
-    /// Whether none is.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// The bytes the live sessions weigh in all, as the byte cap counts them.
-    pub fn weighed_bytes(&self) -> u64 {
+    #[cfg(test)]
+    fn weighed_bytes(&self) -> u64 {
         self.tabs.run_pending_tasks();
         self.tabs.weighted_size()
     }

@@ -6,7 +6,7 @@
 //! process or in two replicas, cannot overwrite each other; the loser sees
 //! [`SaveOutcome::Conflict`], reloads and runs its event again on the fresh
 //! state. Stores are deliberately dumb; what the bytes mean is
-//! [`record`]'s business, in one place, behind a format number.
+//! `record`'s business, in one place, behind a format number.
 //!
 //! | store | URL | for |
 //! |---|---|---|
@@ -15,7 +15,7 @@
 //! | [`RedisStore`] | `redis://HOST:PORT/DB` | several replicas without sticky sessions |
 //!
 //! Each process also keeps the sessions it works on live, with their
-//! callbacks and rendered HTML ([`LiveTabs`]), and reuses them while the
+//! callbacks and rendered HTML (`LiveTabs`), and reuses them while the
 //! stored version is the one it last saw.
 
 use std::fmt;
@@ -31,20 +31,20 @@ use crate::session::Session;
 mod file;
 mod live;
 mod memory;
-pub mod record;
+pub(crate) mod record;
 #[cfg(feature = "redis-store")]
 mod redis;
 pub(crate) mod sessions;
 
 #[cfg(feature = "file-store")]
 pub use file::FileStore;
-pub use live::{Live, LiveTab, LiveTabs, QueueTicket, MAX_WAITING};
+pub(crate) use live::{Live, LiveTab, LiveTabs, QueueTicket, MAX_WAITING};
 pub use memory::MemoryStore;
 #[cfg(feature = "redis-store")]
 pub use redis::RedisStore;
 
 /// One tab's session (with what its page shows now, [`Session::tree`]).
-pub struct TabState {
+pub(crate) struct TabState {
     /// The session.
     pub session: Session,
     /// Widget HTML rendered for this tab, reused while unchanged. A
@@ -54,7 +54,7 @@ pub struct TabState {
 
 impl TabState {
     /// A new tab: nothing has run yet.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         TabState {
             session: Session::new(),
             render_cache: Default::default(),
@@ -80,7 +80,7 @@ impl TabState {
     /// About what the tab holds in memory, in bytes: its session's encoded
     /// size (which counts every value and the tree once) plus its rendered
     /// HTML. Takes a walk over the session, without allocating.
-    pub fn approx_bytes(&self) -> usize {
+    pub(crate) fn approx_bytes(&self) -> usize {
         let mut count = ByteCount::default();
         let _ = serde_json::to_writer(&mut count, &self.session);
         count.0 + self.render_cache.bytes()
@@ -108,7 +108,7 @@ pub enum Loaded {
     Found {
         /// Its version.
         version: Version,
-        /// Its serialised form (see [`record`]).
+        /// Its serialised form (see `record`).
         bytes: Vec<u8>,
     },
 }
@@ -308,7 +308,7 @@ pub struct StoreOptions {
     /// `maxmemory` policy.)
     pub max_sessions: usize,
     /// The most bytes the sessions a process keeps in memory may take, as
-    /// [`TabState::approx_bytes`] measures them; the least recently used go
+    /// `TabState::approx_bytes` measures them; the least recently used go
     /// first.
     pub max_bytes: u64,
 }
@@ -324,6 +324,7 @@ impl Default for StoreOptions {
 }
 
 /// Opens the store `url` names.
+#[doc(hidden)]
 pub async fn open(
     url: &StoreUrl,
     options: StoreOptions,
@@ -350,6 +351,7 @@ pub(crate) fn unix_ms() -> u64 {
 }
 
 /// `bytes` random bytes from the operating system, as hex.
+#[doc(hidden)]
 pub fn random_hex(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).expect("the operating system's random source");

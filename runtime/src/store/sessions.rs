@@ -29,27 +29,27 @@ const REMEASURE_AFTER: usize = 16 * 1024;
 const REMEASURE_EVERY: u64 = 16;
 
 /// How many times an event runs again after a conflict before it gives up.
-pub const CONFLICT_RETRIES: usize = 3;
+pub(crate) const CONFLICT_RETRIES: usize = 3;
 
 /// A browser tab's id: 16 lowercase hex digits (64 random bits), made by
 /// the server. Not secret on its own: the owner's secret goes with it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct TabId(String);
+pub(crate) struct TabId(String);
 
 impl TabId {
     /// A new random tab id.
-    pub fn random() -> Self {
+    pub(crate) fn random() -> Self {
         TabId(random_hex(8))
     }
 
     /// `s` if it has the shape of a tab id.
-    pub fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         let hex = s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
         (s.len() == 16 && hex).then(|| TabId(s.to_owned()))
     }
 
     /// The id as text.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
@@ -57,7 +57,7 @@ impl TabId {
 /// A browser's secret, from its cookie: 32 hex digits (128 random bits).
 /// Stores keep only its hash.
 #[derive(Clone, PartialEq, Eq)]
-pub struct OwnerSecret(String);
+pub(crate) struct OwnerSecret(String);
 
 impl std::fmt::Debug for OwnerSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -67,18 +67,18 @@ impl std::fmt::Debug for OwnerSecret {
 
 impl OwnerSecret {
     /// A new random secret.
-    pub fn random() -> Self {
+    pub(crate) fn random() -> Self {
         OwnerSecret(random_hex(16))
     }
 
     /// `s` if it has the shape of a secret.
-    pub fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         (s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()))
             .then(|| OwnerSecret(s.to_owned()))
     }
 
     /// The secret as text, for its cookie.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 
@@ -90,7 +90,7 @@ impl OwnerSecret {
 
 /// Why an event of a session could not run.
 #[derive(Debug)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// No such session for this browser: expired, never existed, or another
     /// browser's.
     Expired,
@@ -104,7 +104,7 @@ pub enum Failure {
 
 /// What the page is drawn in: the app's pages and title, and where it is
 /// mounted.
-pub struct Frame<'a> {
+pub(crate) struct Frame<'a> {
     /// The URL prefix the app is mounted under, ending in `/`.
     pub base: &'a str,
     /// A notice to show above the page.
@@ -114,7 +114,7 @@ pub struct Frame<'a> {
 }
 
 /// What an event from the client script came to.
-pub enum EventAnswer {
+pub(crate) enum EventAnswer {
     /// It ran: the app's new HTML, where it now is.
     Ran {
         /// The app's HTML (`#bk-app`).
@@ -136,7 +136,7 @@ pub enum EventAnswer {
 }
 
 /// What a no-JavaScript form post came to: a whole document each time.
-pub enum FormAnswer {
+pub(crate) enum FormAnswer {
     /// It ran.
     Ran(String),
     /// It was refused (the document shows why) and changed nothing.
@@ -154,7 +154,7 @@ enum Step<T> {
 }
 
 /// The sessions of one app in one process.
-pub struct Sessions {
+pub(crate) struct Sessions {
     app: App,
     store: Arc<dyn SessionStore>,
     live: LiveTabs,
@@ -166,7 +166,7 @@ pub struct Sessions {
 impl Sessions {
     /// The sessions of `app` in `store`, with `live` the copies this
     /// process keeps; pages show panic details when `error_details`.
-    pub fn new(
+    pub(crate) fn new(
         app: App,
         store: Arc<dyn SessionStore>,
         live: LiveTabs,
@@ -191,7 +191,7 @@ impl Sessions {
     }
 
     /// Every page: path and title, in navigation order.
-    pub fn pages(&self) -> &[(String, String)] {
+    pub(crate) fn pages(&self) -> &[(String, String)] {
         &self.pages
     }
 
@@ -203,7 +203,7 @@ impl Sessions {
     /// parameters), saves it, keeps it live and answers its whole document.
     /// `url` says what the browser's URL should become, given the run's
     /// page and parameters.
-    pub async fn create(
+    pub(crate) async fn create(
         &self,
         owner: &OwnerSecret,
         event: Event,
@@ -246,7 +246,11 @@ impl Sessions {
 
     /// How many bytes of upload an event of `tab` may carry, from what its
     /// page shows: checked before the event's body is read.
-    pub async fn upload_room(&self, owner: &OwnerSecret, tab: &TabId) -> Result<u64, Failure> {
+    pub(crate) async fn upload_room(
+        &self,
+        owner: &OwnerSecret,
+        tab: &TabId,
+    ) -> Result<u64, Failure> {
         let owner = owner.hash();
         let (slot, _ticket) = self.slot_of(tab)?;
         let room = {
@@ -262,7 +266,7 @@ impl Sessions {
     }
 
     /// Runs an event from the client script on `tab`.
-    pub async fn event(
+    pub(crate) async fn event(
         &self,
         owner: &OwnerSecret,
         tab: &TabId,
@@ -285,7 +289,7 @@ impl Sessions {
     }
 
     /// Runs a no-JavaScript form post (its fields) on `tab`.
-    pub async fn form(
+    pub(crate) async fn form(
         &self,
         owner: &OwnerSecret,
         tab: &TabId,

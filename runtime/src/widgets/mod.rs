@@ -14,24 +14,24 @@ use crate::identity::IdentityValue;
 pub(crate) use crate::register::Common;
 use crate::ui::Ui;
 
-pub mod button;
-pub mod button_group;
-pub mod checkbox;
-pub mod choice;
-pub mod color_picker;
-pub mod date_input;
-pub mod file_uploader;
-pub mod multiselect;
-pub mod number_input;
-pub mod select_slider;
-pub mod slider;
-pub mod text_input;
-pub mod time_input;
+pub(crate) mod button;
+pub(crate) mod button_group;
+pub(crate) mod checkbox;
+pub(crate) mod choice;
+pub(crate) mod color_picker;
+pub(crate) mod date_input;
+pub(crate) mod file_uploader;
+pub(crate) mod multiselect;
+pub(crate) mod number_input;
+pub(crate) mod select_slider;
+pub(crate) mod slider;
+pub(crate) mod text_input;
+pub(crate) mod time_input;
 
 pub use button::Button;
 pub use button_group::{ButtonGroup, Pills, SegmentedControl};
 pub use checkbox::Checkbox;
-pub use choice::{Radio, Selectbox};
+pub use choice::{Choice, OptionItem, Radio, Selectbox};
 pub use color_picker::ColorPicker;
 pub use date_input::DateInput;
 pub use file_uploader::{FileUploader, UploadedFile};
@@ -39,13 +39,14 @@ pub use multiselect::Multiselect;
 pub use number_input::NumberInput;
 pub use select_slider::{SelectRangeSlider, SelectSlider};
 pub use slider::{RangeSlider, Slider};
-pub use text_input::{TextArea, TextInput, MAX_TEXT_CHARS};
+pub use text_input::{TextArea, TextField, TextInput, MAX_TEXT_CHARS};
 pub use time_input::TimeInput;
 
 #[cfg(feature = "server")]
 pub(crate) use crate::params::Drawn;
+pub(crate) use crate::params::Number;
 pub(crate) use crate::params::{plain, Tagged, ValueShape, WidgetParams};
-pub use crate::params::{Kind, Number, Params};
+pub(crate) use crate::params::{Kind, Params};
 
 #[cfg(feature = "server")]
 pub(crate) mod view;

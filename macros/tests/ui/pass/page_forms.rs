@@ -1,5 +1,5 @@
 //! Every accepted form of `#[page]`.
-use brooklet::pages::PageDefinition;
+use brooklet::PageDefinition;
 use brooklet::prelude::*;
 
 /// Defaults: the path is the name, the title the name in words.
