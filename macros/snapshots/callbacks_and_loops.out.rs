@@ -19,31 +19,31 @@ impl todo {
                     ::core::clone::Clone::clone(&__brooklet_args.1),
                 )
             })
-            .__site(&<todo as ::brooklet::PageDefinition>::SITES[0])
+            .__site(&<todo as ::brooklet::__private::PageDefinition>::SITES[0])
             .show()?;
         for (i, item) in items.iter().enumerate() {
             ui.checkbox(item)
                 .key(format!("done-{i}"))
-                .__site(&<todo as ::brooklet::PageDefinition>::SITES[1])
+                .__site(&<todo as ::brooklet::__private::PageDefinition>::SITES[1])
                 .show()?;
         }
         if ui
             .sidebar()
             .button("Clear")
-            .__site(&<todo as ::brooklet::PageDefinition>::SITES[2])
+            .__site(&<todo as ::brooklet::__private::PageDefinition>::SITES[2])
             .show()?
         {
             ui.state().set("items", &Vec::<String>::new())?;
         }
         ui.select_slider("Size", ["S", "M", "L"])
             .key("size")
-            .__site(&<todo as ::brooklet::PageDefinition>::SITES[3])
+            .__site(&<todo as ::brooklet::__private::PageDefinition>::SITES[3])
             .show()?;
         Ok(())
     }
 }
 #[automatically_derived]
-impl ::brooklet::PageDefinition for todo {
+impl ::brooklet::__private::PageDefinition for todo {
     const PATH: &'static str = "todo.py";
     const TITLE: &'static str = "Todo";
     const ICON: ::core::option::Option<&'static str> = ::core::option::Option::Some(

@@ -11,7 +11,7 @@ impl bounds {
             .min(1)
             .max(5)
             .key("min")
-            .__site(&<bounds as ::brooklet::PageDefinition>::SITES[0])
+            .__site(&<bounds as ::brooklet::__private::PageDefinition>::SITES[0])
             .show()?;
         let maximum = cols[1]
             .number_input("Max")
@@ -19,19 +19,19 @@ impl bounds {
             .max(10)
             .value(10)
             .key("max")
-            .__site(&<bounds as ::brooklet::PageDefinition>::SITES[1])
+            .__site(&<bounds as ::brooklet::__private::PageDefinition>::SITES[1])
             .show()?;
         let a = ui
             .slider("A", minimum, maximum)
             .key("a")
-            .__site(&<bounds as ::brooklet::PageDefinition>::SITES[2])
+            .__site(&<bounds as ::brooklet::__private::PageDefinition>::SITES[2])
             .show()?;
         ui.text(format!("a = {a}"));
         Ok(())
     }
 }
 #[automatically_derived]
-impl ::brooklet::PageDefinition for bounds {
+impl ::brooklet::__private::PageDefinition for bounds {
     const PATH: &'static str = "bounds";
     const TITLE: &'static str = "Slider bounds";
     const ICON: ::core::option::Option<&'static str> = ::core::option::Option::None;

@@ -158,43 +158,58 @@ fn children(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache, out: &mut St
 
 /// Appends the HTML of one node to `out`.
 fn node(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache, out: &mut String) {
-    let inner = |cache: &mut RenderCache| {
-        let mut s = String::new();
-        children(doc, id, cache, &mut s);
-        s
-    };
-    let html = match &doc.tree.node(id).element {
+    let element = &doc.tree.node(id).element;
+    match element {
         Element::Main | Element::Sidebar => return children(doc, id, cache, out),
         Element::Widget(w) => return cache.widget(w, out),
+        _ => {}
+    }
+    let html = match container_html(element, || {
+        let mut inner = String::new();
+        children(doc, id, cache, &mut inner);
+        inner
+    }) {
+        Some(html) => html,
+        None => leaf_html(doc, element),
+    };
+    out.push_str(&html);
+}
+
+/// A container with its children's HTML, `inner`; `None` for an element
+/// that is not a container.
+fn container_html(element: &Element, inner: impl FnOnce() -> String) -> Option<String> {
+    Some(match element {
         Element::Columns => {
-            let inner = inner(cache);
-            view! { <div class="bk-columns" data-k="columns" inner_html=inner></div> }.to_html()
+            view! { <div class="bk-columns" data-k="columns" inner_html=inner()></div> }.to_html()
         }
         Element::Column { weight } => {
-            let inner = inner(cache);
             let style = format!("flex: {weight} 1 0");
-            view! { <div class="bk-column" data-k="column" style=style inner_html=inner></div> }
+            view! { <div class="bk-column" data-k="column" style=style inner_html=inner()></div> }
                 .to_html()
         }
         Element::Form { key, .. } => {
-            let inner = inner(cache);
-            view! { <div class="bk-form" data-k="form" data-form=key.clone() inner_html=inner></div> }.to_html()
+            view! { <div class="bk-form" data-k="form" data-form=key.clone() inner_html=inner()></div> }.to_html()
         }
         Element::Fragment { key } => {
-            let inner = inner(cache);
-            view! { <div class="bk-fragment" data-k="fragment" data-fragment=key.clone() inner_html=inner></div> }
+            view! { <div class="bk-fragment" data-k="fragment" data-fragment=key.clone() inner_html=inner()></div> }
                 .to_html()
         }
         Element::Container => {
-            let inner = inner(cache);
-            view! { <div class="bk-container" data-k="container" inner_html=inner></div> }.to_html()
+            view! { <div class="bk-container" data-k="container" inner_html=inner()></div> }.to_html()
         }
         Element::Expander { label, expanded } => {
             let summary = view! { <summary>{label.clone()}</summary> }.to_html();
-            let inner = summary + &inner(cache);
+            let inner = summary + &inner();
             view! { <details class="bk-expander" data-k="expander" open=*expanded inner_html=inner></details> }
                 .to_html()
         }
+        _ => return None,
+    })
+}
+
+/// An element without children.
+fn leaf_html(doc: &PageDoc<'_>, element: &Element) -> String {
+    match element {
         Element::Text { body } => {
             view! { <pre class="bk-text" data-k="text">{body.clone()}</pre> }.to_html()
         }
@@ -248,8 +263,17 @@ fn node(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache, out: &mut String
             }
             .to_html()
         }
-    };
-    out.push_str(&html);
+        // Drawn by `node` and `container_html`.
+        Element::Main
+        | Element::Sidebar
+        | Element::Widget(_)
+        | Element::Columns
+        | Element::Column { .. }
+        | Element::Form { .. }
+        | Element::Fragment { .. }
+        | Element::Container
+        | Element::Expander { .. } => String::new(),
+    }
 }
 
 /// Widget HTML of one browser tab, kept from answer to answer: a widget

@@ -1,8 +1,8 @@
 //! The wire protocol between the browser and the server, in one place: the
 //! event body the client script sends, a widget value as the browser holds
 //! it (option indexes for choices) both ways, the no-JavaScript form post's
-//! fields, and the shape of ids. Values decoded here are validated once, by
-//! the session ([`crate::Session::handle`]).
+//! fields, the shape of ids, and the answer's headers. Values decoded here
+//! are validated once, by the session (`Session::handle`).
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -16,6 +16,12 @@ use crate::ui::QueryParams;
 
 /// The header that names an event's tab, read before its body.
 pub(crate) const TAB_HEADER: &str = "x-brooklet-tab";
+
+/// The answer's header naming the page that ran.
+pub(crate) const PAGE_HEADER: &str = "x-brooklet-page";
+
+/// The answer's header with the URL the browser should show (R40).
+pub(crate) const URL_HEADER: &str = "x-brooklet-url";
 /// The longest query string a page is opened with, in bytes.
 pub(crate) const MAX_QUERY: usize = 8 * 1024;
 /// What an error quotes of the user's text, in characters at most.

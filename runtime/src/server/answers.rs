@@ -12,7 +12,7 @@ use crate::error::{Error, ErrorKind};
 use crate::render::escape;
 use crate::store::sessions::{EventAnswer, Failure, CONFLICT_RETRIES};
 use crate::store::StoreError;
-use crate::wire::{page_url, quote, quote_long, MAX_QUERY};
+use crate::wire::{page_url, quote, quote_long, MAX_QUERY, PAGE_HEADER, URL_HEADER};
 
 /// The answer to an event past the body limit: a 413 that says what to do.
 pub(super) fn too_large(room: u64) -> Response {
@@ -84,10 +84,7 @@ pub(super) fn event_answer(base: &str, answer: EventAnswer) -> Response {
             let url = page_url(base, &page, &url_query);
             let mut response = Html(html).into_response();
             let headers = response.headers_mut();
-            for (name, value) in [
-                ("x-brooklet-page", page.as_str()),
-                ("x-brooklet-url", url.as_str()),
-            ] {
+            for (name, value) in [(PAGE_HEADER, page.as_str()), (URL_HEADER, url.as_str())] {
                 if let Ok(v) = HeaderValue::from_str(value) {
                     headers.insert(HeaderName::from_static(name), v);
                 }

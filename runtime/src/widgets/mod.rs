@@ -14,33 +14,33 @@ use crate::identity::IdentityValue;
 pub(crate) use crate::register::Common;
 use crate::ui::Ui;
 
-pub(crate) mod button;
-pub(crate) mod button_group;
-pub(crate) mod checkbox;
-pub(crate) mod choice;
-pub(crate) mod color_picker;
-pub(crate) mod date_input;
-pub(crate) mod file_uploader;
-pub(crate) mod multiselect;
-pub(crate) mod number_input;
-pub(crate) mod select_slider;
-pub(crate) mod slider;
-pub(crate) mod text_input;
-pub(crate) mod time_input;
+/// The kind files of this folder, a line each: the file, and what it gives
+/// page code (its builders and value types). A new kind is its file and
+/// its line here.
+macro_rules! kind_files {
+    ($($file:ident: $($public:ident),+;)*) => {
+        $(
+            pub(crate) mod $file;
+            pub use $file::{$($public),+};
+        )*
+    };
+}
 
-pub use button::Button;
-pub use button_group::{ButtonGroup, Pills, SegmentedControl};
-pub use checkbox::Checkbox;
-pub use choice::{Choice, OptionItem, Radio, Selectbox};
-pub use color_picker::ColorPicker;
-pub use date_input::DateInput;
-pub use file_uploader::{FileUploader, UploadedFile};
-pub use multiselect::Multiselect;
-pub use number_input::NumberInput;
-pub use select_slider::{SelectRangeSlider, SelectSlider};
-pub use slider::{RangeSlider, Slider};
-pub use text_input::{TextArea, TextField, TextInput, MAX_TEXT_CHARS};
-pub use time_input::TimeInput;
+kind_files! {
+    button: Button;
+    button_group: ButtonGroup, Pills, SegmentedControl;
+    checkbox: Checkbox;
+    choice: Choice, OptionItem, Radio, Selectbox;
+    color_picker: ColorPicker;
+    date_input: DateInput;
+    file_uploader: FileUploader, UploadedFile;
+    multiselect: Multiselect;
+    number_input: NumberInput;
+    select_slider: SelectRangeSlider, SelectSlider;
+    slider: RangeSlider, Slider;
+    text_input: TextArea, TextField, TextInput, MAX_TEXT_CHARS;
+    time_input: TimeInput;
+}
 
 #[cfg(feature = "server")]
 pub(crate) use crate::params::Drawn;
@@ -51,8 +51,9 @@ pub(crate) use crate::params::{Kind, Params};
 #[cfg(feature = "server")]
 pub(crate) mod view;
 
-/// Declares a kind: its `Kind` constant and its registration. The one line
-/// a new kind needs outside its own file is its `mod` above.
+/// Declares a kind: its `Kind` constant and its registration, in the
+/// kind's file. The one line a new kind needs outside it is its line in
+/// `kind_files!` above.
 ///
 /// `declare_kind!(Slider = "slider", Value, SliderParams);`
 macro_rules! declare_kind {
