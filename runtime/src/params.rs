@@ -162,8 +162,14 @@ pub(crate) trait WidgetParams: Stored + fmt::Debug + Send + Sync {
         plain_query(value)
     }
 
-    /// A value from URL query parameter values (R40), before it is checked.
-    fn read_query(&self, raw: &[String]) -> Option<Value>;
+    /// A value from URL query parameter values (R40), before it is checked:
+    /// by default the one value as a string (text, dates, times, colours).
+    fn read_query(&self, raw: &[String]) -> Option<Value> {
+        match raw {
+            [one] => Some(Value::from(one.as_str())),
+            _ => None,
+        }
+    }
 
     /// The previous identity's value for a `keep_value` widget (A5), before
     /// it is checked: clamped into new bounds where the kind has them.

@@ -94,8 +94,12 @@ impl Http {
             .method(method)
             .uri(format!("{}{path}", self.base))
             .header("host", &self.host);
+        // A value no HTTP client can send (a made-up tab with a newline) is
+        // left out, as it would be on the wire.
         for (name, value) in extra {
-            req = req.header(*name, *value);
+            if hyper::header::HeaderValue::from_str(value).is_ok() {
+                req = req.header(*name, *value);
+            }
         }
         if !content_type.is_empty() {
             req = req.header("content-type", content_type);

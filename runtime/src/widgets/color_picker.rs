@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    common_options, declare_kind, one_query, short, Common, Kind, Params, Tagged, ValueShape,
+    common_options, declare_kind, short, Common, Kind, Params, Tagged, ValueShape,
     WidgetParams,
 };
 use crate::register::WidgetCall;
@@ -35,10 +35,6 @@ impl WidgetParams for ColorParams {
 
     fn expected(&self) -> &'static str {
         "a colour (\"#rrggbb\")"
-    }
-
-    fn read_query(&self, raw: &[String]) -> Option<Value> {
-        one_query(raw).map(Value::from)
     }
 
     fn shape(&self) -> ValueShape {

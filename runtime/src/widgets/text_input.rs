@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    common_options, declare_kind, one_query, short, Common, Kind, Params, Tagged, ValueShape,
+    common_options, declare_kind, short, Common, Kind, Params, Tagged, ValueShape,
     WidgetParams,
 };
 use crate::register::WidgetCall;
@@ -67,10 +67,6 @@ impl WidgetParams for TextParams {
 
     fn expected(&self) -> &'static str {
         "a string"
-    }
-
-    fn read_query(&self, raw: &[String]) -> Option<Value> {
-        one_query(raw).map(Value::from)
     }
 
     fn shape(&self) -> ValueShape {

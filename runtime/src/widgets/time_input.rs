@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    common_options, declare_kind, one_query, short, Common, Kind, Params, Tagged, ValueShape,
+    common_options, declare_kind, short, Common, Kind, Params, Tagged, ValueShape,
     WidgetParams,
 };
 use crate::register::WidgetCall;
@@ -74,10 +74,6 @@ impl WidgetParams for TimeParams {
 
     fn expected(&self) -> &'static str {
         "a time (\"HH:MM\" or \"HH:MM:SS\")"
-    }
-
-    fn read_query(&self, raw: &[String]) -> Option<Value> {
-        one_query(raw).map(Value::from)
     }
 
     fn shape(&self) -> ValueShape {
