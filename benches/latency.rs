@@ -46,7 +46,12 @@ enum Target {
     App {
         addr: SocketAddr,
         cookie: String,
-        body: [String; 2],
+        tab: String,
+        /// Two bodies that move the slider back and forth, each split
+        /// where the event's sequence number goes.
+        body: [(String, String); 2],
+        /// The sequence number the session's next event must carry.
+        seq: AtomicU64,
     },
 }
 
@@ -71,14 +76,17 @@ impl Target {
             .to_owned();
         let html = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
             .unwrap();
-        let tab = html
-            .split("data-tab=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .to_owned();
+        let attr = |name: &str| {
+            html.split(&format!("{name}=\""))
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .to_owned()
+        };
+        let tab = attr("data-tab");
+        let seq: u64 = attr("data-seq").parse().unwrap();
         // Every widget with its current value, as the browser sends them.
         let mut values: Vec<(String, Value, String)> = Vec::new();
         for chunk in html.split("data-wid=\"").skip(1) {
@@ -118,12 +126,17 @@ impl Target {
                     }
                 })
                 .collect();
-            json!({"tab": tab, "values": vals}).to_string()
+            let whole = json!({"tab": tab, "seq": 0, "values": vals}).to_string();
+            let (before, after) = whole.split_once("\"seq\":0").unwrap();
+            (format!("{before}\"seq\":"), after.to_owned())
         };
+        let body = [body(6), body(7)];
         Target::App {
             addr,
             cookie,
-            body: [body(6), body(7)],
+            tab,
+            body,
+            seq: AtomicU64::new(seq),
         }
     }
 
@@ -139,13 +152,24 @@ impl Target {
                 .header("host", addr.to_string())
                 .body(Full::new(Bytes::from_static(b"{\"x\":1}")))
                 .unwrap(),
-            Target::App { addr, cookie, body } => hyper::Request::post("/_brooklet/event")
-                .header("host", addr.to_string())
-                .header("origin", format!("http://{addr}"))
-                .header("content-type", "application/json")
-                .header("cookie", cookie)
-                .body(Full::new(Bytes::from(body[i % 2].clone())))
-                .unwrap(),
+            Target::App {
+                addr,
+                cookie,
+                tab,
+                body,
+                seq,
+            } => {
+                let (before, after) = &body[i % 2];
+                let seq = seq.fetch_add(1, Ordering::Relaxed);
+                hyper::Request::post("/_brooklet/event")
+                    .header("host", addr.to_string())
+                    .header("origin", format!("http://{addr}"))
+                    .header("content-type", "application/json")
+                    .header("cookie", cookie)
+                    .header("x-brooklet-tab", tab)
+                    .body(Full::new(Bytes::from(format!("{before}{seq}{after}"))))
+                    .unwrap()
+            }
         }
     }
 }

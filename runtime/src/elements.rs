@@ -71,7 +71,7 @@ pub struct WidgetElement {
     /// Drawn disabled.
     pub disabled: bool,
     /// Its parameters.
-    pub params: std::sync::Arc<Params>,
+    pub params: Params,
     /// The value the widget call returned.
     pub value: Value,
     /// The server decided the value, so the browser must take it (R13).

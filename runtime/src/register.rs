@@ -3,7 +3,6 @@
 //! value comes from (R11–R13, R40, A5).
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -268,7 +267,6 @@ impl RunCtx {
             common.keep_value(),
             common.bind_query_params,
         );
-        let params = Arc::new(params);
         let written = key
             .as_deref()
             .is_some_and(|k| self.state.written_this_run(k));

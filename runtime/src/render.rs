@@ -343,7 +343,7 @@ fn same_look(a: &WidgetElement, b: &WidgetElement) -> bool {
         && a.script == b.script
         && a.reset == b.reset
         && a.ignore_changes == b.ignore_changes
-        && (std::sync::Arc::ptr_eq(&a.params, &b.params) || a.params == b.params)
+        && a.params == b.params
 }
 
 /// A callout box: errors and warnings are alerts, the rest statuses.

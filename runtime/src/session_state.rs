@@ -41,7 +41,7 @@ pub struct WidgetMeta {
     /// Whether the widget has a change or click callback.
     pub has_callback: bool,
     /// The parameters it was last drawn with.
-    pub params: std::sync::Arc<Params>,
+    pub params: Params,
     /// Declared persistence (R39).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persist: Option<Persist>,
