@@ -11,6 +11,7 @@ use std::path::Path;
 const STACK: &[(&str, u8)] = &[
     ("error", 0),
     ("identity", 0),
+    ("cancel", 0),
     ("params", 1),
     ("elements", 2),
     ("session_state", 3),

@@ -43,6 +43,10 @@ pub enum ErrorKind {
     Stop,
     /// `rerun()` was called: ends the run and starts another (R41). Never shown.
     Rerun,
+    /// A newer event of the session superseded the run, which ended at its
+    /// next `Ui` call or `checkpoint()`; the newer event reruns the page.
+    /// Like a rerun, no clean-up follows (R16). Never shown.
+    Interrupted,
 }
 
 impl ErrorKind {
@@ -65,6 +69,7 @@ impl ErrorKind {
             ErrorKind::Panic | ErrorKind::PageError => "Panic",
             ErrorKind::Stop => "Stop",
             ErrorKind::Rerun => "Rerun",
+            ErrorKind::Interrupted => "Interrupted",
         }
     }
 
@@ -85,7 +90,10 @@ impl ErrorKind {
 
     /// Whether this kind ends a run on purpose rather than reporting a problem.
     pub fn is_control_flow(self) -> bool {
-        matches!(self, ErrorKind::Stop | ErrorKind::Rerun)
+        matches!(
+            self,
+            ErrorKind::Stop | ErrorKind::Rerun | ErrorKind::Interrupted
+        )
     }
 }
 

@@ -69,6 +69,7 @@ pub mod guide {
     pub mod behaviour {}
 }
 
+mod cancel;
 #[cfg(feature = "server")]
 mod chart;
 mod cleanup;
@@ -96,6 +97,7 @@ pub mod widgets;
 mod wire;
 
 pub use brooklet_macros::{fragment, page, widget};
+pub use cancel::CancelToken;
 pub use display::ProgressValue;
 pub use elements::DeltaColor;
 pub use error::{Error, ErrorKind, Result};
@@ -110,6 +112,7 @@ pub use chrono;
 
 /// What a page needs: `use brooklet::prelude::*;`.
 pub mod prelude {
+    pub use crate::cancel::CancelToken;
     pub use crate::elements::DeltaColor;
     pub use crate::error::{Error, ErrorKind, Result};
     pub use crate::identity::Persist;

@@ -379,6 +379,7 @@ impl<'r> Ui<'r> {
         let mut guard = self.run.borrow_mut();
         let run = &mut *guard;
         run.check_live()?;
+        run.check_cancelled()?;
         let key_part = run.check_call(self.container, &call)?;
         let id = run.identify(self.container, &call, key_part, identity)?;
         let widget = run.resolve(self.container, id, call);

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::cancel::{CancelToken, Interrupted};
 use crate::elements::{Element, ElementTree, MAIN};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fragment::FragmentEntry;
@@ -43,12 +44,15 @@ pub(crate) struct RunOptions {
     pub full_run: bool,
     /// Run this fragment alone (a fragment asked to run again, R41).
     pub fragment: Option<Arc<str>>,
+    /// Ends the run early when a newer event comes or the user stops it.
+    pub cancel: CancelToken,
 }
 
 impl RunOptions {
     /// The run after a `rerun()` (R41).
-    fn rerun(rerun: Rerun) -> RunOptions {
+    fn rerun(rerun: Rerun, cancel: CancelToken) -> RunOptions {
         RunOptions {
+            cancel,
             url_seeds: false,
             full_run: true,
             fragment: match rerun {
@@ -78,6 +82,19 @@ impl Session {
     /// hold) is rejected with an error and changes nothing. Errors of the
     /// page itself are shown in the output instead.
     pub fn handle(&mut self, app: &App, event: Event) -> Result<RunOutput> {
+        self.handle_cancellable(app, event, &CancelToken::new())
+    }
+
+    /// Handles one event as [`Session::handle`] does, with a run that
+    /// `cancel` can end early: a newer event supersedes it, or the user
+    /// stops it. The run ends at its next `Ui` call or `checkpoint()`; no
+    /// clean-up follows, and what it wrote to session state stays (R16).
+    pub fn handle_cancellable(
+        &mut self,
+        app: &App,
+        event: Event,
+        cancel: &CancelToken,
+    ) -> Result<RunOutput> {
         let page = app
             .find(event.page.as_deref().or(self.page.as_deref()))?
             .clone();
@@ -92,6 +109,7 @@ impl Session {
             url_seeds,
             full_run: event.full_run || switched,
             fragment: None,
+            cancel: cancel.clone(),
         };
         let settled = self.run_until_settled(app, &page, browser, options);
         Ok(self.finish_event(&page, settled))
@@ -157,6 +175,7 @@ impl Session {
         // The last run's tree: a fragment run redraws its part, a full run
         // draws anew into its allocation.
         let mut tree = std::mem::take(&mut self.tree);
+        let cancel = options.cancel.clone();
         let mut url_writes = UrlWrites::new();
         let mut reruns = 0;
         loop {
@@ -188,7 +207,7 @@ impl Session {
                     url_writes,
                 };
             }
-            options = RunOptions::rerun(rerun);
+            options = RunOptions::rerun(rerun, cancel.clone());
         }
     }
 
@@ -197,7 +216,11 @@ impl Session {
     fn finish_event(&mut self, page: &Page, settled: Settled) -> RunOutput {
         self.page = Some(page.path().to_owned());
         self.runs += 1;
-        self.events += 1;
+        // A superseded event leaves the page the browser holds current: the
+        // newer event was made on it, and carries its number.
+        if settled.end != RunEnd::Interrupted {
+            self.events += 1;
+        }
         let mut url_query = self.query_params.clone();
         for (name, value) in settled.url_writes {
             match value {
@@ -318,6 +341,7 @@ impl Session {
         );
         ctx.discarded = discarded;
         ctx.url_seeds = options.url_seeds;
+        ctx.cancel = options.cancel.clone();
         let entrypoint = app.entrypoint_page().cloned();
         if entrypoint.is_some() {
             ctx.script = PageId::ENTRYPOINT;
@@ -456,6 +480,12 @@ impl Session {
                 self.state.reset_triggers();
                 (RunEnd::Completed, Some(rerun), fragment)
             }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {
+                // Like a rerun (R16): triggers reset, clean-up left to the
+                // next completed run, which the newer event starts.
+                self.state.reset_triggers();
+                (RunEnd::Interrupted, None, fragment)
+            }
             Err(e) if e.kind() == ErrorKind::Stop => (RunEnd::Stopped, None, fragment),
             Err(e) => {
                 tracing::debug!(kind = %e.kind(), message = e.message(), "run ended with an error");
@@ -516,6 +546,12 @@ pub(crate) fn catch_panics(f: impl FnOnce() -> Result<()>) -> Result<()> {
     IN_RUN.with(|c| c.set(was));
     match outcome {
         Ok(result) => result,
+        Err(payload) if payload.is::<Interrupted>() => {
+            let Ok(interrupted) = payload.downcast::<Interrupted>() else {
+                unreachable!("checked above")
+            };
+            Err(interrupted.0)
+        }
         Err(payload) => {
             let (message, location) =
                 LAST_PANIC

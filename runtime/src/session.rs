@@ -44,6 +44,9 @@ pub enum RunEnd {
     Stopped,
     /// An error or a panic ended it; shown on the page, no clean-up (R16).
     Failed,
+    /// A newer event superseded it at a `Ui` call or `checkpoint()`: no
+    /// clean-up (R16); the newer event runs the page again.
+    Interrupted,
 }
 
 /// What one event produced. What the page shows is the session's
@@ -104,8 +107,8 @@ impl Session {
         &self.state
     }
 
-    /// How many events it has taken: the sequence number its next event
-    /// carries.
+    /// How many events it has taken, not counting those a newer event
+    /// superseded: the sequence number its next event carries.
     pub fn events(&self) -> u64 {
         self.events
     }
@@ -181,6 +184,7 @@ impl Session {
             url_seeds: false,
             full_run: true,
             fragment: None,
+            cancel: Default::default(),
         };
         let _ = scratch.run_once(
             app,

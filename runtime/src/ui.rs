@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::cancel::{CancelReason, CancelToken, Interrupted};
 use crate::elements::{AlertKind, Element, ElementTree, NodeId, MAIN, SIDEBAR};
 use crate::error::{Error, ErrorKind, Result};
 use crate::identity::{rt_key_part, IdMap, IdSet, PageId};
@@ -77,6 +78,8 @@ pub(crate) struct RunCtx {
     pub in_callback: bool,
     /// This run is a fragment run: only `fragment`'s code runs (R32, R41).
     pub fragment_run: bool,
+    /// How a newer event or the Stop control ends this run early.
+    pub cancel: CancelToken,
 }
 
 impl RunCtx {
@@ -110,6 +113,34 @@ impl RunCtx {
             fragment_rerun: None,
             in_callback: false,
             fragment_run: false,
+            cancel: CancelToken::new(),
+        }
+    }
+
+    /// The error that ends this run because it was cancelled, if it was.
+    /// Callbacks are not cut short: they finish, and the run ends at the
+    /// page's first `Ui` call.
+    pub(crate) fn cancellation(&self) -> Option<Error> {
+        if self.in_callback {
+            return None;
+        }
+        Some(match self.cancel.reason()? {
+            CancelReason::Superseded => Error::new(
+                ErrorKind::Interrupted,
+                "the run was superseded by a newer event",
+            ),
+            CancelReason::Stopped => {
+                Error::new(ErrorKind::Stop, "the run was stopped from the page")
+            }
+        })
+    }
+
+    /// Ends the run with `Err` when it was cancelled (a widget call, a
+    /// form, `checkpoint()`).
+    pub(crate) fn check_cancelled(&mut self) -> Result<()> {
+        match self.cancellation() {
+            Some(e) => Err(self.end(e)),
+            None => Ok(()),
         }
     }
 
@@ -178,8 +209,31 @@ impl<'r> Ui<'r> {
         }
     }
 
+    /// Draws `element` here. A cancelled run ends at this call: it
+    /// returns nothing to fail with, so the run unwinds to its boundary.
     pub(crate) fn push(&self, element: Element) -> NodeId {
-        self.run.borrow_mut().tree.push(self.container, element)
+        let mut run = self.run.borrow_mut();
+        if let Err(e) = run.check_cancelled() {
+            drop(run);
+            std::panic::resume_unwind(Box::new(Interrupted(e)));
+        }
+        run.tree.push(self.container, element)
+    }
+
+    /// Ends the run here if a newer event superseded it or the user pressed
+    /// Stop: `ui.checkpoint()?;` in a long computation that makes no other
+    /// `Ui` call lets it be interrupted there. Every `Ui` call checks too.
+    pub fn checkpoint(&self) -> Result<()> {
+        let mut run = self.run.borrow_mut();
+        run.check_live()?;
+        run.check_cancelled()
+    }
+
+    /// The run's cancellation, for threads and async work the page starts:
+    /// it is cancelled when a newer event supersedes the run or the user
+    /// presses Stop.
+    pub fn cancel_token(&self) -> CancelToken {
+        self.run.borrow().cancel.clone()
     }
 
     /// The session's state (Streamlit's `st.session_state`).
@@ -318,6 +372,7 @@ impl<'r> Ui<'r> {
         let mut guard = self.run.borrow_mut();
         let run = &mut *guard;
         run.check_live()?;
+        run.check_cancelled()?;
         if let Err(e) = check_key(&key) {
             return Err(run.end(e));
         }

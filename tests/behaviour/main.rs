@@ -22,6 +22,7 @@
 //! | `persistence` | `persist` and `keep_value` | R39, A5 |
 //! | `query_params` | binding a widget to the URL | R40 |
 //! | `rerun` | `rerun()`, `rerun_fragment`, ignored changes | R28, R41, R44 |
+//! | `superseded` | a newer event or the Stop control ends a run early | R47 |
 //! | `widgets` | the newer kinds one by one: value types, identity, bad values | R4, A4, A6 |
 
 #[path = "../support/harness.rs"]
@@ -37,5 +38,6 @@ mod persistence;
 mod query_params;
 mod rerun;
 mod state;
+mod superseded;
 mod values;
 mod widgets;
