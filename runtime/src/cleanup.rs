@@ -52,6 +52,16 @@ impl SessionState {
         callbacks.retain(|id, _| sent.contains(id));
     }
 
+    /// The trigger widgets whose value is `true` now: the clicks of this run.
+    pub(crate) fn pressed_triggers(&self) -> Vec<WidgetId> {
+        self.widget_metas()
+            .filter(|(id, meta)| {
+                meta.kind.is_trigger() && self.widget_value(*id) == Some(&Value::Bool(true))
+            })
+            .map(|(id, _)| id)
+            .collect()
+    }
+
     /// Sets every trigger widget's value back to `false` (R28).
     pub(crate) fn reset_triggers(&mut self) {
         let stores = self.stores_mut();

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::cancel::{CancelToken, Interrupted};
+use crate::cancel::{CancelReason, CancelToken, Interrupted};
 use crate::elements::{Element, ElementTree, MAIN};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fragment::FragmentEntry;
@@ -267,7 +267,12 @@ impl Session {
             .as_ref()
             .and_then(|f| self.fragments.get(f).cloned());
         let fragment = fragment.filter(|_| entry.is_some());
-        if result.is_ok() {
+        // R47: an event with a newer one waiting behind it is merged into
+        // it: its values and callbacks, then straight to the newer event.
+        let merged = result.is_ok() && options.cancel.reason() == Some(CancelReason::Superseded);
+        if merged {
+            result = Err(run.borrow_mut().cancellation().expect("superseded"));
+        } else if result.is_ok() {
             let part = fragment.as_ref().zip(entry.as_ref());
             result = self.run_body(&run, &ui, entrypoint.as_ref(), part, &mut shown);
         }
@@ -279,6 +284,10 @@ impl Session {
             (result, _) => result,
         };
         let drawn = self.take_back(ctx, tree, url_writes, fragment.is_none());
+        if merged {
+            self.carried_clicks = self.state.pressed_triggers();
+            *tree = shown;
+        }
         self.end_run(result, rerun, fragment, &drawn, page, tree)
     }
 
@@ -301,6 +310,12 @@ impl Session {
             }
         }
         sent.retain(|id| self.state.widget_changed(*id));
+        // R47: clicks of a merged event count in this run; their callbacks ran.
+        for id in std::mem::take(&mut self.carried_clicks) {
+            if self.state.meta(id).is_some() {
+                self.state.set_widget_value(id, Value::Bool(true));
+            }
+        }
         (sent, discarded)
     }
 

@@ -94,6 +94,10 @@ pub struct Session {
     /// replayed or stale event is refused.
     #[serde(default)]
     pub(crate) events: u64,
+    /// Clicks of an event merged into the next one (R47): its run was
+    /// superseded before its page started, so the next run sees them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) carried_clicks: Vec<WidgetId>,
 }
 
 impl Session {
@@ -176,6 +180,7 @@ impl Session {
             fragments: Default::default(),
             tree: ElementTree::new(),
             events: self.events,
+            carried_clicks: Vec::new(),
         };
         let mut tree = ElementTree::new();
         // One run, whatever it asks for (`rerun()`, `stop()`, an error): the

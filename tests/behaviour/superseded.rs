@@ -114,8 +114,9 @@ fn r47_a_widget_call_of_a_superseded_run_fails_and_ends_it() {
     assert!(t.exceptions().is_empty(), "a superseded run shows no error");
 }
 
-/// R47/R27: callbacks are never cut short; the run ends at the page's first
-/// `Ui` call after them, and the next event's callbacks run as usual.
+/// R47/R27: callbacks are never cut short; a run superseded while they run
+/// is merged into the newer event (its page does not run), and the newer
+/// event's callbacks run as usual.
 #[test]
 fn r47_callbacks_finish_and_the_newer_event_runs_its_own() {
     let mut t = started(|ui| {
@@ -137,7 +138,7 @@ fn r47_callbacks_finish_and_the_newer_event_runs_its_own() {
     t.click(Target::key("button", "cut")).unwrap();
     assert_eq!(state(&t, "cut_callbacks"), Some(json!(1)));
     assert_eq!(t.run_end(), Some(RunEnd::Interrupted));
-    assert_eq!(t.texts(), ["drawn by the callback"]);
+    assert_eq!(t.texts(), ["page"], "the last page, until the newer event draws");
 
     t.run().unwrap();
     t.set_value(Target::key("slider", "level"), 4).unwrap();
@@ -203,4 +204,52 @@ fn r47_a_run_is_superseded_from_another_thread() {
     let (end, texts) = run.join().unwrap();
     assert_eq!(end.unwrap(), RunEnd::Interrupted);
     assert_eq!(texts, ["before"]);
+}
+
+/// R47: an event with a newer one already waiting is merged into it: its
+/// values apply and its callbacks run, its page does not run, and its click
+/// is seen by the newer event's run.
+#[test]
+fn r47_a_waiting_event_is_merged_into_the_newer_one_and_its_click_kept() {
+    let app = app(|ui| {
+        let go = ui
+            .button("Go")
+            .key("go")
+            .on_click(|ui| bump(ui, "clicks"))
+            .show()?;
+        let level = ui.slider("Level", 0, 10).key("level").show()?;
+        bump(ui, "page_runs")?;
+        ui.text(format!("go={go} level={level}"));
+        Ok(())
+    });
+    let mut session = Session::new();
+    session.handle(&app, Event::default()).unwrap();
+    let go = session.state().widget_of_key("go").unwrap();
+    let level = session.state().widget_of_key("level").unwrap();
+    let seq = session.events();
+
+    let waiting_behind = brooklet::CancelToken::new();
+    waiting_behind.supersede();
+    let click = Event {
+        widgets: vec![(go, json!(true)), (level, json!(2))],
+        ..Event::default()
+    };
+    let out = session
+        .handle_cancellable(&app, click, &waiting_behind)
+        .unwrap();
+    assert_eq!(out.end, RunEnd::Interrupted);
+    assert_eq!(session.state().get("clicks"), Some(&json!(1)));
+    assert_eq!(session.state().get("page_runs"), Some(&json!(1)));
+    assert_eq!(session.tree().texts(), ["go=false level=0"], "still the last page");
+    assert_eq!(session.events(), seq);
+
+    let newer = Event {
+        widgets: vec![(level, json!(5))],
+        ..Event::default()
+    };
+    session.handle(&app, newer).unwrap();
+    assert_eq!(session.tree().texts(), ["go=true level=5"], "the click is kept");
+    assert_eq!(session.state().get("clicks"), Some(&json!(1)), "its callback ran once");
+    session.handle(&app, Event::default()).unwrap();
+    assert_eq!(session.tree().texts(), ["go=false level=5"]);
 }
