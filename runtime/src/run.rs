@@ -285,7 +285,6 @@ impl Session {
         };
         let drawn = self.take_back(ctx, tree, url_writes, fragment.is_none());
         if merged {
-            self.carried_clicks = self.state.pressed_triggers();
             *tree = shown;
         }
         self.end_run(result, rerun, fragment, &drawn, page, tree)
@@ -497,7 +496,9 @@ impl Session {
             }
             Err(e) if e.kind() == ErrorKind::Interrupted => {
                 // Like a rerun (R16): triggers reset, clean-up left to the
-                // next completed run, which the newer event starts.
+                // next completed run, which the newer event starts. Its
+                // clicks are not lost: the newer event's run sees them.
+                self.carried_clicks = self.state.pressed_triggers();
                 self.state.reset_triggers();
                 (RunEnd::Interrupted, None, fragment)
             }

@@ -253,3 +253,30 @@ fn r47_a_waiting_event_is_merged_into_the_newer_one_and_its_click_kept() {
     session.handle(&app, Event::default()).unwrap();
     assert_eq!(session.tree().texts(), ["go=false level=5"]);
 }
+
+/// R47: a click whose run was cut short is not lost: the newer event's run
+/// sees it pressed, without running its callback again.
+#[test]
+fn r47_a_click_of_a_superseded_run_is_seen_by_the_newer_run() {
+    let mut t = started(|ui| {
+        let go = ui
+            .button("Go")
+            .key("go")
+            .on_click(|ui| bump(ui, "clicks"))
+            .show()?;
+        let level = ui.slider("Level", 0, 10).key("level").show()?;
+        if go && !ui.state().contains("cut_once") {
+            ui.state().set("cut_once", &true)?;
+            ui.cancel_token().supersede();
+        }
+        ui.text(format!("go={go} level={level}"));
+        Ok(())
+    });
+    t.click(Target::key("button", "go")).unwrap();
+    assert_eq!(t.run_end(), Some(RunEnd::Interrupted));
+    t.set_value(Target::key("slider", "level"), 3).unwrap();
+    assert_eq!(t.texts(), ["go=true level=3"]);
+    assert_eq!(state(&t, "clicks"), Some(json!(1)));
+    t.run().unwrap();
+    assert_eq!(t.texts(), ["go=false level=3"]);
+}

@@ -3,7 +3,7 @@
 //! headers, and the 404 that lists the pages. Each names the problem; none
 //! repeats more of the request than [`crate::wire::quote`] allows.
 
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 
@@ -91,6 +91,8 @@ pub(super) fn event_answer(base: &str, answer: EventAnswer) -> Response {
             }
             response
         }
+        // The newer event's answer carries the page; this one says so.
+        EventAnswer::Superseded => axum::Json(json!({"superseded": true})).into_response(),
         EventAnswer::Refused(e) => engine_error(&e),
         // Made on an older page (a replay, or a tab that missed an answer):
         // the client shows the app as it is now and carries on from there.
@@ -158,6 +160,22 @@ impl Failure {
                 ),
                 false,
             ),
+            Failure::RunnersBusy => runners_busy(json_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ServerBusy",
+                "the server is running as many pages as it can and its queue is full; the \
+                 event was not applied, try again in a moment",
+                false,
+            )),
+            Failure::Crashed(message) => json_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalError",
+                &format!(
+                    "the event failed inside brooklet ({}); the session was reloaded, try again",
+                    quote_long(message)
+                ),
+                false,
+            ),
         }
     }
 
@@ -180,6 +198,14 @@ impl Failure {
             Failure::Busy => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "This tab has too many events waiting; try again in a moment.".into(),
+            ),
+            Failure::RunnersBusy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The server is running as many pages as it can; try again in a moment.".into(),
+            ),
+            Failure::Crashed(message) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("The page failed inside brooklet ({}); try again.", quote_long(message)),
             ),
         };
         let body = format!(
@@ -211,4 +237,12 @@ pub(super) fn not_found(shared: &Shared, base: &str, path: &str) -> Response {
         escape(&quote(path))
     );
     (StatusCode::NOT_FOUND, Html(body)).into_response()
+}
+
+/// A busy answer says when to try again.
+fn runners_busy(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
 }

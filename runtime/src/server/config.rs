@@ -101,6 +101,17 @@ pub struct ServeConfig {
     #[arg(long, env = "BROOKLET_MAX_CONNECTIONS", default_value_t = 10_000,
           value_parser = at_least_one("connections"))]
     pub max_connections: u64,
+    /// The most pages (and callbacks) that run at once, each on a thread of
+    /// its own and never on the threads that serve connections. A session
+    /// runs one event at a time; pages often wait on I/O, so the default is
+    /// more than the cores.
+    #[arg(long, env = "BROOKLET_RUN_THREADS", default_value_t = 32,
+          value_parser = at_least_one_usize("threads"))]
+    pub run_threads: usize,
+    /// How many more events may wait for a run thread; beyond that, events
+    /// get `503 ServerBusy` at once.
+    #[arg(long, env = "BROOKLET_RUN_QUEUE", default_value_t = 1024)]
+    pub run_queue: usize,
 }
 
 impl Default for ServeConfig {
@@ -172,6 +183,11 @@ fn at_least_one(what: &'static str) -> impl Fn(&str) -> Result<u64, String> + Cl
         Ok(n) => Ok(n),
         Err(_) => Err(format!("not a number of {what}")),
     }
+}
+
+fn at_least_one_usize(what: &'static str) -> impl Fn(&str) -> Result<usize, String> + Clone {
+    let parse = at_least_one(what);
+    move |s| parse(s).and_then(|n| usize::try_from(n).map_err(|_| "too large".into()))
 }
 
 /// `1048576`, `512K`, `64M`, `2G` (binary units).

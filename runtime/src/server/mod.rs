@@ -8,6 +8,10 @@
 //!   app's new HTML, which the script morphs into the page.
 //! - `POST /_brooklet/form`: the same as a plain form post, for browsers
 //!   without JavaScript; answers with the whole document.
+//! - `POST /_brooklet/stop`: the page's Stop control, which ends the run
+//!   going on without waiting behind it.
+//!
+//! Pages run on the run pool (`store::pool`), never on the async workers.
 //!
 //! A session is reached by the browser's secret (128 random bits in an
 //! HttpOnly, SameSite=Lax cookie) plus the tab's id; each event carries the
@@ -44,6 +48,7 @@ use guard::{forbidden, method_not_allowed, same_origin, Guard};
 
 use crate::pages::App;
 use crate::session::Event;
+use crate::store::pool::RunPool;
 use crate::store::sessions::{Failure, FormAnswer, Frame, OwnerSecret, Sessions, TabId};
 use crate::store::{LiveTabs, MemoryStore, SessionStore};
 use crate::ui::QueryParams;
@@ -121,7 +126,13 @@ impl App {
         };
         let checks = Guard::new(config, bound);
         let shared = Arc::new(Shared {
-            sessions: Sessions::new(self.clone(), store, live, checks.error_details),
+            sessions: Sessions::new(
+                self.clone(),
+                store,
+                live,
+                RunPool::new(config.run_threads, config.run_queue),
+                checks.error_details,
+            ),
             guard: checks,
             body_timeout: Duration::from_secs(config.body_timeout_secs),
         });
@@ -132,6 +143,7 @@ impl App {
                 "/_brooklet/event",
                 post(event).layer(DefaultBodyLimit::disable()),
             )
+            .route("/_brooklet/stop", post(stop))
             .route(
                 "/_brooklet/form",
                 post(form).layer(DefaultBodyLimit::disable()),
@@ -222,14 +234,16 @@ async fn new_session(
         full_run: false,
     };
     let frame = Frame {
-        base,
-        notice,
+        base: base.to_owned(),
+        notice: notice.map(str::to_owned),
         url: None,
     };
     // R40: widgets bound to the URL may have dropped or changed a parameter.
-    let url =
-        |page: &str, query: &QueryParams| (*query != asked).then(|| page_url(base, page, query));
-    let html = match shared.sessions.create(&owner, event, &frame, url).await {
+    let url_base = base.to_owned();
+    let url = move |page: &str, query: &QueryParams| {
+        (*query != asked).then(|| page_url(&url_base, page, query))
+    };
+    let html = match shared.sessions.create(&owner, event, frame, url).await {
         Ok(Ok(html)) => html,
         Ok(Err(e)) => return engine_error(&e),
         Err(failure) => return failure.page(),
@@ -313,6 +327,25 @@ async fn event(
     }
 }
 
+/// The page's Stop control: ends the tab's run going on as `stop()` does
+/// (R16). It does not wait behind the run, as an event would.
+async fn stop(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
+    if !same_origin(&headers) {
+        return forbidden();
+    }
+    let tab = headers
+        .get(TAB_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(TabId::parse);
+    let (Some(owner), Some(tab)) = (owner_from(&headers), tab) else {
+        return malformed(&format!(
+            "a stop needs the session cookie and the {TAB_HEADER} header (16 hex digits)"
+        ));
+    };
+    let stopped = shared.sessions.stop(&owner, &tab);
+    axum::Json(serde_json::json!({ "stopped": stopped })).into_response()
+}
+
 /// Why a request's body was not read.
 enum BodyError {
     /// It is longer than the limit.
@@ -394,7 +427,12 @@ async fn form(
                            was not applied.";
     let tab = last_field(&fields, "_tab").and_then(TabId::parse);
     let answer = match (owner_from(&headers), tab) {
-        (Some(owner), Some(tab)) => shared.sessions.form(&owner, &tab, &fields, &base).await,
+        (Some(owner), Some(tab)) => {
+            shared
+                .sessions
+                .form(&owner, &tab, fields.clone(), &base)
+                .await
+        }
         _ => Err(Failure::Expired),
     };
     match answer {

@@ -18,6 +18,7 @@ use std::time::Duration;
 use moka::policy::EvictionPolicy;
 
 use super::{TabState, Version};
+use crate::cancel::CancelToken;
 
 /// The most events of one tab that wait while one runs: the browser's
 /// client sends one at a time, so more is a misbehaving client.
@@ -41,7 +42,37 @@ pub(crate) struct LiveTab {
     /// Events holding or waiting for `state`.
     waiting: AtomicUsize,
     /// Lock it for a whole event.
-    pub state: tokio::sync::Mutex<Option<Live>>,
+    pub state: Arc<tokio::sync::Mutex<Option<Live>>>,
+    /// The events in flight, to supersede a run (R47).
+    in_flight: std::sync::Mutex<InFlight>,
+}
+
+/// What this process knows of a tab's events in flight.
+#[derive(Default)]
+struct InFlight {
+    /// Events that arrived, numbering them.
+    arrived: u64,
+    /// The newest event still in flight: its number, sequence number and
+    /// owner.
+    newest: Option<(u64, u64, String)>,
+    /// The run going on, if any.
+    running: Option<Running>,
+}
+
+struct Running {
+    seq: u64,
+    owner: String,
+    token: CancelToken,
+}
+
+/// An event's arrival at its tab.
+#[derive(Clone)]
+pub(crate) struct Arrival {
+    number: u64,
+    seq: u64,
+    /// It came while another event made on the same page was in flight: it
+    /// may be applied after that one, although that one moved the page on.
+    pub concurrent: bool,
 }
 
 /// A place in a tab's queue, given back when dropped.
@@ -58,8 +89,78 @@ impl LiveTab {
         Arc::new(LiveTab {
             bytes: AtomicU32::new(0),
             waiting: AtomicUsize::new(0),
-            state: tokio::sync::Mutex::new(None),
+            state: Arc::new(tokio::sync::Mutex::new(None)),
+            in_flight: Default::default(),
         })
+    }
+
+    fn in_flight(&self) -> std::sync::MutexGuard<'_, InFlight> {
+        self.in_flight.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// An event of `owner` made on page `seq` arrives: it supersedes the
+    /// run going on if that run's event was made on the same page (R47).
+    pub(crate) fn arrive(&self, owner: &str, seq: u64) -> Arrival {
+        let mut f = self.in_flight();
+        f.arrived += 1;
+        let same = |s: u64, o: &str| s == seq && o == owner;
+        let mut concurrent = f.newest.as_ref().is_some_and(|(_, s, o)| same(*s, o));
+        if let Some(run) = f.running.as_ref().filter(|r| same(r.seq, &r.owner)) {
+            run.token.supersede();
+            concurrent = true;
+        }
+        f.newest = Some((f.arrived, seq, owner.to_owned()));
+        Arrival {
+            number: f.arrived,
+            seq,
+            concurrent,
+        }
+    }
+
+    /// The event of `arrival` starts its run: its cancellation, already
+    /// superseded when a newer event of the same page waits behind it.
+    pub(crate) fn begin_run(&self, arrival: &Arrival, owner: &str) -> CancelToken {
+        let mut f = self.in_flight();
+        let token = CancelToken::new();
+        let newer_waits = f
+            .newest
+            .as_ref()
+            .is_some_and(|(n, s, o)| *n > arrival.number && *s == arrival.seq && o == owner);
+        if newer_waits {
+            token.supersede();
+        }
+        f.running = Some(Running {
+            seq: arrival.seq,
+            owner: owner.to_owned(),
+            token: token.clone(),
+        });
+        token
+    }
+
+    /// The run begun last ended.
+    pub(crate) fn end_run(&self) {
+        self.in_flight().running = None;
+    }
+
+    /// The event of `arrival` is done.
+    pub(crate) fn leave(&self, arrival: &Arrival) {
+        let mut f = self.in_flight();
+        if f.newest.as_ref().is_some_and(|(n, _, _)| *n == arrival.number) {
+            f.newest = None;
+        }
+    }
+
+    /// The Stop control of `owner`'s page: ends the run going on as
+    /// `stop()` does. Whether there was one.
+    pub(crate) fn stop_run(&self, owner: &str) -> bool {
+        let f = self.in_flight();
+        match f.running.as_ref().filter(|r| r.owner == owner) {
+            Some(run) => {
+                run.token.stop();
+                true
+            }
+            None => false,
+        }
     }
 
     /// A place in this tab's queue, or `None` when [`MAX_WAITING`] events

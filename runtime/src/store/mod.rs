@@ -31,6 +31,7 @@ use crate::session::Session;
 mod file;
 mod live;
 mod memory;
+pub(crate) mod pool;
 pub(crate) mod record;
 #[cfg(feature = "redis-store")]
 mod redis;
@@ -38,7 +39,7 @@ pub(crate) mod sessions;
 
 #[cfg(feature = "file-store")]
 pub use file::FileStore;
-pub(crate) use live::{Live, LiveTab, LiveTabs, QueueTicket, MAX_WAITING};
+pub(crate) use live::{Arrival, Live, LiveTab, LiveTabs, QueueTicket, MAX_WAITING};
 pub use memory::MemoryStore;
 #[cfg(feature = "redis-store")]
 pub use redis::RedisStore;

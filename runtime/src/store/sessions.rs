@@ -8,16 +8,18 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::pool::{PoolError, RunPool};
 use super::record::{self, owner_hash};
 use super::{
-    random_hex, Live, LiveTab, LiveTabs, Loaded, QueueTicket, SaveOutcome, SessionStore,
+    random_hex, Arrival, Live, LiveTab, LiveTabs, Loaded, QueueTicket, SaveOutcome, SessionStore,
     StoreError, TabState, Version,
 };
+use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind};
 use crate::identity::WidgetId;
 use crate::pages::App;
 use crate::render::{render_app_cached, render_document_cached, PageDoc};
-use crate::session::Event;
+use crate::session::{Event, RunEnd};
 use crate::ui::QueryParams;
 use crate::wire::{form_values, last_field, parse_id, quote, quote_long, to_event, EventRequest};
 
@@ -100,17 +102,42 @@ pub(crate) enum Failure {
     Conflict,
     /// Too many events of the tab wait already.
     Busy,
+    /// Every thread that runs pages is busy, and the queue before them is
+    /// full.
+    RunnersBusy,
+    /// Running the event failed outside page code (a bug of brooklet's).
+    Crashed(String),
+}
+
+impl From<PoolError> for Failure {
+    fn from(e: PoolError) -> Self {
+        match e {
+            PoolError::Busy => Failure::RunnersBusy,
+            PoolError::Crashed(message) => Failure::Crashed(message),
+        }
+    }
 }
 
 /// What the page is drawn in: the app's pages and title, and where it is
 /// mounted.
-pub(crate) struct Frame<'a> {
+pub(crate) struct Frame {
     /// The URL prefix the app is mounted under, ending in `/`.
-    pub base: &'a str,
+    pub base: String,
     /// A notice to show above the page.
-    pub notice: Option<&'a str>,
+    pub notice: Option<String>,
     /// The URL the browser should show instead of the one it asked for.
-    pub url: Option<&'a str>,
+    pub url: Option<String>,
+}
+
+impl Frame {
+    /// The plain frame of an app mounted at `base`.
+    fn plain(base: &str) -> Self {
+        Frame {
+            base: base.to_owned(),
+            notice: None,
+            url: None,
+        }
+    }
 }
 
 /// What an event from the client script came to.
@@ -124,6 +151,9 @@ pub(crate) enum EventAnswer {
         /// The query parameters the browser's URL should show.
         url_query: QueryParams,
     },
+    /// A newer event of the tab superseded its run (R47): the newer one's
+    /// answer carries the page.
+    Superseded,
     /// It was refused and changed nothing.
     Refused(Error),
     /// It was made on an older page: refused, with the app as it is now.
@@ -155,9 +185,16 @@ enum Step<T> {
 
 /// The sessions of one app in one process.
 pub(crate) struct Sessions {
-    app: App,
+    site: Arc<Site>,
     store: Arc<dyn SessionStore>,
     live: LiveTabs,
+    pool: RunPool,
+}
+
+/// What every run and answer of the app needs: the app, and what its pages
+/// are drawn in. Shared with the threads that run pages.
+struct Site {
+    app: App,
     title: String,
     pages: Vec<(String, String)>,
     error_details: bool,
@@ -170,6 +207,7 @@ impl Sessions {
         app: App,
         store: Arc<dyn SessionStore>,
         live: LiveTabs,
+        pool: RunPool,
         error_details: bool,
     ) -> Self {
         let pages: Vec<(String, String)> = app
@@ -181,18 +219,21 @@ impl Sessions {
             .map(|(_, t)| t.clone())
             .unwrap_or_else(|| "brooklet".into());
         Sessions {
-            app,
+            site: Arc::new(Site {
+                app,
+                title,
+                pages,
+                error_details,
+            }),
             store,
             live,
-            title,
-            pages,
-            error_details,
+            pool,
         }
     }
 
     /// Every page: path and title, in navigation order.
     pub(crate) fn pages(&self) -> &[(String, String)] {
-        &self.pages
+        &self.site.pages
     }
 
     fn local(&self) -> bool {
@@ -207,14 +248,27 @@ impl Sessions {
         &self,
         owner: &OwnerSecret,
         event: Event,
-        frame: &Frame<'_>,
-        url: impl FnOnce(&str, &QueryParams) -> Option<String>,
+        frame: Frame,
+        url: impl FnOnce(&str, &QueryParams) -> Option<String> + Send + 'static,
     ) -> Result<Result<String, Error>, Failure> {
         let tab = TabId::random();
         let owner = owner.hash();
-        let mut state = TabState::new();
-        let out = match state.session.handle(&self.app, event) {
-            Ok(out) => out,
+        let site = self.site.clone();
+        let job_tab = tab.clone();
+        let (state, ran) = self
+            .pool
+            .run(move || {
+                let mut state = TabState::new();
+                let ran = state.session.handle(&site.app, event).map(|out| {
+                    let url = url(&out.page, &out.url_query);
+                    let frame = Frame { url, ..frame };
+                    site.document(&frame, &job_tab, &out.page, &mut state)
+                });
+                (state, ran)
+            })
+            .await?;
+        let html = match ran {
+            Ok(html) => html,
             Err(e) => return Ok(Err(e)),
         };
         let version = if self.local() {
@@ -227,12 +281,6 @@ impl Sessions {
                 Err(e) => return Err(Failure::Store(e)),
             }
         };
-        let url = url(&out.page, &out.url_query);
-        let frame = Frame {
-            url: url.as_deref(),
-            ..*frame
-        };
-        let html = self.document(&frame, &tab, &out.page, &mut state);
         let bytes = state.approx_bytes();
         let slot = self.live.insert(tab.as_str());
         *slot.state.lock().await = Some(Live {
@@ -257,7 +305,7 @@ impl Sessions {
             let mut live = slot.state.lock().await;
             self.refresh(&owner, tab, &mut live)
                 .await
-                .map(|()| live.as_ref().map_or(0, |l| upload_room(&self.app, &l.tab)))
+                .map(|()| live.as_ref().map_or(0, |l| upload_room(&self.site.app, &l.tab)))
         };
         if room.is_err() {
             self.live.forget_if_empty(tab.as_str(), &slot);
@@ -265,7 +313,8 @@ impl Sessions {
         room
     }
 
-    /// Runs an event from the client script on `tab`.
+    /// Runs an event from the client script on `tab`. An event made on
+    /// the page of the run going on supersedes that run (R47).
     pub(crate) async fn event(
         &self,
         owner: &OwnerSecret,
@@ -273,19 +322,41 @@ impl Sessions {
         mut request: EventRequest,
         base: &str,
     ) -> Result<EventAnswer, Failure> {
+        let (slot, ticket) = self.slot_of(tab)?;
+        let arrival = slot.arrive(&owner.hash(), request.seq);
         // Only a store that can refuse a save runs an event twice; otherwise
         // the values (a file, say) are moved into it, not copied.
         let retries = !self.local();
         let size = request.size;
-        self.with_session(owner, tab, size, |state| {
+        let (site, base, job_tab) = (self.site.clone(), base.to_owned(), tab.clone());
+        let concurrent = arrival.concurrent;
+        let step = move |state: &mut TabState, cancel: &CancelToken| {
             let values = if retries {
                 request.values.clone()
             } else {
                 std::mem::take(&mut request.values)
             };
-            self.event_step(base, tab, &request, values, state)
-        })
-        .await
+            let step = EventStep {
+                base: &base,
+                tab: &job_tab,
+                request: &request,
+                concurrent,
+            };
+            site.event_step(&step, values, state, cancel)
+        };
+        let answer = self
+            .with_session(owner, tab, (slot.clone(), ticket), size, Some(&arrival), step)
+            .await;
+        slot.leave(&arrival);
+        answer
+    }
+
+    /// The Stop control of `tab`'s page: ends its run going on as `stop()`
+    /// does. Whether a run was going on in this process.
+    pub(crate) fn stop(&self, owner: &OwnerSecret, tab: &TabId) -> bool {
+        self.live
+            .find(tab.as_str())
+            .is_some_and(|slot| slot.stop_run(&owner.hash()))
     }
 
     /// Runs a no-JavaScript form post (its fields) on `tab`.
@@ -293,27 +364,28 @@ impl Sessions {
         &self,
         owner: &OwnerSecret,
         tab: &TabId,
-        fields: &[(String, String)],
+        fields: Vec<(String, String)>,
         base: &str,
     ) -> Result<FormAnswer, Failure> {
-        let seq = last_field(fields, "_seq").and_then(|s| s.parse::<u64>().ok());
+        let seq = last_field(&fields, "_seq").and_then(|s| s.parse::<u64>().ok());
         let size = fields.iter().map(|(k, v)| k.len() + v.len()).sum();
-        self.with_session(owner, tab, size, |state| {
+        let (site, base, job_tab) = (self.site.clone(), base.to_owned(), tab.clone());
+        let step = move |state: &mut TabState, _: &CancelToken| {
             if seq != Some(state.session.events()) {
                 let page = state.session.current_page().unwrap_or_default().to_owned();
                 let notice = "This page was out of date (sent again, or from the browser's \
                               history): your change was not applied. This is the page as it is now.";
                 let frame = Frame {
-                    base,
-                    notice: Some(notice),
-                    url: None,
+                    notice: Some(notice.to_owned()),
+                    ..Frame::plain(&base)
                 };
-                let html = self.document(&frame, tab, &page, state);
+                let html = site.document(&frame, &job_tab, &page, state);
                 return Step::Unchanged(FormAnswer::Stale(html));
             }
-            self.form_step(base, tab, fields, state)
-        })
-        .await
+            site.form_step(&base, &job_tab, &fields, state)
+        };
+        let slot = self.slot_of(tab)?;
+        self.with_session(owner, tab, slot, size, None, step).await
     }
 
     /// The live slot of an existing `tab`, with a place in its queue.
@@ -352,8 +424,9 @@ impl Sessions {
                         tracing::warn!(tab = tab.as_str(), error = %e, "a stored session cannot be read");
                         Failure::Store(e)
                     })?;
-                    let mut session = record.session;
-                    session.restore_callbacks(&self.app);
+                    // Its callbacks come back on the run pool, before the step
+                    // ([`crate::Session::restore_callbacks`] runs page code).
+                    let session = record.session;
                     *live = Some(Live {
                         version,
                         owner: record.owner,
@@ -384,90 +457,159 @@ impl Sessions {
     /// result with a version check.
     ///
     /// `incoming` is the size of what the event brought, which decides
-    /// whether the session is measured again for the memory cap.
+    /// whether the session is measured again for the memory cap. An event
+    /// (`arrival`) registers its run with the tab, so that a newer event
+    /// can supersede it.
     ///
     /// The tab's live slot is locked for the whole of it, and at most
-    /// [`super::MAX_WAITING`] events wait for it. When another process (or
-    /// a failure) saved first, the save is refused; the step then runs
-    /// again on the fresh state, a few times at most. Any failure empties
-    /// the slot, so the next event reloads the truth from the store.
-    async fn with_session<T>(
+    /// [`super::MAX_WAITING`] events wait for it. The step runs on the run
+    /// pool, never on an async worker. When another process (or a failure)
+    /// saved first, the save is refused; the step then runs again on the
+    /// fresh state, a few times at most. Any failure empties the slot, so
+    /// the next event reloads the truth from the store.
+    async fn with_session<T, S>(
         &self,
         owner: &OwnerSecret,
         tab: &TabId,
+        (slot, _ticket): (Arc<LiveTab>, QueueTicket),
         incoming: usize,
-        mut step: impl FnMut(&mut TabState) -> Step<T>,
-    ) -> Result<T, Failure> {
+        arrival: Option<&Arrival>,
+        step: S,
+    ) -> Result<T, Failure>
+    where
+        T: Send + 'static,
+        S: FnMut(&mut TabState, &CancelToken) -> Step<T> + Send + 'static,
+    {
         let owner = owner.hash();
-        let (slot, _ticket) = self.slot_of(tab)?;
-        let result = async {
-            let mut live = slot.state.lock().await;
-            for _ in 0..=CONFLICT_RETRIES {
-                self.refresh(&owner, tab, &mut live).await?;
-                let current = live.as_mut().expect("refreshed");
-                let answer = match step(&mut current.tab) {
-                    Step::Unchanged(answer) => return Ok(answer),
-                    Step::Changed(answer) => answer,
-                };
-                let events = current.tab.session.events();
-                if incoming >= REMEASURE_AFTER || events % REMEASURE_EVERY == 0 {
-                    self.live
-                        .resize(tab.as_str(), &slot, current.tab.approx_bytes());
-                }
-                if self.local() {
-                    return Ok(answer);
-                }
-                let bytes = record::encode(&owner, &current.tab.session);
-                match self
-                    .store
-                    .save(tab.as_str(), Some(current.version), bytes)
-                    .await
-                {
-                    Ok(SaveOutcome::Saved(version)) => {
-                        current.version = version;
-                        return Ok(answer);
-                    }
-                    Ok(SaveOutcome::Conflict) => {
-                        tracing::debug!(
-                            tab = tab.as_str(),
-                            "another event saved first; running again on its state"
-                        );
-                        *live = None;
-                    }
-                    Err(e) => {
-                        *live = None;
-                        tracing::warn!(tab = tab.as_str(), error = %e, "the session store failed");
-                        return Err(Failure::Store(e));
-                    }
-                }
-            }
-            Err(Failure::Conflict)
-        }
-        .await;
+        let result = self
+            .locked_steps(&owner, tab, &slot, incoming, arrival, step)
+            .await;
         if result.is_err() {
             self.live.forget_if_empty(tab.as_str(), &slot);
         }
         result
     }
 
-    /// One event on its session: refused when stale, else run.
+    /// [`Sessions::with_session`] once the slot is found.
+    async fn locked_steps<T, S>(
+        &self,
+        owner: &str,
+        tab: &TabId,
+        slot: &Arc<LiveTab>,
+        incoming: usize,
+        arrival: Option<&Arrival>,
+        mut step: S,
+    ) -> Result<T, Failure>
+    where
+        T: Send + 'static,
+        S: FnMut(&mut TabState, &CancelToken) -> Step<T> + Send + 'static,
+    {
+        let mut live = slot.state.clone().lock_owned().await;
+        for _ in 0..=CONFLICT_RETRIES {
+            self.refresh(owner, tab, &mut live).await?;
+            let (job_slot, job_owner, job_arrival) =
+                (slot.clone(), owner.to_owned(), arrival.cloned());
+            let job_site = self.site.clone();
+            let ran = self
+                .pool
+                .run(move || {
+                    let current = live.as_mut().expect("refreshed");
+                    current.tab.session.restore_callbacks(&job_site.app);
+                    let cancel = match &job_arrival {
+                        Some(a) => job_slot.begin_run(a, &job_owner),
+                        None => CancelToken::new(),
+                    };
+                    let outcome = step(&mut current.tab, &cancel);
+                    job_slot.end_run();
+                    (live, step, outcome)
+                })
+                .await;
+            let outcome;
+            (live, step, outcome) = match ran {
+                Ok(ran) => ran,
+                Err(e) => {
+                    // A crash may have left the session half-changed: the
+                    // store has the truth (or, for the memory store, nothing).
+                    if matches!(e, PoolError::Crashed(_)) {
+                        slot.end_run();
+                        *slot.state.lock().await = None;
+                    }
+                    return Err(e.into());
+                }
+            };
+            let current = live.as_mut().expect("refreshed");
+            let answer = match outcome {
+                Step::Unchanged(answer) => return Ok(answer),
+                Step::Changed(answer) => answer,
+            };
+            let events = current.tab.session.events();
+            if incoming >= REMEASURE_AFTER || events % REMEASURE_EVERY == 0 {
+                self.live
+                    .resize(tab.as_str(), slot, current.tab.approx_bytes());
+            }
+            if self.local() {
+                return Ok(answer);
+            }
+            let bytes = record::encode(owner, &current.tab.session);
+            match self
+                .store
+                .save(tab.as_str(), Some(current.version), bytes)
+                .await
+            {
+                Ok(SaveOutcome::Saved(version)) => {
+                    current.version = version;
+                    return Ok(answer);
+                }
+                Ok(SaveOutcome::Conflict) => {
+                    tracing::debug!(
+                        tab = tab.as_str(),
+                        "another event saved first; running again on its state"
+                    );
+                    *live = None;
+                }
+                Err(e) => {
+                    *live = None;
+                    tracing::warn!(tab = tab.as_str(), error = %e, "the session store failed");
+                    return Err(Failure::Store(e));
+                }
+            }
+        }
+        Err(Failure::Conflict)
+    }
+
+}
+
+/// What an event step needs besides the session.
+struct EventStep<'a> {
+    base: &'a str,
+    tab: &'a TabId,
+    request: &'a EventRequest,
+    /// It arrived while an event of the same page was in flight (R47).
+    concurrent: bool,
+}
+
+impl Site {
+    /// One event on its session: refused when made on an older page, else
+    /// run with `cancel` able to end it early.
     fn event_step(
         &self,
-        base: &str,
-        tab: &TabId,
-        request: &EventRequest,
+        step: &EventStep<'_>,
         values: Vec<(WidgetId, Value)>,
         state: &mut TabState,
+        cancel: &CancelToken,
     ) -> Step<EventAnswer> {
-        if request.seq != state.session.events() {
+        let (request, events) = (step.request, state.session.events());
+        // R47: an event made while another of its page was in flight is
+        // applied after it, although that one moved the page on.
+        let current = request.seq == events || (step.concurrent && request.seq < events);
+        if !current {
             let page = state.session.current_page().unwrap_or_default().to_owned();
             let message = format!(
-                "the event was made on an older page (number {}; the session is at {}) and was \
-                 not applied; the page now shows the session as it is",
+                "the event was made on an older page (number {}; the session is at {events}) and \
+                 was not applied; the page now shows the session as it is",
                 request.seq,
-                state.session.events()
             );
-            let html = self.app_html(base, tab, &page, state);
+            let html = self.app_html(step.base, step.tab, &page, state);
             return Step::Unchanged(EventAnswer::Stale { html, message });
         }
         let event = to_event(
@@ -484,9 +626,10 @@ impl Sessions {
             }
             event
         });
-        match event.and_then(|event| state.session.handle(&self.app, event)) {
+        match event.and_then(|event| state.session.handle_cancellable(&self.app, event, cancel)) {
+            Ok(out) if out.end == RunEnd::Interrupted => Step::Changed(EventAnswer::Superseded),
             Ok(out) => {
-                let html = self.app_html(base, tab, &out.page, state);
+                let html = self.app_html(step.base, step.tab, &out.page, state);
                 Step::Changed(EventAnswer::Ran {
                     html,
                     page: out.page,
@@ -529,11 +672,7 @@ impl Sessions {
             (Ok(values), Ok(click)) => to_event(&self.app, &state.session, nav, values, click),
             (Err(e), _) | (_, Err(e)) => Err(Error::new(ErrorKind::InvalidValue, e)),
         };
-        let plain = Frame {
-            base,
-            notice: None,
-            url: None,
-        };
+        let plain = Frame::plain(base);
         match result.and_then(|event| state.session.handle(&self.app, event)) {
             Ok(out) => Step::Changed(FormAnswer::Ran(
                 self.document(&plain, tab, &out.page, state),
@@ -542,7 +681,7 @@ impl Sessions {
                 let page = state.session.current_page().unwrap_or_default().to_owned();
                 let notice = format!("{}: {}", e.kind().trace_name(), quote_long(e.message()));
                 let frame = Frame {
-                    notice: Some(&notice),
+                    notice: Some(notice),
                     ..plain
                 };
                 Step::Unchanged(FormAnswer::Refused(
@@ -554,27 +693,27 @@ impl Sessions {
 
     fn doc<'a>(
         &'a self,
-        frame: &Frame<'a>,
+        frame: &'a Frame,
         tab: &'a TabId,
         page: &'a str,
         state: &'a TabState,
     ) -> PageDoc<'a> {
         PageDoc {
             title: &self.title,
-            base: frame.base,
+            base: &frame.base,
             tab: tab.as_str(),
             page,
             pages: &self.pages,
             tree: state.session.tree(),
-            notice: frame.notice,
-            url: frame.url,
+            notice: frame.notice.as_deref(),
+            url: frame.url.as_deref(),
             seq: state.session.events(),
             error_details: self.error_details,
         }
     }
 
     /// A whole document of `tab`'s session.
-    fn document(&self, frame: &Frame<'_>, tab: &TabId, page: &str, state: &mut TabState) -> String {
+    fn document(&self, frame: &Frame, tab: &TabId, page: &str, state: &mut TabState) -> String {
         let mut cache = std::mem::take(&mut state.render_cache);
         let html = render_document_cached(&self.doc(frame, tab, page, state), &mut cache);
         state.render_cache = cache;
@@ -583,11 +722,7 @@ impl Sessions {
 
     /// The app's HTML for an event's answer.
     fn app_html(&self, base: &str, tab: &TabId, page: &str, state: &mut TabState) -> String {
-        let frame = Frame {
-            base,
-            notice: None,
-            url: None,
-        };
+        let frame = Frame::plain(base);
         let mut cache = std::mem::take(&mut state.render_cache);
         let html = render_app_cached(&self.doc(&frame, tab, page, state), &mut cache);
         state.render_cache = cache;
