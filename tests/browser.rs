@@ -100,10 +100,13 @@ async fn scenarios(c: &Client) {
     until_shows(c, "a = 3").await;
     settled(c).await;
     let (sent, most) = fetch_counts(c).await;
-    assert_eq!(most, 1, "never more than one request in flight");
-    assert!(sent <= 3, "31 moves collapsed into {sent} requests");
+    assert!(
+        most <= 2,
+        "at most two events unanswered on the push channel, saw {most}"
+    );
+    assert!(sent <= 4, "31 moves collapsed into {sent} events");
     eprintln!(
-        "ok: a burst of slider moves collapses into {sent} requests, one in flight at a time"
+        "ok: a burst of slider moves collapses into {sent} events, at most {most} unanswered"
     );
 
     // ---- the gallery: clicks, typing during a rerun, panics, escaping
@@ -132,11 +135,8 @@ async fn scenarios(c: &Client) {
     until_shows(c, "clicks = 7").await;
     settled(c).await;
     let (sent, most) = fetch_counts(c).await;
-    assert_eq!(
-        (sent, most),
-        (5, 1),
-        "five clicks, five requests, one at a time"
-    );
+    assert_eq!(sent, 5, "five clicks, five events");
+    assert!(most <= 2, "at most two unanswered, saw {most}");
     eprintln!("ok: a burst of five clicks is queued and counted five times");
 
     // Type into the text input (not committed yet), then a rerun caused by

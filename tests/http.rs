@@ -298,7 +298,11 @@ async fn events_of_one_session_run_one_at_a_time() {
         ran += t.await.unwrap();
     }
     assert!(ran > 0);
-    assert_eq!(OVERLAPS.load(Ordering::Acquire), 0, "two runs of one session overlapped");
+    assert_eq!(
+        OVERLAPS.load(Ordering::Acquire),
+        0,
+        "two runs of one session overlapped"
+    );
     let r = c.event(&json!({"tab": tab, "values": []})).await;
     assert_eq!(r.status, 200, "{}", r.body);
 }

@@ -80,7 +80,8 @@ async fn slow_pages_do_not_stall_other_sessions() {
         let page = c.get("/").await;
         let (tab, slow) = (tab_of(&page.body), wid(&page.body, "Slow"));
         slow_runs.push(tokio::spawn(async move {
-            c.event(&json!({"tab": tab, "values": [[slow, true]]})).await
+            c.event(&json!({"tab": tab, "values": [[slow, true]]}))
+                .await
         }));
     }
     until("four blocked runs", || waiting.load(Ordering::Acquire) == 4).await;
@@ -151,7 +152,10 @@ async fn a_newer_event_supersedes_the_run_going_on() {
                 .await
         })
     };
-    until("the first run to loop", || looping.load(Ordering::Acquire) == 1).await;
+    until("the first run to loop", || {
+        looping.load(Ordering::Acquire) == 1
+    })
+    .await;
     let newer = c
         .event(&json!({"tab": tab, "values": [[work, true], [level, 5]]}))
         .await;
@@ -189,7 +193,10 @@ async fn the_stop_control_ends_the_run_going_on() {
         )
         .await;
     assert_eq!(idle.status, 200, "{}", idle.body);
-    assert!(idle.body.contains("\"stopped\":false"), "nothing was running");
+    assert!(
+        idle.body.contains("\"stopped\":false"),
+        "nothing was running"
+    );
 
     let run = {
         let (mut c2, tab, work) = (Http::new(addr), tab.clone(), work.clone());
@@ -254,16 +261,15 @@ async fn a_full_run_pool_answers_busy_at_once() {
     let mut c = Http::new(addr);
     let page = c.get("/").await;
     let (tab, slow) = (tab_of(&page.body), wid(&page.body, "Slow"));
-    let blocked =
-        tokio::spawn(async move { c.event(&json!({"tab": tab, "values": [[slow, true]]})).await });
+    let blocked = tokio::spawn(async move {
+        c.event(&json!({"tab": tab, "values": [[slow, true]]}))
+            .await
+    });
     until("the blocked run", || waiting.load(Ordering::Acquire) == 1).await;
 
-    let busy = tokio::time::timeout(
-        HANG,
-        other.event(&json!({"tab": other_tab, "values": []})),
-    )
-    .await
-    .expect("a busy answer, not a wait");
+    let busy = tokio::time::timeout(HANG, other.event(&json!({"tab": other_tab, "values": []})))
+        .await
+        .expect("a busy answer, not a wait");
     assert_eq!(busy.status, 503, "{}", busy.body);
     assert!(busy.body.contains("ServerBusy"), "{}", busy.body);
     assert_eq!(busy.header("retry-after"), Some("1"));

@@ -1,7 +1,9 @@
 // brooklet's client: sends what the user did, morphs the answer into the
-// page. One request in flight at a time; slider moves collapse into one
-// follow-up; clicks queue and are never dropped; the focused field is never
-// touched, so typing and the cursor survive a rerun caused by something else.
+// page. Events go over the tab's WebSocket when it is open (a newer event
+// supersedes the run going on), else as POSTs, one at a time. Slider moves
+// collapse into one follow-up; clicks queue and are never dropped; the
+// focused field is never touched, so typing and the cursor survive a rerun
+// caused by something else. A reload of the tab takes back its session.
 (() => {
   "use strict";
   const root = () => document.getElementById("bk-app");
@@ -23,6 +25,13 @@
   const formPending = new Map();
   const queue = [];
   let inFlight = false;
+  // The push channel: its socket once open; events sent on it by number,
+  // until their answer; values they carried, until then too.
+  let socket = null;
+  let number = 0;
+  const awaiting = new Map();
+  const inflight = new Map();
+  const MAX_AWAITING = 2;
 
   function loadCommitted() {
     const next = new Map();
@@ -34,6 +43,7 @@
       next.set(w.dataset.wid, v);
       if (w.dataset.entry) entry.add(w.dataset.wid);
     }
+    for (const [id, sent] of inflight) if (next.has(id)) next.set(id, sent.v);
     for (const [id, v] of dirty) if (next.has(id)) next.set(id, v);
     committed = next;
   }
@@ -106,21 +116,31 @@
     pump();
   }
 
-  function pump() {
-    if (inFlight || queue.length === 0) return;
-    const ev = queue.shift();
-    inFlight = true;
-    document.body.classList.add("bk-busy");
+  function eventBody(ev) {
     const values = [];
     for (const [id, v] of committed) {
       if (v === null || v === undefined) continue;
       if (ev.page && !entry.has(id)) continue; // R35: only the entrypoint's widgets
       values.push([id, v]);
     }
-    dirty = new Map();
     const body = { tab, seq, page: ev.page || page, values, click: ev.click || null };
     // Back/forward: the URL's query parameters win (R40).
     if (ev.pop) body.query = location.search;
+    return body;
+  }
+
+  function busy() {
+    document.body.classList.toggle("bk-busy", inFlight || awaiting.size > 0);
+  }
+
+  function pump() {
+    if (socket) return pumpSocket();
+    if (inFlight || queue.length === 0) return;
+    const ev = queue.shift();
+    inFlight = true;
+    busy();
+    const body = eventBody(ev);
+    dirty = new Map();
     fetch(endpoint, {
       method: "POST",
       credentials: "same-origin",
@@ -130,6 +150,9 @@
       .then((r) => {
         if (r.ok) {
           // The answer is the app's HTML; where it now is comes in headers.
+          if (!socket) { retries = 0; connect(tab); }
+          // Superseded by a newer event (R47), whose answer brings the app.
+          if ((r.headers.get("content-type") || "").includes("json")) return;
           return r.text().then((html) => apply({
             html, page: r.headers.get("x-brooklet-page"), url: r.headers.get("x-brooklet-url"),
           }, ev));
@@ -147,9 +170,76 @@
       .catch((e) => showError({ kind: "NetworkError", message: String(e) }))
       .finally(() => {
         inFlight = false;
-        document.body.classList.remove("bk-busy");
+        busy();
         pump();
       });
+  }
+
+  // Over the socket, an event goes at once, with at most MAX_AWAITING
+  // unanswered: the newest supersedes the run of the one before (R47).
+  function pumpSocket() {
+    while (socket && !inFlight && queue.length && awaiting.size < MAX_AWAITING) {
+      const ev = queue.shift();
+      const body = eventBody(ev);
+      body.n = ++number;
+      for (const [id, v] of dirty) inflight.set(id, { v, n: body.n });
+      dirty = new Map();
+      awaiting.set(body.n, ev);
+      socket.send(JSON.stringify(body));
+    }
+    busy();
+  }
+
+  function onFrame(j) {
+    const ev = j.n ? awaiting.get(j.n) : null;
+    if (j.n) {
+      awaiting.delete(j.n);
+      for (const [id, sent] of inflight) if (sent.n <= j.n) inflight.delete(id);
+    }
+    if (j.t === "app") apply(j, j.attach ? { attach: true } : (ev || {}));
+    else if (j.t === "error") {
+      if (j.reload) { location.reload(); return; }
+      if (j.html) apply({ html: j.html, page, url: null }, {});
+      showError(j.error || { kind: "Error", message: "the server refused the event" });
+      loadCommitted();
+    }
+    pump();
+  }
+
+  // The socket's address for `asTab`; `replaces` gives up the tab this page
+  // was given, for the session it reattaches to.
+  function socketUrl(asTab, replaces) {
+    const u = new URL("_brooklet/ws", document.baseURI);
+    u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
+    u.searchParams.set("tab", asTab);
+    if (replaces) u.searchParams.set("replaces", replaces);
+    return u.href;
+  }
+
+  let retries = 0;
+  let connecting = false;
+  function connect(asTab, replaces) {
+    if (!window.WebSocket || connecting || socket) return;
+    connecting = true;
+    let ws;
+    try { ws = new WebSocket(socketUrl(asTab, replaces)); } catch (_) { connecting = false; return; }
+    let opened = false;
+    ws.onopen = () => { opened = true; connecting = false; retries = 0; socket = ws; pump(); };
+    ws.onmessage = (m) => { let j = null; try { j = JSON.parse(m.data); } catch (_) { } if (j) onFrame(j); };
+    ws.onclose = () => {
+      connecting = false;
+      if (socket === ws) socket = null;
+      // What was on its way is answered by the resync of the next
+      // connection; meanwhile events go as POSTs.
+      awaiting.clear();
+      inflight.clear();
+      busy();
+      // A reattach the server refused (that session is gone): keep this one.
+      if (!opened && replaces) return connect(tab);
+      // After a few failures in a row, the next answer over POST tries again.
+      if (!leaving && retries < 6) setTimeout(() => connect(tab), 250 * 2 ** retries++);
+      pump();
+    };
   }
 
   function apply(j, ev) {
@@ -159,7 +249,10 @@
     if (next) morph(root(), next);
     tab = root().dataset.tab;
     seq = Number(root().dataset.seq);
-    if (j.page !== page || ev.page) {
+    if (ev.attach) {
+      page = j.page;
+      history.replaceState({ page }, "", j.url);
+    } else if (j.page !== page || ev.page) {
       page = j.page;
       if (!ev.pop) history.pushState({ page }, "", j.url);
     } else if (j.url && j.url !== location.pathname + location.search) {
@@ -195,8 +288,10 @@
     return n.nodeName + "|" + (n.id || n.getAttribute("data-wid") || "") + "|" + (n.getAttribute("data-k") || "");
   }
   function morph(from, to) {
-    // A form widget with a change not submitted yet keeps showing it.
-    if (from.nodeType === 1 && from.dataset.wid && formPending.has(from.dataset.wid)) return;
+    // A form widget with a change not submitted yet keeps showing it, and
+    // a widget whose newer value is on its way to the server too.
+    const wid = from.nodeType === 1 && from.dataset.wid;
+    if (wid && (formPending.has(wid) || inflight.has(wid))) return;
     if (from.nodeType !== 1) {
       if (from.nodeValue !== to.nodeValue) from.nodeValue = to.nodeValue;
       return;
@@ -349,5 +444,27 @@
   // The server may have corrected the URL (a bound widget, R40).
   history.replaceState({ page }, "", root().dataset.url || location.href);
   loadCommitted();
-  window.__brooklet = { get pending() { return queue.length + (inFlight ? 1 : 0); } };
+  // A reload of this browser tab takes back the session it had (the tab id
+  // is kept in sessionStorage while the page is away); a new tab, or a
+  // link or address opened in this one, starts its own, as the server made it.
+  let leaving = false;
+  let earlier = null;
+  try {
+    earlier = sessionStorage.getItem("bk-tab");
+    sessionStorage.removeItem("bk-tab");
+    const nav = performance.getEntriesByType("navigation")[0];
+    if (!nav || nav.type !== "reload") earlier = null;
+  } catch (_) { earlier = null; }
+  window.addEventListener("pagehide", () => {
+    leaving = true;
+    try { sessionStorage.setItem("bk-tab", tab); } catch (_) { }
+  });
+  window.addEventListener("pageshow", (e) => { if (e.persisted) leaving = false; });
+  if (earlier && /^[0-9a-f]{16}$/.test(earlier) && earlier !== tab) connect(earlier, tab);
+  else connect(tab);
+  window.__brooklet = {
+    get pending() { return queue.length + (inFlight ? 1 : 0) + awaiting.size; },
+    get channel() { return socket ? "socket" : "post"; },
+    get inFlight() { return (inFlight ? 1 : 0) + awaiting.size; },
+  };
 })();

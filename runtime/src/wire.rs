@@ -51,6 +51,20 @@ pub(crate) fn quote_long(message: &str) -> String {
     }
 }
 
+/// The largest event body taken when the page shows no file uploader, in
+/// bytes; also the limit of a no-JavaScript form post.
+#[doc(hidden)]
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// The largest event body taken when the app allows uploads of up to
+/// `upload` bytes: the file as base64 (4 bytes for every 3) plus the rest
+/// of the event, and never less than [`MAX_BODY`].
+#[doc(hidden)]
+pub fn event_body_limit(upload: u64) -> usize {
+    let encoded = upload.div_ceil(3).saturating_mul(4);
+    usize::try_from(encoded.saturating_add(MAX_BODY as u64)).unwrap_or(usize::MAX)
+}
+
 /// What the client script sends.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,6 +79,10 @@ struct EventBody {
     /// The URL's query string, sent on back/forward: the URL wins (R40).
     #[serde(default)]
     query: Option<String>,
+    /// The client's number for the event, which answers on the push
+    /// channel echo.
+    #[serde(default)]
+    n: Option<u64>,
 }
 
 /// A decoded event body, its ids checked.
@@ -82,6 +100,8 @@ pub(crate) struct EventRequest {
     pub(crate) query: Option<String>,
     /// The body's size in bytes.
     pub(crate) size: usize,
+    /// The client's number for it, echoed by the push channel.
+    pub(crate) n: Option<u64>,
 }
 
 /// Decodes the JSON body of an event for `tab`; the error names what is
@@ -112,6 +132,7 @@ pub(crate) fn parse_event(bytes: &[u8], tab: &str) -> Result<EventRequest, Strin
         values,
         click,
         query: body.query,
+        n: body.n,
     })
 }
 

@@ -138,7 +138,11 @@ fn r47_callbacks_finish_and_the_newer_event_runs_its_own() {
     t.click(Target::key("button", "cut")).unwrap();
     assert_eq!(state(&t, "cut_callbacks"), Some(json!(1)));
     assert_eq!(t.run_end(), Some(RunEnd::Interrupted));
-    assert_eq!(t.texts(), ["page"], "the last page, until the newer event draws");
+    assert_eq!(
+        t.texts(),
+        ["page"],
+        "the last page, until the newer event draws"
+    );
 
     t.run().unwrap();
     t.set_value(Target::key("slider", "level"), 4).unwrap();
@@ -194,7 +198,12 @@ fn r47_a_run_is_superseded_from_another_thread() {
         std::thread::spawn(move || {
             let mut session = Session::new();
             let out = session.handle_cancellable(&app, Event::default(), &token);
-            let texts: Vec<String> = session.tree().texts().into_iter().map(str::to_owned).collect();
+            let texts: Vec<String> = session
+                .tree()
+                .texts()
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
             (out.map(|o| o.end), texts)
         })
     };
@@ -240,7 +249,11 @@ fn r47_a_waiting_event_is_merged_into_the_newer_one_and_its_click_kept() {
     assert_eq!(out.end, RunEnd::Interrupted);
     assert_eq!(session.state().get("clicks"), Some(&json!(1)));
     assert_eq!(session.state().get("page_runs"), Some(&json!(1)));
-    assert_eq!(session.tree().texts(), ["go=false level=0"], "still the last page");
+    assert_eq!(
+        session.tree().texts(),
+        ["go=false level=0"],
+        "still the last page"
+    );
     assert_eq!(session.events(), seq);
 
     let newer = Event {
@@ -248,8 +261,16 @@ fn r47_a_waiting_event_is_merged_into_the_newer_one_and_its_click_kept() {
         ..Event::default()
     };
     session.handle(&app, newer).unwrap();
-    assert_eq!(session.tree().texts(), ["go=true level=5"], "the click is kept");
-    assert_eq!(session.state().get("clicks"), Some(&json!(1)), "its callback ran once");
+    assert_eq!(
+        session.tree().texts(),
+        ["go=true level=5"],
+        "the click is kept"
+    );
+    assert_eq!(
+        session.state().get("clicks"),
+        Some(&json!(1)),
+        "its callback ran once"
+    );
     session.handle(&app, Event::default()).unwrap();
     assert_eq!(session.tree().texts(), ["go=false level=5"]);
 }

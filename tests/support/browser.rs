@@ -173,6 +173,14 @@ pub const WATCH_FETCH: &str = "
         window.__bodies.push(String((args[1] || {}).body || '').length);
         window.__sent++; window.__inFlight++; window.__most = Math.max(window.__most, window.__inFlight);
         return window.__origFetch(...args).finally(() => { window.__inFlight--; });
+    };
+    // Events on the push channel: counted as sent, and what is unanswered.
+    if (!window.__origSend) window.__origSend = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) {
+        window.__bodies.push(String(data).length);
+        window.__sent++;
+        window.__most = Math.max(window.__most, window.__brooklet.inFlight);
+        return window.__origSend.call(this, data);
     };";
 
 pub async fn fetch_counts(c: &Client) -> (u64, u64) {

@@ -120,62 +120,86 @@ pub(super) fn body_timeout(shared: &Shared) -> Response {
     )
 }
 
+/// What an event's failure says to the client script: its status, kind,
+/// message, and whether the page must reload.
+pub(super) struct Said {
+    pub status: StatusCode,
+    pub kind: &'static str,
+    pub message: String,
+    pub reload: bool,
+}
+
 impl Failure {
-    /// The answer to a JSON event.
-    pub(super) fn json(&self) -> Response {
+    /// What the client script is told.
+    pub(super) fn said(&self) -> Said {
+        let said = |status, kind, message: String, reload| Said {
+            status,
+            kind,
+            message,
+            reload,
+        };
         match self {
-            Failure::Expired => json_error(
+            Failure::Expired => said(
                 StatusCode::GONE,
                 "SessionExpired",
-                "this session has expired or never existed; reload the page",
+                "this session has expired or never existed; reload the page".into(),
                 true,
             ),
             // The session is intact in the store: try again when it is back.
-            Failure::Store(e @ StoreError::Unavailable { .. }) => json_error(
+            Failure::Store(e @ StoreError::Unavailable { .. }) => said(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "StoreUnavailable",
-                &format!("{e}; the event was not applied, try again in a moment"),
+                format!("{e}; the event was not applied, try again in a moment"),
                 false,
             ),
-            Failure::Store(e) => {
-                json_error(StatusCode::GONE, "SessionUnreadable", &e.to_string(), true)
-            }
-            Failure::Conflict => json_error(
+            Failure::Store(e) => said(StatusCode::GONE, "SessionUnreadable", e.to_string(), true),
+            Failure::Conflict => said(
                 StatusCode::CONFLICT,
                 "SessionConflict",
-                &format!(
+                format!(
                     "other events of this session were saved first {} times in a row; the event \
                      was not applied, try again",
                     CONFLICT_RETRIES + 1
                 ),
                 false,
             ),
-            Failure::Busy => json_error(
+            Failure::Busy => said(
                 StatusCode::TOO_MANY_REQUESTS,
                 "TooManyEvents",
-                &format!(
+                format!(
                     "this tab already has {} events waiting; the event was not applied, send \
                      one at a time",
                     crate::store::MAX_WAITING
                 ),
                 false,
             ),
-            Failure::RunnersBusy => runners_busy(json_error(
+            Failure::RunnersBusy => said(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "ServerBusy",
                 "the server is running as many pages as it can and its queue is full; the \
-                 event was not applied, try again in a moment",
+                 event was not applied, try again in a moment"
+                    .into(),
                 false,
-            )),
-            Failure::Crashed(message) => json_error(
+            ),
+            Failure::Crashed(message) => said(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "InternalError",
-                &format!(
+                format!(
                     "the event failed inside brooklet ({}); the session was reloaded, try again",
                     quote_long(message)
                 ),
                 false,
             ),
+        }
+    }
+
+    /// The answer to a JSON event.
+    pub(super) fn json(&self) -> Response {
+        let said = self.said();
+        let response = json_error(said.status, said.kind, &said.message, said.reload);
+        match self {
+            Failure::RunnersBusy => runners_busy(response),
+            _ => response,
         }
     }
 
@@ -205,7 +229,10 @@ impl Failure {
             ),
             Failure::Crashed(message) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                format!("The page failed inside brooklet ({}); try again.", quote_long(message)),
+                format!(
+                    "The page failed inside brooklet ({}); try again.",
+                    quote_long(message)
+                ),
             ),
         };
         let body = format!(

@@ -8,6 +8,8 @@
 //!   app's new HTML, which the script morphs into the page.
 //! - `POST /_brooklet/form`: the same as a plain form post, for browsers
 //!   without JavaScript; answers with the whole document.
+//! - `GET /_brooklet/ws`: the tab's push channel (a WebSocket), which the
+//!   client script uses instead of the event POST when it can (`socket`).
 //! - `POST /_brooklet/stop`: the page's Stop control, which ends the run
 //!   going on without waiting behind it.
 //!
@@ -26,6 +28,7 @@ mod answers;
 mod config;
 mod guard;
 pub(crate) mod listen;
+mod socket;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -55,20 +58,9 @@ use crate::ui::QueryParams;
 use crate::wire::{last_field, page_url, parse_event, parse_query, TAB_HEADER};
 
 const COOKIE: &str = "bk_sid";
-/// The largest event body taken when the page shows no file uploader, in
-/// bytes; also the limit of a no-JavaScript form post.
-#[doc(hidden)]
-pub const MAX_BODY: usize = 1024 * 1024;
 pub(crate) use crate::wire::MAX_QUERY;
-
-/// The largest event body taken when the app allows uploads of up to
-/// `upload` bytes: the file as base64 (4 bytes for every 3) plus the rest
-/// of the event, and never less than [`MAX_BODY`].
 #[doc(hidden)]
-pub fn event_body_limit(upload: u64) -> usize {
-    let encoded = upload.div_ceil(3).saturating_mul(4);
-    usize::try_from(encoded.saturating_add(MAX_BODY as u64)).unwrap_or(usize::MAX)
-}
+pub use crate::wire::{event_body_limit, MAX_BODY};
 
 /// How long this process keeps a session live (deserialised, with its
 /// callbacks) after its last event; the store keeps it for the idle time.
@@ -144,6 +136,7 @@ impl App {
                 post(event).layer(DefaultBodyLimit::disable()),
             )
             .route("/_brooklet/stop", post(stop))
+            .route("/_brooklet/ws", get(socket::socket))
             .route(
                 "/_brooklet/form",
                 post(form).layer(DefaultBodyLimit::disable()),

@@ -19,6 +19,7 @@ use moka::policy::EvictionPolicy;
 
 use super::{TabState, Version};
 use crate::cancel::CancelToken;
+use crate::identity::WidgetId;
 
 /// The most events of one tab that wait while one runs: the browser's
 /// client sends one at a time, so more is a misbehaving client.
@@ -52,17 +53,39 @@ pub(crate) struct LiveTab {
 struct InFlight {
     /// Events that arrived, numbering them.
     arrived: u64,
-    /// The newest event still in flight: its number, sequence number and
-    /// owner.
-    newest: Option<(u64, u64, String)>,
+    /// The events in flight (running or waiting), in the order they came:
+    /// at most the tab's queue.
+    events: Vec<Newest>,
     /// The run going on, if any.
     running: Option<Running>,
+}
+
+struct Newest {
+    number: u64,
+    seq: u64,
+    owner: String,
+    click: Option<WidgetId>,
 }
 
 struct Running {
     seq: u64,
     owner: String,
+    click: Option<WidgetId>,
     token: CancelToken,
+}
+
+/// Whether an event (page `seq`, its click) of `owner` replaces one of its
+/// page in flight. A second click of the same button does not: it waits,
+/// so that a burst of clicks counts each one.
+fn replaces(
+    seq: u64,
+    owner: &str,
+    click: Option<WidgetId>,
+    other: (u64, &str, Option<WidgetId>),
+) -> bool {
+    let (other_seq, other_owner, other_click) = other;
+    let same_press = click.is_some() && click == other_click;
+    seq == other_seq && owner == other_owner && !same_press
 }
 
 /// An event's arrival at its tab.
@@ -70,8 +93,10 @@ struct Running {
 pub(crate) struct Arrival {
     number: u64,
     seq: u64,
-    /// It came while another event made on the same page was in flight: it
-    /// may be applied after that one, although that one moved the page on.
+    click: Option<WidgetId>,
+    /// It came while an event made on the same page or an older one was in
+    /// flight (or on a connection that sends without waiting): it may be
+    /// applied after events that moved the page on.
     pub concurrent: bool,
 }
 
@@ -98,40 +123,57 @@ impl LiveTab {
         self.in_flight.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// An event of `owner` made on page `seq` arrives: it supersedes the
-    /// run going on if that run's event was made on the same page (R47).
-    pub(crate) fn arrive(&self, owner: &str, seq: u64) -> Arrival {
+    /// An event of `owner` made on page `seq` (with `click`) arrives: it
+    /// supersedes the run going on if that run's event was made on the same
+    /// page and was not a click of the same button (R47).
+    pub(crate) fn arrive(&self, owner: &str, seq: u64, click: Option<WidgetId>) -> Arrival {
         let mut f = self.in_flight();
         f.arrived += 1;
-        let same = |s: u64, o: &str| s == seq && o == owner;
-        let mut concurrent = f.newest.as_ref().is_some_and(|(_, s, o)| same(*s, o));
-        if let Some(run) = f.running.as_ref().filter(|r| same(r.seq, &r.owner)) {
-            run.token.supersede();
-            concurrent = true;
+        // Events sent one after another, each before the answer to the one
+        // before, are made on pages no older than those of the events in
+        // flight.
+        let concurrent = f.events.iter().any(|e| e.seq <= seq && e.owner == owner);
+        if let Some(run) = &f.running {
+            if replaces(seq, owner, click, (run.seq, &run.owner, run.click)) {
+                run.token.supersede();
+            }
         }
-        f.newest = Some((f.arrived, seq, owner.to_owned()));
-        Arrival {
-            number: f.arrived,
+        let number = f.arrived;
+        f.events.push(Newest {
+            number,
             seq,
+            owner: owner.to_owned(),
+            click,
+        });
+        Arrival {
+            number,
+            seq,
+            click,
             concurrent,
         }
     }
 
     /// The event of `arrival` starts its run: its cancellation, already
-    /// superseded when a newer event of the same page waits behind it.
+    /// superseded when a newer event that replaces it waits behind it.
     pub(crate) fn begin_run(&self, arrival: &Arrival, owner: &str) -> CancelToken {
         let mut f = self.in_flight();
         let token = CancelToken::new();
-        let newer_waits = f
-            .newest
-            .as_ref()
-            .is_some_and(|(n, s, o)| *n > arrival.number && *s == arrival.seq && o == owner);
-        if newer_waits {
+        let replaced = f.events.iter().any(|n| {
+            n.number > arrival.number
+                && replaces(
+                    n.seq,
+                    &n.owner,
+                    n.click,
+                    (arrival.seq, owner, arrival.click),
+                )
+        });
+        if replaced {
             token.supersede();
         }
         f.running = Some(Running {
             seq: arrival.seq,
             owner: owner.to_owned(),
+            click: arrival.click,
             token: token.clone(),
         });
         token
@@ -144,10 +186,9 @@ impl LiveTab {
 
     /// The event of `arrival` is done.
     pub(crate) fn leave(&self, arrival: &Arrival) {
-        let mut f = self.in_flight();
-        if f.newest.as_ref().is_some_and(|(n, _, _)| *n == arrival.number) {
-            f.newest = None;
-        }
+        self.in_flight()
+            .events
+            .retain(|e| e.number != arrival.number);
     }
 
     /// The Stop control of `owner`'s page: ends the run going on as

@@ -21,7 +21,10 @@ use crate::pages::App;
 use crate::render::{render_app_cached, render_document_cached, PageDoc};
 use crate::session::{Event, RunEnd};
 use crate::ui::QueryParams;
-use crate::wire::{form_values, last_field, parse_id, quote, quote_long, to_event, EventRequest};
+use crate::wire::{
+    event_body_limit, form_values, last_field, page_url, parse_id, quote, quote_long, to_event,
+    EventRequest, MAX_BODY,
+};
 
 /// A session's size is measured again ([`TabState::approx_bytes`], a walk
 /// over the whole session) after an event that brought at least this many
@@ -165,6 +168,44 @@ pub(crate) enum EventAnswer {
     },
 }
 
+/// An event that took its place in its tab's queue, waiting for its run.
+pub(crate) struct PreparedEvent {
+    owner: OwnerSecret,
+    tab: TabId,
+    slot: Arc<LiveTab>,
+    ticket: QueueTicket,
+    arrival: InFlightEvent,
+    request: EventRequest,
+}
+
+/// An event's arrival, until it is done (or dropped unrun).
+struct InFlightEvent(Arc<LiveTab>, Arrival);
+
+impl Drop for InFlightEvent {
+    fn drop(&mut self) {
+        self.0.leave(&self.1);
+    }
+}
+
+impl PreparedEvent {
+    /// The client's number for the event.
+    pub(crate) fn number(&self) -> Option<u64> {
+        self.request.n
+    }
+}
+
+/// The app as a session shows it, for a connection that attaches to it.
+pub(crate) struct Attached {
+    /// The app's HTML (`#bk-app`).
+    pub html: String,
+    /// Its page.
+    pub page: String,
+    /// The URL the browser should show.
+    pub url: String,
+    /// Its sequence number.
+    pub seq: u64,
+}
+
 /// What a no-JavaScript form post came to: a whole document each time.
 pub(crate) enum FormAnswer {
     /// It ran.
@@ -229,6 +270,11 @@ impl Sessions {
             live,
             pool,
         }
+    }
+
+    /// The most bytes of upload any event of the app may carry.
+    pub(crate) fn upload_cap(&self) -> u64 {
+        self.site.app.upload_cap()
     }
 
     /// Every page: path and title, in navigation order.
@@ -303,9 +349,10 @@ impl Sessions {
         let (slot, _ticket) = self.slot_of(tab)?;
         let room = {
             let mut live = slot.state.lock().await;
-            self.refresh(&owner, tab, &mut live)
-                .await
-                .map(|()| live.as_ref().map_or(0, |l| upload_room(&self.site.app, &l.tab)))
+            self.refresh(&owner, tab, &mut live).await.map(|()| {
+                live.as_ref()
+                    .map_or(0, |l| upload_room(&self.site.app, &l.tab))
+            })
         };
         if room.is_err() {
             self.live.forget_if_empty(tab.as_str(), &slot);
@@ -319,17 +366,63 @@ impl Sessions {
         &self,
         owner: &OwnerSecret,
         tab: &TabId,
-        mut request: EventRequest,
+        request: EventRequest,
         base: &str,
     ) -> Result<EventAnswer, Failure> {
+        let prepared = self.prepare_event(owner, tab, request, None)?;
+        self.run_event(prepared, base).await
+    }
+
+    /// The first half of [`Sessions::event`], which does not wait: the
+    /// event takes its place in the tab's queue and supersedes the run
+    /// going on. A connection that carries several events prepares each as
+    /// it arrives, and runs them in that order.
+    ///
+    /// A connection sends events one after another without waiting for
+    /// answers, each made on the last page it was given: `since` is the
+    /// sequence number of the page it attached with, and any event made on
+    /// that page or a later one is current.
+    pub(crate) fn prepare_event(
+        &self,
+        owner: &OwnerSecret,
+        tab: &TabId,
+        request: EventRequest,
+        since: Option<u64>,
+    ) -> Result<PreparedEvent, Failure> {
         let (slot, ticket) = self.slot_of(tab)?;
-        let arrival = slot.arrive(&owner.hash(), request.seq);
+        let mut arrival = slot.arrive(&owner.hash(), request.seq, request.click);
+        arrival.concurrent |= since.is_some_and(|s| request.seq >= s);
+        Ok(PreparedEvent {
+            owner: owner.clone(),
+            tab: tab.clone(),
+            arrival: InFlightEvent(slot.clone(), arrival),
+            slot,
+            ticket,
+            request,
+        })
+    }
+
+    /// The second half of [`Sessions::event`]: the run, once the event's
+    /// turn comes.
+    pub(crate) async fn run_event(
+        &self,
+        prepared: PreparedEvent,
+        base: &str,
+    ) -> Result<EventAnswer, Failure> {
+        let PreparedEvent {
+            owner,
+            tab,
+            slot,
+            ticket,
+            arrival,
+            mut request,
+        } = prepared;
         // Only a store that can refuse a save runs an event twice; otherwise
         // the values (a file, say) are moved into it, not copied.
         let retries = !self.local();
         let size = request.size;
         let (site, base, job_tab) = (self.site.clone(), base.to_owned(), tab.clone());
-        let concurrent = arrival.concurrent;
+        let concurrent = arrival.1.concurrent;
         let step = move |state: &mut TabState, cancel: &CancelToken| {
             let values = if retries {
                 request.values.clone()
@@ -344,11 +437,52 @@ impl Sessions {
             };
             site.event_step(&step, values, state, cancel)
         };
-        let answer = self
-            .with_session(owner, tab, (slot.clone(), ticket), size, Some(&arrival), step)
-            .await;
-        slot.leave(&arrival);
-        answer
+        self.with_session(&owner, &tab, (slot, ticket), size, Some(&arrival.1), step)
+            .await
+    }
+
+    /// The app as `tab`'s session shows it now, for a connection that
+    /// (re)attaches to it: it waits behind the run going on, if any.
+    pub(crate) async fn attach(
+        &self,
+        owner: &OwnerSecret,
+        tab: &TabId,
+        base: &str,
+    ) -> Result<Attached, Failure> {
+        let slot = self.slot_of(tab)?;
+        let (site, base, job_tab) = (self.site.clone(), base.to_owned(), tab.clone());
+        let step = move |state: &mut TabState, _: &CancelToken| {
+            let page = state.session.current_page().unwrap_or_default().to_owned();
+            let html = site.app_html(&base, &job_tab, &page, state);
+            let url = page_url(&base, &page, state.session.query_params());
+            let seq = state.session.events();
+            Step::Unchanged(Attached {
+                html,
+                page,
+                url,
+                seq,
+            })
+        };
+        self.with_session(owner, tab, slot, 0, None, step).await
+    }
+
+    /// Forgets `tab` if it is `owner`'s and this process holds it: the tab
+    /// a reloaded page was given, once the page reattached to its session.
+    pub(crate) async fn discard(&self, owner: &OwnerSecret, tab: &TabId) {
+        let Some(slot) = self.live.find(tab.as_str()) else {
+            return;
+        };
+        let mut live = slot.state.lock().await;
+        if live.as_ref().is_some_and(|l| l.owner == owner.hash()) {
+            *live = None;
+            drop(live);
+            self.live.forget_if_empty(tab.as_str(), &slot);
+            if !self.local() {
+                if let Err(e) = self.store.delete(tab.as_str()).await {
+                    tracing::debug!(tab = tab.as_str(), error = %e, "a discarded tab stays in the store until it expires");
+                }
+            }
+        }
     }
 
     /// The Stop control of `tab`'s page: ends its run going on as `stop()`
@@ -576,7 +710,6 @@ impl Sessions {
         }
         Err(Failure::Conflict)
     }
-
 }
 
 /// What an event step needs besides the session.
@@ -599,9 +732,23 @@ impl Site {
         cancel: &CancelToken,
     ) -> Step<EventAnswer> {
         let (request, events) = (step.request, state.session.events());
+        // The push channel takes frames up to the app's limit; the page's
+        // uploaders say how much this event may bring.
+        let room = || event_body_limit(upload_room(&self.app, state));
+        if request.size > MAX_BODY && request.size > room() {
+            let message = format!(
+                "the event is {} bytes, more than this page's uploaders take ({} bytes)",
+                request.size,
+                room()
+            );
+            return Step::Unchanged(EventAnswer::Refused(Error::new(
+                ErrorKind::InvalidValue,
+                message,
+            )));
+        }
         // R47: an event made while another of its page was in flight is
         // applied after it, although that one moved the page on.
-        let current = request.seq == events || (step.concurrent && request.seq < events);
+        let current = request.seq == events || (step.concurrent && request.seq <= events);
         if !current {
             let page = state.session.current_page().unwrap_or_default().to_owned();
             let message = format!(
