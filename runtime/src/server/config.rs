@@ -112,6 +112,11 @@ pub struct ServeConfig {
     /// get `503 ServerBusy` at once.
     #[arg(long, env = "BROOKLET_RUN_QUEUE", default_value_t = 1024)]
     pub run_queue: usize,
+    /// A tab's push channel is closed when a frame cannot be sent to it
+    /// within this many seconds (a client that does not read).
+    #[arg(long, env = "BROOKLET_SOCKET_SEND_TIMEOUT_SECS", default_value_t = 30,
+          value_parser = at_least_one("seconds"))]
+    pub socket_send_timeout_secs: u64,
 }
 
 impl Default for ServeConfig {

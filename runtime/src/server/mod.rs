@@ -71,6 +71,8 @@ struct Shared {
     guard: Guard,
     /// The longest a request's whole body may take to arrive.
     body_timeout: Duration,
+    /// The longest a frame may take to reach a tab's push channel.
+    send_timeout: Duration,
 }
 
 impl App {
@@ -127,6 +129,7 @@ impl App {
             ),
             guard: checks,
             body_timeout: Duration::from_secs(config.body_timeout_secs),
+            send_timeout: Duration::from_secs(config.socket_send_timeout_secs),
         });
         let body_timeout = shared.body_timeout;
         Router::new()

@@ -6,8 +6,9 @@
 //!   tab's queue at once, superseding the run going on (R47); a stop ends
 //!   that run.
 //! - the worker runs the queued events in the order they came.
-//! - the writer sends frames, each within [`SEND_TIMEOUT`]; a client that
-//!   does not read is disconnected. Between them the queues are bounded.
+//! - the writer sends frames, each within `--socket-send-timeout-secs`; a
+//!   client that does not read is disconnected. Between them the queues
+//!   are bounded.
 //!
 //! Attaching sends the app as the session shows it, so a reconnect (to
 //! this replica or another) resynchronises the tab. `replaces` names the
@@ -33,9 +34,6 @@ use crate::store::sessions::{EventAnswer, Failure, OwnerSecret, PreparedEvent, T
 use crate::store::MAX_WAITING;
 use crate::wire::{page_url, parse_event, quote_long};
 
-/// The longest a frame may take to reach a client before the connection
-/// is closed as one that does not read.
-pub(crate) const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 /// Frames waiting for the writer.
 const OUTGOING: usize = 16;
 
@@ -104,7 +102,7 @@ async fn serve(shared: Arc<Shared>, ws: WebSocket, peer: Peer, base: String, fir
     let (sink, mut stream) = ws.split();
     let (out, outgoing) = mpsc::channel::<Message>(OUTGOING);
     let (work, queued) = mpsc::channel::<PreparedEvent>(MAX_WAITING + 1);
-    let writer = tokio::spawn(write(sink, outgoing));
+    let writer = tokio::spawn(write(sink, outgoing, shared.send_timeout));
     let worker = tokio::spawn(run_events(shared.clone(), queued, out.clone(), base));
     let _ = out.send(Message::Text(first.into())).await;
     while let Some(frame) = stream.next().await {
@@ -187,22 +185,21 @@ async fn run_events(
 }
 
 /// Sends frames in order; closes the connection when one cannot be sent
-/// within [`SEND_TIMEOUT`].
+/// within `timeout`.
 async fn write(
     mut sink: futures_util::stream::SplitSink<WebSocket, Message>,
     mut outgoing: mpsc::Receiver<Message>,
+    timeout: Duration,
 ) {
     while let Some(frame) = outgoing.recv().await {
-        match tokio::time::timeout(SEND_TIMEOUT, sink.send(frame)).await {
+        match tokio::time::timeout(timeout, sink.send(frame)).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
                 tracing::debug!(error = %e, "a connection failed while sending");
                 return;
             }
             Err(_) => {
-                tracing::info!(
-                    "a client did not read for {SEND_TIMEOUT:?}; closing its connection"
-                );
+                tracing::info!("a client did not read for {timeout:?}; closing its connection");
                 let close = CloseFrame {
                     code: axum::extract::ws::close_code::POLICY,
                     reason: Utf8Bytes::from_static("the client did not read"),

@@ -1,0 +1,395 @@
+//! The push channel (`GET /_brooklet/ws`): events up and the app down, in
+//! order, each answered once with the client's number; a newer event
+//! supersedes the run going on (R47); a reconnect resynchronises; a
+//! reloaded page takes back its session; bad frames, strangers, expired
+//! sessions and clients that never read get a clear, bounded outcome.
+
+mod support {
+    pub mod http;
+    pub mod socket;
+}
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use brooklet::{App, Page, Ui};
+use serde_json::{json, Value};
+use support::http::{start, tab_of, texts, wid, Http};
+use support::socket::{connect, next, send, seq_in};
+
+/// A page with a checkbox "Work" that, at level 0, loops on `checkpoint()`.
+fn looping_app(looping: Arc<AtomicUsize>) -> App {
+    App::new().page(Page::new("loop", move |ui: &Ui<'_>| {
+        let work = ui.checkbox("Work").key("work").show()?;
+        let level = ui.slider("Level", 0, 10).key("level").show()?;
+        ui.text(format!("work={work} level={level}"));
+        if work && level == 0 {
+            looping.fetch_add(1, Ordering::AcqRel);
+            let deadline = std::time::Instant::now() + Duration::from_secs(20);
+            while std::time::Instant::now() < deadline {
+                ui.checkpoint()?;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+        ui.text("done");
+        Ok(())
+    }))
+}
+
+/// A browser's first page load: its client, tab and page.
+async fn open(addr: std::net::SocketAddr) -> (Http, String, String) {
+    let mut c = Http::new(addr);
+    let page = c.get("/").await;
+    assert_eq!(page.status, 200);
+    let tab = tab_of(&page.body);
+    (c, tab, page.body)
+}
+
+fn event(tab: &str, seq: u64, n: u64, values: Value) -> Value {
+    json!({"tab": tab, "seq": seq, "n": n, "values": values})
+}
+
+/// Attaching sends the app as it is; events come back in order, each
+/// answered once with the client's number; the session is the one the
+/// POST path sees.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_over_the_socket_are_answered_in_order() {
+    let addr = start(looping_app(Default::default())).await;
+    let (mut c, tab, page) = open(addr).await;
+    let level = wid(&page, "Level");
+    let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
+    let first = next(&mut ws).await.unwrap();
+    assert_eq!(
+        (first["t"].as_str(), first["attach"].as_bool()),
+        (Some("app"), Some(true))
+    );
+    assert_eq!(
+        texts(first["html"].as_str().unwrap()),
+        ["work=false level=0", "done"]
+    );
+    let seq = seq_in(&first);
+    for (n, v) in [(1, 3), (2, 4), (3, 5)] {
+        send(&mut ws, &event(&tab, seq, n, json!([[level, v]]))).await;
+    }
+    let mut seen = Vec::new();
+    let mut last = Value::Null;
+    for _ in 0..3 {
+        let frame = next(&mut ws).await.unwrap();
+        seen.push((
+            frame["t"].as_str().unwrap().to_owned(),
+            frame["n"].as_u64().unwrap(),
+        ));
+        last = frame;
+    }
+    assert_eq!(
+        texts(last["html"].as_str().unwrap()),
+        ["work=false level=5", "done"]
+    );
+    assert_eq!(seen.iter().map(|(_, n)| *n).collect::<Vec<_>>(), [1, 2, 3]);
+    assert!(
+        seen.iter().all(|(t, _)| t == "app" || t == "superseded"),
+        "{seen:?}"
+    );
+    let r = c
+        .event(&json!({"tab": tab, "values": [], "seq": seq_in(&last)}))
+        .await;
+    assert_eq!(texts(&r.body), ["work=false level=5", "done"], "{}", r.body);
+}
+
+/// R47 over the socket: an event sent while a run loops supersedes it, and
+/// a stop frame ends the next one as `stop()` does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newer_event_supersedes_and_a_stop_frame_stops() {
+    let looping = Arc::new(AtomicUsize::new(0));
+    let addr = start(looping_app(looping.clone())).await;
+    let (c, tab, page) = open(addr).await;
+    let (work, level) = (wid(&page, "Work"), wid(&page, "Level"));
+    let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
+    let seq = seq_in(&next(&mut ws).await.unwrap());
+    send(&mut ws, &event(&tab, seq, 1, json!([[work, true]]))).await;
+    while looping.load(Ordering::Acquire) < 1 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    send(
+        &mut ws,
+        &event(&tab, seq, 2, json!([[work, true], [level, 2]])),
+    )
+    .await;
+    let superseded = next(&mut ws).await.unwrap();
+    assert_eq!(
+        (superseded["t"].as_str(), superseded["n"].as_u64()),
+        (Some("superseded"), Some(1))
+    );
+    let ran = next(&mut ws).await.unwrap();
+    assert_eq!(ran["n"], 2);
+    assert_eq!(
+        texts(ran["html"].as_str().unwrap()),
+        ["work=true level=2", "done"]
+    );
+
+    let seq = seq_in(&ran);
+    send(
+        &mut ws,
+        &event(&tab, seq, 3, json!([[work, true], [level, 0]])),
+    )
+    .await;
+    while looping.load(Ordering::Acquire) < 2 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    send(&mut ws, &json!({"stop": true})).await;
+    let stopped = next(&mut ws).await.unwrap();
+    assert_eq!(stopped["n"], 3);
+    assert_eq!(
+        texts(stopped["html"].as_str().unwrap()),
+        ["work=true level=0"]
+    );
+}
+
+/// Bad frames get an error frame naming the problem, and the connection and
+/// the session carry on: not JSON, an unknown field, another tab's event,
+/// a binary frame.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_frames_are_refused_and_the_connection_carries_on() {
+    let addr = start(looping_app(Default::default())).await;
+    let (c, tab, page) = open(addr).await;
+    let level = wid(&page, "Level");
+    let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
+    let seq = seq_in(&next(&mut ws).await.unwrap());
+    let other_tab = "0123456789abcdef";
+    let bad = [
+        json!("not an event"),
+        json!({"tab": tab, "seq": seq, "n": 7, "values": [], "evil": 1}),
+        json!({"tab": other_tab, "seq": seq, "n": 8, "values": []}),
+        json!({"tab": tab, "seq": seq, "n": 9, "values": [["not-hex", 1]]}),
+    ];
+    for frame in &bad {
+        send(&mut ws, frame).await;
+        let answer = next(&mut ws).await.unwrap();
+        assert_eq!(answer["t"], "error", "{answer}");
+        assert_eq!(answer["error"]["kind"], "MalformedEvent", "{answer}");
+        assert!(!answer["error"]["message"].as_str().unwrap().is_empty());
+    }
+    use futures_util::SinkExt;
+    ws.send(tokio_tungstenite::tungstenite::Message::Binary(
+        vec![1, 2, 3].into(),
+    ))
+    .await
+    .unwrap();
+    let answer = next(&mut ws).await.unwrap();
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("binary"),
+        "{answer}"
+    );
+
+    send(&mut ws, &event(&tab, seq, 10, json!([[level, 7]]))).await;
+    let ran = next(&mut ws).await.unwrap();
+    assert_eq!(
+        (ran["t"].as_str(), ran["n"].as_u64()),
+        (Some("app"), Some(10))
+    );
+}
+
+/// A frame larger than the app takes closes the connection; the session
+/// is intact and a new connection carries on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_frame_closes_the_connection_only() {
+    // Uploads of up to 1 MiB: frames of up to about 2.4 MiB.
+    let addr = start(looping_app(Default::default()).max_upload_size(1024 * 1024)).await;
+    let (c, tab, page) = open(addr).await;
+    let level = wid(&page, "Level");
+    let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
+    let seq = seq_in(&next(&mut ws).await.unwrap());
+    let huge = "x".repeat(4 * 1024 * 1024);
+    let frame = json!({"tab": tab, "seq": seq, "n": 1, "values": [[level, huge]]});
+    use futures_util::SinkExt;
+    let _ = ws
+        .send(tokio_tungstenite::tungstenite::Message::Text(
+            frame.to_string().into(),
+        ))
+        .await;
+    assert!(next(&mut ws).await.is_none(), "the connection is closed");
+
+    let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
+    let again = next(&mut ws).await.unwrap();
+    assert_eq!(
+        texts(again["html"].as_str().unwrap()),
+        ["work=false level=0", "done"]
+    );
+}
+
+/// A connection needs the app's origin, the session's cookie and a tab of
+/// that browser's: a stranger, another origin or a made-up tab is refused
+/// at the handshake.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strangers_and_made_up_tabs_are_refused() {
+    let addr = start(looping_app(Default::default())).await;
+    let (c, tab, _) = open(addr).await;
+    let (stranger, _, _) = open(addr).await;
+    assert_eq!(
+        connect(addr, stranger.cookie.as_deref(), &tab, "")
+            .await
+            .err(),
+        Some(410)
+    );
+    assert_eq!(connect(addr, None, &tab, "").await.err(), Some(400));
+    assert_eq!(
+        connect(addr, c.cookie.as_deref(), "0123456789abcdef", "")
+            .await
+            .err(),
+        Some(410)
+    );
+    assert_eq!(
+        connect(addr, c.cookie.as_deref(), "NOT-A-TAB", "")
+            .await
+            .err(),
+        Some(400)
+    );
+    // Another origin: a page elsewhere cannot open the channel (CSRF).
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = format!("ws://{addr}/_brooklet/ws?tab={tab}")
+        .into_client_request()
+        .unwrap();
+    let headers = request.headers_mut();
+    headers.insert("origin", "http://evil.example".parse().unwrap());
+    headers.insert("cookie", c.cookie.as_deref().unwrap().parse().unwrap());
+    match tokio_tungstenite::connect_async(request).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => assert_eq!(r.status(), 403),
+        other => panic!("another origin was let in: {:?}", other.map(|_| ())),
+    }
+}
+
+/// A reloaded page (given a new tab) takes back its earlier session with
+/// `replaces`: the channel shows the earlier session's state, and the tab
+/// the reload was given is forgotten. A reconnect resynchronises.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_takes_back_its_session_and_a_reconnect_resyncs() {
+    let addr = start(looping_app(Default::default())).await;
+    let (mut c, tab, page) = open(addr).await;
+    let level = wid(&page, "Level");
+    let r = c.event(&json!({"tab": tab, "values": [[level, 8]]})).await;
+    assert_eq!(texts(&r.body), ["work=false level=8", "done"]);
+
+    // The reload: a new page load in the same browser, a new tab id.
+    let reload = c.get("/").await;
+    let given = tab_of(&reload.body);
+    assert_ne!(given, tab);
+    let mut ws = connect(
+        addr,
+        c.cookie.as_deref(),
+        &tab,
+        &format!("&replaces={given}"),
+    )
+    .await
+    .unwrap();
+    let first = next(&mut ws).await.unwrap();
+    assert_eq!(
+        texts(first["html"].as_str().unwrap()),
+        ["work=false level=8", "done"]
+    );
+    let gone = c
+        .event(&json!({"tab": given, "values": [], "seq": 0}))
+        .await;
+    assert_eq!(
+        gone.status, 410,
+        "the tab the reload was given is forgotten"
+    );
+
+    // A dropped connection: the next one starts with the app as it is.
+    drop(ws);
+    let r = c.event(&json!({"tab": tab, "values": [[level, 9]]})).await;
+    assert_eq!(r.status, 200);
+    let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
+    let first = next(&mut ws).await.unwrap();
+    assert_eq!(
+        texts(first["html"].as_str().unwrap()),
+        ["work=false level=9", "done"]
+    );
+}
+
+/// A frame after the session expired is answered "reload".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frame_after_expiry_says_reload() {
+    let mut config = brooklet::server::ServeConfig::default();
+    config.session_idle_secs = 1;
+    let router = looping_app(Default::default()).router_with_config(&config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let (c, tab, page) = open(addr).await;
+    let level = wid(&page, "Level");
+    let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
+    let seq = seq_in(&next(&mut ws).await.unwrap());
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    send(&mut ws, &event(&tab, seq, 1, json!([[level, 1]]))).await;
+    let answer = next(&mut ws).await.unwrap();
+    assert_eq!(answer["error"]["kind"], "SessionExpired", "{answer}");
+    assert_eq!(answer["reload"], true);
+}
+
+/// A client that sends but never reads: its frames pile up to the bound,
+/// then its connection is closed; other sessions are not slowed, and its
+/// own session is intact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_reads_is_disconnected() {
+    let big = App::new().page(Page::new("big", |ui: &Ui<'_>| {
+        let level = ui.slider("Level", 0, 1000).key("level").show()?;
+        ui.text(format!("level={level} {}", "x".repeat(512 * 1024)));
+        Ok(())
+    }));
+    let mut config = brooklet::server::ServeConfig::default();
+    config.socket_send_timeout_secs = 1;
+    let router = big.router_with_config(&config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let (c, tab, page) = open(addr).await;
+    let level = wid(&page, "Level");
+    let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
+    let seq = seq_in(&next(&mut ws).await.unwrap());
+    // Send, never read: each answer is half a megabyte.
+    let mut refused = false;
+    for n in 1..=400u64 {
+        let frame = event(&tab, seq, n, json!([[level, n % 1000]]));
+        use futures_util::SinkExt;
+        let sent = tokio::time::timeout(
+            Duration::from_secs(5),
+            ws.send(tokio_tungstenite::tungstenite::Message::Text(
+                frame.to_string().into(),
+            )),
+        )
+        .await;
+        if !matches!(sent, Ok(Ok(()))) {
+            refused = true;
+            break;
+        }
+        // Meanwhile another session is served as usual.
+        if n % 50 == 0 {
+            let (mut other, other_tab, _) = open(addr).await;
+            let r = tokio::time::timeout(
+                Duration::from_secs(10),
+                other.event(&json!({"tab": other_tab, "values": []})),
+            )
+            .await
+            .expect("another session was slowed");
+            assert_eq!(r.status, 200);
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // Closed by the server: reading now finds the end, after what was sent.
+    let mut frames = 0;
+    while next(&mut ws).await.is_some() {
+        frames += 1;
+    }
+    assert!(refused || frames < 400, "the connection was never closed");
+    // Its session is intact: the answer (the page as it is, since this
+    // client does not know the events the channel ran) shows it.
+    let mut c = c;
+    let r = c.event(&json!({"tab": tab, "values": []})).await;
+    assert!(matches!(r.status, 200 | 409), "{}", r.status);
+    assert!(r.body.contains("level="), "the session is intact");
+}
