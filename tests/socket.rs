@@ -16,7 +16,7 @@ use std::time::Duration;
 use brooklet::{App, Page, Ui};
 use serde_json::{json, Value};
 use support::http::{start, tab_of, texts, wid, Http};
-use support::socket::{connect, next, send, seq_in};
+use support::socket::{connect, next, send, seq_in, Shown};
 
 /// A page with a checkbox "Work" that, at level 0, loops on `checkpoint()`.
 fn looping_app(looping: Arc<AtomicUsize>) -> App {
@@ -64,37 +64,43 @@ async fn events_over_the_socket_are_answered_in_order() {
         (first["t"].as_str(), first["attach"].as_bool()),
         (Some("app"), Some(true))
     );
-    assert_eq!(
-        texts(first["html"].as_str().unwrap()),
-        ["work=false level=0", "done"]
-    );
-    let seq = seq_in(&first);
+    let mut shown = Shown::default();
+    shown.take(&first);
+    assert_eq!(shown.texts(), ["work=false level=0", "done"]);
+    let seq = shown.seq;
     for (n, v) in [(1, 3), (2, 4), (3, 5)] {
         send(&mut ws, &event(&tab, seq, n, json!([[level, v]]))).await;
     }
     let mut seen = Vec::new();
-    let mut last = Value::Null;
     for _ in 0..3 {
-        let frame = next(&mut ws).await.unwrap();
+        let frame = answer(&mut ws, &mut shown).await;
         seen.push((
             frame["t"].as_str().unwrap().to_owned(),
             frame["n"].as_u64().unwrap(),
         ));
-        last = frame;
     }
-    assert_eq!(
-        texts(last["html"].as_str().unwrap()),
-        ["work=false level=5", "done"]
-    );
+    assert_eq!(shown.texts(), ["work=false level=5", "done"]);
     assert_eq!(seen.iter().map(|(_, n)| *n).collect::<Vec<_>>(), [1, 2, 3]);
     assert!(
-        seen.iter().all(|(t, _)| t == "app" || t == "superseded"),
+        seen.iter().all(|(t, _)| t == "patch" || t == "superseded"),
         "{seen:?}"
     );
     let r = c
-        .event(&json!({"tab": tab, "values": [], "seq": seq_in(&last)}))
+        .event(&json!({"tab": tab, "values": [], "seq": shown.seq}))
         .await;
     assert_eq!(texts(&r.body), ["work=false level=5", "done"], "{}", r.body);
+}
+
+/// Reads frames, showing them, up to the next answer to an event (a frame
+/// with the client's number), which it returns.
+async fn answer(ws: &mut support::socket::Stream, shown: &mut Shown) -> Value {
+    loop {
+        let frame = next(ws).await.expect("an answer");
+        shown.take(&frame);
+        if frame["n"].as_u64().is_some() {
+            return frame;
+        }
+    }
 }
 
 /// R47 over the socket: an event sent while a run loops supersedes it, and
@@ -106,7 +112,9 @@ async fn a_newer_event_supersedes_and_a_stop_frame_stops() {
     let (c, tab, page) = open(addr).await;
     let (work, level) = (wid(&page, "Work"), wid(&page, "Level"));
     let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
-    let seq = seq_in(&next(&mut ws).await.unwrap());
+    let mut shown = Shown::default();
+    shown.take(&next(&mut ws).await.unwrap());
+    let seq = shown.seq;
     send(&mut ws, &event(&tab, seq, 1, json!([[work, true]]))).await;
     while looping.load(Ordering::Acquire) < 1 {
         tokio::time::sleep(Duration::from_millis(1)).await;
@@ -116,34 +124,27 @@ async fn a_newer_event_supersedes_and_a_stop_frame_stops() {
         &event(&tab, seq, 2, json!([[work, true], [level, 2]])),
     )
     .await;
-    let superseded = next(&mut ws).await.unwrap();
+    let superseded = answer(&mut ws, &mut shown).await;
     assert_eq!(
         (superseded["t"].as_str(), superseded["n"].as_u64()),
         (Some("superseded"), Some(1))
     );
-    let ran = next(&mut ws).await.unwrap();
+    let ran = answer(&mut ws, &mut shown).await;
     assert_eq!(ran["n"], 2);
-    assert_eq!(
-        texts(ran["html"].as_str().unwrap()),
-        ["work=true level=2", "done"]
-    );
+    assert_eq!(shown.texts(), ["work=true level=2", "done"]);
 
-    let seq = seq_in(&ran);
     send(
         &mut ws,
-        &event(&tab, seq, 3, json!([[work, true], [level, 0]])),
+        &event(&tab, shown.seq, 3, json!([[work, true], [level, 0]])),
     )
     .await;
     while looping.load(Ordering::Acquire) < 2 {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
     send(&mut ws, &json!({"stop": true})).await;
-    let stopped = next(&mut ws).await.unwrap();
+    let stopped = answer(&mut ws, &mut shown).await;
     assert_eq!(stopped["n"], 3);
-    assert_eq!(
-        texts(stopped["html"].as_str().unwrap()),
-        ["work=true level=0"]
-    );
+    assert_eq!(shown.texts(), ["work=true level=0"]);
 }
 
 /// Bad frames get an error frame naming the problem, and the connection and
@@ -189,7 +190,7 @@ async fn bad_frames_are_refused_and_the_connection_carries_on() {
     let ran = next(&mut ws).await.unwrap();
     assert_eq!(
         (ran["t"].as_str(), ran["n"].as_u64()),
-        (Some("app"), Some(10))
+        (Some("patch"), Some(10))
     );
 }
 
@@ -392,4 +393,69 @@ async fn a_client_that_never_reads_is_disconnected() {
     let r = c.event(&json!({"tab": tab, "values": []})).await;
     assert!(matches!(r.status, 200 | 409), "{}", r.status);
     assert!(r.body.contains("level="), "the session is intact");
+}
+
+/// Point 3 and 5: a slow run reaches the client while it goes on, as
+/// patches marked running, with the previous run's rest shown stale until
+/// drawn again; the answer ends the run. A fast run sends only its answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_run_streams_with_the_rest_stale() {
+    let app = App::new().page(Page::new("steps", |ui: &Ui<'_>| {
+        let slow = ui.checkbox("Slow").key("slow").show()?;
+        let run: i64 = ui.state().get_opt("run")?.unwrap_or(0) + 1;
+        ui.state().set("run", &run)?;
+        for step in ["a", "b", "c"] {
+            ui.text(format!("run {run} step {step}"));
+            if slow {
+                std::thread::sleep(Duration::from_millis(150));
+            }
+        }
+        Ok(())
+    }));
+    let addr = start(app).await;
+    let (c, tab, page) = open(addr).await;
+    let slow = wid(&page, "Slow");
+    let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
+    let mut shown = Shown::default();
+    shown.take(&next(&mut ws).await.unwrap());
+    assert_eq!(
+        shown.all_texts(),
+        ["run 1 step a", "run 1 step b", "run 1 step c"]
+    );
+
+    send(&mut ws, &event(&tab, shown.seq, 1, json!([[slow, true]]))).await;
+    let mut partial = Vec::new();
+    let answer = loop {
+        let frame = next(&mut ws).await.unwrap();
+        shown.take(&frame);
+        if frame["n"].as_u64().is_some() {
+            break frame;
+        }
+        assert_eq!(frame["running"], true, "{frame}");
+        partial.push((shown.texts(), shown.all_texts()));
+    };
+    assert_eq!(answer["running"], false);
+    assert_eq!(
+        shown.texts(),
+        ["run 2 step a", "run 2 step b", "run 2 step c"]
+    );
+    assert!(
+        !partial.is_empty(),
+        "nothing reached the client while the run went on"
+    );
+    // Some flush showed the new run's first step beside the old run's rest.
+    let beside_stale = partial.iter().any(|(fresh, all)| {
+        fresh == &["run 2 step a"] && all.iter().any(|t| t.starts_with("run 1"))
+    });
+    assert!(beside_stale, "{partial:?}");
+
+    // A fast run: its answer alone.
+    send(&mut ws, &event(&tab, shown.seq, 2, json!([[slow, false]]))).await;
+    let frame = next(&mut ws).await.unwrap();
+    assert_eq!(frame["n"], 2, "a fast run sends its answer only: {frame}");
+    shown.take(&frame);
+    assert_eq!(
+        shown.texts(),
+        ["run 3 step a", "run 3 step b", "run 3 step c"]
+    );
 }

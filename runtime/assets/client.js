@@ -196,7 +196,7 @@
       awaiting.delete(j.n);
       for (const [id, sent] of inflight) if (sent.n <= j.n) inflight.delete(id);
     }
-    if (j.t === "app") apply(j, j.attach ? { attach: true } : (ev || {}));
+    if (j.t === "app" || j.t === "patch") apply(j, j.attach ? { attach: true } : (ev || {}));
     else if (j.t === "error") {
       if (j.reload) { location.reload(); return; }
       if (j.html) apply({ html: j.html, page, url: null }, {});
@@ -234,6 +234,7 @@
       awaiting.clear();
       inflight.clear();
       busy();
+      showRunning(false);
       // A reattach the server refused (that session is gone): keep this one.
       if (!opened && replaces) return connect(tab);
       // After a few failures in a row, the next answer over POST tries again.
@@ -243,12 +244,21 @@
   }
 
   function apply(j, ev) {
-    const tmp = document.createElement("div");
-    tmp.innerHTML = j.html;
-    const next = tmp.firstElementChild;
-    if (next) morph(root(), next);
+    if (j.html !== undefined) {
+      const tmp = document.createElement("div");
+      tmp.innerHTML = j.html;
+      const next = tmp.firstElementChild;
+      if (next) morph(root(), next);
+    } else applyPatch(j);
+    const fresh = j.running ? (j.fresh || {}) : {};
+    markStale(document.getElementById("bk-main"), fresh.main);
+    markStale(document.getElementById("bk-sidebar"), fresh.sidebar);
+    showRunning(!!j.running);
     tab = root().dataset.tab;
     seq = Number(root().dataset.seq);
+    loadCommitted();
+    // While the run goes on, where the page is stays as it was.
+    if (j.running) return;
     if (ev.attach) {
       page = j.page;
       history.replaceState({ page }, "", j.url);
@@ -266,6 +276,64 @@
       const v = readValue(w);
       if (v !== undefined) formPending.set(w.dataset.wid, v);
     }
+  }
+
+  // ---- patches: the blocks that changed, by position among the main
+  // area's elements and the sidebar's; while a run goes on, the blocks of
+  // the run before that it has not drawn again are marked stale.
+  function blocksOf(container) {
+    if (!container) return [];
+    return Array.from(container.children).filter((n) => !n.matches("noscript, .bk-notice, #bk-client-error"));
+  }
+  function parseBlock(html) {
+    const tmp = document.createElement("div");
+    tmp.innerHTML = html;
+    return tmp.firstElementChild;
+  }
+  function spliceInto(container, op) {
+    if (!container || !op) return;
+    const olds = blocksOf(container);
+    const news = op.insert.map(parseBlock).filter(Boolean);
+    const same = Math.min(op.remove, news.length);
+    for (let i = 0; i < same; i++) {
+      const old = olds[op.at + i];
+      if (keyOf(old) === keyOf(news[i])) morph(old, news[i]); else old.replaceWith(news[i]);
+    }
+    for (let i = same; i < op.remove; i++) olds[op.at + i].remove();
+    const anchor = olds[op.at + op.remove] || container.querySelector(":scope > noscript");
+    for (let i = same; i < news.length; i++) container.insertBefore(news[i], anchor || null);
+  }
+  function applyPatch(j) {
+    const r = root();
+    spliceInto(document.getElementById("bk-main"), j.main);
+    spliceInto(document.getElementById("bk-sidebar"), j.sidebar);
+    const set = (name, v) => { const i = r.querySelector("input[name=" + name + "]"); if (i) i.value = v; };
+    if (j.seq !== undefined) { r.dataset.seq = j.seq; set("_seq", j.seq); }
+    if (j.page) { r.dataset.page = j.page; set("_page", j.page); }
+    if (j.url) r.dataset.url = j.url;
+  }
+  function markStale(container, fresh) {
+    blocksOf(container).forEach((n, i) => n.classList.toggle("bk-stale", fresh != null && i >= fresh));
+  }
+
+  // While a run goes on: a status with a Stop control, outside the app so
+  // that no patch touches it.
+  const stopUrl = new URL("_brooklet/stop", document.baseURI).href;
+  function showRunning(on) {
+    document.body.classList.toggle("bk-running", on);
+    let bar = document.getElementById("bk-status");
+    if (on && !bar) {
+      bar = document.createElement("div");
+      bar.id = "bk-status";
+      bar.setAttribute("role", "status");
+      bar.innerHTML = '<span class="bk-status-text">Running\u2026</span> <button type="button" class="bk-stop">Stop</button>';
+      bar.querySelector("button").addEventListener("click", () => {
+        if (socket) socket.send('{"stop":true}');
+        else fetch(stopUrl, { method: "POST", credentials: "same-origin", headers: { "x-brooklet-tab": tab } });
+      });
+      document.body.appendChild(bar);
+    }
+    if (bar) bar.hidden = !on;
   }
 
   function showError(err) {

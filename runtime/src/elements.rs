@@ -526,3 +526,105 @@ impl ElementTree {
         }
     }
 }
+
+/// Told when a run draws, so that what it drew can reach the browser
+/// while it runs.
+pub(crate) trait TreeWatcher: Send + Sync {
+    /// A run starts drawing into `tree`.
+    fn watch(&self, tree: &Arc<std::sync::Mutex<ElementTree>>);
+    /// The run drew or changed something.
+    fn drawn(&self);
+}
+
+/// A run's element tree: its own, or shared with a [`TreeWatcher`] that
+/// reads it while the run goes on (a streamed run).
+pub(crate) struct RunTree {
+    tree: TreeCell,
+    watcher: Option<Arc<dyn TreeWatcher>>,
+}
+
+enum TreeCell {
+    Owned(ElementTree),
+    Shared(Arc<std::sync::Mutex<ElementTree>>),
+}
+
+/// The tree, borrowed from a [`RunTree`].
+pub(crate) enum TreeGuard<'a> {
+    Owned(&'a mut ElementTree),
+    Shared(std::sync::MutexGuard<'a, ElementTree>),
+}
+
+impl std::ops::Deref for TreeGuard<'_> {
+    type Target = ElementTree;
+    fn deref(&self) -> &ElementTree {
+        match self {
+            TreeGuard::Owned(t) => t,
+            TreeGuard::Shared(t) => t,
+        }
+    }
+}
+
+impl std::ops::DerefMut for TreeGuard<'_> {
+    fn deref_mut(&mut self) -> &mut ElementTree {
+        match self {
+            TreeGuard::Owned(t) => t,
+            TreeGuard::Shared(t) => t,
+        }
+    }
+}
+
+fn locked(tree: &std::sync::Mutex<ElementTree>) -> std::sync::MutexGuard<'_, ElementTree> {
+    tree.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl RunTree {
+    /// A tree of the run's own; with `watcher`, shared with it.
+    pub(crate) fn new(tree: ElementTree, watcher: Option<Arc<dyn TreeWatcher>>) -> Self {
+        let tree = match &watcher {
+            Some(w) => {
+                let shared = Arc::new(std::sync::Mutex::new(tree));
+                w.watch(&shared);
+                TreeCell::Shared(shared)
+            }
+            None => TreeCell::Owned(tree),
+        };
+        RunTree { tree, watcher }
+    }
+
+    /// The tree, to read or change in place (call [`RunTree::drawn`] after
+    /// a change the browser should see).
+    pub(crate) fn get(&mut self) -> TreeGuard<'_> {
+        match &mut self.tree {
+            TreeCell::Owned(t) => TreeGuard::Owned(t),
+            TreeCell::Shared(t) => TreeGuard::Shared(locked(t)),
+        }
+    }
+
+    /// Adds `element` under `parent`.
+    pub(crate) fn push(&mut self, parent: NodeId, element: Element) -> NodeId {
+        let id = self.get().push(parent, element);
+        self.drawn();
+        id
+    }
+
+    /// Tells the watcher that something changed.
+    pub(crate) fn drawn(&self) {
+        if let Some(w) = &self.watcher {
+            w.drawn();
+        }
+    }
+
+    /// Puts `tree` in the place of the run's tree (a fragment run draws
+    /// into the tree the browser shows).
+    pub(crate) fn replace(&mut self, tree: ElementTree) {
+        *self.get() = tree;
+    }
+
+    /// The tree, once the run is over.
+    pub(crate) fn into_inner(self) -> ElementTree {
+        match self.tree {
+            TreeCell::Owned(t) => t,
+            TreeCell::Shared(t) => std::mem::take(&mut *locked(&t)),
+        }
+    }
+}

@@ -143,7 +143,7 @@ impl RunCtx {
             ));
         }
         if common.callback.is_some() && !kind.submits_form() {
-            if let Some(form) = self.tree.form_of(container) {
+            if let Some(form) = self.tree.get().form_of(container).cloned() {
                 return Err(Error::new(
                     ErrorKind::InvalidFormCallback,
                     format!(
@@ -226,11 +226,12 @@ impl RunCtx {
         identity(&mut builder, key.is_some(), label, params);
         if key.is_none() {
             // Keyless widgets hash where they are (R1, R3).
-            let root = match self.tree.root_of(container) {
+            let tree = self.tree.get();
+            let root = match tree.root_of(container) {
                 Root::Main => "main",
                 Root::Sidebar => "sidebar",
             };
-            let form = self.tree.form_of(container).map_or("", |f| &**f);
+            let form = tree.form_of(container).map_or("", |f| &**f);
             builder.param("root_container", root).param("form_id", form);
         }
         let id = builder.finish();
@@ -289,7 +290,7 @@ impl RunCtx {
             fragment: self.fragment.clone(),
         };
         let default_for_url = bound.then(|| default.clone());
-        let form = self.tree.form_of(container).cloned();
+        let form = self.tree.get().form_of(container).cloned();
         let clear_default = form
             .as_ref()
             .filter(|f| !kind.submits_form() && self.clearing_forms.contains(&***f))

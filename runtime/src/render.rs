@@ -92,44 +92,92 @@ pub fn render_app(doc: &PageDoc<'_>) -> String {
 /// Each element renders through Leptos `view!`; containers are composed from
 /// their children's HTML, so a cached widget costs a comparison and a copy.
 pub fn render_app_cached(doc: &PageDoc<'_>, cache: &mut RenderCache) -> String {
+    let blocks = render_blocks(doc, cache);
+    let html = compose_app(doc, &blocks);
+    cache.last_len = html.len();
+    html
+}
+
+/// The app's HTML in blocks: one per element at the top of the main area
+/// and of the sidebar (the page navigation first), so that an answer can
+/// be a patch of the blocks that changed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct AppBlocks {
+    /// The sidebar's blocks, if it is drawn.
+    pub sidebar: Option<Vec<String>>,
+    /// The main area's blocks.
+    pub main: Vec<String>,
+}
+
+impl AppBlocks {
+    /// What they weigh, in bytes.
+    pub(crate) fn bytes(&self) -> usize {
+        let all = self.main.iter().chain(self.sidebar.iter().flatten());
+        all.map(|b| b.len() + 24).sum()
+    }
+}
+
+/// The blocks of `doc`'s app.
+pub(crate) fn render_blocks(doc: &PageDoc<'_>, cache: &mut RenderCache) -> AppBlocks {
     let tree = doc.tree;
     cache.start_run();
-    let nav = (doc.pages.len() > 1).then(|| {
-        let links = doc
-            .pages
-            .iter()
-            .map(|(path, title)| {
-                let current = path == doc.page;
-                view! {
-                    <li>
-                        <button type="submit" name="_nav" value=path.clone() class="bk-nav-link"
-                            data-page=path.clone() aria-current=current.then_some("page")>
-                            {title.clone()}
-                        </button>
-                    </li>
-                }
-            })
-            .collect_view();
-        view! { <nav class="bk-nav" aria-label="Pages"><ul>{links}</ul></nav> }.to_html()
+    let nav = (doc.pages.len() > 1).then(|| nav_html(doc));
+    let mut main = Vec::with_capacity(tree.node(MAIN).children.len());
+    block_per_child(doc, MAIN, cache, &mut main);
+    let sidebar_has_content = !tree.node(SIDEBAR).children.is_empty() || nav.is_some();
+    let sidebar = sidebar_has_content.then(|| {
+        let mut blocks: Vec<String> = nav.into_iter().collect();
+        block_per_child(doc, SIDEBAR, cache, &mut blocks);
+        blocks
     });
-    let mut main = String::with_capacity(cache.last_len);
+    cache.finish_run();
+    AppBlocks { sidebar, main }
+}
+
+fn block_per_child(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache, out: &mut Vec<String>) {
+    for &child in &doc.tree.node(id).children {
+        let mut html = String::new();
+        node(doc, child, cache, &mut html);
+        out.push(html);
+    }
+}
+
+fn nav_html(doc: &PageDoc<'_>) -> String {
+    let links = doc
+        .pages
+        .iter()
+        .map(|(path, title)| {
+            let current = path == doc.page;
+            view! {
+                <li>
+                    <button type="submit" name="_nav" value=path.clone() class="bk-nav-link"
+                        data-page=path.clone() aria-current=current.then_some("page")>
+                        {title.clone()}
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <nav class="bk-nav" aria-label="Pages"><ul>{links}</ul></nav> }.to_html()
+}
+
+/// The app's root element from its blocks.
+pub(crate) fn compose_app(doc: &PageDoc<'_>, blocks: &AppBlocks) -> String {
+    let mut main = String::with_capacity(blocks.bytes());
     if let Some(n) = doc.notice {
         main.push_str(
             &view! { <div class="bk-notice" role="alert">{n.to_owned()}</div> }.to_html(),
         );
     }
-    children(doc, MAIN, cache, &mut main);
+    blocks.main.iter().for_each(|b| main.push_str(b));
     main.push_str(
         &view! { <noscript><button type="submit" class="bk-apply">"Apply changes"</button></noscript> }.to_html(),
     );
-    let sidebar_has_content = !tree.node(SIDEBAR).children.is_empty() || nav.is_some();
-    let sidebar = sidebar_has_content.then(|| {
-        let mut inner = nav.unwrap_or_default();
-        children(doc, SIDEBAR, cache, &mut inner);
+    let sidebar = blocks.sidebar.as_ref().map(|blocks| {
+        let inner: String = blocks.concat();
         view! { <aside id="bk-sidebar" class="bk-sidebar" inner_html=inner></aside> }
     });
-    cache.finish_run();
-    let html = view! {
+    view! {
         <div id="bk-app" data-tab=doc.tab.to_owned() data-page=doc.page.to_owned() data-url=doc.url.map(str::to_owned)
             data-seq=doc.seq.to_string()>
             // The first submit button is what Enter in a text field presses
@@ -144,9 +192,38 @@ pub fn render_app_cached(doc: &PageDoc<'_>, cache: &mut RenderCache) -> String {
             <main id="bk-main" class="bk-main" inner_html=main></main>
         </div>
     }
-    .to_html();
-    cache.last_len = html.len();
-    html
+    .to_html()
+}
+
+/// One list of blocks made into another: from `at`, `remove` blocks go
+/// and `insert` come in their place. The client morphs the blocks that
+/// take another's place, so focus and typing survive.
+#[derive(Debug, PartialEq, serde::Serialize)]
+pub(crate) struct Splice {
+    pub at: usize,
+    pub remove: usize,
+    pub insert: Vec<String>,
+}
+
+/// The splice that makes `old` into `new`: what lies between their common
+/// start and their common end.
+pub(crate) fn splice(old: &[String], new: &[String]) -> Option<Splice> {
+    let start = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let room = old.len().min(new.len()) - start;
+    let end = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let remove = old.len() - start - end;
+    let insert = new[start..new.len() - end].to_vec();
+    (remove > 0 || !insert.is_empty()).then_some(Splice {
+        at: start,
+        remove,
+        insert,
+    })
 }
 
 /// Appends the HTML of `id`'s children to `out`.

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::cancel::{CancelReason, CancelToken, Interrupted};
-use crate::elements::{Element, ElementTree, MAIN};
+use crate::elements::{Element, ElementTree, RunTree, TreeWatcher, MAIN};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fragment::FragmentEntry;
 use crate::identity::{IdSet, PageId, WidgetId};
@@ -46,13 +46,20 @@ pub(crate) struct RunOptions {
     pub fragment: Option<Arc<str>>,
     /// Ends the run early when a newer event comes or the user stops it.
     pub cancel: CancelToken,
+    /// Streams what the run draws while it goes on.
+    pub stream: Option<Arc<dyn TreeWatcher>>,
 }
 
 impl RunOptions {
     /// The run after a `rerun()` (R41).
-    fn rerun(rerun: Rerun, cancel: CancelToken) -> RunOptions {
+    fn rerun(
+        rerun: Rerun,
+        cancel: CancelToken,
+        stream: Option<Arc<dyn TreeWatcher>>,
+    ) -> RunOptions {
         RunOptions {
             cancel,
+            stream,
             url_seeds: false,
             full_run: true,
             fragment: match rerun {
@@ -95,6 +102,18 @@ impl Session {
         event: Event,
         cancel: &CancelToken,
     ) -> Result<RunOutput> {
+        self.handle_streamed(app, event, cancel, None)
+    }
+
+    /// [`Session::handle_cancellable`], telling `stream` what the run draws
+    /// while it goes on.
+    pub(crate) fn handle_streamed(
+        &mut self,
+        app: &App,
+        event: Event,
+        cancel: &CancelToken,
+        stream: Option<Arc<dyn TreeWatcher>>,
+    ) -> Result<RunOutput> {
         let page = app
             .find(event.page.as_deref().or(self.page.as_deref()))?
             .clone();
@@ -110,6 +129,7 @@ impl Session {
             full_run: event.full_run || switched,
             fragment: None,
             cancel: cancel.clone(),
+            stream,
         };
         let settled = self.run_until_settled(app, &page, browser, options);
         Ok(self.finish_event(&page, settled))
@@ -175,7 +195,7 @@ impl Session {
         // The last run's tree: a fragment run redraws its part, a full run
         // draws anew into its allocation.
         let mut tree = std::mem::take(&mut self.tree);
-        let cancel = options.cancel.clone();
+        let (cancel, stream) = (options.cancel.clone(), options.stream.clone());
         let mut url_writes = UrlWrites::new();
         let mut reruns = 0;
         loop {
@@ -207,7 +227,7 @@ impl Session {
                     url_writes,
                 };
             }
-            options = RunOptions::rerun(rerun, cancel.clone());
+            options = RunOptions::rerun(rerun, cancel.clone(), stream.clone());
         }
     }
 
@@ -356,6 +376,10 @@ impl Session {
         ctx.discarded = discarded;
         ctx.url_seeds = options.url_seeds;
         ctx.cancel = options.cancel.clone();
+        if options.stream.is_some() {
+            let own = std::mem::replace(&mut ctx.tree, RunTree::new(ElementTree::new(), None));
+            ctx.tree = RunTree::new(own.into_inner(), options.stream.clone());
+        }
         let entrypoint = app.entrypoint_page().cloned();
         if entrypoint.is_some() {
             ctx.script = PageId::ENTRYPOINT;
@@ -424,7 +448,7 @@ impl Session {
                 {
                     let mut ctx = run.borrow_mut();
                     shown.clear_children(entry.node);
-                    ctx.tree = std::mem::take(shown);
+                    ctx.tree.replace(std::mem::take(shown));
                     ctx.script = entry.script;
                     ctx.fragment = Some(key.clone());
                     ctx.fragment_run = true;
@@ -455,7 +479,7 @@ impl Session {
         self.callbacks = ctx.callbacks;
         self.query_params = ctx.query_params;
         url_writes.extend(ctx.url_writes);
-        *tree = ctx.tree;
+        *tree = ctx.tree.into_inner();
         if full_run {
             self.last_drawn = ctx.drawn.len();
         }

@@ -190,6 +190,7 @@ impl Session {
             full_run: true,
             fragment: None,
             cancel: Default::default(),
+            stream: None,
         };
         let _ = scratch.run_once(
             app,

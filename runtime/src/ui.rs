@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cancel::{CancelReason, CancelToken, Interrupted};
-use crate::elements::{AlertKind, Element, ElementTree, NodeId, MAIN, SIDEBAR};
+use crate::elements::{AlertKind, Element, ElementTree, NodeId, RunTree, MAIN, SIDEBAR};
 use crate::error::{Error, ErrorKind, Result};
 use crate::identity::{rt_key_part, IdMap, IdSet, PageId};
 use crate::session_state::SessionState;
@@ -41,7 +41,7 @@ pub(crate) struct RunCtx {
     pub state: SessionState,
     pub callbacks: IdMap<Callback>,
     pub query_params: QueryParams,
-    pub tree: ElementTree,
+    pub tree: RunTree,
     /// Widget ids drawn in this run (R7, R8, R15).
     pub drawn: IdSet,
     /// The keys of the forms drawn in this run (R22).
@@ -95,7 +95,7 @@ impl RunCtx {
             state,
             callbacks,
             query_params,
-            tree,
+            tree: RunTree::new(tree, None),
             // Sized from the last run: growing these sets was a visible share of a rerun.
             drawn: IdSet::with_capacity_and_hasher(expected_widgets, Default::default()),
             forms: HashSet::new(),
@@ -376,7 +376,8 @@ impl<'r> Ui<'r> {
         if let Err(e) = check_key(&key) {
             return Err(run.end(e));
         }
-        if let Some(form) = run.tree.form_of(self.container) {
+        let outer = run.tree.get().form_of(self.container).cloned();
+        if let Some(form) = outer {
             return Err(run.end(Error::new(
                 ErrorKind::InvalidArgument,
                 format!("form \"{key}\" is inside form \"{form}\"; forms cannot be nested"),
@@ -413,7 +414,12 @@ impl<'r> Ui<'r> {
 
     /// The key of the form this place is in, if any.
     pub(crate) fn form_key(&self) -> Option<Arc<str>> {
-        self.run.borrow().tree.form_of(self.container).cloned()
+        self.run
+            .borrow_mut()
+            .tree
+            .get()
+            .form_of(self.container)
+            .cloned()
     }
 
     /// A collapsible section (`st.expander`), closed at first.

@@ -73,3 +73,79 @@ pub fn seq_in(frame: &Value) -> u64 {
     let at = html.find("data-seq=\"").unwrap() + "data-seq=\"".len();
     html[at..].split('"').next().unwrap().parse().unwrap()
 }
+
+/// What the client shows, as the client script keeps it: the blocks of
+/// the main area, from whole-app frames and patches.
+#[derive(Default, Debug)]
+pub struct Shown {
+    pub main: Vec<String>,
+    /// The sequence number of the page shown.
+    pub seq: u64,
+    /// The last frame said the run is still going.
+    pub running: bool,
+    /// How many blocks the last frame drew in this run (the rest is stale).
+    pub fresh: Option<usize>,
+}
+
+impl Shown {
+    /// Takes an `app` or `patch` frame; other frames leave it.
+    pub fn take(&mut self, frame: &Value) {
+        match frame["t"].as_str() {
+            Some("app") => {
+                let html = frame["html"].as_str().unwrap();
+                let doc = scraper::Html::parse_fragment(html);
+                let blocks = scraper::Selector::parse("#bk-main > *").unwrap();
+                self.main = doc
+                    .select(&blocks)
+                    .filter(|e| {
+                        e.value().name() != "noscript"
+                            && !e.value().classes().any(|c| c == "bk-notice")
+                    })
+                    .map(|e| e.html())
+                    .collect();
+                self.seq = seq_in(frame);
+            }
+            Some("patch") => {
+                if let Some(op) = frame["main"].as_object() {
+                    let at = op["at"].as_u64().unwrap() as usize;
+                    let remove = op["remove"].as_u64().unwrap() as usize;
+                    let insert: Vec<String> = op["insert"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|b| b.as_str().unwrap().to_owned())
+                        .collect();
+                    self.main.splice(at..at + remove, insert);
+                }
+                if let Some(seq) = frame["seq"].as_u64() {
+                    self.seq = seq;
+                }
+            }
+            _ => return,
+        }
+        self.running = frame["running"].as_bool().unwrap_or(false);
+        self.fresh = frame["fresh"]["main"].as_u64().map(|n| n as usize);
+    }
+
+    /// The text elements shown, fresh ones only while a run goes on.
+    pub fn texts(&self) -> Vec<String> {
+        let fresh = if self.running {
+            self.fresh.unwrap_or(0)
+        } else {
+            self.main.len()
+        };
+        texts_in(&self.main[..fresh.min(self.main.len())].concat())
+    }
+
+    /// Every text element shown, stale ones too.
+    pub fn all_texts(&self) -> Vec<String> {
+        texts_in(&self.main.concat())
+    }
+}
+
+/// The bodies of the text elements in `html`.
+pub fn texts_in(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_fragment(html);
+    let text = scraper::Selector::parse("pre.bk-text").unwrap();
+    doc.select(&text).map(|e| e.text().collect()).collect()
+}

@@ -91,6 +91,13 @@ pub(super) fn event_answer(base: &str, answer: EventAnswer) -> Response {
             }
             response
         }
+        // Only an event of a push channel is streamed.
+        EventAnswer::Patched { .. } => json_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalError",
+            "a streamed answer reached the event POST",
+            false,
+        ),
         // The newer event's answer carries the page; this one says so.
         EventAnswer::Superseded => axum::Json(json!({"superseded": true})).into_response(),
         EventAnswer::Refused(e) => engine_error(&e),

@@ -31,6 +31,7 @@ use super::answers::malformed;
 use super::guard::{forbidden, same_origin};
 use super::{base_of, event_body_limit, owner_from, Shared};
 use crate::store::sessions::{EventAnswer, Failure, OwnerSecret, PreparedEvent, TabId};
+use crate::store::stream::Channel;
 use crate::store::MAX_WAITING;
 use crate::wire::{page_url, parse_event, quote_long};
 
@@ -66,7 +67,14 @@ pub(super) async fn socket(
         return malformed("a connection needs the session cookie and a tab id (16 hex digits)");
     };
     let base = base_of(&original, &uri);
-    let attached = match shared.sessions.attach(&owner, &tab, &base).await {
+    let (out, outgoing) = mpsc::channel::<Message>(OUTGOING);
+    let streamed = out.clone();
+    let channel = Channel::new(move |frame| streamed.try_send(Message::Text(frame.into())).is_ok());
+    let attached = match shared
+        .sessions
+        .attach(&owner, &tab, &base, channel.clone())
+        .await
+    {
         Ok(attached) => attached,
         Err(failure) => return failure.json(),
     };
@@ -85,7 +93,15 @@ pub(super) async fn socket(
     upgrade
         .max_message_size(limit)
         .max_frame_size(limit)
-        .on_upgrade(move |ws| serve(shared, ws, Peer { owner, tab, since }, base, first))
+        .on_upgrade(move |ws| {
+            let peer = Peer {
+                owner,
+                tab,
+                since,
+                channel,
+            };
+            serve(shared, ws, peer, base, first, (out, outgoing))
+        })
         .into_response()
 }
 
@@ -95,12 +111,20 @@ struct Peer {
     tab: TabId,
     /// The sequence number of the page it attached with.
     since: u64,
+    /// Where its runs stream to.
+    channel: Arc<Channel>,
 }
 
 /// One connection, from its first frame to its close.
-async fn serve(shared: Arc<Shared>, ws: WebSocket, peer: Peer, base: String, first: String) {
+async fn serve(
+    shared: Arc<Shared>,
+    ws: WebSocket,
+    peer: Peer,
+    base: String,
+    first: String,
+    (out, outgoing): (mpsc::Sender<Message>, mpsc::Receiver<Message>),
+) {
     let (sink, mut stream) = ws.split();
-    let (out, outgoing) = mpsc::channel::<Message>(OUTGOING);
     let (work, queued) = mpsc::channel::<PreparedEvent>(MAX_WAITING + 1);
     let writer = tokio::spawn(write(sink, outgoing, shared.send_timeout));
     let worker = tokio::spawn(run_events(shared.clone(), queued, out.clone(), base));
@@ -130,7 +154,8 @@ async fn serve(shared: Arc<Shared>, ws: WebSocket, peer: Peer, base: String, fir
     }
     drop(work);
     let _ = worker.await;
-    drop(out);
+    // The channel holds a sender too: the writer ends once all are gone.
+    drop((out, peer));
     let _ = writer.await;
 }
 
@@ -151,9 +176,13 @@ fn take_frame(
         Err(e) => return Some(error_frame("MalformedEvent", &e, number_in(bytes))),
     };
     let n = request.n;
-    let prepared = shared
-        .sessions
-        .prepare_event(&peer.owner, &peer.tab, request, Some(peer.since));
+    let prepared = shared.sessions.prepare_event(
+        &peer.owner,
+        &peer.tab,
+        request,
+        Some(peer.since),
+        Some(peer.channel.clone()),
+    );
     match prepared {
         Ok(prepared) => match work.try_send(prepared) {
             Ok(()) => None,
@@ -234,6 +263,19 @@ fn answer_frame(base: &str, answer: EventAnswer, n: Option<u64>) -> Message {
         } => {
             let url = page_url(base, &page, &url_query);
             json!({"t": "app", "n": n, "html": html, "page": page, "url": url})
+        }
+        EventAnswer::Patched {
+            mut fields,
+            page,
+            url_query,
+            seq,
+        } => {
+            fields["n"] = json!(n);
+            fields["url"] = json!(page_url(base, &page, &url_query));
+            fields["page"] = json!(page);
+            fields["seq"] = json!(seq);
+            fields["running"] = json!(false);
+            fields
         }
         // The newer event's frame carries the app.
         EventAnswer::Superseded => json!({"t": "superseded", "n": n}),

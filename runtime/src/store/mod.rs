@@ -36,6 +36,7 @@ pub(crate) mod record;
 #[cfg(feature = "redis-store")]
 mod redis;
 pub(crate) mod sessions;
+pub(crate) mod stream;
 
 #[cfg(feature = "file-store")]
 pub use file::FileStore;

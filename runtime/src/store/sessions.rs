@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::pool::{PoolError, RunPool};
 use super::record::{self, owner_hash};
+use super::stream::{Channel, RunStream, StreamFrame};
 use super::{
     random_hex, Arrival, Live, LiveTab, LiveTabs, Loaded, QueueTicket, SaveOutcome, SessionStore,
     StoreError, TabState, Version,
@@ -18,7 +19,9 @@ use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind};
 use crate::identity::WidgetId;
 use crate::pages::App;
-use crate::render::{render_app_cached, render_document_cached, PageDoc};
+use crate::render::{
+    compose_app, render_app_cached, render_blocks, render_document_cached, AppBlocks, PageDoc,
+};
 use crate::session::{Event, RunEnd};
 use crate::ui::QueryParams;
 use crate::wire::{
@@ -154,6 +157,18 @@ pub(crate) enum EventAnswer {
         /// The query parameters the browser's URL should show.
         url_query: QueryParams,
     },
+    /// It ran, streamed to a push channel: the frame's fields that make
+    /// what the client shows into the app (a patch, or the whole app).
+    Patched {
+        /// The frame's fields (`t`, and `main`/`sidebar` or `html`).
+        fields: Value,
+        /// The page it ran.
+        page: String,
+        /// The query parameters the browser's URL should show.
+        url_query: QueryParams,
+        /// The session's sequence number now.
+        seq: u64,
+    },
     /// A newer event of the tab superseded its run (R47): the newer one's
     /// answer carries the page.
     Superseded,
@@ -176,6 +191,8 @@ pub(crate) struct PreparedEvent {
     ticket: QueueTicket,
     arrival: InFlightEvent,
     request: EventRequest,
+    /// The push channel it came by, which its run streams to.
+    channel: Option<Arc<Channel>>,
 }
 
 /// An event's arrival, until it is done (or dropped unrun).
@@ -369,7 +386,7 @@ impl Sessions {
         request: EventRequest,
         base: &str,
     ) -> Result<EventAnswer, Failure> {
-        let prepared = self.prepare_event(owner, tab, request, None)?;
+        let prepared = self.prepare_event(owner, tab, request, None, None)?;
         self.run_event(prepared, base).await
     }
 
@@ -388,6 +405,7 @@ impl Sessions {
         tab: &TabId,
         request: EventRequest,
         since: Option<u64>,
+        channel: Option<Arc<Channel>>,
     ) -> Result<PreparedEvent, Failure> {
         let (slot, ticket) = self.slot_of(tab)?;
         let mut arrival = slot.arrive(&owner.hash(), request.seq, request.click);
@@ -399,6 +417,7 @@ impl Sessions {
             slot,
             ticket,
             request,
+            channel,
         })
     }
 
@@ -416,6 +435,7 @@ impl Sessions {
             ticket,
             arrival,
             mut request,
+            channel,
         } = prepared;
         // Only a store that can refuse a save runs an event twice; otherwise
         // the values (a file, say) are moved into it, not copied.
@@ -434,6 +454,7 @@ impl Sessions {
                 tab: &job_tab,
                 request: &request,
                 concurrent,
+                channel: channel.as_ref(),
             };
             site.event_step(&step, values, state, cancel)
         };
@@ -448,12 +469,14 @@ impl Sessions {
         owner: &OwnerSecret,
         tab: &TabId,
         base: &str,
+        channel: Arc<Channel>,
     ) -> Result<Attached, Failure> {
         let slot = self.slot_of(tab)?;
         let (site, base, job_tab) = (self.site.clone(), base.to_owned(), tab.clone());
         let step = move |state: &mut TabState, _: &CancelToken| {
             let page = state.session.current_page().unwrap_or_default().to_owned();
-            let html = site.app_html(&base, &job_tab, &page, state);
+            let (blocks, html) = site.app_blocks(&base, &job_tab, &page, state);
+            channel.showing(blocks);
             let url = page_url(&base, &page, state.session.query_params());
             let seq = state.session.events();
             Step::Unchanged(Attached {
@@ -719,6 +742,8 @@ struct EventStep<'a> {
     request: &'a EventRequest,
     /// It arrived while an event of the same page was in flight (R47).
     concurrent: bool,
+    /// The push channel its run streams to.
+    channel: Option<&'a Arc<Channel>>,
 }
 
 impl Site {
@@ -756,7 +781,10 @@ impl Site {
                  was not applied; the page now shows the session as it is",
                 request.seq,
             );
-            let html = self.app_html(step.base, step.tab, &page, state);
+            let (blocks, html) = self.app_blocks(step.base, step.tab, &page, state);
+            if let Some(channel) = step.channel {
+                channel.showing(blocks);
+            }
             return Step::Unchanged(EventAnswer::Stale { html, message });
         }
         let event = to_event(
@@ -773,8 +801,34 @@ impl Site {
             }
             event
         });
-        match event.and_then(|event| state.session.handle_cancellable(&self.app, event, cancel)) {
+        let stream = step.channel.map(|channel| {
+            let page = request.page.clone();
+            let page = page.or_else(|| state.session.current_page().map(str::to_owned));
+            RunStream::start(channel.clone(), self.stream_frame(step, page, events))
+        });
+        let watcher = stream
+            .clone()
+            .map(|s| s as Arc<dyn crate::elements::TreeWatcher>);
+        let ran = event.and_then(|event| {
+            state
+                .session
+                .handle_streamed(&self.app, event, cancel, watcher)
+        });
+        if let Some(stream) = &stream {
+            stream.finish();
+        }
+        match ran {
             Ok(out) if out.end == RunEnd::Interrupted => Step::Changed(EventAnswer::Superseded),
+            Ok(out) if step.channel.is_some() => {
+                let channel = step.channel.expect("checked");
+                let fields = self.patch(channel, step.base, step.tab, &out.page, state);
+                Step::Changed(EventAnswer::Patched {
+                    fields,
+                    page: out.page,
+                    url_query: out.url_query,
+                    seq: state.session.events(),
+                })
+            }
             Ok(out) => {
                 let html = self.app_html(step.base, step.tab, &out.page, state);
                 Step::Changed(EventAnswer::Ran {
@@ -865,6 +919,54 @@ impl Site {
         let html = render_document_cached(&self.doc(frame, tab, page, state), &mut cache);
         state.render_cache = cache;
         html
+    }
+
+    /// The app's blocks and HTML, for a client on a push channel.
+    fn app_blocks(
+        &self,
+        base: &str,
+        tab: &TabId,
+        page: &str,
+        state: &mut TabState,
+    ) -> (AppBlocks, String) {
+        let frame = Frame::plain(base);
+        let mut cache = std::mem::take(&mut state.render_cache);
+        let doc = self.doc(&frame, tab, page, state);
+        let blocks = render_blocks(&doc, &mut cache);
+        let html = compose_app(&doc, &blocks);
+        state.render_cache = cache;
+        (blocks, html)
+    }
+
+    /// The frame that makes what `channel`'s client shows into the app.
+    fn patch(
+        &self,
+        channel: &Channel,
+        base: &str,
+        tab: &TabId,
+        page: &str,
+        state: &mut TabState,
+    ) -> Value {
+        let frame = Frame::plain(base);
+        let mut cache = std::mem::take(&mut state.render_cache);
+        let doc = self.doc(&frame, tab, page, state);
+        let blocks = render_blocks(&doc, &mut cache);
+        let fields = channel.patch_to(blocks, |b| compose_app(&doc, b));
+        state.render_cache = cache;
+        fields
+    }
+
+    /// What a streamed run of an event is drawn in.
+    fn stream_frame(&self, step: &EventStep<'_>, page: Option<String>, seq: u64) -> StreamFrame {
+        StreamFrame {
+            title: self.title.clone(),
+            base: step.base.to_owned(),
+            tab: step.tab.as_str().to_owned(),
+            page: page.unwrap_or_default(),
+            pages: self.pages.clone(),
+            seq,
+            error_details: self.error_details,
+        }
     }
 
     /// The app's HTML for an event's answer.

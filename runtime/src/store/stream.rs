@@ -1,0 +1,233 @@
+//! Streamed runs: what a run draws reaches the tab's push channel while
+//! the run goes on, as patches of the blocks that changed, at most every
+//! [`FLUSH_EVERY`] and at the end.
+//!
+//! A run that ends within [`FLUSH_EVERY`] sends only its answer, so fast
+//! interactions cost one frame. After that, a draw is sent at once if the
+//! last flush is [`FLUSH_EVERY`] old, and otherwise by a ticker within
+//! [`FLUSH_EVERY`]. While the run goes on, the blocks of what the client
+//! showed before that the run has not drawn again are kept and marked
+//! stale; its answer drops them.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::elements::{ElementTree, TreeWatcher};
+use crate::render::{compose_app, render_blocks, splice, AppBlocks, PageDoc, RenderCache};
+
+/// The shortest time between two flushes of a run.
+pub(crate) const FLUSH_EVERY: Duration = Duration::from_millis(30);
+
+/// A tab's push channel, as the session loop sees it: where frames go, and
+/// what the client shows.
+pub(crate) struct Channel {
+    shown: Mutex<Option<AppBlocks>>,
+    send: Box<dyn Fn(String) -> bool + Send + Sync>,
+}
+
+impl Channel {
+    /// A channel whose frames go to `send`, which must not wait: it says
+    /// `false` when the client is too far behind to take one more.
+    pub(crate) fn new(send: impl Fn(String) -> bool + Send + Sync + 'static) -> Arc<Self> {
+        Arc::new(Channel {
+            shown: Mutex::new(None),
+            send: Box::new(send),
+        })
+    }
+
+    fn shown(&self) -> MutexGuard<'_, Option<AppBlocks>> {
+        self.shown.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The client now shows `blocks` (a whole app was sent).
+    pub(crate) fn showing(&self, blocks: AppBlocks) {
+        *self.shown() = Some(blocks);
+    }
+
+    /// The patch that makes what the client shows into `blocks`, as the
+    /// fields of a frame; the whole app when the sidebar came or went (or
+    /// nothing is known of what it shows). Records `blocks` as shown.
+    pub(crate) fn patch_to(
+        &self,
+        blocks: AppBlocks,
+        whole: impl FnOnce(&AppBlocks) -> String,
+    ) -> Value {
+        let mut shown = self.shown();
+        let fields = match shown.as_ref() {
+            Some(old) if old.sidebar.is_some() == blocks.sidebar.is_some() => {
+                let sidebar = match (&old.sidebar, &blocks.sidebar) {
+                    (Some(a), Some(b)) => splice(a, b),
+                    _ => None,
+                };
+                json!({"t": "patch", "main": splice(&old.main, &blocks.main), "sidebar": sidebar})
+            }
+            _ => json!({"t": "app", "html": whole(&blocks)}),
+        };
+        *shown = Some(blocks);
+        fields
+    }
+}
+
+/// What a streamed page is drawn in.
+pub(crate) struct StreamFrame {
+    pub title: String,
+    pub base: String,
+    pub tab: String,
+    pub page: String,
+    pub pages: Vec<(String, String)>,
+    pub seq: u64,
+    pub error_details: bool,
+}
+
+/// One run's stream to a channel.
+pub(crate) struct RunStream {
+    channel: Arc<Channel>,
+    frame: StreamFrame,
+    /// What the client showed when the run started: shown as stale until
+    /// drawn again.
+    before: AppBlocks,
+    tree: Mutex<Option<Arc<Mutex<ElementTree>>>>,
+    flush: Mutex<Flush>,
+    done: AtomicBool,
+}
+
+struct Flush {
+    last: Instant,
+    dirty: bool,
+    cache: RenderCache,
+}
+
+impl RunStream {
+    /// A stream of a run to `channel`; a ticker on the current Tokio
+    /// runtime flushes what the run drew while it waits.
+    pub(crate) fn start(channel: Arc<Channel>, frame: StreamFrame) -> Arc<Self> {
+        let before = channel.shown().clone().unwrap_or_default();
+        let stream = Arc::new(RunStream {
+            channel,
+            frame,
+            before,
+            tree: Mutex::new(None),
+            flush: Mutex::new(Flush {
+                last: Instant::now(),
+                dirty: true,
+                cache: RenderCache::default(),
+            }),
+            done: AtomicBool::new(false),
+        });
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(tick(Arc::downgrade(&stream)));
+        }
+        stream
+    }
+
+    /// The run is over: nothing more is flushed; its answer follows.
+    pub(crate) fn finish(&self) {
+        let _flush = self.flush();
+        self.done.store(true, Ordering::Release);
+    }
+
+    fn flush(&self) -> MutexGuard<'_, Flush> {
+        self.flush.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Flushes if something was drawn and the last flush is old enough
+    /// (or `force`).
+    fn maybe_flush(&self, force: bool) {
+        let mut flush = self.flush();
+        if self.done.load(Ordering::Acquire) {
+            return;
+        }
+        if (flush.dirty || force) && flush.last.elapsed() >= FLUSH_EVERY {
+            self.send_partial(&mut flush);
+        }
+    }
+
+    /// Sends what the run has drawn so far, with the stale rest of what
+    /// the client showed.
+    fn send_partial(&self, flush: &mut Flush) {
+        let Some(shared) = self.tree.lock().unwrap_or_else(|e| e.into_inner()).clone() else {
+            return;
+        };
+        let tree = shared.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let doc = self.doc(&tree);
+        let drawn = render_blocks(&doc, &mut flush.cache);
+        let fresh_main = drawn.main.len();
+        let fresh_sidebar = drawn.sidebar.as_ref().map(Vec::len);
+        let shown = with_stale(drawn, &self.before);
+        let mut frame = self.channel.patch_to(shown, |b| compose_app(&doc, b));
+        frame["running"] = json!(true);
+        frame["fresh"] = json!({"main": fresh_main, "sidebar": fresh_sidebar});
+        if (self.channel.send)(frame.to_string()) {
+            flush.last = Instant::now();
+            flush.dirty = false;
+        } else {
+            // The client is behind: it is sent the state again later.
+            *self.channel.shown() = None;
+        }
+    }
+
+    fn doc<'a>(&'a self, tree: &'a ElementTree) -> PageDoc<'a> {
+        let f = &self.frame;
+        PageDoc {
+            title: &f.title,
+            base: &f.base,
+            tab: &f.tab,
+            page: &f.page,
+            pages: &f.pages,
+            tree,
+            notice: None,
+            url: None,
+            seq: f.seq,
+            error_details: f.error_details,
+        }
+    }
+}
+
+impl TreeWatcher for RunStream {
+    fn watch(&self, tree: &Arc<Mutex<ElementTree>>) {
+        *self.tree.lock().unwrap_or_else(|e| e.into_inner()) = Some(tree.clone());
+    }
+
+    fn drawn(&self) {
+        let mut flush = self.flush();
+        flush.dirty = true;
+        if !self.done.load(Ordering::Acquire) && flush.last.elapsed() >= FLUSH_EVERY {
+            self.send_partial(&mut flush);
+        }
+    }
+}
+
+/// Flushes a stream every [`FLUSH_EVERY`] while its run goes on; the first
+/// tick shows the run as running even if it drew nothing yet.
+async fn tick(stream: std::sync::Weak<RunStream>) {
+    let mut first = true;
+    loop {
+        tokio::time::sleep(FLUSH_EVERY).await;
+        let Some(stream) = stream.upgrade() else {
+            return;
+        };
+        if stream.done.load(Ordering::Acquire) {
+            return;
+        }
+        let force = std::mem::take(&mut first);
+        // Rendering is page-sized work: not on an async worker.
+        let _ = tokio::task::spawn_blocking(move || stream.maybe_flush(force)).await;
+    }
+}
+
+/// `drawn` with the blocks of `before` it has not reached yet.
+fn with_stale(mut drawn: AppBlocks, before: &AppBlocks) -> AppBlocks {
+    let rest = |now: &mut Vec<String>, old: &[String]| {
+        if old.len() > now.len() {
+            now.extend_from_slice(&old[now.len()..]);
+        }
+    };
+    rest(&mut drawn.main, &before.main);
+    if let (Some(now), Some(old)) = (drawn.sidebar.as_mut(), before.sidebar.as_ref()) {
+        rest(now, old);
+    }
+    drawn
+}
