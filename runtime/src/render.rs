@@ -637,6 +637,40 @@ mod tests {
         render_document(&doc(t.tree()))
     }
 
+    /// A patch addresses blocks by position, so each must be one element:
+    /// every element and widget kind, in the main area, the sidebar and
+    /// columns, and the page navigation.
+    #[test]
+    fn every_block_is_one_element() {
+        let mut t = AppTest::new(
+            App::new()
+                .page(Page::new("app", |ui| {
+                    ui.sidebar().text("side");
+                    ui.sidebar().columns(2)[1].text("in a column");
+                    payload_page(ui)
+                }))
+                .page(Page::new("other", |_| Ok(()))),
+        );
+        t.run().unwrap();
+        let pages = [("app".to_owned(), "App".to_owned()), ("other".into(), "Other".into())];
+        let doc = PageDoc { pages: &pages, ..doc(t.tree()) };
+        let blocks = render_blocks(&doc, &mut RenderCache::default());
+        let sidebar = blocks.sidebar.clone().expect("a sidebar");
+        assert!(blocks.main.len() > 20 && sidebar.len() == 3, "{} {}", blocks.main.len(), sidebar.len());
+        for block in blocks.main.iter().chain(&sidebar) {
+            let fragment = scraper::Html::parse_fragment(block);
+            let root = fragment.root_element();
+            let elements = root.children().filter(|n| n.value().is_element()).count();
+            let texts = root.children().filter(|n| n.value().is_text()).count();
+            assert_eq!((elements, texts), (1, 0), "not one element: {block}");
+        }
+        assert_eq!(
+            compose_app(&doc, &blocks),
+            render_app(&doc),
+            "the blocks make the same app"
+        );
+    }
+
     #[test]
     fn the_render_cache_gives_the_same_html_as_a_fresh_render() {
         use crate::testing::Target;
