@@ -20,6 +20,7 @@ const STACK: &[(&str, u8)] = &[
     ("register", 5),
     ("widgets", 6),
     ("display", 6),
+    ("live", 6),
     ("pages", 7),
     ("cleanup", 8),
     ("session", 8),

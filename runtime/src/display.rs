@@ -251,25 +251,6 @@ impl<'r> Ui<'r> {
         self.push(Element::Chart { kind, x, series });
         Ok(())
     }
-
-    /// A progress bar (`st.progress`): an integer percentage (0 to 100) or
-    /// a fraction (0.0 to 1.0), with an optional text.
-    pub fn progress(
-        &self,
-        value: impl ProgressValue + Copy + fmt::Debug,
-        text: Option<&str>,
-    ) -> Result<()> {
-        let percent = value.percent().ok_or_else(|| {
-            self.display_error(format!(
-                "progress: {value:?} is out of range; give an integer from 0 to 100 or a float from 0.0 to 1.0"
-            ))
-        })?;
-        self.push(Element::Progress {
-            percent,
-            text: text.map(str::to_owned),
-        });
-        Ok(())
-    }
 }
 
 #[cfg(test)]

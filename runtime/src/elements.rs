@@ -212,6 +212,40 @@ pub enum Element {
         /// A text beside it.
         text: Option<String>,
     },
+    /// A slot that holds one element at a time (`st.empty`): what is drawn
+    /// into it takes the place of what was there.
+    Empty,
+    /// A spinner with a text, shown while work goes on (`st.spinner`).
+    Spinner {
+        /// What is being done.
+        text: String,
+    },
+    /// A container that shows how some work went (`st.status`).
+    Status {
+        /// Its label.
+        label: String,
+        /// Running, complete or failed.
+        state: StatusState,
+        /// Open.
+        expanded: bool,
+    },
+    /// A short message in a corner of the page (`st.toast`).
+    Toast {
+        /// The message.
+        body: String,
+    },
+}
+
+/// How the work of a [`Element::Status`] went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusState {
+    /// Still going on.
+    Running,
+    /// Done.
+    Complete,
+    /// Failed.
+    Error,
 }
 
 /// How a metric's change is coloured (`delta_color` in Streamlit).
@@ -293,6 +327,10 @@ impl ElementTree {
 
     /// Appends `element` to the container `parent` and returns its node.
     pub(crate) fn push(&mut self, parent: NodeId, element: Element) -> NodeId {
+        // A slot holds one element: the new one takes the old one's place.
+        if matches!(self.nodes[parent].element, Element::Empty) {
+            self.nodes[parent].children.clear();
+        }
         let id = self.nodes.len();
         let root = self.nodes[parent].root;
         let form = match &element {
@@ -360,6 +398,52 @@ impl ElementTree {
     /// The old children stay in the arena, unreachable, until the next full run.
     pub(crate) fn clear_children(&mut self, node: NodeId) {
         self.nodes[node].children.clear();
+    }
+
+    /// Changes the element at `node` in place (a progress bar's value, a
+    /// status's state).
+    pub(crate) fn element_mut(&mut self, node: NodeId) -> &mut Element {
+        &mut self.nodes[node].element
+    }
+
+    /// The progress bars: how far, and their text.
+    pub fn progress_bars(&self) -> Vec<(u8, Option<&str>)> {
+        self.iter()
+            .filter_map(|e| match e {
+                Element::Progress { percent, text } => Some((*percent, text.as_deref())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The spinners' texts.
+    pub fn spinners(&self) -> Vec<&str> {
+        self.iter()
+            .filter_map(|e| match e {
+                Element::Spinner { text } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The status containers: their label and state.
+    pub fn statuses(&self) -> Vec<(&str, StatusState)> {
+        self.iter()
+            .filter_map(|e| match e {
+                Element::Status { label, state, .. } => Some((label.as_str(), *state)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The toasts' messages.
+    pub fn toasts(&self) -> Vec<&str> {
+        self.iter()
+            .filter_map(|e| match e {
+                Element::Toast { body } => Some(body.as_str()),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The node of the fragment with this key, if the tree has one.
@@ -519,6 +603,10 @@ impl ElementTree {
                     text.as_deref().unwrap_or_default()
                 )
             }
+            Element::Empty => "[empty]".to_owned(),
+            Element::Spinner { text } => format!("[spinner] {text}"),
+            Element::Status { label, state, .. } => format!("[status {state:?}] {label}"),
+            Element::Toast { body } => format!("[toast] {body}"),
         };
         let _ = writeln!(out, "{pad}{line}");
         for &child in &self.nodes[id].children {

@@ -78,6 +78,7 @@ mod elements;
 mod error;
 mod fragment;
 mod identity;
+mod live;
 mod pages;
 mod params;
 mod register;
@@ -99,9 +100,10 @@ mod wire;
 pub use brooklet_macros::{fragment, page, widget};
 pub use cancel::CancelToken;
 pub use display::ProgressValue;
-pub use elements::DeltaColor;
+pub use elements::{DeltaColor, StatusState};
 pub use error::{Error, ErrorKind, Result};
 pub use identity::Persist;
+pub use live::{Progress, Slot, Status};
 pub use pages::{App, Page, PageDefinition};
 pub use params::Number;
 pub use ui::{ColumnSpec, State, Ui};
@@ -113,7 +115,7 @@ pub use chrono;
 /// What a page needs: `use brooklet::prelude::*;`.
 pub mod prelude {
     pub use crate::cancel::CancelToken;
-    pub use crate::elements::DeltaColor;
+    pub use crate::elements::{DeltaColor, StatusState};
     pub use crate::error::{Error, ErrorKind, Result};
     pub use crate::identity::Persist;
     pub use crate::pages::{App, Page};

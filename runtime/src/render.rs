@@ -13,7 +13,9 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
-use crate::elements::{DeltaColor, Element, ElementTree, NodeId, WidgetElement, MAIN, SIDEBAR};
+use crate::elements::{
+    DeltaColor, Element, ElementTree, NodeId, StatusState, WidgetElement, MAIN, SIDEBAR,
+};
 use crate::identity::{IdMap, PageId};
 use crate::params::Drawn;
 
@@ -274,6 +276,29 @@ fn container_html(element: &Element, inner: impl FnOnce() -> String) -> Option<S
         Element::Container => {
             view! { <div class="bk-container" data-k="container" inner_html=inner()></div> }.to_html()
         }
+        Element::Empty => {
+            view! { <div class="bk-empty" data-k="empty" inner_html=inner()></div> }.to_html()
+        }
+        Element::Status {
+            label,
+            state,
+            expanded,
+        } => {
+            let (icon, name) = match state {
+                StatusState::Running => ("\u{23f3}", "running"),
+                StatusState::Complete => ("\u{2705}", "complete"),
+                StatusState::Error => ("\u{274c}", "error"),
+            };
+            let summary = view! {
+                <summary><span class="bk-status-icon" aria-hidden="true">{icon}</span>" "{label.clone()}</summary>
+            }
+            .to_html();
+            let inner = summary + &inner();
+            view! {
+                <details class="bk-status" data-k="status" data-state=name open=*expanded inner_html=inner></details>
+            }
+            .to_html()
+        }
         Element::Expander { label, expanded } => {
             let summary = view! { <summary>{label.clone()}</summary> }.to_html();
             let inner = summary + &inner();
@@ -331,15 +356,28 @@ fn leaf_html(doc: &PageDoc<'_>, element: &Element) -> String {
             view! { <figure class="bk-chart" data-k="chart" inner_html=svg></figure> }.to_html()
         }
         Element::Progress { percent, text } => {
+            let name = text.clone().unwrap_or_else(|| "Progress".into());
             let text = text.clone().map(|t| view! { <div class="bk-progress-text">{t}</div> });
             view! {
                 <div class="bk-progress" data-k="progress">
                     {text}
-                    <progress max="100" value=percent.to_string()>{format!("{percent}%")}</progress>
+                    <progress max="100" value=percent.to_string() role="progressbar"
+                        aria-valuenow=percent.to_string() aria-valuemin="0" aria-valuemax="100"
+                        aria-label=name>{format!("{percent}%")}</progress>
                 </div>
             }
             .to_html()
         }
+        Element::Spinner { text } => view! {
+            <div class="bk-spinner" data-k="spinner" role="status">
+                <span class="bk-spinner-wheel" aria-hidden="true"></span>{text.clone()}
+            </div>
+        }
+        .to_html(),
+        Element::Toast { body } => view! {
+            <div class="bk-toast" data-k="toast" role="status">{body.clone()}</div>
+        }
+        .to_html(),
         // Drawn by `node` and `container_html`.
         Element::Main
         | Element::Sidebar
@@ -349,6 +387,8 @@ fn leaf_html(doc: &PageDoc<'_>, element: &Element) -> String {
         | Element::Form { .. }
         | Element::Fragment { .. }
         | Element::Container
+        | Element::Empty
+        | Element::Status { .. }
         | Element::Expander { .. } => String::new(),
     }
 }
@@ -652,11 +692,22 @@ mod tests {
                 .page(Page::new("other", |_| Ok(()))),
         );
         t.run().unwrap();
-        let pages = [("app".to_owned(), "App".to_owned()), ("other".into(), "Other".into())];
-        let doc = PageDoc { pages: &pages, ..doc(t.tree()) };
+        let pages = [
+            ("app".to_owned(), "App".to_owned()),
+            ("other".into(), "Other".into()),
+        ];
+        let doc = PageDoc {
+            pages: &pages,
+            ..doc(t.tree())
+        };
         let blocks = render_blocks(&doc, &mut RenderCache::default());
         let sidebar = blocks.sidebar.clone().expect("a sidebar");
-        assert!(blocks.main.len() > 20 && sidebar.len() == 3, "{} {}", blocks.main.len(), sidebar.len());
+        assert!(
+            blocks.main.len() > 20 && sidebar.len() == 3,
+            "{} {}",
+            blocks.main.len(),
+            sidebar.len()
+        );
         for block in blocks.main.iter().chain(&sidebar) {
             let fragment = scraper::Html::parse_fragment(block);
             let root = fragment.root_element();
@@ -832,7 +883,14 @@ mod tests {
         ui.dataframe(&[serde_json::json!({ p: p })])?;
         ui.line_chart(&[serde_json::json!({ "x": p, p: 1.0 })])?;
         ui.bar_chart(&[(p, 2.0)])?;
-        ui.progress(10, Some(p))?;
+        ui.progress(10, Some(p))?.set(20, Some(p))?;
+        ui.empty().text(p);
+        let status = ui.status(p);
+        status.text(p);
+        status.update(Some(p), crate::StatusState::Error, true);
+        ui.write_stream([p, p]);
+        ui.toast(p);
+        ui.spinner(p, || ui.text(p));
         ui.expander(p).text(p);
         let cols = ui.columns(2);
         cols[0].text(p);
@@ -1005,6 +1063,18 @@ mod tests {
             .unwrap();
         assert!(html.contains(&format!("for=\"i-{id}\"")), "{html}");
         assert!(html.contains("aria-labelledby"));
+    }
+
+    #[test]
+    fn a_spinner_text_is_escaped() {
+        let html = leaf_html(
+            &doc(&ElementTree::new()),
+            &Element::Spinner {
+                text: PAYLOAD.into(),
+            },
+        );
+        assert!(injected(&html).is_empty(), "{html}");
+        assert!(html.contains("&lt;/textarea&gt;"), "{html}");
     }
 
     #[test]

@@ -37,7 +37,9 @@ use crate::pages::App;
 
 /// What a run produces, for tests that look at it closely: the element
 /// tree, the session, the event the harness sends, and their parts.
-pub use crate::elements::{AlertKind, ChartKind, Element, ElementTree, NodeId, WidgetElement};
+pub use crate::elements::{
+    AlertKind, ChartKind, Element, ElementTree, NodeId, StatusState, WidgetElement,
+};
 pub use crate::params::Kind;
 pub use crate::session::{Event, RunEnd, RunOutput, Session};
 pub use crate::session_state::SessionState;
@@ -397,6 +399,37 @@ impl AppTest {
                 .map(|(k, b)| (k, b.to_owned()))
                 .collect()
         })
+    }
+
+    /// The progress bars shown: how far (0 to 100), and their text.
+    pub fn progress_bars(&self) -> Vec<(u8, Option<String>)> {
+        self.collect(|t| {
+            t.progress_bars()
+                .into_iter()
+                .map(|(p, text)| (p, text.map(str::to_owned)))
+                .collect()
+        })
+    }
+
+    /// The spinners shown (a run that ended shows none: `spinner` removes
+    /// its own when its work is done).
+    pub fn spinners(&self) -> Vec<String> {
+        self.collect(|t| t.spinners().into_iter().map(str::to_owned).collect())
+    }
+
+    /// The status containers shown: label and state.
+    pub fn statuses(&self) -> Vec<(String, StatusState)> {
+        self.collect(|t| {
+            t.statuses()
+                .into_iter()
+                .map(|(l, s)| (l.to_owned(), s))
+                .collect()
+        })
+    }
+
+    /// The toasts shown.
+    pub fn toasts(&self) -> Vec<String> {
+        self.collect(|t| t.toasts().into_iter().map(str::to_owned).collect())
     }
 
     /// The errors shown on the page.
