@@ -7,16 +7,22 @@
 
 use brooklet::prelude::*;
 
+/// Adds one to the click count.
+fn count_click(ui: &Ui<'_>) -> Result<()> {
+    let clicks: i64 = ui.state().get("clicks")?;
+    ui.state().set("clicks", &(clicks + 1))
+}
+
 #[page(title = "Widgets")]
 fn widgets(ui: &Ui<'_>) -> Result<()> {
     ui.title("Gallery");
     ui.markdown("Every **widget** of brooklet, with the value it returns.");
     let cols = ui.columns(2);
-    let clicks = ui.state().setdefault("clicks", 0)?;
-    #[widget(key = "button")]
-    if cols[0].button("Click me").show()? {
-        ui.state().set("clicks", &(clicks + 1))?;
-    }
+    ui.state().setdefault("clicks", 0)?;
+    // Counted in the callback: each click's callback runs, even when a
+    // newer click supersedes its run (R47).
+    #[widget(key = "button", on_click = count_click)]
+    cols[0].button("Click me").show()?;
     cols[1].text(format!("clicks = {}", ui.state().get::<i64>("clicks")?));
     #[widget(key = "checkbox")]
     let c = ui.checkbox("Checkbox").show()?;

@@ -19,7 +19,6 @@ use moka::policy::EvictionPolicy;
 
 use super::{TabState, Version};
 use crate::cancel::CancelToken;
-use crate::identity::WidgetId;
 
 /// The most events of one tab that wait while one runs: the browser's
 /// client sends one at a time, so more is a misbehaving client.
@@ -64,28 +63,20 @@ struct Newest {
     number: u64,
     seq: u64,
     owner: String,
-    click: Option<WidgetId>,
 }
 
 struct Running {
     seq: u64,
     owner: String,
-    click: Option<WidgetId>,
     token: CancelToken,
 }
 
-/// Whether an event (page `seq`, its click) of `owner` replaces one of its
-/// page in flight. A second click of the same button does not: it waits,
-/// so that a burst of clicks counts each one.
-fn replaces(
-    seq: u64,
-    owner: &str,
-    click: Option<WidgetId>,
-    other: (u64, &str, Option<WidgetId>),
-) -> bool {
-    let (other_seq, other_owner, other_click) = other;
-    let same_press = click.is_some() && click == other_click;
-    seq == other_seq && owner == other_owner && !same_press
+/// Whether an event made on page `seq` by `owner` replaces one in flight
+/// (`other`: its page and owner): one made on the same page by the same
+/// browser does (R47). A click's press carries to the run that replaces
+/// its own.
+fn replaces(seq: u64, owner: &str, other: (u64, &str)) -> bool {
+    seq == other.0 && owner == other.1
 }
 
 /// An event's arrival at its tab.
@@ -93,7 +84,6 @@ fn replaces(
 pub(crate) struct Arrival {
     number: u64,
     seq: u64,
-    click: Option<WidgetId>,
     /// It came while an event made on the same page or an older one was in
     /// flight (or on a connection that sends without waiting): it may be
     /// applied after events that moved the page on.
@@ -123,10 +113,9 @@ impl LiveTab {
         self.in_flight.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// An event of `owner` made on page `seq` (with `click`) arrives: it
-    /// supersedes the run going on if that run's event was made on the same
-    /// page and was not a click of the same button (R47).
-    pub(crate) fn arrive(&self, owner: &str, seq: u64, click: Option<WidgetId>) -> Arrival {
+    /// An event of `owner` made on page `seq` arrives: it supersedes the
+    /// run going on if that run's event was made on the same page (R47).
+    pub(crate) fn arrive(&self, owner: &str, seq: u64) -> Arrival {
         let mut f = self.in_flight();
         f.arrived += 1;
         // Events sent one after another, each before the answer to the one
@@ -134,7 +123,7 @@ impl LiveTab {
         // flight.
         let concurrent = f.events.iter().any(|e| e.seq <= seq && e.owner == owner);
         if let Some(run) = &f.running {
-            if replaces(seq, owner, click, (run.seq, &run.owner, run.click)) {
+            if replaces(seq, owner, (run.seq, &run.owner)) {
                 run.token.supersede();
             }
         }
@@ -143,12 +132,10 @@ impl LiveTab {
             number,
             seq,
             owner: owner.to_owned(),
-            click,
         });
         Arrival {
             number,
             seq,
-            click,
             concurrent,
         }
     }
@@ -158,22 +145,16 @@ impl LiveTab {
     pub(crate) fn begin_run(&self, arrival: &Arrival, owner: &str) -> CancelToken {
         let mut f = self.in_flight();
         let token = CancelToken::new();
-        let replaced = f.events.iter().any(|n| {
-            n.number > arrival.number
-                && replaces(
-                    n.seq,
-                    &n.owner,
-                    n.click,
-                    (arrival.seq, owner, arrival.click),
-                )
-        });
+        let replaced = f
+            .events
+            .iter()
+            .any(|n| n.number > arrival.number && replaces(n.seq, &n.owner, (arrival.seq, owner)));
         if replaced {
             token.supersede();
         }
         f.running = Some(Running {
             seq: arrival.seq,
             owner: owner.to_owned(),
-            click: arrival.click,
             token: token.clone(),
         });
         token

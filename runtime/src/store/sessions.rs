@@ -408,7 +408,7 @@ impl Sessions {
         channel: Option<Arc<Channel>>,
     ) -> Result<PreparedEvent, Failure> {
         let (slot, ticket) = self.slot_of(tab)?;
-        let mut arrival = slot.arrive(&owner.hash(), request.seq, request.click);
+        let mut arrival = slot.arrive(&owner.hash(), request.seq);
         arrival.concurrent |= since.is_some_and(|s| request.seq >= s);
         Ok(PreparedEvent {
             owner: owner.clone(),
