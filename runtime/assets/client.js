@@ -283,12 +283,20 @@
   // the run before that it has not drawn again are marked stale.
   function blocksOf(container) {
     if (!container) return [];
-    return Array.from(container.children).filter((n) => !n.matches("noscript, .bk-notice, #bk-client-error"));
+    return Array.from(container.children).filter((n) => !n.matches("noscript, summary, .bk-notice, #bk-client-error"));
   }
   function parseBlock(html) {
     const tmp = document.createElement("div");
     tmp.innerHTML = html;
     return tmp.firstElementChild;
+  }
+  // Each op names its container by the indexes of containers from the top.
+  function spliceAll(top, ops) {
+    for (const op of ops || []) {
+      let container = top;
+      for (const i of op.path) container = container && blocksOf(container)[i];
+      spliceInto(container, op);
+    }
   }
   function spliceInto(container, op) {
     if (!container || !op) return;
@@ -305,8 +313,8 @@
   }
   function applyPatch(j) {
     const r = root();
-    spliceInto(document.getElementById("bk-main"), j.main);
-    spliceInto(document.getElementById("bk-sidebar"), j.sidebar);
+    spliceAll(document.getElementById("bk-main"), j.main);
+    spliceAll(document.getElementById("bk-sidebar"), j.sidebar);
     const set = (name, v) => { const i = r.querySelector("input[name=" + name + "]"); if (i) i.value = v; };
     if (j.seq !== undefined) { r.dataset.seq = j.seq; set("_seq", j.seq); }
     if (j.page) { r.dataset.page = j.page; set("_page", j.page); }

@@ -101,21 +101,31 @@ pub fn render_app_cached(doc: &PageDoc<'_>, cache: &mut RenderCache) -> String {
 }
 
 /// The app's HTML in blocks: one per element at the top of the main area
-/// and of the sidebar (the page navigation first), so that an answer can
-/// be a patch of the blocks that changed.
+/// and of the sidebar (the page navigation first), each with the blocks of
+/// its children when it is a container, so that an answer can be a patch
+/// of the blocks that changed, however deep.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct AppBlocks {
     /// The sidebar's blocks, if it is drawn.
-    pub sidebar: Option<Vec<String>>,
+    pub sidebar: Option<Vec<Block>>,
     /// The main area's blocks.
-    pub main: Vec<String>,
+    pub main: Vec<Block>,
+}
+
+/// One element's HTML, with its children's blocks when it is a container.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Block {
+    /// The element's whole HTML.
+    pub html: String,
+    /// A container's opening (its HTML up to its children) and children.
+    pub inner: Option<(String, Vec<Block>)>,
 }
 
 impl AppBlocks {
     /// What they weigh, in bytes.
     pub(crate) fn bytes(&self) -> usize {
         let all = self.main.iter().chain(self.sidebar.iter().flatten());
-        all.map(|b| b.len() + 24).sum()
+        all.map(|b| b.html.len() + 24).sum()
     }
 }
 
@@ -123,24 +133,58 @@ impl AppBlocks {
 pub(crate) fn render_blocks(doc: &PageDoc<'_>, cache: &mut RenderCache) -> AppBlocks {
     let tree = doc.tree;
     cache.start_run();
-    let nav = (doc.pages.len() > 1).then(|| nav_html(doc));
-    let mut main = Vec::with_capacity(tree.node(MAIN).children.len());
-    block_per_child(doc, MAIN, cache, &mut main);
+    let nav = (doc.pages.len() > 1).then(|| Block {
+        html: nav_html(doc),
+        inner: None,
+    });
+    let main = blocks_of_children(doc, MAIN, cache);
     let sidebar_has_content = !tree.node(SIDEBAR).children.is_empty() || nav.is_some();
     let sidebar = sidebar_has_content.then(|| {
-        let mut blocks: Vec<String> = nav.into_iter().collect();
-        block_per_child(doc, SIDEBAR, cache, &mut blocks);
+        let mut blocks: Vec<Block> = nav.into_iter().collect();
+        blocks.extend(blocks_of_children(doc, SIDEBAR, cache));
         blocks
     });
     cache.finish_run();
     AppBlocks { sidebar, main }
 }
 
-fn block_per_child(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache, out: &mut Vec<String>) {
-    for &child in &doc.tree.node(id).children {
+fn blocks_of_children(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache) -> Vec<Block> {
+    let children = &doc.tree.node(id).children;
+    children.iter().map(|&c| block(doc, c, cache)).collect()
+}
+
+/// Where a container's children go in its shell.
+const CHILDREN: &str = "<!--bk:children-->";
+
+/// One node as a block.
+fn block(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache) -> Block {
+    let element = &doc.tree.node(id).element;
+    if let Element::Widget(w) = element {
         let mut html = String::new();
-        node(doc, child, cache, &mut html);
-        out.push(html);
+        cache.widget(w, &mut html);
+        return Block { html, inner: None };
+    }
+    match container_html(element, || CHILDREN.to_owned()) {
+        Some(shell) => {
+            let (open, close) = shell
+                .split_once(CHILDREN)
+                .expect("the shell has its children");
+            let children = blocks_of_children(doc, id, cache);
+            let mut html = String::with_capacity(
+                shell.len() + children.iter().map(|c| c.html.len()).sum::<usize>(),
+            );
+            html.push_str(open);
+            children.iter().for_each(|c| html.push_str(&c.html));
+            html.push_str(close);
+            Block {
+                html,
+                inner: Some((open.to_owned(), children)),
+            }
+        }
+        None => Block {
+            html: leaf_html(doc, element),
+            inner: None,
+        },
     }
 }
 
@@ -171,12 +215,12 @@ pub(crate) fn compose_app(doc: &PageDoc<'_>, blocks: &AppBlocks) -> String {
             &view! { <div class="bk-notice" role="alert">{n.to_owned()}</div> }.to_html(),
         );
     }
-    blocks.main.iter().for_each(|b| main.push_str(b));
+    blocks.main.iter().for_each(|b| main.push_str(&b.html));
     main.push_str(
         &view! { <noscript><button type="submit" class="bk-apply">"Apply changes"</button></noscript> }.to_html(),
     );
     let sidebar = blocks.sidebar.as_ref().map(|blocks| {
-        let inner: String = blocks.concat();
+        let inner: String = blocks.iter().map(|b| b.html.as_str()).collect();
         view! { <aside id="bk-sidebar" class="bk-sidebar" inner_html=inner></aside> }
     });
     view! {
@@ -197,61 +241,71 @@ pub(crate) fn compose_app(doc: &PageDoc<'_>, blocks: &AppBlocks) -> String {
     .to_html()
 }
 
-/// One list of blocks made into another: from `at`, `remove` blocks go
-/// and `insert` come in their place. The client morphs the blocks that
-/// take another's place, so focus and typing survive.
+/// One change to a list of blocks: in the container at `path` (indexes
+/// of containers from the top, among blocks), from `at`, `remove` blocks go
+/// and `insert` come in their place. The client morphs a block that takes
+/// another's place, so focus and typing survive.
 #[derive(Debug, PartialEq, serde::Serialize)]
 pub(crate) struct Splice {
+    pub path: Vec<usize>,
     pub at: usize,
     pub remove: usize,
     pub insert: Vec<String>,
 }
 
-/// The splice that makes `old` into `new`: what lies between their common
-/// start and their common end.
-pub(crate) fn splice(old: &[String], new: &[String]) -> Option<Splice> {
-    let start = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+/// The changes that make `old` into `new`, in order: what lies between
+/// their common start and common end; where as many blocks stay as were
+/// there, only those that changed, and inside a container whose own tag
+/// did not change, only what changed in it.
+pub(crate) fn diff(old: &[Block], new: &[Block]) -> Vec<Splice> {
+    let mut ops = Vec::new();
+    diff_into(old, new, &mut Vec::new(), &mut ops);
+    ops
+}
+
+fn diff_into(old: &[Block], new: &[Block], path: &mut Vec<usize>, ops: &mut Vec<Splice>) {
+    let start = old
+        .iter()
+        .zip(new)
+        .take_while(|(a, b)| a.html == b.html)
+        .count();
     let room = old.len().min(new.len()) - start;
     let end = old
         .iter()
         .rev()
         .zip(new.iter().rev())
         .take(room)
-        .take_while(|(a, b)| a == b)
+        .take_while(|(a, b)| a.html == b.html)
         .count();
-    let remove = old.len() - start - end;
-    let insert = new[start..new.len() - end].to_vec();
-    (remove > 0 || !insert.is_empty()).then_some(Splice {
-        at: start,
-        remove,
-        insert,
-    })
-}
-
-/// Appends the HTML of `id`'s children to `out`.
-fn children(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache, out: &mut String) {
-    for &child in &doc.tree.node(id).children {
-        node(doc, child, cache, out);
+    let (old_mid, new_mid) = (&old[start..old.len() - end], &new[start..new.len() - end]);
+    if old_mid.len() != new_mid.len() {
+        ops.push(Splice {
+            path: path.clone(),
+            at: start,
+            remove: old_mid.len(),
+            insert: new_mid.iter().map(|b| b.html.clone()).collect(),
+        });
+        return;
     }
-}
-
-/// Appends the HTML of one node to `out`.
-fn node(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache, out: &mut String) {
-    let element = &doc.tree.node(id).element;
-    match element {
-        Element::Main | Element::Sidebar => return children(doc, id, cache, out),
-        Element::Widget(w) => return cache.widget(w, out),
-        _ => {}
+    for (i, (a, b)) in old_mid.iter().zip(new_mid).enumerate() {
+        if a.html == b.html {
+            continue;
+        }
+        let at = start + i;
+        match (&a.inner, &b.inner) {
+            (Some((a_open, a_children)), Some((b_open, b_children))) if a_open == b_open => {
+                path.push(at);
+                diff_into(a_children, b_children, path, ops);
+                path.pop();
+            }
+            _ => ops.push(Splice {
+                path: path.clone(),
+                at,
+                remove: 1,
+                insert: vec![b.html.clone()],
+            }),
+        }
     }
-    let html = match container_html(element, || {
-        let mut inner = String::new();
-        children(doc, id, cache, &mut inner);
-        inner
-    }) {
-        Some(html) => html,
-        None => leaf_html(doc, element),
-    };
-    out.push_str(&html);
 }
 
 /// A container with its children's HTML, `inner`; `None` for an element
@@ -677,6 +731,37 @@ mod tests {
         render_document(&doc(t.tree()))
     }
 
+    /// One value changed inside columns: the patch is that widget alone,
+    /// at its path; a block more at the end is one insertion.
+    #[test]
+    fn a_patch_reaches_into_containers() {
+        let page = |level: i64, extra: bool| {
+            let mut t = AppTest::new(App::new().page(Page::new("app", move |ui| {
+                let cols = ui.columns(2);
+                cols[0].text("left");
+                cols[1].text(format!("level {level}"));
+                cols[1].text("right");
+                if extra {
+                    ui.text("more");
+                }
+                Ok(())
+            })));
+            t.run().unwrap();
+            render_blocks(&doc(t.tree()), &mut RenderCache::default())
+        };
+        let ops = diff(&page(1, false).main, &page(2, false).main);
+        assert_eq!(ops.len(), 1, "{ops:?}");
+        assert_eq!(
+            (ops[0].path.clone(), ops[0].at, ops[0].remove),
+            (vec![0, 1], 0, 1)
+        );
+        assert!(ops[0].insert[0].contains("level 2") && !ops[0].insert[0].contains("right"));
+        let ops = diff(&page(2, false).main, &page(2, true).main);
+        assert_eq!(ops.len(), 1, "{ops:?}");
+        assert_eq!((ops[0].path.len(), ops[0].at, ops[0].remove), (0, 1, 0));
+        assert!(diff(&page(2, true).main, &page(2, true).main).is_empty());
+    }
+
     /// A patch addresses blocks by position, so each must be one element:
     /// every element and widget kind, in the main area, the sidebar and
     /// columns, and the page navigation.
@@ -708,7 +793,16 @@ mod tests {
             blocks.main.len(),
             sidebar.len()
         );
-        for block in blocks.main.iter().chain(&sidebar) {
+        fn all(blocks: &[Block]) -> Vec<&Block> {
+            let nested = |b: &Block| b.inner.as_ref().map_or(Vec::new(), |(_, c)| all(c));
+            blocks
+                .iter()
+                .flat_map(|b| std::iter::once(b).chain(nested(b)))
+                .collect()
+        }
+        let everything = all(&blocks.main).into_iter().chain(all(&sidebar));
+        for block in everything {
+            let block = &block.html;
             let fragment = scraper::Html::parse_fragment(block);
             let root = fragment.root_element();
             let elements = root.children().filter(|n| n.value().is_element()).count();

@@ -106,7 +106,10 @@ impl Shown {
                 self.seq = seq_in(frame);
             }
             Some("patch") => {
-                if let Some(op) = frame["main"].as_object() {
+                // Changes inside containers are not followed: only the
+                // top-level blocks are.
+                let ops = frame["main"].as_array().into_iter().flatten();
+                for op in ops.filter(|op| op["path"].as_array().is_some_and(|p| p.is_empty())) {
                     let at = op["at"].as_u64().unwrap() as usize;
                     let remove = op["remove"].as_u64().unwrap() as usize;
                     let insert: Vec<String> = op["insert"]

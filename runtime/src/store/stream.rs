@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use crate::elements::{ElementTree, TreeWatcher};
-use crate::render::{compose_app, render_blocks, splice, AppBlocks, PageDoc, RenderCache};
+use crate::render::{compose_app, diff, render_blocks, AppBlocks, Block, PageDoc, RenderCache};
 
 /// The shortest time between two flushes of a run.
 pub(crate) const FLUSH_EVERY: Duration = Duration::from_millis(30);
@@ -59,10 +59,10 @@ impl Channel {
         let fields = match shown.as_ref() {
             Some(old) if old.sidebar.is_some() == blocks.sidebar.is_some() => {
                 let sidebar = match (&old.sidebar, &blocks.sidebar) {
-                    (Some(a), Some(b)) => splice(a, b),
-                    _ => None,
+                    (Some(a), Some(b)) => diff(a, b),
+                    _ => Vec::new(),
                 };
-                json!({"t": "patch", "main": splice(&old.main, &blocks.main), "sidebar": sidebar})
+                json!({"t": "patch", "main": diff(&old.main, &blocks.main), "sidebar": sidebar})
             }
             _ => json!({"t": "app", "html": whole(&blocks)}),
         };
@@ -140,8 +140,12 @@ impl RunStream {
         if self.done.load(Ordering::Acquire) {
             return;
         }
-        if (flush.dirty || force) && flush.last.elapsed() >= FLUSH_EVERY {
+        // The ticker runs every FLUSH_EVERY: its flushes do not hold back
+        // a draw that comes after a quiet spell.
+        if flush.dirty || force {
+            let last = flush.last;
             self.send_partial(&mut flush);
+            flush.last = last;
         }
     }
 
@@ -220,7 +224,7 @@ async fn tick(stream: std::sync::Weak<RunStream>) {
 
 /// `drawn` with the blocks of `before` it has not reached yet.
 fn with_stale(mut drawn: AppBlocks, before: &AppBlocks) -> AppBlocks {
-    let rest = |now: &mut Vec<String>, old: &[String]| {
+    let rest = |now: &mut Vec<Block>, old: &[Block]| {
         if old.len() > now.len() {
             now.extend_from_slice(&old[now.len()..]);
         }
