@@ -38,9 +38,15 @@ use support::http::{tab_of, Http};
 use support::socket::{connect, Shown, Stream};
 use tokio_tungstenite::tungstenite::Message;
 
+/// Serves `router` with Nagle's algorithm off, as brooklet's own server
+/// does: a frame is not held back for the previous one's ACK.
 async fn start(router: axum::Router) -> SocketAddr {
+    use axum::serve::ListenerExt;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     tokio::spawn(async move { axum::serve(listener, router).await });
     addr
 }

@@ -37,7 +37,9 @@ pub async fn connect(
     if let Some(cookie) = cookie {
         headers.insert("cookie", HeaderValue::from_str(cookie).unwrap());
     }
-    match tokio_tungstenite::connect_async(request).await {
+    // Nagle's algorithm off, as in browsers: an event is not held back
+    // for the ACK of the one before.
+    match tokio_tungstenite::connect_async_with_config(request, None, true).await {
         Ok((stream, _)) => Ok(stream),
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
             Err(response.status().as_u16())

@@ -87,8 +87,9 @@ pub(crate) struct RunStream {
     channel: Arc<Channel>,
     frame: StreamFrame,
     /// What the client showed when the run started: shown as stale until
-    /// drawn again.
-    before: AppBlocks,
+    /// drawn again. Taken at the first flush (the channel shows it until
+    /// then), so that a run that sends only its answer copies nothing.
+    before: std::sync::OnceLock<AppBlocks>,
     tree: Mutex<Option<Arc<Mutex<ElementTree>>>>,
     flush: Mutex<Flush>,
     done: AtomicBool,
@@ -104,11 +105,10 @@ impl RunStream {
     /// A stream of a run to `channel`; a ticker on the current Tokio
     /// runtime flushes what the run drew while it waits.
     pub(crate) fn start(channel: Arc<Channel>, frame: StreamFrame) -> Arc<Self> {
-        let before = channel.shown().clone().unwrap_or_default();
         let stream = Arc::new(RunStream {
             channel,
             frame,
-            before,
+            before: std::sync::OnceLock::new(),
             tree: Mutex::new(None),
             flush: Mutex::new(Flush {
                 last: Instant::now(),
@@ -160,7 +160,10 @@ impl RunStream {
         let drawn = render_blocks(&doc, &mut flush.cache);
         let fresh_main = drawn.main.len();
         let fresh_sidebar = drawn.sidebar.as_ref().map(Vec::len);
-        let shown = with_stale(drawn, &self.before);
+        let before = self
+            .before
+            .get_or_init(|| self.channel.shown().clone().unwrap_or_default());
+        let shown = with_stale(drawn, before);
         let mut frame = self.channel.patch_to(shown, |b| compose_app(&doc, b));
         frame["running"] = json!(true);
         frame["fresh"] = json!({"main": fresh_main, "sidebar": fresh_sidebar});
