@@ -58,6 +58,8 @@ pub mod guide {
     pub mod fragments {}
     #[doc = include_str!("../docs/guide/multipage.md")]
     pub mod multipage {}
+    #[doc = include_str!("../docs/guide/live.md")]
+    pub mod live {}
     #[doc = include_str!("../docs/guide/serving.md")]
     #[cfg(feature = "server")]
     pub mod serving {}
