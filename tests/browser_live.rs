@@ -45,30 +45,59 @@ async fn js(c: &Client, script: &str) -> Value {
     c.execute(script, vec![]).await.unwrap()
 }
 
+/// Clicks Go at step 3 of run `run` and waits for run `run + 1` to start:
+/// how long that took, from the click to the text.
+async fn restart_at_step_3(c: &Client, run: u32) -> f64 {
+    until_shows(c, &format!("run {run} step 3")).await;
+    let clicked = js(c, &format!("{GO}.click(); return performance.now();")).await;
+    let next = run + 1;
+    until_shows(c, &format!("run {next} started")).await;
+    let started = js(c, &format!("return window.__started['{next}'];")).await;
+    started.as_f64().unwrap() - clicked.as_f64().unwrap()
+}
+
+const GO: &str =
+    "Array.from(document.querySelectorAll('button')).find((b) => b.textContent.trim() === 'Go')";
+
+async fn seen(c: &Client) -> Vec<String> {
+    serde_json::from_value(js(c, "return Array.from(window.__seen);").await).unwrap()
+}
+
 async fn scenarios(c: &Client) {
     let addr = support::http::start(live::app()).await;
     c.goto(&format!("http://{addr}/")).await.unwrap();
-    // The first page arrives once the first run is done (a plain page load).
-    until_shows(c, "run 1 done").await;
+    js(c, WATCH).await;
+    // The page load answers at once and its first run streams.
+    until_shows(c, "run 1 step 2").await;
     until(
         c,
         "the push channel",
         "window.__brooklet.channel === 'socket'",
     )
     .await;
-    js(c, WATCH).await;
-    let go = "Array.from(document.querySelectorAll('button')).find((b) => b.textContent.trim() === 'Go')";
     assert_eq!(
-        js(c, &format!("return !!{go};")).await,
+        js(c, &format!("return !!{GO};")).await,
         true,
         "a <button> named Go"
     );
+    assert!(!support::browser::body_text(c).await.contains("run 1 done"));
+    eprintln!("ok: the first run streams to the page that loaded it");
 
-    // Go: run 2 streams. Its first step shows while it goes on, with the
-    // progress bar part way, the running status and its Stop control, and
-    // the first run's rest faded.
-    js(c, &format!("{go}.click();")).await;
-    until_shows(c, "run 2 step 2").await;
+    // A click at step 3 stops run 1 and starts run 2.
+    let waited = restart_at_step_3(c, 1).await;
+    until_shows(c, "run 2 done").await;
+    assert!(
+        !seen(c).await.contains(&"run 1 done".to_owned()),
+        "the stale run finished"
+    );
+    eprintln!(
+        "ok: a click at step 3 showed \"run 2 started\" {waited:.0} ms later; run 1 never finished"
+    );
+
+    // Go: run 3 streams, with the progress bar part way, the running
+    // status and its Stop control, and run 2's rest faded.
+    js(c, &format!("{GO}.click();")).await;
+    until_shows(c, "run 3 step 2").await;
     let live = js(
         c,
         "const bar = document.querySelector('[role=progressbar]');
@@ -77,7 +106,6 @@ async fn scenarios(c: &Client) {
             now: Number(bar.getAttribute('aria-valuenow')),
             running: !!status && !status.hidden && !!status.querySelector('button'),
             stale: document.querySelectorAll('#bk-main .bk-stale').length,
-            done: document.body.innerText.includes('run 2 done'),
          };",
     )
     .await;
@@ -88,30 +116,23 @@ async fn scenarios(c: &Client) {
     assert_eq!(live["running"], true, "{live}");
     assert!(
         live["stale"].as_u64().unwrap() > 0,
-        "the first run's rest is faded: {live}"
+        "run 2's rest is faded: {live}"
     );
-    assert_eq!(live["done"], false);
     eprintln!(
-        "ok: run 2 streams: the bar at {}%, running with Stop, stale elements faded",
+        "ok: run 3 streams: the bar at {}%, running with Stop, stale elements faded",
         live["now"]
     );
 
-    // A click at step 3 stops run 2 and starts run 3.
-    until_shows(c, "run 2 step 3").await;
-    let clicked = js(c, &format!("{go}.click(); return performance.now();")).await;
-    until_shows(c, "run 3 started").await;
-    until_shows(c, "run 3 done").await;
-    let started = js(c, "return window.__started['3'];").await;
-    let waited = started.as_f64().unwrap() - clicked.as_f64().unwrap();
-    let seen = js(c, "return Array.from(window.__seen);").await;
-    let seen: Vec<String> = serde_json::from_value(seen).unwrap();
+    let waited = restart_at_step_3(c, 3).await;
+    until_shows(c, "run 4 done").await;
+    let seen = seen(c).await;
     assert!(
-        !seen.contains(&"run 2 done".to_owned()),
+        !seen.contains(&"run 3 done".to_owned()),
         "the stale run finished: {seen:?}"
     );
     assert!(
-        !seen.iter().any(|s| s == "run 2 step 5"),
-        "run 2 went on: {seen:?}"
+        !seen.iter().any(|s| s == "run 3 step 5"),
+        "run 3 went on: {seen:?}"
     );
     let after = js(
         c,
@@ -121,13 +142,11 @@ async fn scenarios(c: &Client) {
     .await;
     assert_eq!(after["stale"], 0, "nothing faded once the run is done");
     assert_eq!(after["running"], false);
-    eprintln!(
-        "ok: a click at step 3 showed \"run 3 started\" {waited:.0} ms later; run 2 never finished"
-    );
+    eprintln!("ok: again: \"run 4 started\" {waited:.0} ms after the click; run 3 never finished");
 
-    // Stop: run 4 ends where it is, as `stop()` ends a run.
-    js(c, &format!("{go}.click();")).await;
-    until_shows(c, "run 4 step 2").await;
+    // Stop: run 5 ends where it is, as `stop()` ends a run.
+    js(c, &format!("{GO}.click();")).await;
+    until_shows(c, "run 5 step 2").await;
     js(c, "document.querySelector('#bk-status button').click();").await;
     until(
         c,
@@ -138,7 +157,7 @@ async fn scenarios(c: &Client) {
     tokio::time::sleep(std::time::Duration::from_millis(700)).await;
     let text = support::browser::body_text(c).await;
     assert!(
-        !text.contains("run 4 done") && !text.contains("run 4 step 5"),
+        !text.contains("run 5 done") && !text.contains("run 5 step 5"),
         "{text}"
     );
     eprintln!("ok: Stop ends the run where it is");

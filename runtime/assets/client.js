@@ -520,6 +520,8 @@
   // The server may have corrected the URL (a bound widget, R40).
   history.replaceState({ page }, "", root().dataset.url || location.href);
   loadCommitted();
+  // A first run still going on: it streams once the socket is open.
+  if (root().dataset.running) showRunning(true);
   // A reload of this browser tab takes back the session it had (the tab id
   // is kept in sessionStorage while the page is away); a new tab, or a
   // link or address opened in this one, starts its own, as the server made it.

@@ -794,11 +794,14 @@ mod tests {
             sidebar.len()
         );
         fn all(blocks: &[Block]) -> Vec<&Block> {
-            let nested = |b: &Block| b.inner.as_ref().map_or(Vec::new(), |(_, c)| all(c));
-            blocks
-                .iter()
-                .flat_map(|b| std::iter::once(b).chain(nested(b)))
-                .collect()
+            let mut out = Vec::new();
+            for b in blocks {
+                out.push(b);
+                if let Some((_, children)) = &b.inner {
+                    out.extend(all(children));
+                }
+            }
+            out
         }
         let everything = all(&blocks.main).into_iter().chain(all(&sidebar));
         for block in everything {

@@ -52,7 +52,7 @@ use guard::{forbidden, method_not_allowed, same_origin, Guard};
 use crate::pages::App;
 use crate::session::Event;
 use crate::store::pool::RunPool;
-use crate::store::sessions::{Failure, FormAnswer, Frame, OwnerSecret, Sessions, TabId};
+use crate::store::sessions::{Created, Failure, FormAnswer, Frame, OwnerSecret, Sessions, TabId};
 use crate::store::{LiveTabs, MemoryStore, SessionStore};
 use crate::ui::QueryParams;
 use crate::wire::{last_field, page_url, parse_event, parse_query, TAB_HEADER};
@@ -240,8 +240,8 @@ async fn new_session(
         (*query != asked).then(|| page_url(&url_base, page, query))
     };
     let html = match shared.sessions.create(&owner, event, frame, url).await {
-        Ok(Ok(html)) => html,
-        Ok(Err(e)) => return engine_error(&e),
+        Ok(Created::Done(Ok(html)) | Created::Streaming(html)) => html,
+        Ok(Created::Done(Err(e))) => return engine_error(&e),
         Err(failure) => return failure.page(),
     };
     let mut response = Html(html).into_response();

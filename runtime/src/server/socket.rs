@@ -30,7 +30,7 @@ use tokio::sync::mpsc;
 use super::answers::malformed;
 use super::guard::{forbidden, same_origin};
 use super::{base_of, event_body_limit, owner_from, Shared};
-use crate::store::sessions::{EventAnswer, Failure, OwnerSecret, PreparedEvent, TabId};
+use crate::store::sessions::{Attached, EventAnswer, Failure, OwnerSecret, PreparedEvent, TabId};
 use crate::store::stream::Channel;
 use crate::store::MAX_WAITING;
 use crate::wire::{page_url, parse_event, quote_long};
@@ -67,28 +67,23 @@ pub(super) async fn socket(
         return malformed("a connection needs the session cookie and a tab id (16 hex digits)");
     };
     let base = base_of(&original, &uri);
-    let (out, outgoing) = mpsc::channel::<Message>(OUTGOING);
-    let streamed = out.clone();
-    let channel = Channel::new(move |frame| streamed.try_send(Message::Text(frame.into())).is_ok());
-    let attached = match shared
-        .sessions
-        .attach(&owner, &tab, &base, channel.clone())
-        .await
-    {
-        Ok(attached) => attached,
-        Err(failure) => return failure.json(),
+    // With a run of this browser's going on, connect at once and see it
+    // stream; otherwise the app as it is comes first.
+    let (first, since) = match shared.sessions.running(&owner, &tab) {
+        Some(seq) => (None, seq),
+        None => match shared.sessions.attach(&owner, &tab, &base).await {
+            Ok(attached) => (Some(attach_frame(&attached)), attached.seq),
+            Err(failure) => return failure.json(),
+        },
     };
     if let Some(given) = attach.replaces.as_deref().and_then(TabId::parse) {
         if given != tab {
             shared.sessions.discard(&owner, &given).await;
         }
     }
-    let since = attached.seq;
-    let first = json!({
-        "t": "app", "attach": true, "html": attached.html, "page": attached.page,
-        "url": attached.url,
-    })
-    .to_string();
+    let Some(channel) = shared.sessions.channel(&tab) else {
+        return Failure::Expired.json();
+    };
     let limit = event_body_limit(shared.sessions.upload_cap());
     upgrade
         .max_message_size(limit)
@@ -100,9 +95,17 @@ pub(super) async fn socket(
                 since,
                 channel,
             };
-            serve(shared, ws, peer, base, first, (out, outgoing))
+            serve(shared, ws, peer, base, first)
         })
         .into_response()
+}
+
+fn attach_frame(attached: &Attached) -> Message {
+    let frame = json!({
+        "t": "app", "attach": true, "html": attached.html, "page": attached.page,
+        "url": attached.url, "running": false,
+    });
+    Message::Text(frame.to_string().into())
 }
 
 /// Who is at the other end of a connection.
@@ -121,14 +124,35 @@ async fn serve(
     ws: WebSocket,
     peer: Peer,
     base: String,
-    first: String,
-    (out, outgoing): (mpsc::Sender<Message>, mpsc::Receiver<Message>),
+    first: Option<Message>,
 ) {
     let (sink, mut stream) = ws.split();
+    let (out, outgoing) = mpsc::channel::<Message>(OUTGOING);
+    let streamed = out.clone();
+    let connection = peer
+        .channel
+        .connect(move |frame| streamed.try_send(Message::Text(frame.into())).is_ok());
     let (work, queued) = mpsc::channel::<PreparedEvent>(MAX_WAITING + 1);
     let writer = tokio::spawn(write(sink, outgoing, shared.send_timeout));
-    let worker = tokio::spawn(run_events(shared.clone(), queued, out.clone(), base));
-    let _ = out.send(Message::Text(first.into())).await;
+    let attach_later = match first {
+        Some(frame) => {
+            let _ = out.send(frame).await;
+            None
+        }
+        // The run going on streams the whole app at its next flush; the
+        // app as it is then follows once the run is over.
+        None => {
+            peer.channel.forget_shown();
+            Some((peer.owner.clone(), peer.tab.clone()))
+        }
+    };
+    let worker = tokio::spawn(run_events(
+        shared.clone(),
+        queued,
+        out.clone(),
+        base,
+        attach_later,
+    ));
     while let Some(frame) = stream.next().await {
         let text = match frame {
             Ok(Message::Text(text)) => text,
@@ -155,6 +179,7 @@ async fn serve(
     drop(work);
     let _ = worker.await;
     // The channel holds a sender too: the writer ends once all are gone.
+    peer.channel.disconnect(connection);
     drop((out, peer));
     let _ = writer.await;
 }
@@ -176,13 +201,9 @@ fn take_frame(
         Err(e) => return Some(error_frame("MalformedEvent", &e, number_in(bytes))),
     };
     let n = request.n;
-    let prepared = shared.sessions.prepare_event(
-        &peer.owner,
-        &peer.tab,
-        request,
-        Some(peer.since),
-        Some(peer.channel.clone()),
-    );
+    let prepared = shared
+        .sessions
+        .prepare_event(&peer.owner, &peer.tab, request, Some(peer.since));
     match prepared {
         Ok(prepared) => match work.try_send(prepared) {
             Ok(()) => None,
@@ -199,7 +220,15 @@ async fn run_events(
     mut queued: mpsc::Receiver<PreparedEvent>,
     out: mpsc::Sender<Message>,
     base: String,
+    attach_later: Option<(OwnerSecret, TabId)>,
 ) {
+    if let Some((owner, tab)) = attach_later {
+        let frame = match shared.sessions.attach(&owner, &tab, &base).await {
+            Ok(attached) => attach_frame(&attached),
+            Err(failure) => failure_frame(&failure, None),
+        };
+        let _ = out.send(frame).await;
+    }
     while let Some(prepared) = queued.recv().await {
         let n = prepared.number();
         let frame = match shared.sessions.run_event(prepared, &base).await {

@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use moka::policy::EvictionPolicy;
 
+use super::stream::Channel;
 use super::{TabState, Version};
 use crate::cancel::CancelToken;
 
@@ -45,6 +46,8 @@ pub(crate) struct LiveTab {
     pub state: Arc<tokio::sync::Mutex<Option<Live>>>,
     /// The events in flight, to supersede a run (R47).
     in_flight: std::sync::Mutex<InFlight>,
+    /// The tab's push channel: where its runs stream to.
+    pub channel: Arc<Channel>,
 }
 
 /// What this process knows of a tab's events in flight.
@@ -106,6 +109,7 @@ impl LiveTab {
             waiting: AtomicUsize::new(0),
             state: Arc::new(tokio::sync::Mutex::new(None)),
             in_flight: Default::default(),
+            channel: Channel::new(),
         })
     }
 
@@ -160,6 +164,27 @@ impl LiveTab {
         token
     }
 
+    /// The first run of a new tab of `owner` starts: its cancellation, so
+    /// that an event from the page it is streaming to can supersede it.
+    pub(crate) fn begin_first_run(&self, owner: &str) -> CancelToken {
+        let token = CancelToken::new();
+        self.in_flight().running = Some(Running {
+            seq: 0,
+            owner: owner.to_owned(),
+            token: token.clone(),
+        });
+        token
+    }
+
+    /// The page's sequence number of the run of `owner`'s going on, if any.
+    pub(crate) fn running_for(&self, owner: &str) -> Option<u64> {
+        let f = self.in_flight();
+        f.running
+            .as_ref()
+            .filter(|r| r.owner == owner)
+            .map(|r| r.seq)
+    }
+
     /// The run begun last ended.
     pub(crate) fn end_run(&self) {
         self.in_flight().running = None;
@@ -195,6 +220,7 @@ impl LiveTab {
 }
 
 /// The live sessions of this process.
+#[derive(Clone)]
 pub(crate) struct LiveTabs {
     tabs: moka::sync::Cache<String, Arc<LiveTab>>,
     /// What a session weighs at least: the byte cap over the count cap, so

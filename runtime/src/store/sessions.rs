@@ -183,6 +183,122 @@ pub(crate) enum EventAnswer {
     },
 }
 
+/// How long a new tab's page load waits for its first run before it
+/// answers with what the run has drawn so far, and streams the rest.
+const FIRST_PAINT: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// What a new tab's page load came to.
+pub(crate) enum Created {
+    /// The first run ended: the whole document, or why it could not run.
+    Done(Result<String, Error>),
+    /// The first run goes on: the document as it has drawn so far; the
+    /// rest streams once the page's push channel connects.
+    Streaming(String),
+}
+
+/// A new tab's first run, and what it needs once it ends.
+struct FirstRun {
+    site: Arc<Site>,
+    store: Arc<dyn SessionStore>,
+    live: LiveTabs,
+    local: bool,
+    tab: TabId,
+    owner: String,
+    slot: Arc<LiveTab>,
+}
+
+/// What the first run's job hands back.
+type FirstOutcome = (TabState, Result<String, Error>);
+
+impl FirstRun {
+    /// The run, for the run pool: the page from the top, streamed; then the
+    /// document, and the patch to a push channel that connected meanwhile.
+    fn job(
+        &self,
+        event: Event,
+        frame: Frame,
+        url: impl FnOnce(&str, &QueryParams) -> Option<String> + Send + 'static,
+        cancel: CancelToken,
+        stream: Arc<RunStream>,
+    ) -> impl FnOnce() -> FirstOutcome + Send + 'static {
+        let (site, tab, channel) = (
+            self.site.clone(),
+            self.tab.clone(),
+            self.slot.channel.clone(),
+        );
+        move || {
+            let mut state = TabState::new();
+            let watcher: Arc<dyn crate::elements::TreeWatcher> = stream.clone();
+            let ran = state
+                .session
+                .handle_streamed(&site.app, event, &cancel, Some(watcher));
+            stream.finish();
+            let html = ran.map(|out| {
+                if channel.connected() {
+                    let mut fields = site.patch(&channel, &frame.base, &tab, &out.page, &mut state);
+                    fields["running"] = serde_json::json!(false);
+                    fields["seq"] = serde_json::json!(state.session.events());
+                    fields["page"] = serde_json::json!(out.page);
+                    fields["url"] =
+                        serde_json::json!(page_url(&frame.base, &out.page, &out.url_query));
+                    channel.send(fields.to_string());
+                }
+                let url = url(&out.page, &out.url_query);
+                let frame = Frame { url, ..frame };
+                site.document(&frame, &tab, &out.page, &mut state)
+            });
+            (state, html)
+        }
+    }
+
+    /// Once the run ended: the session saved and live, or the slot
+    /// forgotten.
+    async fn finish(
+        self,
+        mut held: tokio::sync::OwnedMutexGuard<Option<Live>>,
+        ran: Result<FirstOutcome, PoolError>,
+    ) -> Result<Created, Failure> {
+        self.slot.end_run();
+        let outcome = match ran {
+            Ok((state, Ok(html))) => self
+                .keep(&mut held, state)
+                .await
+                .map(|()| Created::Done(Ok(html))),
+            Ok((_, Err(e))) => Ok(Created::Done(Err(e))),
+            Err(e) => Err(e.into()),
+        };
+        let kept = matches!(outcome, Ok(Created::Done(Ok(_))));
+        drop(held);
+        if !kept {
+            self.live.forget_if_empty(self.tab.as_str(), &self.slot);
+        }
+        outcome
+    }
+
+    /// Saves the first run's session (unless the store is this process's
+    /// memory) and makes it the slot's live copy.
+    async fn keep(&self, held: &mut Option<Live>, state: TabState) -> Result<(), Failure> {
+        let version = if self.local {
+            Version(0)
+        } else {
+            let bytes = record::encode(&self.owner, &state.session);
+            match self.store.save(self.tab.as_str(), None, bytes).await {
+                Ok(SaveOutcome::Saved(v)) => v,
+                Ok(SaveOutcome::Conflict) => return Err(Failure::Conflict),
+                Err(e) => return Err(Failure::Store(e)),
+            }
+        };
+        let bytes = state.approx_bytes();
+        *held = Some(Live {
+            version,
+            owner: self.owner.clone(),
+            tab: state,
+        });
+        self.live.resize(self.tab.as_str(), &self.slot, bytes);
+        Ok(())
+    }
+}
+
 /// An event that took its place in its tab's queue, waiting for its run.
 pub(crate) struct PreparedEvent {
     owner: OwnerSecret,
@@ -246,7 +362,7 @@ pub(crate) struct Sessions {
     site: Arc<Site>,
     store: Arc<dyn SessionStore>,
     live: LiveTabs,
-    pool: RunPool,
+    pool: Arc<RunPool>,
 }
 
 /// What every run and answer of the app needs: the app, and what its pages
@@ -285,7 +401,7 @@ impl Sessions {
             }),
             store,
             live,
-            pool,
+            pool: Arc::new(pool),
         }
     }
 
@@ -313,46 +429,46 @@ impl Sessions {
         event: Event,
         frame: Frame,
         url: impl FnOnce(&str, &QueryParams) -> Option<String> + Send + 'static,
-    ) -> Result<Result<String, Error>, Failure> {
+    ) -> Result<Created, Failure> {
         let tab = TabId::random();
         let owner = owner.hash();
-        let site = self.site.clone();
-        let job_tab = tab.clone();
-        let (state, ran) = self
-            .pool
-            .run(move || {
-                let mut state = TabState::new();
-                let ran = state.session.handle(&site.app, event).map(|out| {
-                    let url = url(&out.page, &out.url_query);
-                    let frame = Frame { url, ..frame };
-                    site.document(&frame, &job_tab, &out.page, &mut state)
-                });
-                (state, ran)
-            })
-            .await?;
-        let html = match ran {
-            Ok(html) => html,
-            Err(e) => return Ok(Err(e)),
-        };
-        let version = if self.local() {
-            Version(0)
-        } else {
-            let bytes = record::encode(&owner, &state.session);
-            match self.store.save(tab.as_str(), None, bytes).await {
-                Ok(SaveOutcome::Saved(v)) => v,
-                Ok(SaveOutcome::Conflict) => return Err(Failure::Conflict),
-                Err(e) => return Err(Failure::Store(e)),
-            }
-        };
-        let bytes = state.approx_bytes();
         let slot = self.live.insert(tab.as_str());
-        *slot.state.lock().await = Some(Live {
-            version,
+        let held = slot.state.clone().lock_owned().await;
+        let cancel = slot.begin_first_run(&owner);
+        let page = event
+            .page
+            .clone()
+            .or_else(|| self.site.pages.first().map(|(p, _)| p.clone()));
+        let stream_frame = StreamFrame {
+            title: self.site.title.clone(),
+            base: frame.base.clone(),
+            tab: tab.as_str().to_owned(),
+            page: page.unwrap_or_default(),
+            pages: self.site.pages.clone(),
+            seq: 0,
+            error_details: self.site.error_details,
+        };
+        let stream = RunStream::start(slot.channel.clone(), stream_frame);
+        let first = FirstRun {
+            site: self.site.clone(),
+            store: self.store.clone(),
+            live: self.live.clone(),
+            local: self.local(),
+            tab,
             owner,
-            tab: state,
+            slot,
+        };
+        let (done, finished) = tokio::sync::oneshot::channel();
+        let job = first.job(event, frame, url, cancel, stream.clone());
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            let ran = pool.run(job).await;
+            let _ = done.send(first.finish(held, ran).await);
         });
-        self.live.resize(tab.as_str(), &slot, bytes);
-        Ok(Ok(html))
+        tokio::select! {
+            finished = finished => finished.unwrap_or_else(|_| Err(Failure::Crashed("the first run was lost".into()))),
+            () = tokio::time::sleep(FIRST_PAINT) => Ok(Created::Streaming(stream.document_now())),
+        }
     }
 
     /// How many bytes of upload an event of `tab` may carry, from what its
@@ -386,7 +502,7 @@ impl Sessions {
         request: EventRequest,
         base: &str,
     ) -> Result<EventAnswer, Failure> {
-        let prepared = self.prepare_event(owner, tab, request, None, None)?;
+        let prepared = self.prepare_event(owner, tab, request, None)?;
         self.run_event(prepared, base).await
     }
 
@@ -405,9 +521,10 @@ impl Sessions {
         tab: &TabId,
         request: EventRequest,
         since: Option<u64>,
-        channel: Option<Arc<Channel>>,
     ) -> Result<PreparedEvent, Failure> {
         let (slot, ticket) = self.slot_of(tab)?;
+        // An event of the push channel streams its run to it.
+        let channel = since.map(|_| slot.channel.clone());
         let mut arrival = slot.arrive(&owner.hash(), request.seq);
         arrival.concurrent |= since.is_some_and(|s| request.seq >= s);
         Ok(PreparedEvent {
@@ -469,9 +586,9 @@ impl Sessions {
         owner: &OwnerSecret,
         tab: &TabId,
         base: &str,
-        channel: Arc<Channel>,
     ) -> Result<Attached, Failure> {
         let slot = self.slot_of(tab)?;
+        let channel = slot.0.channel.clone();
         let (site, base, job_tab) = (self.site.clone(), base.to_owned(), tab.clone());
         let step = move |state: &mut TabState, _: &CancelToken| {
             let page = state.session.current_page().unwrap_or_default().to_owned();
@@ -487,6 +604,20 @@ impl Sessions {
             })
         };
         self.with_session(owner, tab, slot, 0, None, step).await
+    }
+
+    /// The tab's push channel, to connect a client to.
+    pub(crate) fn channel(&self, tab: &TabId) -> Option<Arc<Channel>> {
+        self.live
+            .find(tab.as_str())
+            .map(|slot| slot.channel.clone())
+    }
+
+    /// The sequence number of the page of `owner`'s run going on in `tab`
+    /// in this process, if one is: a client can connect to it at once, and
+    /// see the run stream, rather than wait for it.
+    pub(crate) fn running(&self, owner: &OwnerSecret, tab: &TabId) -> Option<u64> {
+        self.live.find(tab.as_str())?.running_for(&owner.hash())
     }
 
     /// Forgets `tab` if it is `owner`'s and this process holds it: the tab

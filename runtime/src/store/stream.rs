@@ -21,21 +21,61 @@ use crate::render::{compose_app, diff, render_blocks, AppBlocks, Block, PageDoc,
 /// The shortest time between two flushes of a run.
 pub(crate) const FLUSH_EVERY: Duration = Duration::from_millis(30);
 
-/// A tab's push channel, as the session loop sees it: where frames go, and
-/// what the client shows.
+/// What sends a frame to a client without waiting: `false` when the
+/// client is too far behind to take one more.
+pub(crate) type Sender = Box<dyn Fn(String) -> bool + Send + Sync>;
+
+/// A tab's push channel, as the session loop sees it: where frames go
+/// (nowhere until a client connects), and what the client shows.
+#[derive(Default)]
 pub(crate) struct Channel {
     shown: Mutex<Option<AppBlocks>>,
-    send: Box<dyn Fn(String) -> bool + Send + Sync>,
+    send: Mutex<Option<(u64, Sender)>>,
+    connections: std::sync::atomic::AtomicU64,
 }
 
 impl Channel {
-    /// A channel whose frames go to `send`, which must not wait: it says
-    /// `false` when the client is too far behind to take one more.
-    pub(crate) fn new(send: impl Fn(String) -> bool + Send + Sync + 'static) -> Arc<Self> {
-        Arc::new(Channel {
-            shown: Mutex::new(None),
-            send: Box::new(send),
-        })
+    /// A channel no client is connected to.
+    pub(crate) fn new() -> Arc<Self> {
+        Arc::new(Channel::default())
+    }
+
+    /// A client connects: frames go to `send` from now on. Returns the
+    /// connection's number, for [`Channel::disconnect`].
+    pub(crate) fn connect(&self, send: impl Fn(String) -> bool + Send + Sync + 'static) -> u64 {
+        let id = self.connections.fetch_add(1, Ordering::AcqRel) + 1;
+        *self.send.lock().unwrap_or_else(|e| e.into_inner()) = Some((id, Box::new(send)));
+        id
+    }
+
+    /// Nothing is known of what the client shows (it connected while a run
+    /// went on): the next frame sends the whole app.
+    pub(crate) fn forget_shown(&self) {
+        *self.shown() = None;
+    }
+
+    /// Connection `id` is gone (a newer one may have taken its place).
+    pub(crate) fn disconnect(&self, id: u64) {
+        let mut send = self.send.lock().unwrap_or_else(|e| e.into_inner());
+        if send.as_ref().is_some_and(|(current, _)| *current == id) {
+            *send = None;
+        }
+    }
+
+    /// Whether a client is connected.
+    pub(crate) fn connected(&self) -> bool {
+        self.send
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+    }
+
+    /// Sends a frame; `false` when no client is connected or it is behind.
+    pub(crate) fn send(&self, frame: String) -> bool {
+        match &*self.send.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some((_, send)) => send(frame),
+            None => false,
+        }
     }
 
     fn shown(&self) -> MutexGuard<'_, Option<AppBlocks>> {
@@ -123,6 +163,22 @@ impl RunStream {
         stream
     }
 
+    /// The whole document as the run has drawn it so far, marked running:
+    /// a new tab's first answer while its first run goes on.
+    pub(crate) fn document_now(&self) -> String {
+        let shared = self.tree.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let tree = match shared {
+            Some(shared) => shared.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+            None => ElementTree::new(),
+        };
+        let html = crate::render::render_document(&self.doc(&tree));
+        html.replacen(
+            "<div id=\"bk-app\"",
+            "<div id=\"bk-app\" data-running=\"true\"",
+            1,
+        )
+    }
+
     /// The run is over: nothing more is flushed; its answer follows.
     pub(crate) fn finish(&self) {
         let _flush = self.flush();
@@ -167,7 +223,7 @@ impl RunStream {
         let mut frame = self.channel.patch_to(shown, |b| compose_app(&doc, b));
         frame["running"] = json!(true);
         frame["fresh"] = json!({"main": fresh_main, "sidebar": fresh_sidebar});
-        if (self.channel.send)(frame.to_string()) {
+        if self.channel.send(frame.to_string()) {
             flush.last = Instant::now();
             flush.dirty = false;
         } else {
