@@ -459,3 +459,44 @@ async fn a_slow_run_streams_with_the_rest_stale() {
         ["run 3 step a", "run 3 step b", "run 3 step c"]
     );
 }
+
+/// A new tab's first run streams too: the page load answers while the run
+/// goes on (marked running), the channel connects at once and sees the run,
+/// and an event from that page supersedes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_run_streams_and_an_event_supersedes_it() {
+    let app = App::new().page(Page::new("first", |ui: &Ui<'_>| {
+        let runs: i64 = ui.state().get_opt("runs")?.unwrap_or(0) + 1;
+        ui.state().set("runs", &runs)?;
+        let level = ui.slider("Level", 0, 10).key("level").show()?;
+        ui.text(format!("run {runs} level {level}"));
+        // The first run waits until something supersedes it.
+        while runs == 1 {
+            ui.checkpoint()?;
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        ui.text("done");
+        Ok(())
+    }));
+    let addr = start(app).await;
+    let (c, tab, page) = open(addr).await;
+    assert!(
+        page.contains("data-running=\"true\""),
+        "answered while the run goes on"
+    );
+    assert_eq!(texts(&page), ["run 1 level 0"]);
+    let level = wid(&page, "Level");
+    let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
+    let mut shown = Shown::default();
+    // The run streams the whole app once connected.
+    let streamed = next(&mut ws).await.unwrap();
+    assert_eq!(
+        (streamed["t"].as_str(), streamed["running"].as_bool()),
+        (Some("app"), Some(true))
+    );
+    shown.take(&streamed);
+    send(&mut ws, &event(&tab, 0, 1, json!([[level, 4]]))).await;
+    let ran = answer(&mut ws, &mut shown).await;
+    assert_eq!(ran["n"], 1, "{ran}");
+    assert_eq!(shown.texts(), ["run 2 level 4", "done"]);
+}
