@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use brooklet::{App, Page, Ui};
 use serde_json::json;
-use support::http::{start, tab_of, texts, wid, Http};
+use support::http::{start, start_with, tab_of, texts, wid, Http};
 
 /// How long a test waits for something that must happen before it calls it
 /// a hang.
@@ -181,17 +181,7 @@ async fn the_stop_control_ends_the_run_going_on() {
     let mut c = Http::new(addr);
     let page = c.get("/").await;
     let (tab, work) = (tab_of(&page.body), wid(&page.body, "Work"));
-    let base = c.base.clone();
-    let idle = c
-        .send_with(
-            "POST",
-            "/_brooklet/stop",
-            "application/json",
-            Vec::new(),
-            Some(&base),
-            &[("x-brooklet-tab", &tab)],
-        )
-        .await;
+    let idle = c.stop(&tab).await;
     assert_eq!(idle.status, 200, "{}", idle.body);
     assert!(
         idle.body.contains("\"stopped\":false"),
@@ -211,30 +201,10 @@ async fn the_stop_control_ends_the_run_going_on() {
     // Another browser cannot stop it.
     let mut stranger = Http::new(addr);
     stranger.get("/").await;
-    let base = stranger.base.clone();
-    let r = stranger
-        .send_with(
-            "POST",
-            "/_brooklet/stop",
-            "application/json",
-            Vec::new(),
-            Some(&base),
-            &[("x-brooklet-tab", &tab)],
-        )
-        .await;
+    let r = stranger.stop(&tab).await;
     assert!(r.body.contains("\"stopped\":false"), "{}", r.body);
 
-    let base = c.base.clone();
-    let r = c
-        .send_with(
-            "POST",
-            "/_brooklet/stop",
-            "application/json",
-            Vec::new(),
-            Some(&base),
-            &[("x-brooklet-tab", &tab)],
-        )
-        .await;
+    let r = c.stop(&tab).await;
     assert!(r.body.contains("\"stopped\":true"), "{}", r.body);
     let answer = run.await.unwrap();
     assert_eq!(answer.status, 200, "{}", answer.body);
@@ -250,10 +220,7 @@ async fn a_full_run_pool_answers_busy_at_once() {
     let mut config = brooklet::server::ServeConfig::default();
     config.run_threads = 1;
     config.run_queue = 0;
-    let router = gated_app(gate.clone(), waiting.clone()).router_with_config(&config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let addr = start_with(gated_app(gate.clone(), waiting.clone()), &config).await;
 
     let mut other = Http::new(addr);
     let other_page = other.get("/").await;

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use brooklet::{App, Page, Ui};
 use serde_json::{json, Value};
-use support::http::{start, tab_of, texts, wid, Http};
+use support::http::{start, start_with, tab_of, texts, wid, Http};
 use support::socket::{connect, next, send, seq_in, Shown};
 
 /// A page with a checkbox "Work" that, at level 0, loops on `checkpoint()`.
@@ -316,10 +316,7 @@ async fn a_reload_takes_back_its_session_and_a_reconnect_resyncs() {
 async fn a_frame_after_expiry_says_reload() {
     let mut config = brooklet::server::ServeConfig::default();
     config.session_idle_secs = 1;
-    let router = looping_app(Default::default()).router_with_config(&config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let addr = start_with(looping_app(Default::default()), &config).await;
     let (c, tab, page) = open(addr).await;
     let level = wid(&page, "Level");
     let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
@@ -343,10 +340,7 @@ async fn a_client_that_never_reads_is_disconnected() {
     }));
     let mut config = brooklet::server::ServeConfig::default();
     config.socket_send_timeout_secs = 1;
-    let router = big.router_with_config(&config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let addr = start_with(big, &config).await;
 
     let (c, tab, page) = open(addr).await;
     let level = wid(&page, "Level");

@@ -21,6 +21,17 @@ pub async fn start(app: App) -> SocketAddr {
     addr
 }
 
+/// Starts `app` with the settings of `config` on a free loopback port.
+pub async fn start_with(app: App, config: &brooklet::server::ServeConfig) -> SocketAddr {
+    let router = app.router_with_config(config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    addr
+}
+
 /// An answer: status, `Set-Cookie` (if any), body.
 pub struct Answer {
     pub status: u16,
@@ -186,6 +197,20 @@ impl Http {
             "/_brooklet/event",
             "application/json",
             body,
+            Some(&origin),
+            &[("x-brooklet-tab", tab)],
+        )
+        .await
+    }
+
+    /// The Stop control of `tab`'s page.
+    pub async fn stop(&mut self, tab: &str) -> Answer {
+        let origin = self.base.clone();
+        self.send_with(
+            "POST",
+            "/_brooklet/stop",
+            "application/json",
+            Vec::new(),
             Some(&origin),
             &[("x-brooklet-tab", tab)],
         )
