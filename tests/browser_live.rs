@@ -2,7 +2,7 @@
 //! goes on (a real progress bar moves), the page shows it is running with a
 //! Stop control, the previous run's elements are faded until drawn again,
 //! a click on Go during a run starts the next one and the stale run never
-//! finishes, and Stop ends a run.
+//! finishes, and Stop ends a run; and a fragment on a timer reruns alone.
 //!
 //! As `tests/browser.rs`: `.ci/run` runs it with CI=true (a missing driver
 //! is a failure there); a plain `cargo test` without Chromium skips with a
@@ -161,4 +161,26 @@ async fn scenarios(c: &Client) {
         "{text}"
     );
     eprintln!("ok: Stop ends the run where it is");
+
+    // A fragment on a timer reruns alone while the page is open.
+    let addr = support::http::start(clock_app()).await;
+    c.goto(&format!("http://{addr}/")).await.unwrap();
+    until_shows(c, "tick 4").await;
+    let text = support::browser::body_text(c).await;
+    assert!(text.contains("full runs 1"), "the page ran once: {text}");
+    eprintln!("ok: a fragment with run_every reruns alone on its timer");
+}
+
+fn clock_app() -> brooklet::App {
+    brooklet::App::new().page(brooklet::Page::new("clock", |ui: &brooklet::Ui<'_>| {
+        let runs: i64 = ui.state().get_opt("full")?.unwrap_or(0) + 1;
+        ui.state().set("full", &runs)?;
+        ui.text(format!("full runs {runs}"));
+        ui.fragment_every("clock", std::time::Duration::from_millis(200), |ui| {
+            let ticks: i64 = ui.state().get_opt("ticks")?.unwrap_or(0) + 1;
+            ui.state().set("ticks", &ticks)?;
+            ui.text(format!("tick {ticks}"));
+            Ok(())
+        })
+    }))
 }

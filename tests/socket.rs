@@ -494,3 +494,63 @@ async fn a_first_run_streams_and_an_event_supersedes_it() {
     assert_eq!(ran["n"], 1, "{ran}");
     assert_eq!(shown.texts(), ["run 2 level 4", "done"]);
 }
+
+/// A fragment's timer over the push channel runs the fragment alone, and
+/// never stops a run going on: its tick is skipped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fragment_timer_runs_it_alone_and_never_stops_a_run() {
+    let looping = Arc::new(AtomicUsize::new(0));
+    let seen = looping.clone();
+    let app = App::new().page(Page::new("timer", move |ui: &Ui<'_>| {
+        let work = ui.checkbox("Work").key("work").show()?;
+        ui.fragment_every("clock", Duration::from_millis(200), |ui| {
+            let ticks: i64 = ui.state().get_opt("ticks")?.unwrap_or(0) + 1;
+            ui.state().set("ticks", &ticks)?;
+            ui.text(format!("tick {ticks}"));
+            Ok(())
+        })?;
+        if work {
+            seen.fetch_add(1, Ordering::AcqRel);
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        ui.text(format!("work={work}"));
+        Ok(())
+    }));
+    let addr = start(app).await;
+    let (c, tab, page) = open(addr).await;
+    assert!(
+        page.contains("data-run-every=\"200\""),
+        "the timer is on the page"
+    );
+    let work = wid(&page, "Work");
+    let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
+    let mut shown = Shown::default();
+    shown.take(&next(&mut ws).await.unwrap());
+    let tick = |n: u64, seq: u64| json!({"tab": tab, "seq": seq, "n": n, "values": [], "fragment": "clock"});
+    send(&mut ws, &tick(1, shown.seq)).await;
+    let ran = answer(&mut ws, &mut shown).await;
+    assert_eq!(ran["t"], "patch");
+    let inserted = ran["main"].to_string();
+    assert!(
+        inserted.contains("tick 2") && !inserted.contains("work="),
+        "{ran}"
+    );
+
+    send(&mut ws, &event(&tab, shown.seq, 2, json!([[work, true]]))).await;
+    while looping.load(Ordering::Acquire) < 1 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    send(&mut ws, &tick(3, shown.seq)).await;
+    let skipped = answer(&mut ws, &mut shown).await;
+    assert_eq!(
+        (skipped["t"].as_str(), skipped["n"].as_u64()),
+        (Some("superseded"), Some(3))
+    );
+    let ran = answer(&mut ws, &mut shown).await;
+    assert_eq!(ran["n"], 2, "the run went on to its end");
+    assert!(
+        shown.all_texts().contains(&"work=true".to_owned()),
+        "{:?}",
+        shown.all_texts()
+    );
+}

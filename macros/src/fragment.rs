@@ -46,7 +46,7 @@ pub fn fragment(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let cx = Ctxt::new();
-    let key = fragment_key(&cx, args, &func);
+    let (key, run_every) = fragment_args(&cx, args, &func);
     let page = Page::new(&cx, PageArgs::default(), func);
     for site in &page.sites {
         validate::widget(&cx, site);
@@ -54,39 +54,76 @@ pub fn fragment(args: TokenStream, item: TokenStream) -> TokenStream {
     validate::unique_keys(&cx, &page.sites);
     signature(&cx, &page.func);
     match cx.check() {
-        Ok(()) => generate(&page, &key),
+        Ok(()) => generate(&page, &key, run_every),
         Err(err) => fallback::page(err, page.func),
     }
 }
 
-/// `key = ".."`, or the function's name.
-fn fragment_key(cx: &Ctxt, args: TokenStream, func: &ItemFn) -> LitStr {
+/// `key = ".."` (the function's name by default) and `run_every = "2s"`
+/// (in milliseconds).
+fn fragment_args(cx: &Ctxt, args: TokenStream, func: &ItemFn) -> (LitStr, Option<u64>) {
     let name = &func.sig.ident;
     let default = LitStr::new(&name.to_string(), name.span());
     if args.is_empty() {
-        return default;
+        return (default, None);
     }
     let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(args) {
         Ok(m) => m,
         Err(e) => {
             cx.syn_error(e);
-            return default;
+            return (default, None);
         }
     };
-    let mut key = None;
+    let (mut key, mut run_every) = (None, None);
     for meta in metas {
         match &meta {
             Meta::NameValue(nv) if nv.path.is_ident("key") => match string_lit(&nv.value) {
                 Some(lit) if !lit.value().is_empty() => key = Some(lit.clone()),
                 _ => cx.error_spanned_by(&nv.value, "a fragment key is a non-empty string: write `key = \"name\"`"),
             },
+            Meta::NameValue(nv) if nv.path.is_ident("run_every") => {
+                match string_lit(&nv.value).map(|lit| interval_ms(&lit.value())) {
+                    Some(Ok(ms)) => run_every = Some(ms),
+                    Some(Err(problem)) => cx.error_spanned_by(&nv.value, problem),
+                    None => cx.error_spanned_by(&nv.value, "`run_every` is a string such as \"2s\", \"500ms\" or \"1m\""),
+                }
+            }
             other => cx.error_spanned_by(
                 other,
-                "unknown `#[fragment]` argument; the only one is `key = \"..\"` (the default is the function's name)",
+                "unknown `#[fragment]` argument; the arguments are `key = \"..\"` (the default is the function's name) and `run_every = \"2s\"`",
             ),
         }
     }
-    key.unwrap_or(default)
+    (key.unwrap_or(default), run_every)
+}
+
+/// `"500ms"`, `"2s"`, `"1.5s"`, `"1m"` in milliseconds, at least 100.
+fn interval_ms(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (number, unit) = t.split_at(
+        t.find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(t.len()),
+    );
+    let scale = match unit.trim() {
+        "ms" => 1.0,
+        "s" => 1_000.0,
+        "m" => 60_000.0,
+        _ => {
+            return Err(format!(
+                "`run_every = \"{text}\"` needs a unit: \"500ms\", \"2s\" or \"1m\""
+            ))
+        }
+    };
+    let ms = number
+        .parse::<f64>()
+        .map_err(|_| format!("`run_every = \"{text}\"` does not start with a number"))?
+        * scale;
+    if ms < 100.0 {
+        return Err(format!(
+            "`run_every = \"{text}\"` is shorter than the shortest interval, 100ms"
+        ));
+    }
+    Ok(ms as u64)
 }
 
 fn signature(cx: &Ctxt, func: &ItemFn) {
@@ -131,7 +168,7 @@ fn signature(cx: &Ctxt, func: &ItemFn) {
     }
 }
 
-fn generate(page: &Page, key: &LitStr) -> TokenStream {
+fn generate(page: &Page, key: &LitStr, run_every: Option<u64>) -> TokenStream {
     let private = private();
     let func = &page.func;
     let sig = &func.sig;
@@ -172,6 +209,19 @@ fn generate(page: &Page, key: &LitStr) -> TokenStream {
         })
         .collect();
     let args_ident = format_ident!("__brooklet_args");
+    let closure = quote! {
+        move |#ui: &#private::Ui<'_>| {
+            #[allow(unused_variables)]
+            let (#(#names,)*) = ::core::clone::Clone::clone(&#args_ident);
+            __brooklet_fragment_body(#ui, #(#names),*)
+        }
+    };
+    let draw = match run_every {
+        Some(ms) => {
+            quote!(#ui.fragment_every(#key, ::core::time::Duration::from_millis(#ms), #closure))
+        }
+        None => quote!(#ui.fragment(#key, #closure)),
+    };
     quote! {
         #(#attrs)*
         #vis #outer {
@@ -179,11 +229,7 @@ fn generate(page: &Page, key: &LitStr) -> TokenStream {
             #[allow(clippy::too_many_arguments)]
             #inner #block
             let #args_ident = (#(#names,)*);
-            #ui.fragment(#key, move |#ui: &#private::Ui<'_>| {
-                #[allow(unused_variables)]
-                let (#(#names,)*) = ::core::clone::Clone::clone(&#args_ident);
-                __brooklet_fragment_body(#ui, #(#names),*)
-            })
+            #draw
         }
     }
 }

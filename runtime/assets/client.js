@@ -110,10 +110,30 @@
   }
 
   function enqueue(ev) {
+    // An interaction replaces a fragment's tick still waiting: it runs more.
+    if (!ev.fragment) for (let i = queue.length - 1; i >= 0; i--) if (queue[i].fragment) queue.splice(i, 1);
     // A value-only event already waiting will carry the newest values.
     if (!ev.click && !ev.page && queue.some((e) => !e.click && !e.page)) return;
     queue.push(ev);
     pump();
+  }
+
+  // Fragments drawn with run_every: the browser's timer runs each alone,
+  // over the socket only, and only when nothing else is on its way.
+  const ticking = new Map();
+  function scheduleFragments() {
+    for (const f of root().querySelectorAll("[data-fragment][data-run-every]")) {
+      const key = f.dataset.fragment;
+      if (ticking.has(key)) continue;
+      const every = Math.max(100, Number(f.dataset.runEvery));
+      ticking.set(key, setTimeout(() => {
+        ticking.delete(key);
+        const still = Array.from(root().querySelectorAll("[data-fragment]")).some((x) => x.dataset.fragment === key);
+        if (!still) return;
+        if (socket && queue.length === 0 && awaiting.size === 0 && !inFlight) enqueue({ fragment: key });
+        else scheduleFragments();
+      }, every));
+    }
   }
 
   function eventBody(ev) {
@@ -124,6 +144,7 @@
       values.push([id, v]);
     }
     const body = { tab, seq, page: ev.page || page, values, click: ev.click || null };
+    if (ev.fragment) body.fragment = ev.fragment;
     // Back/forward: the URL's query parameters win (R40).
     if (ev.pop) body.query = location.search;
     return body;
@@ -203,6 +224,7 @@
       showError(j.error || { kind: "Error", message: "the server refused the event" });
       loadCommitted();
     }
+    if (!j.running) scheduleFragments();
     pump();
   }
 
@@ -259,6 +281,7 @@
     loadCommitted();
     // While the run goes on, where the page is stays as it was.
     if (j.running) return;
+    scheduleFragments();
     if (ev.attach) {
       page = j.page;
       history.replaceState({ page }, "", j.url);
@@ -522,6 +545,7 @@
   loadCommitted();
   // A first run still going on: it streams once the socket is open.
   if (root().dataset.running) showRunning(true);
+  else scheduleFragments();
   // A reload of this browser tab takes back the session it had (the tab id
   // is kept in sessionStorage while the page is away); a new tab, or a
   // link or address opened in this one, starts its own, as the server made it.

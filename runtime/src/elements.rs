@@ -121,6 +121,10 @@ pub enum Element {
     Fragment {
         /// The fragment's key.
         key: String,
+        /// How often the browser runs it alone, in milliseconds
+        /// ([`crate::Ui::fragment_every`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        run_every_ms: Option<u64>,
     },
     /// A collapsible section.
     Expander {
@@ -451,7 +455,7 @@ impl ElementTree {
         let mut stack = vec![SIDEBAR, MAIN];
         while let Some(id) = stack.pop() {
             let node = &self.nodes[id];
-            if matches!(&node.element, Element::Fragment { key: k } if k == key) {
+            if matches!(&node.element, Element::Fragment { key: k, .. } if k == key) {
                 return Some(id);
             }
             stack.extend(node.children.iter().rev());
@@ -549,7 +553,7 @@ impl ElementTree {
             Element::Container => "[container]".to_owned(),
             Element::Expander { label, .. } => format!("[expander] {label}"),
             Element::Form { key, .. } => format!("[form {key}]"),
-            Element::Fragment { key } => format!("[fragment {key}]"),
+            Element::Fragment { key, .. } => format!("[fragment {key}]"),
             Element::Text { body } => body.clone(),
             Element::Markdown { body } => body.clone(),
             Element::Heading { level, body } => {

@@ -14,6 +14,9 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::identity::PageId;
 use crate::ui::Ui;
 
+/// The shortest interval of [`Ui::fragment_every`].
+const MIN_RUN_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// A fragment's function.
 pub(crate) type FragmentBody = Arc<dyn Fn(&Ui<'_>) -> Result<()> + Send + Sync>;
 
@@ -39,8 +42,38 @@ impl<'r> Ui<'r> {
         key: impl std::fmt::Display,
         body: impl Fn(&Ui<'_>) -> Result<()> + Send + Sync + 'static,
     ) -> Result<()> {
-        let key: Arc<str> = Arc::from(key.to_string());
-        let body: FragmentBody = Arc::new(body);
+        self.draw_fragment(key.to_string(), None, Arc::new(body))
+    }
+
+    /// A fragment ([`Ui::fragment`]) that also reruns alone every `every`
+    /// while its page is open in a browser (`@st.fragment(run_every=...)`):
+    /// the browser's timer sends the run over the push channel, so it needs
+    /// JavaScript. A timer never stops a run going on; it waits for the
+    /// next tick. A fragment run and a full run of one session never
+    /// overlap.
+    pub fn fragment_every(
+        &self,
+        key: impl std::fmt::Display,
+        every: std::time::Duration,
+        body: impl Fn(&Ui<'_>) -> Result<()> + Send + Sync + 'static,
+    ) -> Result<()> {
+        if every < MIN_RUN_EVERY {
+            return Err(self.invalid_argument(format!(
+                "fragment \"{key}\" runs every {every:?}, more often than every {MIN_RUN_EVERY:?}; \
+                 give a longer interval"
+            )));
+        }
+        let ms = u64::try_from(every.as_millis()).unwrap_or(u64::MAX);
+        self.draw_fragment(key.to_string(), Some(ms), Arc::new(body))
+    }
+
+    fn draw_fragment(
+        &self,
+        key: String,
+        run_every_ms: Option<u64>,
+        body: FragmentBody,
+    ) -> Result<()> {
+        let key: Arc<str> = Arc::from(key);
         let node = {
             let mut run = self.run_ctx().borrow_mut();
             if let Some(e) = &run.ended {
@@ -71,6 +104,7 @@ impl<'r> Ui<'r> {
                 self.node(),
                 Element::Fragment {
                     key: key.to_string(),
+                    run_every_ms,
                 },
             );
             let script = run.script;

@@ -323,8 +323,9 @@ fn container_html(element: &Element, inner: impl FnOnce() -> String) -> Option<S
         Element::Form { key, .. } => {
             view! { <div class="bk-form" data-k="form" data-form=key.clone() inner_html=inner()></div> }.to_html()
         }
-        Element::Fragment { key } => {
-            view! { <div class="bk-fragment" data-k="fragment" data-fragment=key.clone() inner_html=inner()></div> }
+        Element::Fragment { key, run_every_ms } => {
+            let every = run_every_ms.map(|ms| ms.to_string());
+            view! { <div class="bk-fragment" data-k="fragment" data-fragment=key.clone() data-run-every=every inner_html=inner()></div> }
                 .to_html()
         }
         Element::Container => {

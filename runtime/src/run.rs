@@ -124,10 +124,16 @@ impl Session {
         if switched {
             self.page_switch_cleanup(&browser);
         }
+        // A fragment's timer runs the fragment alone, if the last run drew it.
+        let ticked = event.fragment.filter(|_| !switched).and_then(|key| {
+            self.fragments
+                .get_key_value(key.as_str())
+                .map(|(k, _)| k.clone())
+        });
         let options = RunOptions {
             url_seeds,
-            full_run: event.full_run || switched,
-            fragment: None,
+            full_run: (event.full_run || switched) && ticked.is_none(),
+            fragment: ticked,
             cancel: cancel.clone(),
             stream,
         };

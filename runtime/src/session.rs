@@ -33,6 +33,11 @@ pub struct Event {
     /// Streamlit's AppTest reruns the whole app on every interaction.
     #[serde(default)]
     pub full_run: bool,
+    /// Run this fragment alone: the browser's timer of a fragment drawn
+    /// with [`Ui::fragment_every`](crate::Ui::fragment_every). A key the
+    /// last run did not draw is a plain rerun.
+    #[serde(default)]
+    pub fragment: Option<String>,
 }
 
 /// How a run ended.

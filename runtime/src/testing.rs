@@ -161,6 +161,7 @@ impl AppTest {
             widgets,
             query_params: None,
             full_run: self.full_runs,
+            fragment: None,
         })
     }
 
@@ -173,6 +174,7 @@ impl AppTest {
             widgets,
             query_params: Some(query),
             full_run: false,
+            fragment: None,
         })
     }
 
@@ -212,6 +214,20 @@ impl AppTest {
             widgets,
             query_params: None,
             full_run: self.full_runs,
+            fragment: None,
+        })
+    }
+
+    /// The timer of a fragment drawn with `fragment_every` fires: the
+    /// fragment with `key` runs alone, as the browser's timer runs it.
+    pub fn tick_fragment(&mut self, key: &str) -> Result<&mut Self> {
+        let widgets = self.browser_values(None, false);
+        self.send(Event {
+            page: None,
+            widgets,
+            query_params: None,
+            full_run: false,
+            fragment: Some(key.to_owned()),
         })
     }
 
@@ -224,6 +240,7 @@ impl AppTest {
             widgets,
             query_params: None,
             full_run: self.full_runs,
+            fragment: None,
         })
     }
 

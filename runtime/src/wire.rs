@@ -83,6 +83,9 @@ struct EventBody {
     /// channel echo.
     #[serde(default)]
     n: Option<u64>,
+    /// A fragment's timer fired: run it alone.
+    #[serde(default)]
+    fragment: Option<String>,
 }
 
 /// A decoded event body, its ids checked.
@@ -102,6 +105,8 @@ pub(crate) struct EventRequest {
     pub(crate) size: usize,
     /// The client's number for it, echoed by the push channel.
     pub(crate) n: Option<u64>,
+    /// The fragment whose timer fired, to run alone.
+    pub(crate) fragment: Option<String>,
 }
 
 /// Decodes the JSON body of an event for `tab`; the error names what is
@@ -133,6 +138,7 @@ pub(crate) fn parse_event(bytes: &[u8], tab: &str) -> Result<EventRequest, Strin
         click,
         query: body.query,
         n: body.n,
+        fragment: body.fragment,
     })
 }
 
@@ -200,6 +206,7 @@ pub(crate) fn to_event(
         widgets,
         query_params: None,
         full_run: false,
+        fragment: None,
     })
 }
 

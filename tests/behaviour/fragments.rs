@@ -15,7 +15,7 @@ use brooklet::prelude::*;
 use brooklet::testing::{AppTest, Target};
 use serde_json::json;
 
-use crate::harness::{app, counting_full_runs, started, state};
+use crate::harness::{app, bump, counting_full_runs, started, state};
 
 // ---------------------------------------------------------------- R32
 
@@ -182,4 +182,57 @@ fn r34_fragment_widgets_record_their_fragment() {
     t.set_value(Target::key("text_input", "ft"), "x").unwrap();
     assert_eq!(t.fragment_ran(), Some("frag"));
     assert_eq!(t.texts(), ["seen=true"]);
+}
+
+/// R32 with a timer: a fragment drawn with `fragment_every` runs alone when
+/// its timer fires (the harness's `tick_fragment`); a key the last run did
+/// not draw runs nothing; an interval under 100 ms is an error.
+#[test]
+fn r32_a_fragment_on_a_timer_runs_alone() {
+    let mut t = started(|ui| {
+        bump(ui, "full_runs")?;
+        ui.fragment_every("clock", std::time::Duration::from_secs(2), |ui| {
+            bump(ui, "ticks")?;
+            let ticks: i64 = ui.state().get("ticks")?;
+            ui.text(format!("tick {ticks}"));
+            Ok(())
+        })
+    });
+    assert_eq!(t.texts(), ["tick 1"]);
+    t.tick_fragment("clock").unwrap();
+    t.tick_fragment("clock").unwrap();
+    assert_eq!(t.fragment_ran(), Some("clock"));
+    assert_eq!(t.texts(), ["tick 3"]);
+    assert_eq!(
+        state(&t, "full_runs"),
+        Some(json!(1)),
+        "the page did not run again"
+    );
+    t.tick_fragment("gone").unwrap();
+    assert_eq!(
+        state(&t, "full_runs"),
+        Some(json!(2)),
+        "an unknown fragment: a plain run"
+    );
+
+    let t =
+        started(|ui| ui.fragment_every("fast", std::time::Duration::from_millis(10), |_| Ok(())));
+    assert_eq!(t.exceptions()[0].0, ErrorKind::InvalidArgument);
+}
+
+#[fragment(run_every = "1.5s")]
+fn clock(ui: &Ui<'_>) -> Result<()> {
+    ui.text("tock");
+    Ok(())
+}
+
+/// `#[fragment(run_every = "..")]` draws the fragment with its interval.
+#[test]
+fn r32_run_every_in_the_macro() {
+    let t = started(|ui| clock(ui));
+    let every = t.tree().iter().find_map(|e| match e {
+        brooklet::testing::Element::Fragment { run_every_ms, .. } => Some(*run_every_ms),
+        _ => None,
+    });
+    assert_eq!(every, Some(Some(1500)));
 }

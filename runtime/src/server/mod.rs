@@ -228,6 +228,7 @@ async fn new_session(
         widgets: Vec::new(),
         query_params: Some(asked.clone()),
         full_run: false,
+        fragment: None,
     };
     let frame = Frame {
         base: base.to_owned(),

@@ -201,6 +201,10 @@ fn take_frame(
         Err(e) => return Some(error_frame("MalformedEvent", &e, number_in(bytes))),
     };
     let n = request.n;
+    // A fragment's timer never stops a run: it waits for its next tick.
+    if request.fragment.is_some() && shared.sessions.running(&peer.owner, &peer.tab).is_some() {
+        return Some(answer_frame("", EventAnswer::Superseded, n));
+    }
     let prepared = shared
         .sessions
         .prepare_event(&peer.owner, &peer.tab, request, Some(peer.since));

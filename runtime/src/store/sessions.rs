@@ -926,6 +926,7 @@ impl Site {
             request.click,
         )
         .map(|mut event| {
+            event.fragment = request.fragment.clone();
             if let Some(q) = request.query.as_deref() {
                 event.query_params =
                     Some(crate::wire::parse_query(Some(q.trim_start_matches('?'))));

@@ -23,4 +23,17 @@ fn twice(ui: &Ui<'_>) -> brooklet::Result<()> {
     Ok(())
 }
 
+// A timer needs a unit and at least 100 ms.
+#[fragment(run_every = "2")]
+fn unitless(ui: &Ui<'_>) -> brooklet::Result<()> {
+    let _ = ui;
+    Ok(())
+}
+
+#[fragment(run_every = "10ms")]
+fn too_often(ui: &Ui<'_>) -> brooklet::Result<()> {
+    let _ = ui;
+    Ok(())
+}
+
 fn main() {}
