@@ -1254,8 +1254,7 @@ impl Browser {
         Some(Event {
             page,
             widgets,
-            query_params: None,
-            full_run: false,
+            ..Event::default()
         })
     }
 }

@@ -217,9 +217,11 @@ async fn the_stop_control_ends_the_run_going_on() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_run_pool_answers_busy_at_once() {
     let (gate, waiting) = (Gate::default(), Arc::new(AtomicUsize::new(0)));
-    let mut config = brooklet::server::ServeConfig::default();
-    config.run_threads = 1;
-    config.run_queue = 0;
+    let config = brooklet::server::ServeConfig {
+        run_threads: 1,
+        run_queue: 0,
+        ..Default::default()
+    };
     let addr = start_with(gated_app(gate.clone(), waiting.clone()), &config).await;
 
     let mut other = Http::new(addr);

@@ -314,8 +314,10 @@ async fn a_reload_takes_back_its_session_and_a_reconnect_resyncs() {
 /// A frame after the session expired is answered "reload".
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_frame_after_expiry_says_reload() {
-    let mut config = brooklet::server::ServeConfig::default();
-    config.session_idle_secs = 1;
+    let config = brooklet::server::ServeConfig {
+        session_idle_secs: 1,
+        ..Default::default()
+    };
     let addr = start_with(looping_app(Default::default()), &config).await;
     let (c, tab, page) = open(addr).await;
     let level = wid(&page, "Level");
@@ -338,8 +340,10 @@ async fn a_client_that_never_reads_is_disconnected() {
         ui.text(format!("level={level} {}", "x".repeat(512 * 1024)));
         Ok(())
     }));
-    let mut config = brooklet::server::ServeConfig::default();
-    config.socket_send_timeout_secs = 1;
+    let config = brooklet::server::ServeConfig {
+        socket_send_timeout_secs: 1,
+        ..Default::default()
+    };
     let addr = start_with(big, &config).await;
 
     let (c, tab, page) = open(addr).await;
@@ -465,9 +469,11 @@ async fn a_first_run_streams_and_an_event_supersedes_it() {
         let level = ui.slider("Level", 0, 10).key("level").show()?;
         ui.text(format!("run {runs} level {level}"));
         // The first run waits until something supersedes it.
-        while runs == 1 {
-            ui.checkpoint()?;
-            std::thread::sleep(Duration::from_millis(1));
+        if runs == 1 {
+            loop {
+                ui.checkpoint()?;
+                std::thread::sleep(Duration::from_millis(1));
+            }
         }
         ui.text("done");
         Ok(())

@@ -42,8 +42,7 @@ fn events(app: &App, session: &mut Session, changed: &str, a: Value, b: Value) -
                 )
             })
             .collect(),
-        query_params: None,
-        full_run: false,
+        ..Event::default()
     };
     [make(&a), make(&b)]
 }

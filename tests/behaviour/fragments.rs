@@ -229,7 +229,7 @@ fn clock(ui: &Ui<'_>) -> Result<()> {
 /// `#[fragment(run_every = "..")]` draws the fragment with its interval.
 #[test]
 fn r32_run_every_in_the_macro() {
-    let t = started(|ui| clock(ui));
+    let t = started(clock);
     let every = t.tree().iter().find_map(|e| match e {
         brooklet::testing::Element::Fragment { run_every_ms, .. } => Some(*run_every_ms),
         _ => None,
