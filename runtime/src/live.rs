@@ -241,6 +241,25 @@ mod tests {
     }
 
     #[test]
+    fn a_stream_that_panics_ends_the_run_with_the_panic_and_keeps_what_it_showed() {
+        let mut t = AppTest::new(App::new().page(Page::new("live", |ui| {
+            let chunks = (0..5).map(|i| {
+                assert!(i < 2, "the source broke");
+                format!("chunk {i} ")
+            });
+            ui.write_stream(chunks);
+            Ok(())
+        })));
+        t.run().unwrap();
+        assert_eq!(t.markdown(), ["chunk 0 chunk 1 "]);
+        let (kind, message) = t.exceptions()[0].clone();
+        assert_eq!(kind, crate::ErrorKind::Panic);
+        assert!(message.contains("the source broke"), "{message}");
+        t.run().unwrap();
+        assert_eq!(t.markdown(), ["chunk 0 chunk 1 "], "the session carries on");
+    }
+
+    #[test]
     fn spinner_status_stream_and_toast() {
         let t = shown(|ui| {
             let n = ui.spinner("Loading…", || 41 + 1);
