@@ -133,7 +133,7 @@ async fn serve(
         .channel
         .connect(move |frame| streamed.try_send(Message::Text(frame.into())).is_ok());
     let (work, queued) = mpsc::channel::<PreparedEvent>(MAX_WAITING + 1);
-    let writer = tokio::spawn(write(sink, outgoing, shared.send_timeout));
+    let mut writer = tokio::spawn(write(sink, outgoing, shared.send_timeout));
     let attach_later = match first {
         Some(frame) => {
             let _ = out.send(frame).await;
@@ -153,7 +153,18 @@ async fn serve(
         base,
         attach_later,
     ));
-    while let Some(frame) = stream.next().await {
+    let mut writer_ended = false;
+    loop {
+        // A writer that gave up (a client that does not read) ends the
+        // connection: the reader stops too, and both halves are dropped.
+        let frame = tokio::select! {
+            frame = stream.next() => frame,
+            _ = &mut writer => {
+                writer_ended = true;
+                break;
+            }
+        };
+        let Some(frame) = frame else { break };
         let text = match frame {
             Ok(Message::Text(text)) => text,
             Ok(Message::Close(_)) => break,
@@ -181,7 +192,9 @@ async fn serve(
     // The channel holds a sender too: the writer ends once all are gone.
     peer.channel.disconnect(connection);
     drop((out, peer));
-    let _ = writer.await;
+    if !writer_ended {
+        let _ = writer.await;
+    }
 }
 
 /// Takes one frame from the client: a stop, or an event queued for the

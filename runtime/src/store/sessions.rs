@@ -832,8 +832,11 @@ impl Sessions {
             };
             let events = current.tab.session.events();
             if incoming >= REMEASURE_AFTER || events % REMEASURE_EVERY == 0 {
-                self.live
-                    .resize(tab.as_str(), slot, current.tab.approx_bytes());
+                self.live.resize(
+                    tab.as_str(),
+                    slot,
+                    current.tab.approx_bytes() + slot.channel.bytes(),
+                );
             }
             if self.local() {
                 return Ok(answer);

@@ -62,6 +62,22 @@ impl Channel {
         }
     }
 
+    /// About what it holds of what the client shows, in bytes (for the
+    /// byte cap on live sessions).
+    pub(crate) fn bytes(&self) -> usize {
+        fn nested(blocks: &[Block]) -> usize {
+            let inner = |b: &Block| {
+                b.inner
+                    .as_ref()
+                    .map_or(0, |(open, c)| open.len() + nested(c))
+            };
+            blocks.iter().map(|b| b.html.len() + 48 + inner(b)).sum()
+        }
+        self.shown().as_ref().map_or(0, |shown| {
+            nested(&shown.main) + shown.sidebar.as_deref().map_or(0, nested)
+        })
+    }
+
     /// Whether a client is connected.
     pub(crate) fn connected(&self) -> bool {
         self.send
