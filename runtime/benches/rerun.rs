@@ -90,6 +90,7 @@ fn bench(c: &mut Criterion) {
             url: None,
             seq: 1,
             error_details: false,
+            running: false,
         };
         group.bench_function(format!("{name}/render_fresh"), |bench| {
             bench.iter(|| black_box(brooklet::__private::render_app(&doc).len()))

@@ -43,6 +43,9 @@ pub struct PageDoc<'a> {
     /// Show where a panic happened and its message, as in development;
     /// otherwise they stay in the server's log.
     pub error_details: bool,
+    /// The run still goes on (a new tab's first answer): the page shows
+    /// it running until its push channel brings the rest.
+    pub running: bool,
 }
 
 const STYLE: &str = include_str!("../assets/style.css");
@@ -225,7 +228,7 @@ pub(crate) fn compose_app(doc: &PageDoc<'_>, blocks: &AppBlocks) -> String {
     });
     view! {
         <div id="bk-app" data-tab=doc.tab.to_owned() data-page=doc.page.to_owned() data-url=doc.url.map(str::to_owned)
-            data-seq=doc.seq.to_string()>
+            data-seq=doc.seq.to_string() data-running=doc.running.then_some("true")>
             // The first submit button is what Enter in a text field presses
             // in a plain form post: make it "apply", not a navigation link.
             <button type="submit" name="_apply" value="1" class="bk-default-submit" tabindex="-1" aria-hidden="true">
@@ -721,6 +724,7 @@ mod tests {
             url: None,
             seq: 0,
             error_details: true,
+            running: false,
         }
     }
 
@@ -989,6 +993,10 @@ mod tests {
         ui.write_stream([p, p]);
         ui.toast(p);
         ui.spinner(p, || ui.text(p));
+        ui.fragment_every(p, std::time::Duration::from_secs(1), |ui| {
+            ui.text(PAYLOAD);
+            Ok(())
+        })?;
         ui.expander(p).text(p);
         let cols = ui.columns(2);
         cols[0].text(p);
@@ -1021,6 +1029,7 @@ mod tests {
                 url: None,
                 seq: 0,
                 error_details: false,
+                running: false,
             }
         }
         // The first page, and the no-JS answer with an error notice.

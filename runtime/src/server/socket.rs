@@ -310,17 +310,8 @@ fn answer_frame(base: &str, answer: EventAnswer, n: Option<u64>) -> Message {
             let url = page_url(base, &page, &url_query);
             json!({"t": "app", "n": n, "html": html, "page": page, "url": url})
         }
-        EventAnswer::Patched {
-            mut fields,
-            page,
-            url_query,
-            seq,
-        } => {
+        EventAnswer::Patched { mut fields } => {
             fields["n"] = json!(n);
-            fields["url"] = json!(page_url(base, &page, &url_query));
-            fields["page"] = json!(page);
-            fields["seq"] = json!(seq);
-            fields["running"] = json!(false);
             fields
         }
         // The newer event's frame carries the app.

@@ -21,8 +21,9 @@ use crate::identity::WidgetId;
 use crate::pages::App;
 use crate::render::{
     compose_app, render_app_cached, render_blocks, render_document_cached, AppBlocks, PageDoc,
+    RenderCache,
 };
-use crate::session::{Event, RunEnd};
+use crate::session::{Event, RunEnd, RunOutput};
 use crate::ui::QueryParams;
 use crate::wire::{
     event_body_limit, form_values, last_field, page_url, parse_id, quote, quote_long, to_event,
@@ -160,14 +161,9 @@ pub(crate) enum EventAnswer {
     /// It ran, streamed to a push channel: the frame's fields that make
     /// what the client shows into the app (a patch, or the whole app).
     Patched {
-        /// The frame's fields (`t`, and `main`/`sidebar` or `html`).
+        /// The frame's fields: `t`, `main`/`sidebar` or `html`, and where
+        /// the app now is (`page`, `url`, `seq`).
         fields: Value,
-        /// The page it ran.
-        page: String,
-        /// The query parameters the browser's URL should show.
-        url_query: QueryParams,
-        /// The session's sequence number now.
-        seq: u64,
     },
     /// A newer event of the tab superseded its run (R47): the newer one's
     /// answer carries the page.
@@ -235,12 +231,7 @@ impl FirstRun {
             stream.finish();
             let html = ran.map(|out| {
                 if channel.connected() {
-                    let mut fields = site.patch(&channel, &frame.base, &tab, &out.page, &mut state);
-                    fields["running"] = serde_json::json!(false);
-                    fields["seq"] = serde_json::json!(state.session.events());
-                    fields["page"] = serde_json::json!(out.page);
-                    fields["url"] =
-                        serde_json::json!(page_url(&frame.base, &out.page, &out.url_query));
+                    let fields = site.final_patch(&channel, &frame.base, &tab, &out, &mut state);
                     channel.send(fields.to_string());
                 }
                 let url = url(&out.page, &out.url_query);
@@ -439,15 +430,7 @@ impl Sessions {
             .page
             .clone()
             .or_else(|| self.site.pages.first().map(|(p, _)| p.clone()));
-        let stream_frame = StreamFrame {
-            title: self.site.title.clone(),
-            base: frame.base.clone(),
-            tab: tab.as_str().to_owned(),
-            page: page.unwrap_or_default(),
-            pages: self.site.pages.clone(),
-            seq: 0,
-            error_details: self.site.error_details,
-        };
+        let stream_frame = self.site.stream_frame(&frame.base, &tab, page, 0);
         let stream = RunStream::start(slot.channel.clone(), stream_frame);
         let first = FirstRun {
             site: self.site.clone(),
@@ -939,7 +922,8 @@ impl Site {
         let stream = step.channel.map(|channel| {
             let page = request.page.clone();
             let page = page.or_else(|| state.session.current_page().map(str::to_owned));
-            RunStream::start(channel.clone(), self.stream_frame(step, page, events))
+            let frame = self.stream_frame(step.base, step.tab, page, events);
+            RunStream::start(channel.clone(), frame)
         });
         let watcher = stream
             .clone()
@@ -956,13 +940,8 @@ impl Site {
             Ok(out) if out.end == RunEnd::Interrupted => Step::Changed(EventAnswer::Superseded),
             Ok(out) if step.channel.is_some() => {
                 let channel = step.channel.expect("checked");
-                let fields = self.patch(channel, step.base, step.tab, &out.page, state);
-                Step::Changed(EventAnswer::Patched {
-                    fields,
-                    page: out.page,
-                    url_query: out.url_query,
-                    seq: state.session.events(),
-                })
+                let fields = self.final_patch(channel, step.base, step.tab, &out, state);
+                Step::Changed(EventAnswer::Patched { fields })
             }
             Ok(out) => {
                 let html = self.app_html(step.base, step.tab, &out.page, state);
@@ -1045,15 +1024,34 @@ impl Site {
             url: frame.url.as_deref(),
             seq: state.session.events(),
             error_details: self.error_details,
+            running: false,
         }
+    }
+
+    /// `draw` with `tab`'s page drawn in `frame` and the tab's render
+    /// cache, which it gets back after.
+    fn with_doc<R>(
+        &self,
+        frame: &Frame,
+        tab: &TabId,
+        page: &str,
+        state: &mut TabState,
+        draw: impl FnOnce(&PageDoc<'_>, &mut RenderCache) -> R,
+    ) -> R {
+        let mut cache = std::mem::take(&mut state.render_cache);
+        let out = draw(&self.doc(frame, tab, page, state), &mut cache);
+        state.render_cache = cache;
+        out
     }
 
     /// A whole document of `tab`'s session.
     fn document(&self, frame: &Frame, tab: &TabId, page: &str, state: &mut TabState) -> String {
-        let mut cache = std::mem::take(&mut state.render_cache);
-        let html = render_document_cached(&self.doc(frame, tab, page, state), &mut cache);
-        state.render_cache = cache;
-        html
+        self.with_doc(frame, tab, page, state, render_document_cached)
+    }
+
+    /// The app's HTML for an event's answer.
+    fn app_html(&self, base: &str, tab: &TabId, page: &str, state: &mut TabState) -> String {
+        self.with_doc(&Frame::plain(base), tab, page, state, render_app_cached)
     }
 
     /// The app's blocks and HTML, for a client on a push channel.
@@ -1064,53 +1062,44 @@ impl Site {
         page: &str,
         state: &mut TabState,
     ) -> (AppBlocks, String) {
-        let frame = Frame::plain(base);
-        let mut cache = std::mem::take(&mut state.render_cache);
-        let doc = self.doc(&frame, tab, page, state);
-        let blocks = render_blocks(&doc, &mut cache);
-        let html = compose_app(&doc, &blocks);
-        state.render_cache = cache;
-        (blocks, html)
+        self.with_doc(&Frame::plain(base), tab, page, state, |doc, cache| {
+            let blocks = render_blocks(doc, cache);
+            let html = compose_app(doc, &blocks);
+            (blocks, html)
+        })
     }
 
-    /// The frame that makes what `channel`'s client shows into the app.
-    fn patch(
+    /// The frame that ends a run on `channel`: the patch from what its
+    /// client shows to the app, and where the app now is.
+    fn final_patch(
         &self,
         channel: &Channel,
         base: &str,
         tab: &TabId,
-        page: &str,
+        out: &RunOutput,
         state: &mut TabState,
     ) -> Value {
-        let frame = Frame::plain(base);
-        let mut cache = std::mem::take(&mut state.render_cache);
-        let doc = self.doc(&frame, tab, page, state);
-        let blocks = render_blocks(&doc, &mut cache);
-        let fields = channel.patch_to(blocks, |b| compose_app(&doc, b));
-        state.render_cache = cache;
+        let mut fields = self.with_doc(&Frame::plain(base), tab, &out.page, state, |doc, cache| {
+            channel.patch_to(render_blocks(doc, cache), |b| compose_app(doc, b))
+        });
+        fields["page"] = serde_json::json!(out.page);
+        fields["url"] = serde_json::json!(page_url(base, &out.page, &out.url_query));
+        fields["seq"] = serde_json::json!(state.session.events());
+        fields["running"] = serde_json::json!(false);
         fields
     }
 
-    /// What a streamed run of an event is drawn in.
-    fn stream_frame(&self, step: &EventStep<'_>, page: Option<String>, seq: u64) -> StreamFrame {
+    /// What a streamed run of `tab`'s is drawn in.
+    fn stream_frame(&self, base: &str, tab: &TabId, page: Option<String>, seq: u64) -> StreamFrame {
         StreamFrame {
             title: self.title.clone(),
-            base: step.base.to_owned(),
-            tab: step.tab.as_str().to_owned(),
+            base: base.to_owned(),
+            tab: tab.as_str().to_owned(),
             page: page.unwrap_or_default(),
             pages: self.pages.clone(),
             seq,
             error_details: self.error_details,
         }
-    }
-
-    /// The app's HTML for an event's answer.
-    fn app_html(&self, base: &str, tab: &TabId, page: &str, state: &mut TabState) -> String {
-        let frame = Frame::plain(base);
-        let mut cache = std::mem::take(&mut state.render_cache);
-        let html = render_app_cached(&self.doc(&frame, tab, page, state), &mut cache);
-        state.render_cache = cache;
-        html
     }
 }
 

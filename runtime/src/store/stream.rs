@@ -187,12 +187,11 @@ impl RunStream {
             Some(shared) => shared.lock().unwrap_or_else(|e| e.into_inner()).clone(),
             None => ElementTree::new(),
         };
-        let html = crate::render::render_document(&self.doc(&tree));
-        html.replacen(
-            "<div id=\"bk-app\"",
-            "<div id=\"bk-app\" data-running=\"true\"",
-            1,
-        )
+        let doc = PageDoc {
+            running: true,
+            ..self.doc(&tree)
+        };
+        crate::render::render_document(&doc)
     }
 
     /// The run is over: nothing more is flushed; its answer follows.
@@ -261,6 +260,7 @@ impl RunStream {
             url: None,
             seq: f.seq,
             error_details: f.error_details,
+            running: false,
         }
     }
 }
