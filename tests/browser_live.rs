@@ -3,6 +3,9 @@
 //! Stop control, the previous run's elements are faded until drawn again,
 //! a click on Go during a run starts the next one and the stale run never
 //! finishes, and Stop ends a run; and a fragment on a timer reruns alone.
+//! Then, with small apps of its own: a reload of the tab takes back its
+//! session where a typed address starts a new one, and a spinner, a status
+//! container, streamed text and a toast show in the page as the run goes on.
 //!
 //! As `tests/browser.rs`: `.ci/run` runs it with CI=true (a missing driver
 //! is a failure there); a plain `cargo test` without Chromium skips with a
@@ -17,13 +20,18 @@ mod support {
 
 use fantoccini::Client;
 use serde_json::Value;
-use support::browser::{browser, driver, until, until_shows};
+use support::browser::{body_text, browser, click_button, driver, settled, until, until_shows};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_live_example_in_a_real_browser() {
     let Some(d) = driver() else { return };
     let c = browser(&d).await;
-    let result = scenarios(&c).await;
+    let result = async {
+        scenarios(&c).await;
+        reload_reattaches(&c).await;
+        live_elements(&c).await;
+    }
+    .await;
     let _ = c.close().await;
     result
 }
@@ -183,4 +191,216 @@ fn clock_app() -> brooklet::App {
             Ok(())
         })
     }))
+}
+
+/// A counter in session state that "Add" increments.
+fn counter_app() -> brooklet::App {
+    brooklet::App::new().page(brooklet::Page::new("counter", |ui: &brooklet::Ui<'_>| {
+        let mut count: i64 = ui.state().get_opt("count")?.unwrap_or(0);
+        if ui.button("Add").show()? {
+            count += 1;
+            ui.state().set("count", &count)?;
+        }
+        ui.text(format!("count {count}"));
+        Ok(())
+    }))
+}
+
+/// What the page's app element says: its tab, and how this document was
+/// navigated to.
+const TAB_AND_NAVIGATION: &str = "return {tab: document.getElementById('bk-app').dataset.tab,
+             nav: performance.getEntriesByType('navigation')[0].type};";
+
+/// A reload of the tab takes back its session (the client keeps its tab id
+/// in sessionStorage while the page is away, and reattaches with
+/// `replaces=` the tab the reloaded page was given); an address typed into
+/// the same tab starts a new session.
+async fn reload_reattaches(c: &Client) {
+    let addr = support::http::start(counter_app()).await;
+    let url = format!("http://{addr}/");
+    c.goto(&url).await.unwrap();
+    until_shows(c, "count 0").await;
+    click_button(c, "Add").await;
+    until_shows(c, "count 1").await;
+    click_button(c, "Add").await;
+    until_shows(c, "count 2").await;
+    settled(c).await;
+    let before = js(c, TAB_AND_NAVIGATION).await;
+
+    c.refresh().await.unwrap();
+    let tab = serde_json::to_string(&before["tab"]).unwrap();
+    until(
+        c,
+        "the reloaded page to take back its tab",
+        &format!("document.getElementById('bk-app').dataset.tab === {tab}"),
+    )
+    .await;
+    until_shows(c, "count 2").await;
+    let after = js(c, TAB_AND_NAVIGATION).await;
+    assert_eq!(after["nav"], "reload", "{after}");
+    until(
+        c,
+        "the push channel",
+        "window.__brooklet.channel === 'socket'",
+    )
+    .await;
+    // The session it took back is the one the page now talks to.
+    click_button(c, "Add").await;
+    until_shows(c, "count 3").await;
+    eprintln!("ok: a reload takes back the tab's session: \"count 2\", then Add makes \"count 3\"");
+
+    c.goto(&url).await.unwrap();
+    until(
+        c,
+        "the push channel",
+        "window.__brooklet.channel === 'socket'",
+    )
+    .await;
+    settled(c).await;
+    // What a reattach would have shown has had time to come.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let typed = js(c, TAB_AND_NAVIGATION).await;
+    assert_eq!(typed["nav"], "navigate", "{typed}");
+    assert_ne!(typed["tab"], before["tab"], "a new tab id: {typed}");
+    let text = body_text(c).await;
+    assert!(
+        text.contains("count 0") && !text.contains("count 3"),
+        "a new session: {text}"
+    );
+    click_button(c, "Add").await;
+    until_shows(c, "count 1").await;
+    eprintln!("ok: the same address typed into the tab starts a new session: \"count 0\"");
+}
+
+/// How many chunks the stream of [`elements_app`] has, and chunk `i`.
+const CHUNKS: usize = 10;
+fn chunk(i: usize) -> String {
+    format!("chunk {i} ")
+}
+
+/// After a click on Start: a status container with a spinner in it while
+/// its work runs, then the status complete, text streamed in chunks, and a
+/// toast.
+fn elements_app() -> brooklet::App {
+    use std::time::Duration;
+    brooklet::App::new().page(brooklet::Page::new("elements", |ui: &brooklet::Ui<'_>| {
+        if !ui.button("Start").show()? {
+            ui.text("idle");
+            return Ok(());
+        }
+        let status = ui.status("Crunching");
+        let n = status.spinner("Crunching numbers", || {
+            std::thread::sleep(Duration::from_millis(600));
+            42
+        });
+        status.text(format!("got {n}"));
+        status.update(Some("Crunched"), brooklet::StatusState::Complete, false);
+        let text = ui.write_stream((1..=CHUNKS).map(|i| {
+            std::thread::sleep(Duration::from_millis(150));
+            chunk(i)
+        }));
+        ui.toast(format!("streamed {} chars", text.len()));
+        Ok(())
+    }))
+}
+
+/// The spinner's text (or null), the status's state and label, and the
+/// streamed text.
+const ELEMENTS: &str = "
+    const spinner = document.querySelector('#bk-main .bk-spinner');
+    const status = document.querySelector('#bk-main details.bk-status');
+    const stream = document.querySelector('#bk-main .bk-markdown');
+    return {
+        spinner: spinner && spinner.offsetParent !== null ? spinner.innerText.trim() : null,
+        state: status && status.dataset.state,
+        label: status && status.querySelector('summary').innerText.trim(),
+        open: status && status.open,
+        stream: stream ? stream.innerText.trim() : '',
+    };";
+
+/// A spinner, a status container, streamed text and a toast, in the page
+/// while the run goes on.
+async fn live_elements(c: &Client) {
+    let addr = support::http::start(elements_app()).await;
+    c.goto(&format!("http://{addr}/")).await.unwrap();
+    until_shows(c, "idle").await;
+    until(
+        c,
+        "the push channel",
+        "window.__brooklet.channel === 'socket'",
+    )
+    .await;
+    click_button(c, "Start").await;
+
+    until(
+        c,
+        "the spinner",
+        "!!document.querySelector('#bk-main .bk-spinner')",
+    )
+    .await;
+    let during = js(c, ELEMENTS).await;
+    assert_eq!(during["spinner"], "Crunching numbers", "{during}");
+    assert_eq!(during["state"], "running", "{during}");
+    assert_eq!(during["label"], "Crunching", "{during}");
+    assert_eq!(during["open"], true, "{during}");
+    eprintln!(
+        "ok: while its work runs, the spinner shows \"Crunching numbers\" in a running status"
+    );
+
+    until(
+        c,
+        "the spinner to go",
+        "!document.querySelector('#bk-main .bk-spinner')",
+    )
+    .await;
+    until(
+        c,
+        "the status to be complete",
+        "(document.querySelector('#bk-main details.bk-status') || {dataset: {}}).dataset.state === 'complete'",
+    )
+    .await;
+    let after = js(c, ELEMENTS).await;
+    assert_eq!(after["spinner"], Value::Null, "{after}");
+    assert_eq!(after["label"], "Crunched", "{after}");
+    assert_eq!(after["open"], false, "{after}");
+    eprintln!("ok: once the work is done the spinner is gone and the status is complete");
+
+    let whole: String = (1..=CHUNKS).map(chunk).collect();
+    let whole = whole.trim();
+    until(
+        c,
+        "the stream to begin",
+        "(document.querySelector('#bk-main .bk-markdown') || {}).innerText",
+    )
+    .await;
+    let first = js(c, ELEMENTS).await["stream"].as_str().unwrap().to_owned();
+    tokio::time::sleep(std::time::Duration::from_millis(350)).await;
+    let second = js(c, ELEMENTS).await["stream"].as_str().unwrap().to_owned();
+    assert!(
+        second.len() > first.len() && second.starts_with(&first),
+        "the text grows: {first:?}, then {second:?}"
+    );
+    assert_ne!(second, whole, "sampled while the stream goes on");
+    until_shows(c, whole).await;
+    let toast = format!("streamed {} chars", whole.len() + 1);
+    let shown = until(
+        c,
+        "the toast",
+        "(document.querySelector('.bk-toast') || {}).innerText",
+    )
+    .await;
+    assert_eq!(shown, toast.as_str());
+    until(
+        c,
+        "the run to end",
+        "(() => { const s = document.getElementById('bk-status'); return !s || s.hidden; })()",
+    )
+    .await;
+    assert_eq!(js(c, ELEMENTS).await["stream"], whole);
+    eprintln!(
+        "ok: the streamed text grows ({} chars, then {}) to all {} chunks; the toast says {toast:?}",
+        first.len(),
+        second.len(),
+        CHUNKS
+    );
 }

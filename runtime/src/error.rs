@@ -47,6 +47,9 @@ pub enum ErrorKind {
     /// next `Ui` call or `checkpoint()`; the newer event reruns the page.
     /// Like a rerun, no clean-up follows (R16). Never shown.
     Interrupted,
+    /// A background task that cannot start: its session holds as many as
+    /// it may, or the server runs as many as it may, or nothing hosts them.
+    TaskLimit,
 }
 
 impl ErrorKind {
@@ -70,6 +73,7 @@ impl ErrorKind {
             ErrorKind::Stop => "Stop",
             ErrorKind::Rerun => "Rerun",
             ErrorKind::Interrupted => "Interrupted",
+            ErrorKind::TaskLimit => "TaskLimit",
         }
     }
 

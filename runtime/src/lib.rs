@@ -93,6 +93,7 @@ mod session;
 mod session_state;
 #[cfg(feature = "server")]
 pub mod store;
+mod task;
 pub mod testing;
 mod ui;
 pub mod widgets;
@@ -108,6 +109,7 @@ pub use identity::Persist;
 pub use live::{Progress, Slot, Status};
 pub use pages::{App, Page, PageDefinition};
 pub use params::Number;
+pub use task::{TaskContext, TaskProgress, TaskStatus, MAX_TASKS_PER_SESSION};
 pub use ui::{ColumnSpec, State, Ui};
 pub use widgets::{Multi, Single, UploadedFile};
 
@@ -122,6 +124,7 @@ pub mod prelude {
     pub use crate::identity::Persist;
     pub use crate::pages::{App, Page};
     pub use crate::params::Number;
+    pub use crate::task::{TaskContext, TaskProgress, TaskStatus};
     pub use crate::ui::{State, Ui};
     pub use crate::widgets::{Multi, Single, UploadedFile};
     pub use brooklet_macros::{fragment, page, widget};

@@ -380,6 +380,8 @@ impl Session {
             self.last_drawn,
         );
         ctx.discarded = discarded;
+        ctx.tasks = std::mem::take(&mut self.tasks);
+        ctx.task_host = self.task_host.clone();
         ctx.url_seeds = options.url_seeds;
         ctx.cancel = options.cancel.clone();
         if options.stream.is_some() {
@@ -484,6 +486,7 @@ impl Session {
         self.state = ctx.state;
         self.callbacks = ctx.callbacks;
         self.query_params = ctx.query_params;
+        self.tasks = ctx.tasks;
         url_writes.extend(ctx.url_writes);
         *tree = ctx.tree.into_inner();
         if full_run {

@@ -103,6 +103,12 @@ pub struct Session {
     /// superseded before its page started, so the next run sees them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) carried_clicks: Vec<WidgetId>,
+    /// Its background tasks, by key: running, or ended with their outcome.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub(crate) tasks: crate::task::Tasks,
+    /// Where its tasks run: the process serving it (not serialised).
+    #[serde(skip)]
+    pub(crate) task_host: Option<std::sync::Arc<dyn crate::task::TaskHost>>,
 }
 
 impl Session {
@@ -186,6 +192,9 @@ impl Session {
             tree: ElementTree::new(),
             events: self.events,
             carried_clicks: Vec::new(),
+            // The replay reads the tasks, and never starts one (no host).
+            tasks: self.tasks.clone(),
+            task_host: None,
         };
         let mut tree = ElementTree::new();
         // One run, whatever it asks for (`rerun()`, `stop()`, an error): the

@@ -28,8 +28,13 @@
 
 use std::collections::BTreeMap;
 
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
 use serde::Serialize;
 use serde_json::Value;
+
+use crate::task::{TaskEnd, TaskStatus, TaskThreads};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::identity::{IdMap, IdSet, PageId, WidgetId};
@@ -127,21 +132,99 @@ pub struct AppTest {
     cleared: IdMap<Value>,
     /// The query parameters this harness put in the URL, as AppTest keeps them.
     sent_query: QueryParams,
+    /// The threads its session's background tasks run on.
+    tasks: Arc<TaskThreads>,
+    /// Tasks that ended: key, id and outcome, for [`AppTest::wait_for_tasks`].
+    ended: mpsc::Receiver<(String, u64, TaskEnd)>,
+    /// How long a cancelled task may take to stop before it is reported
+    /// cancelled anyway.
+    task_grace: Duration,
 }
+
+/// The most background tasks an `AppTest` runs at once.
+const HARNESS_TASKS: usize = 64;
 
 impl AppTest {
     /// A new session on `app`. Nothing runs until [`AppTest::run`].
     pub fn new(app: App) -> Self {
+        let (tell, ended) = mpsc::channel();
+        let tell = std::sync::Mutex::new(tell);
+        let on_end: crate::task::OnEnd = Arc::new(move |_: &str, key: &str, id, end| {
+            let _ = tell
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .send((key.to_owned(), id, end));
+        });
+        let tasks = TaskThreads::new("apptest".into(), HARNESS_TASKS, on_end);
+        let mut session = Session::new();
+        session.task_host = Some(tasks.host("apptest"));
         AppTest {
             app,
-            session: Session::new(),
+            session,
             last: None,
             held: IdMap::default(),
             staged: Vec::new(),
             full_runs: false,
             cleared: IdMap::default(),
             sent_query: QueryParams::new(),
+            tasks,
+            ended,
+            task_grace: Duration::from_secs(10),
         }
+    }
+
+    /// How long a cancelled task may take to stop before
+    /// [`AppTest::wait_for_tasks`] reports it cancelled anyway (10 s by
+    /// default, as the server's `--task-grace-secs`).
+    pub fn task_grace(&mut self, grace: Duration) -> &mut Self {
+        self.task_grace = grace;
+        self
+    }
+
+    /// Waits until every background task of the session has ended, and
+    /// runs what each end causes (a rerun of the page, or of the fragment
+    /// that started it), in the order they ended, as the server does.
+    /// `Err` if some still run after `timeout`.
+    pub fn wait_for_tasks(&mut self, timeout: Duration) -> Result<&mut Self> {
+        let deadline = Instant::now() + timeout;
+        while self.session.running_tasks().next().is_some() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                let keys: Vec<&str> = self.session.running_tasks().map(|(k, _)| k).collect();
+                return Err(Error::new(
+                    ErrorKind::TaskLimit,
+                    format!("tasks {keys:?} still run after {timeout:?}"),
+                ));
+            }
+            self.tasks.abandon_overdue(self.task_grace);
+            let Ok((key, id, end)) = self.ended.recv_timeout(left.min(Duration::from_millis(20)))
+            else {
+                continue;
+            };
+            if let Some(mut event) = self.session.task_ended(&key, id, end) {
+                event.widgets = self.browser_values(None, false);
+                self.send(event)?;
+            }
+        }
+        Ok(self)
+    }
+
+    /// The background task under `key`, as the page reads it with
+    /// [`crate::Ui::task_result`].
+    pub fn task_status<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<TaskStatus<T>>> {
+        let Some(record) = self.session.tasks.get(key) else {
+            return Ok(None);
+        };
+        crate::task::status_of(key, record, self.session.task_host.as_deref()).map(Some)
+    }
+
+    /// How many task threads run now, those that ignore their cancellation
+    /// included.
+    pub fn task_threads(&self) -> usize {
+        self.tasks.count()
     }
 
     /// Makes every interaction rerun the whole page, even one with a

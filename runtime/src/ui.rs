@@ -80,6 +80,10 @@ pub(crate) struct RunCtx {
     pub fragment_run: bool,
     /// How a newer event or the Stop control ends this run early.
     pub cancel: CancelToken,
+    /// The session's background tasks (moved in for the run).
+    pub tasks: crate::task::Tasks,
+    /// Where the session's tasks run.
+    pub task_host: Option<std::sync::Arc<dyn crate::task::TaskHost>>,
 }
 
 impl RunCtx {
@@ -114,6 +118,8 @@ impl RunCtx {
             in_callback: false,
             fragment_run: false,
             cancel: CancelToken::new(),
+            tasks: Default::default(),
+            task_host: None,
         }
     }
 

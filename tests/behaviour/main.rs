@@ -23,6 +23,7 @@
 //! | `query_params` | binding a widget to the URL | R40 |
 //! | `rerun` | `rerun()`, `rerun_fragment`, ignored changes | R28, R41, R44 |
 //! | `superseded` | a newer event or the Stop control ends a run early | R47 |
+//! | `tasks` | background tasks | R48 |
 //! | `widgets` | the newer kinds one by one: value types, identity, bad values | R4, A4, A6 |
 
 #[path = "../support/harness.rs"]
@@ -39,5 +40,6 @@ mod query_params;
 mod rerun;
 mod state;
 mod superseded;
+mod tasks;
 mod values;
 mod widgets;

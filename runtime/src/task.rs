@@ -1,0 +1,603 @@
+//! Background tasks (beyond Streamlit): work a page starts that outlives
+//! the run, reports its progress to the page, can be cancelled from it,
+//! and reruns the page (or the fragment that started it) when it ends.
+//!
+//! A session holds at most one task per key. What the page reads of a task
+//! ([`TaskStatus`]) is in the session, so it survives reruns, page
+//! switches and a move to another replica; the work itself runs on a
+//! thread of the process that started it, the task's host (the server's,
+//! or `AppTest`'s).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::cancel::CancelToken;
+use crate::display::ProgressValue;
+use crate::elements::Element;
+use crate::error::{Error, ErrorKind, Result};
+use crate::ui::Ui;
+
+/// The most tasks one session holds at once, running or ended: each ended
+/// one keeps its result until the page forgets it.
+pub const MAX_TASKS_PER_SESSION: usize = 16;
+
+/// Where a task is, as the page reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TaskStatus<T> {
+    /// Still running, with the progress it last reported.
+    Running(TaskProgress),
+    /// It returned its result.
+    Done(T),
+    /// It returned an error or panicked, or the process running it
+    /// stopped: the message says which.
+    Failed(String),
+    /// It was cancelled ([`Ui::cancel_task`], or its session expired).
+    Cancelled,
+}
+
+/// How far a task says it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskProgress {
+    /// From 0 to 100, once it has said.
+    pub percent: Option<u8>,
+    /// What it is doing.
+    pub text: Option<String>,
+}
+
+/// What a task's work is given: where to report progress and how to know
+/// it was cancelled.
+pub struct TaskContext {
+    cancel: CancelToken,
+    report: Arc<dyn Fn(TaskProgress) + Send + Sync>,
+}
+
+impl TaskContext {
+    pub(crate) fn new(
+        cancel: CancelToken,
+        report: Arc<dyn Fn(TaskProgress) + Send + Sync>,
+    ) -> Self {
+        TaskContext { cancel, report }
+    }
+
+    /// Reports progress: `value` from 0 to 100, or 0.0 to 1.0, with an
+    /// optional text. A progress bar drawn by [`Ui::task_progress`] moves
+    /// to it in the browser at once, without a rerun.
+    pub fn progress(
+        &self,
+        value: impl ProgressValue + Copy + fmt::Debug,
+        text: Option<&str>,
+    ) -> Result<()> {
+        let percent = value.percent().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidArgument,
+                format!("task progress: {value:?} is out of range; give an integer from 0 to 100 or a float from 0.0 to 1.0"),
+            )
+        })?;
+        (self.report)(TaskProgress {
+            percent: Some(percent),
+            text: text.map(str::to_owned),
+        });
+        Ok(())
+    }
+
+    /// Whether the task was asked to stop.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+
+    /// `Err` once the task was asked to stop: `task.checkpoint()?` in its
+    /// loop ends it there, as cancelled.
+    pub fn checkpoint(&self) -> Result<()> {
+        if self.cancel.is_cancelled() {
+            return Err(Error::new(ErrorKind::Interrupted, "the task was cancelled"));
+        }
+        Ok(())
+    }
+
+    /// The task's cancellation, for threads or async work it starts.
+    pub fn cancel_token(&self) -> CancelToken {
+        self.cancel.clone()
+    }
+}
+
+/// A task as its session keeps it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct TaskRecord {
+    /// This start of the task: a result of an earlier one under the same
+    /// key, forgotten since, is not taken for this one's.
+    pub id: u64,
+    pub state: TaskState,
+    /// The process that runs it.
+    pub replica: String,
+    /// The fragment that started it, rerun alone when it ends.
+    pub fragment: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) enum TaskState {
+    Running,
+    Done(Value),
+    Failed(String),
+    Cancelled,
+}
+
+/// A session's tasks, by key.
+pub(crate) type Tasks = BTreeMap<String, TaskRecord>;
+
+/// How a task's work ended.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) enum TaskEnd {
+    Done(Value),
+    Failed(String),
+    Cancelled,
+}
+
+impl TaskEnd {
+    fn state(self) -> TaskState {
+        match self {
+            TaskEnd::Done(v) => TaskState::Done(v),
+            TaskEnd::Failed(m) => TaskState::Failed(m),
+            TaskEnd::Cancelled => TaskState::Cancelled,
+        }
+    }
+}
+
+/// A task's work, its result already made storable.
+pub(crate) type TaskWork = Box<dyn FnOnce(&TaskContext) -> TaskEnd + Send>;
+
+/// What a page asks its host to start.
+pub(crate) struct TaskStart {
+    pub key: String,
+    pub id: u64,
+    pub work: TaskWork,
+}
+
+/// Where a session's tasks run: the process's threads, with what it knows
+/// of their progress. One per session, bound to it.
+pub(crate) trait TaskHost: Send + Sync {
+    /// The process's name, kept with each task it runs.
+    fn replica(&self) -> &str;
+    /// Starts the work on a thread of its own; `Err` when the process runs
+    /// as many tasks as it may.
+    fn start(&self, start: TaskStart) -> Result<()>;
+    /// Asks task `id` to stop.
+    fn cancel(&self, key: &str, id: u64);
+    /// The progress task `id` last reported, if known here.
+    fn progress(&self, key: &str, id: u64) -> Option<TaskProgress>;
+}
+
+/// Runs a task's work and says how it ended: a panic or an error is a
+/// failure with its message; cancelled work that returned an error is
+/// cancelled.
+pub(crate) fn run_work<T: Serialize>(
+    work: impl FnOnce(&TaskContext) -> Result<T>,
+    ctx: &TaskContext,
+) -> TaskEnd {
+    let mut out = None;
+    let ran = crate::run::catch_panics(|| {
+        out = Some(work(ctx)?);
+        Ok(())
+    });
+    match (ran, out) {
+        (Ok(()), Some(value)) => match serde_json::to_value(value) {
+            Ok(v) => TaskEnd::Done(v),
+            Err(e) => TaskEnd::Failed(format!("its result cannot be stored: {e}")),
+        },
+        (Err(_), _) if ctx.is_cancelled() => TaskEnd::Cancelled,
+        (Err(e), _) if e.kind() == ErrorKind::Panic => {
+            TaskEnd::Failed(format!("it panicked: {}", e.message()))
+        }
+        (Err(e), _) => TaskEnd::Failed(e.message().to_owned()),
+        (Ok(()), None) => unreachable!("the work returned"),
+    }
+}
+
+/// What the page reads of `record`, with its progress from `host`.
+pub(crate) fn status_of<T: DeserializeOwned>(
+    key: &str,
+    record: &TaskRecord,
+    host: Option<&dyn TaskHost>,
+) -> Result<TaskStatus<T>> {
+    Ok(match &record.state {
+        TaskState::Running => TaskStatus::Running(
+            host.and_then(|h| h.progress(key, record.id))
+                .unwrap_or_default(),
+        ),
+        TaskState::Done(v) => TaskStatus::Done(T::deserialize(v).map_err(|e| {
+            Error::new(
+                ErrorKind::TypeMismatch,
+                format!(
+                    "task \"{key}\": its result is not a {}: {e}",
+                    std::any::type_name::<T>()
+                ),
+            )
+        })?),
+        TaskState::Failed(m) => TaskStatus::Failed(m.clone()),
+        TaskState::Cancelled => TaskStatus::Cancelled,
+    })
+}
+
+/// A process-wide unique id for a task's start.
+fn new_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let time = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    (time << 16) ^ NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+impl crate::session::Session {
+    /// Task `id` under `key` ended: the session takes its outcome. Returns
+    /// the event that shows it (a rerun of the page, or of the fragment that
+    /// started it), or `None` if the session no longer waits for it (it was
+    /// forgotten, or another start took its key).
+    pub(crate) fn task_ended(
+        &mut self,
+        key: &str,
+        id: u64,
+        end: TaskEnd,
+    ) -> Option<crate::session::Event> {
+        let record = self.tasks.get_mut(key).filter(|r| r.id == id)?;
+        if record.state != TaskState::Running {
+            return None;
+        }
+        record.state = end.state();
+        Some(crate::session::Event {
+            fragment: record.fragment.clone(),
+            ..Default::default()
+        })
+    }
+
+    /// Task `id` under `key` will never report back (the process running
+    /// it stopped): it failed with `message`. As [`Self::task_ended`].
+    pub(crate) fn task_lost(
+        &mut self,
+        key: &str,
+        id: u64,
+        message: String,
+    ) -> Option<crate::session::Event> {
+        self.task_ended(key, id, TaskEnd::Failed(message))
+    }
+
+    /// The tasks the session waits for, with the process running each.
+    pub(crate) fn running_tasks(&self) -> impl Iterator<Item = (&str, &TaskRecord)> {
+        self.tasks
+            .iter()
+            .filter(|(_, r)| r.state == TaskState::Running)
+            .map(|(k, r)| (k.as_str(), r))
+    }
+}
+
+impl<'r> Ui<'r> {
+    /// Starts `work` in the background under `key`, unless the session
+    /// already has a task there (running or ended), and says where that
+    /// task is. The work runs on a thread of its own and outlives this run;
+    /// while it goes on, the page reruns as usual and reads its status
+    /// here or with [`Ui::task_result`]. When it ends, the page reruns (or
+    /// the fragment that started it, alone).
+    ///
+    /// One task per key: to run it again, [`Ui::forget_task`] first (or
+    /// put what the work depends on in the key). The result is kept in the
+    /// session, so it must be `Serialize` and `Deserialize`.
+    ///
+    /// Errors: more than [`MAX_TASKS_PER_SESSION`] tasks in the session,
+    /// as many tasks running as the host may run, or no host to run them.
+    /// Today [`crate::testing::AppTest`] hosts tasks; the server does not
+    /// yet, and `task` there is this error.
+    pub fn task<T, F>(&self, key: &str, work: F) -> Result<TaskStatus<T>>
+    where
+        T: Serialize + DeserializeOwned + 'static,
+        F: FnOnce(&TaskContext) -> Result<T> + Send + 'static,
+    {
+        if let Some(status) = self.task_result(key)? {
+            return Ok(status);
+        }
+        let (host, fragment) = {
+            let run = self.run.borrow();
+            if run.tasks.len() >= MAX_TASKS_PER_SESSION {
+                return Err(Error::new(
+                    ErrorKind::TaskLimit,
+                    format!("task \"{key}\": this session already holds {MAX_TASKS_PER_SESSION} tasks; forget one with ui.forget_task"),
+                ));
+            }
+            let host = run.task_host.clone().ok_or_else(|| {
+                Error::new(
+                    ErrorKind::TaskLimit,
+                    format!("task \"{key}\": nothing here runs background tasks: they run in AppTest, and the server does not run them yet"),
+                )
+            })?;
+            (host, run.fragment.as_deref().map(str::to_owned))
+        };
+        let id = new_id();
+        let work: TaskWork = Box::new(move |ctx| run_work(work, ctx));
+        host.start(TaskStart {
+            key: key.to_owned(),
+            id,
+            work,
+        })?;
+        let record = TaskRecord {
+            id,
+            state: TaskState::Running,
+            replica: host.replica().to_owned(),
+            fragment,
+        };
+        self.run.borrow_mut().tasks.insert(key.to_owned(), record);
+        Ok(TaskStatus::Running(TaskProgress::default()))
+    }
+
+    /// The task under `key`, if the session has one: its progress while it
+    /// runs, then how it ended. `Err` when its result is not a `T`.
+    pub fn task_result<T: DeserializeOwned>(&self, key: &str) -> Result<Option<TaskStatus<T>>> {
+        self.checkpoint()?;
+        let run = self.run.borrow();
+        let Some(record) = run.tasks.get(key) else {
+            return Ok(None);
+        };
+        status_of(key, record, run.task_host.as_deref()).map(Some)
+    }
+
+    /// Asks the task under `key` to stop: its `checkpoint()` fails from now
+    /// on, and once its work returns the page reruns and reads it as
+    /// cancelled. Whether a task was running there.
+    pub fn cancel_task(&self, key: &str) -> bool {
+        let run = self.run.borrow();
+        match (run.tasks.get(key), &run.task_host) {
+            (Some(r), Some(host)) if r.state == TaskState::Running => {
+                host.cancel(key, r.id);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Forgets the task under `key` (cancelling it if it runs), so that
+    /// [`Ui::task`] starts it anew.
+    pub fn forget_task(&self, key: &str) {
+        self.cancel_task(key);
+        self.run.borrow_mut().tasks.remove(key);
+    }
+
+    /// Draws a progress bar that follows the task under `key` while it
+    /// runs: it moves in the browser as the task reports progress, without
+    /// a rerun (over the push channel; without JavaScript it shows the
+    /// progress as of this run). Draws nothing once the task has ended or
+    /// if there is none.
+    pub fn task_progress(&self, key: &str) -> Result<()> {
+        let progress = match self.task_result::<Value>(key) {
+            Ok(Some(TaskStatus::Running(p))) => p,
+            Ok(_) => return Ok(()),
+            Err(e) if e.kind() == ErrorKind::TypeMismatch => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        self.push(Element::Progress {
+            percent: progress.percent.unwrap_or(0),
+            text: progress.text,
+            task: Some(key.to_owned()),
+        });
+        Ok(())
+    }
+}
+
+/// A task running on a thread of this process.
+struct RunningTask {
+    id: u64,
+    cancel: CancelToken,
+    progress: TaskProgress,
+    /// Progress reported since it was last sent to the browser.
+    unsent: bool,
+    /// When it was asked to stop.
+    cancelled_at: Option<std::time::Instant>,
+    /// It ignored its cancellation for too long: it was reported
+    /// cancelled, and what it returns is dropped.
+    abandoned: bool,
+}
+
+/// What is told when a task ends: its session, key, id and outcome.
+pub(crate) type OnEnd = Arc<dyn Fn(&str, &str, u64, TaskEnd) + Send + Sync>;
+
+/// The threads of one process that run background tasks, at most `limit`
+/// at once (a task that ignores its cancellation holds its place until
+/// its work returns).
+pub(crate) struct TaskThreads {
+    replica: String,
+    limit: usize,
+    running: std::sync::Mutex<std::collections::HashMap<(String, String), RunningTask>>,
+    on_end: OnEnd,
+}
+
+impl TaskThreads {
+    pub(crate) fn new(replica: String, limit: usize, on_end: OnEnd) -> Arc<Self> {
+        Arc::new(TaskThreads {
+            replica,
+            limit: limit.max(1),
+            running: Default::default(),
+            on_end,
+        })
+    }
+
+    fn running(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<(String, String), RunningTask>> {
+        self.running.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The host of `session`'s tasks.
+    pub(crate) fn host(self: &Arc<Self>, session: &str) -> Arc<dyn TaskHost> {
+        Arc::new(SessionTasks {
+            threads: self.clone(),
+            session: session.to_owned(),
+        })
+    }
+
+    fn start(self: &Arc<Self>, session: &str, start: TaskStart) -> Result<()> {
+        let TaskStart { key, id, work } = start;
+        let cancel = CancelToken::new();
+        {
+            let mut running = self.running();
+            if running.len() >= self.limit {
+                return Err(Error::new(
+                    ErrorKind::TaskLimit,
+                    format!("task \"{key}\": the server runs {} background tasks, as many as it may; try again later", self.limit),
+                ));
+            }
+            let place = (session.to_owned(), key.clone());
+            if running.contains_key(&place) {
+                return Err(Error::new(
+                    ErrorKind::TaskLimit,
+                    format!("task \"{key}\": its previous start is still stopping; try again in a moment"),
+                ));
+            }
+            let task = RunningTask {
+                id,
+                cancel: cancel.clone(),
+                progress: TaskProgress::default(),
+                unsent: false,
+                cancelled_at: None,
+                abandoned: false,
+            };
+            running.insert(place, task);
+        }
+        let threads = self.clone();
+        let place = (session.to_owned(), key.clone());
+        let spawned = std::thread::Builder::new()
+            .name(format!("brooklet-task-{key}"))
+            .spawn(move || {
+                let reporter = threads.clone();
+                let at = place.clone();
+                let report = Arc::new(move |p: TaskProgress| reporter.report(&at, id, p));
+                let end = work(&TaskContext::new(cancel, report));
+                threads.finished(place, id, end);
+            });
+        spawned.map(|_| ()).map_err(|e| {
+            self.running().remove(&(session.to_owned(), key.clone()));
+            Error::new(
+                ErrorKind::TaskLimit,
+                format!("task \"{key}\": no thread could be started for it: {e}"),
+            )
+        })
+    }
+
+    fn report(&self, at: &(String, String), id: u64, progress: TaskProgress) {
+        if let Some(task) = self.running().get_mut(at).filter(|t| t.id == id) {
+            task.progress = progress;
+            task.unsent = true;
+        }
+    }
+
+    fn finished(&self, at: (String, String), id: u64, end: TaskEnd) {
+        let task = {
+            let mut running = self.running();
+            match running.get(&at) {
+                Some(t) if t.id == id => running.remove(&at),
+                _ => None,
+            }
+        };
+        match task {
+            Some(t) if t.abandoned => tracing::warn!(
+                session = at.0.as_str(),
+                task = at.1.as_str(),
+                "a task that ignored its cancellation returned at last; its result is dropped"
+            ),
+            Some(_) => (self.on_end)(&at.0, &at.1, id, end),
+            None => {}
+        }
+    }
+
+    /// Asks task `id` of `session` under `key` to stop.
+    pub(crate) fn cancel(&self, session: &str, key: &str, id: u64) {
+        let mut running = self.running();
+        if let Some(task) = running
+            .get_mut(&(session.to_owned(), key.to_owned()))
+            .filter(|t| t.id == id)
+        {
+            task.cancel.stop();
+            task.cancelled_at
+                .get_or_insert_with(std::time::Instant::now);
+        }
+    }
+
+    /// Asks every task of `session` to stop (it expired).
+    pub(crate) fn cancel_session(&self, session: &str) {
+        for ((s, _), task) in self.running().iter_mut() {
+            if s == session {
+                task.cancel.stop();
+                task.cancelled_at
+                    .get_or_insert_with(std::time::Instant::now);
+            }
+        }
+    }
+
+    fn progress(&self, session: &str, key: &str, id: u64) -> Option<TaskProgress> {
+        self.running()
+            .get(&(session.to_owned(), key.to_owned()))
+            .filter(|t| t.id == id)
+            .map(|t| t.progress.clone())
+    }
+
+    /// Progress reported since the last call: session, key, progress.
+    pub(crate) fn unsent_progress(&self) -> Vec<(String, String, TaskProgress)> {
+        let mut out = Vec::new();
+        for ((session, key), task) in self.running().iter_mut() {
+            if std::mem::take(&mut task.unsent) && !task.abandoned {
+                out.push((session.clone(), key.clone(), task.progress.clone()));
+            }
+        }
+        out
+    }
+
+    /// Tasks asked to stop more than `grace` ago that still run: each is
+    /// reported cancelled now (logged), and what it returns later is
+    /// dropped. Its thread cannot be killed; it keeps its place until it
+    /// returns.
+    pub(crate) fn abandon_overdue(&self, grace: std::time::Duration) {
+        let mut overdue = Vec::new();
+        for ((session, key), task) in self.running().iter_mut() {
+            let late = task.cancelled_at.is_some_and(|t| t.elapsed() >= grace);
+            if late && !task.abandoned {
+                task.abandoned = true;
+                overdue.push((session.clone(), key.clone(), task.id));
+            }
+        }
+        for (session, key, id) in overdue {
+            tracing::warn!(
+                session = session.as_str(),
+                task = key.as_str(),
+                grace_ms = grace.as_millis() as u64,
+                "a task ignored its cancellation; it is reported cancelled and its thread is left to return"
+            );
+            (self.on_end)(&session, &key, id, TaskEnd::Cancelled);
+        }
+    }
+
+    /// How many tasks run (abandoned ones included).
+    pub(crate) fn count(&self) -> usize {
+        self.running().len()
+    }
+}
+
+/// One session's view of [`TaskThreads`].
+struct SessionTasks {
+    threads: Arc<TaskThreads>,
+    session: String,
+}
+
+impl TaskHost for SessionTasks {
+    fn replica(&self) -> &str {
+        &self.threads.replica
+    }
+    fn start(&self, start: TaskStart) -> Result<()> {
+        self.threads.start(&self.session, start)
+    }
+    fn cancel(&self, key: &str, id: u64) {
+        self.threads.cancel(&self.session, key, id);
+    }
+    fn progress(&self, key: &str, id: u64) -> Option<TaskProgress> {
+        self.threads.progress(&self.session, key, id)
+    }
+}
