@@ -4,7 +4,7 @@
 //! brooklet reruns it from the top on every interaction, keeps each
 //! session's widget values on the server, and cleans up the values of
 //! widgets that a run no longer draws, exactly as Streamlit does (the
-//! contract is [`guide::behaviour`]; its rule numbers, A1–A8 and R1–R46,
+//! contract is [`guide::behaviour`]; its rule numbers, A1–A8 and R1–R48,
 //! are cited throughout).
 //!
 //! ```
