@@ -254,17 +254,6 @@ impl crate::session::Session {
         })
     }
 
-    /// Task `id` under `key` will never report back (the process running
-    /// it stopped): it failed with `message`. As [`Self::task_ended`].
-    pub(crate) fn task_lost(
-        &mut self,
-        key: &str,
-        id: u64,
-        message: String,
-    ) -> Option<crate::session::Event> {
-        self.task_ended(key, id, TaskEnd::Failed(message))
-    }
-
     /// The tasks the session waits for, with the process running each.
     pub(crate) fn running_tasks(&self) -> impl Iterator<Item = (&str, &TaskRecord)> {
         self.tasks
@@ -389,8 +378,6 @@ struct RunningTask {
     id: u64,
     cancel: CancelToken,
     progress: TaskProgress,
-    /// Progress reported since it was last sent to the browser.
-    unsent: bool,
     /// When it was asked to stop.
     cancelled_at: Option<std::time::Instant>,
     /// It ignored its cancellation for too long: it was reported
@@ -457,7 +444,6 @@ impl TaskThreads {
                 id,
                 cancel: cancel.clone(),
                 progress: TaskProgress::default(),
-                unsent: false,
                 cancelled_at: None,
                 abandoned: false,
             };
@@ -486,7 +472,6 @@ impl TaskThreads {
     fn report(&self, at: &(String, String), id: u64, progress: TaskProgress) {
         if let Some(task) = self.running().get_mut(at).filter(|t| t.id == id) {
             task.progress = progress;
-            task.unsent = true;
         }
     }
 
@@ -522,33 +507,11 @@ impl TaskThreads {
         }
     }
 
-    /// Asks every task of `session` to stop (it expired).
-    pub(crate) fn cancel_session(&self, session: &str) {
-        for ((s, _), task) in self.running().iter_mut() {
-            if s == session {
-                task.cancel.stop();
-                task.cancelled_at
-                    .get_or_insert_with(std::time::Instant::now);
-            }
-        }
-    }
-
     fn progress(&self, session: &str, key: &str, id: u64) -> Option<TaskProgress> {
         self.running()
             .get(&(session.to_owned(), key.to_owned()))
             .filter(|t| t.id == id)
             .map(|t| t.progress.clone())
-    }
-
-    /// Progress reported since the last call: session, key, progress.
-    pub(crate) fn unsent_progress(&self) -> Vec<(String, String, TaskProgress)> {
-        let mut out = Vec::new();
-        for ((session, key), task) in self.running().iter_mut() {
-            if std::mem::take(&mut task.unsent) && !task.abandoned {
-                out.push((session.clone(), key.clone(), task.progress.clone()));
-            }
-        }
-        out
     }
 
     /// Tasks asked to stop more than `grace` ago that still run: each is
