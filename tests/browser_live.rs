@@ -313,7 +313,8 @@ const ELEMENTS: &str = "
     return {
         spinner: spinner && spinner.offsetParent !== null ? spinner.innerText.trim() : null,
         state: status && status.dataset.state,
-        label: status && status.querySelector('summary').innerText.trim(),
+        // The summary is the state's icon, then the label.
+        label: status && status.querySelector('summary').innerText.trim().split(' ').slice(1).join(' '),
         open: status && status.open,
         stream: stream ? stream.innerText.trim() : '',
     };";
