@@ -452,7 +452,8 @@ impl TaskThreads {
         let threads = self.clone();
         let place = (session.to_owned(), key.clone());
         let spawned = std::thread::Builder::new()
-            .name(format!("brooklet-task-{key}"))
+            // Not named after the key: a name with a NUL byte cannot be given.
+            .name("brooklet-task".into())
             .spawn(move || {
                 let reporter = threads.clone();
                 let at = place.clone();

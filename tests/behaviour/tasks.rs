@@ -255,6 +255,17 @@ fn r48_bad_uses_are_clear_errors() {
     assert!(message.contains("already holds 16 tasks"), "{message}");
     t.wait_for_tasks(WAIT).unwrap();
 
+    // Any text is a key, a NUL byte included.
+    let mut t = started(|ui| {
+        ui.task("a\0b", |_: &TaskContext| Ok(1u8))?;
+        Ok(())
+    });
+    t.wait_for_tasks(WAIT).unwrap();
+    assert_eq!(
+        t.task_status::<u8>("a\0b").unwrap(),
+        Some(TaskStatus::Done(1))
+    );
+
     // A result read as the wrong type names the task and the type.
     let mut t = started(|ui| {
         ui.task("n", |_: &TaskContext| Ok(5u8))?;
