@@ -94,6 +94,7 @@ mod session_state;
 #[cfg(feature = "server")]
 pub mod store;
 mod task;
+mod task_record;
 pub mod testing;
 mod ui;
 pub mod widgets;

@@ -105,10 +105,10 @@ pub struct Session {
     pub(crate) carried_clicks: Vec<WidgetId>,
     /// Its background tasks, by key: running, or ended with their outcome.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub(crate) tasks: crate::task::Tasks,
+    pub(crate) tasks: crate::task_record::Tasks,
     /// Where its tasks run: the process serving it (not serialised).
     #[serde(skip)]
-    pub(crate) task_host: Option<std::sync::Arc<dyn crate::task::TaskHost>>,
+    pub(crate) task_host: Option<std::sync::Arc<dyn crate::task_record::TaskHost>>,
 }
 
 impl Session {

@@ -8,18 +8,21 @@
 //! thread of the process that started it, the task's host (the server's,
 //! or `AppTest`'s).
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::cancel::CancelToken;
 use crate::display::ProgressValue;
 use crate::elements::Element;
 use crate::error::{Error, ErrorKind, Result};
+pub use crate::task_record::{TaskContext, TaskProgress};
+pub(crate) use crate::task_record::{
+    TaskEnd, TaskHost, TaskRecord, TaskStart, TaskState, TaskWork,
+};
 use crate::ui::Ui;
 
 /// The most tasks one session holds at once, running or ended: each ended
@@ -40,30 +43,7 @@ pub enum TaskStatus<T> {
     Cancelled,
 }
 
-/// How far a task says it is.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TaskProgress {
-    /// From 0 to 100, once it has said.
-    pub percent: Option<u8>,
-    /// What it is doing.
-    pub text: Option<String>,
-}
-
-/// What a task's work is given: where to report progress and how to know
-/// it was cancelled.
-pub struct TaskContext {
-    cancel: CancelToken,
-    report: Arc<dyn Fn(TaskProgress) + Send + Sync>,
-}
-
 impl TaskContext {
-    pub(crate) fn new(
-        cancel: CancelToken,
-        report: Arc<dyn Fn(TaskProgress) + Send + Sync>,
-    ) -> Self {
-        TaskContext { cancel, report }
-    }
-
     /// Reports progress: `value` from 0 to 100, or 0.0 to 1.0, with an
     /// optional text. A progress bar drawn by [`Ui::task_progress`] moves
     /// to it in the browser at once, without a rerun.
@@ -84,91 +64,6 @@ impl TaskContext {
         });
         Ok(())
     }
-
-    /// Whether the task was asked to stop.
-    pub fn is_cancelled(&self) -> bool {
-        self.cancel.is_cancelled()
-    }
-
-    /// `Err` once the task was asked to stop: `task.checkpoint()?` in its
-    /// loop ends it there, as cancelled.
-    pub fn checkpoint(&self) -> Result<()> {
-        if self.cancel.is_cancelled() {
-            return Err(Error::new(ErrorKind::Interrupted, "the task was cancelled"));
-        }
-        Ok(())
-    }
-
-    /// The task's cancellation, for threads or async work it starts.
-    pub fn cancel_token(&self) -> CancelToken {
-        self.cancel.clone()
-    }
-}
-
-/// A task as its session keeps it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub(crate) struct TaskRecord {
-    /// This start of the task: a result of an earlier one under the same
-    /// key, forgotten since, is not taken for this one's.
-    pub id: u64,
-    pub state: TaskState,
-    /// The process that runs it.
-    pub replica: String,
-    /// The fragment that started it, rerun alone when it ends.
-    pub fragment: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub(crate) enum TaskState {
-    Running,
-    Done(Value),
-    Failed(String),
-    Cancelled,
-}
-
-/// A session's tasks, by key.
-pub(crate) type Tasks = BTreeMap<String, TaskRecord>;
-
-/// How a task's work ended.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub(crate) enum TaskEnd {
-    Done(Value),
-    Failed(String),
-    Cancelled,
-}
-
-impl TaskEnd {
-    fn state(self) -> TaskState {
-        match self {
-            TaskEnd::Done(v) => TaskState::Done(v),
-            TaskEnd::Failed(m) => TaskState::Failed(m),
-            TaskEnd::Cancelled => TaskState::Cancelled,
-        }
-    }
-}
-
-/// A task's work, its result already made storable.
-pub(crate) type TaskWork = Box<dyn FnOnce(&TaskContext) -> TaskEnd + Send>;
-
-/// What a page asks its host to start.
-pub(crate) struct TaskStart {
-    pub key: String,
-    pub id: u64,
-    pub work: TaskWork,
-}
-
-/// Where a session's tasks run: the process's threads, with what it knows
-/// of their progress. One per session, bound to it.
-pub(crate) trait TaskHost: Send + Sync {
-    /// The process's name, kept with each task it runs.
-    fn replica(&self) -> &str;
-    /// Starts the work on a thread of its own; `Err` when the process runs
-    /// as many tasks as it may.
-    fn start(&self, start: TaskStart) -> Result<()>;
-    /// Asks task `id` to stop.
-    fn cancel(&self, key: &str, id: u64);
-    /// The progress task `id` last reported, if known here.
-    fn progress(&self, key: &str, id: u64) -> Option<TaskProgress>;
 }
 
 /// Runs a task's work and says how it ended: a panic or an error is a

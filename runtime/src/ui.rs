@@ -81,9 +81,9 @@ pub(crate) struct RunCtx {
     /// How a newer event or the Stop control ends this run early.
     pub cancel: CancelToken,
     /// The session's background tasks (moved in for the run).
-    pub tasks: crate::task::Tasks,
+    pub tasks: crate::task_record::Tasks,
     /// Where the session's tasks run.
-    pub task_host: Option<std::sync::Arc<dyn crate::task::TaskHost>>,
+    pub task_host: Option<std::sync::Arc<dyn crate::task_record::TaskHost>>,
 }
 
 impl RunCtx {
