@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::cancel::{CancelReason, CancelToken, Interrupted};
 use crate::elements::{Element, ElementTree, RunTree, TreeWatcher, MAIN};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{panic_message, Error, ErrorKind, Result};
 use crate::fragment::FragmentEntry;
 use crate::identity::{IdSet, PageId, WidgetId};
 use crate::pages::{App, Page};
@@ -602,17 +602,9 @@ pub(crate) fn catch_panics(f: impl FnOnce() -> Result<()>) -> Result<()> {
             Err(interrupted.0)
         }
         Err(payload) => {
-            let (message, location) =
-                LAST_PANIC
-                    .with(|p| p.borrow_mut().take())
-                    .unwrap_or_else(|| {
-                        let msg = payload
-                            .downcast_ref::<&str>()
-                            .map(|s| s.to_string())
-                            .or_else(|| payload.downcast_ref::<String>().cloned())
-                            .unwrap_or_else(|| "panic with a non-string payload".into());
-                        (msg, None)
-                    });
+            let (message, location) = LAST_PANIC
+                .with(|p| p.borrow_mut().take())
+                .unwrap_or_else(|| (panic_message(&*payload), None));
             let mut err = Error::new(ErrorKind::Panic, message);
             if let Some(loc) = location {
                 err = err.with_location(loc);
@@ -628,12 +620,7 @@ fn install_panic_hook() {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             if IN_RUN.with(Cell::get) {
-                let message = info
-                    .payload()
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| info.payload().downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "panic with a non-string payload".into());
+                let message = panic_message(info.payload());
                 let location = info
                     .location()
                     .map(|l| format!("{}:{}", l.file(), l.line()));

@@ -103,11 +103,7 @@ fn on_many_workers() -> bool {
 }
 
 fn crashed(payload: &(dyn std::any::Any + Send)) -> PoolError {
-    let message = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic with a non-string payload".into());
+    let message = crate::error::panic_message(payload);
     tracing::error!(%message, "a job of the run pool panicked");
     PoolError::Crashed(message)
 }
