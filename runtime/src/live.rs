@@ -100,7 +100,6 @@ fn progress_element(
     Ok(Element::Progress {
         percent,
         text: text.map(str::to_owned),
-        task: None,
     })
 }
 

@@ -413,18 +413,11 @@ fn leaf_html(doc: &PageDoc<'_>, element: &Element) -> String {
             let svg = crate::chart::svg(*kind, x, series);
             view! { <figure class="bk-chart" data-k="chart" inner_html=svg></figure> }.to_html()
         }
-        Element::Progress {
-            percent,
-            text,
-            task,
-        } => {
+        Element::Progress { percent, text } => {
             let name = text.clone().unwrap_or_else(|| "Progress".into());
-            // A task's bar always has its text line, for the task's reports.
-            let text = (text.is_some() || task.is_some()).then(|| {
-                view! { <div class="bk-progress-text">{text.clone().unwrap_or_default()}</div> }
-            });
+            let text = text.clone().map(|t| view! { <div class="bk-progress-text">{t}</div> });
             view! {
-                <div class="bk-progress" data-k="progress" data-task=task.clone()>
+                <div class="bk-progress" data-k="progress">
                     {text}
                     <progress max="100" value=percent.to_string() role="progressbar"
                         aria-valuenow=percent.to_string() aria-valuemin="0" aria-valuemax="100"

@@ -45,8 +45,8 @@ pub enum TaskStatus<T> {
 
 impl TaskContext {
     /// Reports progress: `value` from 0 to 100, or 0.0 to 1.0, with an
-    /// optional text. A progress bar drawn by [`Ui::task_progress`] moves
-    /// to it in the browser at once, without a rerun.
+    /// optional text. The page reads it in its next run
+    /// ([`Ui::task_result`], [`Ui::task_progress`]).
     pub fn progress(
         &self,
         value: impl ProgressValue + Copy + fmt::Debug,
@@ -208,7 +208,6 @@ impl<'r> Ui<'r> {
         let record = TaskRecord {
             id,
             state: TaskState::Running,
-            replica: host.replica().to_owned(),
             fragment,
         };
         self.run.borrow_mut().tasks.insert(key.to_owned(), record);
@@ -247,23 +246,16 @@ impl<'r> Ui<'r> {
         self.run.borrow_mut().tasks.remove(key);
     }
 
-    /// Draws a progress bar that follows the task under `key` while it
-    /// runs: it moves in the browser as the task reports progress, without
-    /// a rerun (over the push channel; without JavaScript it shows the
-    /// progress as of this run). Draws nothing once the task has ended or
-    /// if there is none.
+    /// Draws a progress bar at the progress the task under `key` last
+    /// reported, while it runs; nothing once it has ended, or if there is
+    /// none. The bar shows the progress as of this run.
     pub fn task_progress(&self, key: &str) -> Result<()> {
-        let progress = match self.task_result::<Value>(key) {
-            Ok(Some(TaskStatus::Running(p))) => p,
-            Ok(_) => return Ok(()),
-            Err(e) if e.kind() == ErrorKind::TypeMismatch => return Ok(()),
-            Err(e) => return Err(e),
-        };
-        self.push(Element::Progress {
-            percent: progress.percent.unwrap_or(0),
-            text: progress.text,
-            task: Some(key.to_owned()),
-        });
+        if let Some(TaskStatus::Running(progress)) = self.task_result::<Value>(key)? {
+            self.push(Element::Progress {
+                percent: progress.percent.unwrap_or(0),
+                text: progress.text,
+            });
+        }
         Ok(())
     }
 }
@@ -287,16 +279,14 @@ pub(crate) type OnEnd = Arc<dyn Fn(&str, &str, u64, TaskEnd) + Send + Sync>;
 /// at once (a task that ignores its cancellation holds its place until
 /// its work returns).
 pub(crate) struct TaskThreads {
-    replica: String,
     limit: usize,
     running: std::sync::Mutex<std::collections::HashMap<(String, String), RunningTask>>,
     on_end: OnEnd,
 }
 
 impl TaskThreads {
-    pub(crate) fn new(replica: String, limit: usize, on_end: OnEnd) -> Arc<Self> {
+    pub(crate) fn new(limit: usize, on_end: OnEnd) -> Arc<Self> {
         Arc::new(TaskThreads {
-            replica,
             limit: limit.max(1),
             running: Default::default(),
             on_end,
@@ -325,7 +315,7 @@ impl TaskThreads {
             if running.len() >= self.limit {
                 return Err(Error::new(
                     ErrorKind::TaskLimit,
-                    format!("task \"{key}\": the server runs {} background tasks, as many as it may; try again later", self.limit),
+                    format!("task \"{key}\": {} background tasks run, as many as this process may run; try again later", self.limit),
                 ));
             }
             let place = (session.to_owned(), key.clone());
@@ -447,9 +437,6 @@ struct SessionTasks {
 }
 
 impl TaskHost for SessionTasks {
-    fn replica(&self) -> &str {
-        &self.threads.replica
-    }
     fn start(&self, start: TaskStart) -> Result<()> {
         self.threads.start(&self.session, start)
     }

@@ -62,8 +62,6 @@ pub(crate) struct TaskRecord {
     /// key, forgotten since, is not taken for this one's.
     pub id: u64,
     pub state: TaskState,
-    /// The process that runs it.
-    pub replica: String,
     /// The fragment that started it, rerun alone when it ends.
     pub fragment: Option<String>,
 }
@@ -110,8 +108,6 @@ pub(crate) struct TaskStart {
 /// Where a session's tasks run: the process's threads, with what it knows
 /// of their progress. One per session, bound to it.
 pub(crate) trait TaskHost: Send + Sync {
-    /// The process's name, kept with each task it runs.
-    fn replica(&self) -> &str;
     /// Starts the work on a thread of its own; `Err` when the process runs
     /// as many tasks as it may.
     fn start(&self, start: TaskStart) -> Result<()>;

@@ -155,7 +155,7 @@ impl AppTest {
                 .unwrap_or_else(|e| e.into_inner())
                 .send((key.to_owned(), id, end));
         });
-        let tasks = TaskThreads::new("apptest".into(), HARNESS_TASKS, on_end);
+        let tasks = TaskThreads::new(HARNESS_TASKS, on_end);
         let mut session = Session::new();
         session.task_host = Some(tasks.host("apptest"));
         AppTest {

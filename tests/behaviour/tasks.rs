@@ -80,11 +80,27 @@ fn wait_for_progress(t: &AppTest) {
     panic!("the task never reported progress");
 }
 
-#[test]
-fn r48_a_task_outlives_its_run_survives_reruns_and_reruns_the_page_when_done() {
+/// The summing page after a click of Start, and the gate its task waits at.
+fn summing_started() -> (mpsc::Sender<()>, AppTest) {
     let (open, gate) = gate();
     let mut t = started(summing(gate));
     t.click(Target::label("button", "Start")).unwrap();
+    (open, t)
+}
+
+/// Waits (a while at most) for every task thread to return.
+fn wait_for_no_threads(t: &AppTest) {
+    for _ in 0..200 {
+        if t.task_threads() == 0 {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn r48_a_task_outlives_its_run_survives_reruns_and_reruns_the_page_when_done() {
+    let (open, mut t) = summing_started();
     assert_eq!(t.texts(), ["running None"]);
     wait_for_progress(&t);
     // Reruns while it runs see it running, with its progress, and start
@@ -113,9 +129,7 @@ fn r48_a_task_outlives_its_run_survives_reruns_and_reruns_the_page_when_done() {
 
 #[test]
 fn r48_a_task_cancelled_from_the_page_ends_cancelled() {
-    let (open, gate) = gate();
-    let mut t = started(summing(gate));
-    t.click(Target::label("button", "Start")).unwrap();
+    let (open, mut t) = summing_started();
     t.click(Target::label("button", "Cancel")).unwrap();
     assert!(
         t.texts()[0].starts_with("running"),
@@ -128,20 +142,13 @@ fn r48_a_task_cancelled_from_the_page_ends_cancelled() {
 
 #[test]
 fn r48_a_forgotten_task_is_cancelled_and_its_end_is_dropped() {
-    let (open, gate) = gate();
-    let mut t = started(summing(gate));
-    t.click(Target::label("button", "Start")).unwrap();
+    let (open, mut t) = summing_started();
     t.click(Target::label("button", "Forget")).unwrap();
     assert_eq!(t.texts(), ["no task"]);
     let before = runs(&t);
     open.send(()).unwrap();
     t.wait_for_tasks(WAIT).unwrap();
-    for _ in 0..200 {
-        if t.task_threads() == 0 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_for_no_threads(&t);
     assert_eq!(t.task_threads(), 0);
     assert_eq!(runs(&t), before, "no rerun for a task the page forgot");
 }
@@ -199,12 +206,7 @@ fn r48_a_task_that_ignores_cancellation_is_reported_cancelled_after_the_grace() 
     assert_eq!(t.texts(), ["cancelled"]);
     assert_eq!(t.task_threads(), 1, "its thread still holds its place");
     open.send(()).unwrap();
-    for _ in 0..200 {
-        if t.task_threads() == 0 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_for_no_threads(&t);
     assert_eq!(
         t.task_threads(),
         0,
