@@ -189,9 +189,13 @@ async fn tabs_a_client_makes_up_store_nothing_and_evict_no_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flood_of_events_on_one_tab_is_bounded() {
+    // The flood comes while the first run holds the tab, past its last `Ui`
+    // call (where a newer event would end it early, R47).
+    static HOLDING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     let app = App::new().page(Page::new("slow", |ui| {
         if ui.button("Go").key("go").show()? {
-            std::thread::sleep(Duration::from_millis(100));
+            HOLDING.store(true, std::sync::atomic::Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(1000));
         }
         Ok(())
     }));
@@ -200,19 +204,21 @@ async fn a_flood_of_events_on_one_tab_is_bounded() {
     let page = c.get("/").await;
     let (tab, go) = (tab_of(&page.body), wid(&page.body, "Go"));
     let cookie = c.cookie.clone();
-    let tasks: Vec<_> = (0..30)
-        .map(|_| {
-            let (tab, go, cookie) = (tab.clone(), go.clone(), cookie.clone());
-            tokio::spawn(async move {
-                let mut c = Http::new(addr);
-                c.cookie = cookie;
-                let r = c
-                    .event(&json!({"tab": tab, "values": [], "click": go}))
-                    .await;
-                (r.status, r.body)
-            })
+    let send = |tab: String, go: String, cookie| {
+        tokio::spawn(async move {
+            let mut c = Http::new(addr);
+            c.cookie = cookie;
+            let r = c
+                .event(&json!({"tab": tab, "values": [], "click": go}))
+                .await;
+            (r.status, r.body)
         })
-        .collect();
+    };
+    let mut tasks = vec![send(tab.clone(), go.clone(), cookie.clone())];
+    while !HOLDING.load(std::sync::atomic::Ordering::SeqCst) {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    tasks.extend((1..30).map(|_| send(tab.clone(), go.clone(), cookie.clone())));
     let mut busy = 0;
     for t in tasks {
         let (status, body) = t.await.unwrap();
