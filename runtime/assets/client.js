@@ -217,6 +217,7 @@
       awaiting.delete(j.n);
       for (const [id, sent] of inflight) if (sent.n <= j.n) inflight.delete(id);
     }
+    if (j.t === "task") { moveTaskBars(j); return; }
     if (j.t === "app" || j.t === "patch") apply(j, j.attach ? { attach: true } : (ev || {}));
     else if (j.t === "error") {
       if (j.reload) { location.reload(); return; }
@@ -226,6 +227,24 @@
     }
     if (!j.running) scheduleFragments();
     pump();
+  }
+
+  // A background task reported progress: its bars move in place.
+  function moveTaskBars(j) {
+    for (const bar of root().querySelectorAll(".bk-progress[data-task]")) {
+      if (bar.dataset.task !== j.key) continue;
+      const p = bar.querySelector("progress");
+      if (p && typeof j.percent === "number") {
+        p.value = j.percent;
+        p.setAttribute("aria-valuenow", String(j.percent));
+        p.textContent = j.percent + "%";
+      }
+      const text = bar.querySelector(".bk-progress-text");
+      if (text && typeof j.text === "string") {
+        text.textContent = j.text;
+        p && p.setAttribute("aria-label", j.text);
+      }
+    }
   }
 
   // The socket's address for `asTab`; `replaces` gives up the tab this page

@@ -215,6 +215,10 @@ pub enum Element {
         percent: u8,
         /// A text beside it.
         text: Option<String>,
+        /// The background task it follows: the push channel moves it as
+        /// the task reports progress.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        task: Option<String>,
     },
     /// A slot that holds one element at a time (`st.empty`): what is drawn
     /// into it takes the place of what was there.
@@ -414,7 +418,7 @@ impl ElementTree {
     pub fn progress_bars(&self) -> Vec<(u8, Option<&str>)> {
         self.iter()
             .filter_map(|e| match e {
-                Element::Progress { percent, text } => Some((*percent, text.as_deref())),
+                Element::Progress { percent, text, .. } => Some((*percent, text.as_deref())),
                 _ => None,
             })
             .collect()
@@ -601,7 +605,7 @@ impl ElementTree {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            Element::Progress { percent, text } => {
+            Element::Progress { percent, text, .. } => {
                 format!(
                     "[progress {percent}%] {}",
                     text.as_deref().unwrap_or_default()

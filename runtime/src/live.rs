@@ -100,6 +100,7 @@ fn progress_element(
     Ok(Element::Progress {
         percent,
         text: text.map(str::to_owned),
+        task: None,
     })
 }
 

@@ -413,11 +413,18 @@ fn leaf_html(doc: &PageDoc<'_>, element: &Element) -> String {
             let svg = crate::chart::svg(*kind, x, series);
             view! { <figure class="bk-chart" data-k="chart" inner_html=svg></figure> }.to_html()
         }
-        Element::Progress { percent, text } => {
+        Element::Progress {
+            percent,
+            text,
+            task,
+        } => {
             let name = text.clone().unwrap_or_else(|| "Progress".into());
-            let text = text.clone().map(|t| view! { <div class="bk-progress-text">{t}</div> });
+            // A task's bar always has its text line, for the task's reports.
+            let text = (text.is_some() || task.is_some()).then(|| {
+                view! { <div class="bk-progress-text">{text.clone().unwrap_or_default()}</div> }
+            });
             view! {
-                <div class="bk-progress" data-k="progress">
+                <div class="bk-progress" data-k="progress" data-task=task.clone()>
                     {text}
                     <progress max="100" value=percent.to_string() role="progressbar"
                         aria-valuenow=percent.to_string() aria-valuemin="0" aria-valuemax="100"
@@ -993,6 +1000,8 @@ mod tests {
         ui.write_stream([p, p]);
         ui.toast(p);
         ui.spinner(p, || ui.text(p));
+        ui.task::<(), _>(p, |_| Ok(()))?;
+        ui.task_progress(p)?;
         ui.fragment_every(p, std::time::Duration::from_secs(1), |ui| {
             ui.text(PAYLOAD);
             Ok(())

@@ -246,6 +246,8 @@ impl Session {
         // newer event was made on it, and carries its number.
         if settled.end != RunEnd::Interrupted {
             self.events += 1;
+            // A whole run shows every task's end.
+            self.task_rerun_owed &= settled.fragment.is_some();
         }
         let mut url_query = self.query_params.clone();
         for (name, value) in settled.url_writes {

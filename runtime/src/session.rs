@@ -109,6 +109,10 @@ pub struct Session {
     /// Where its tasks run: the process serving it (not serialised).
     #[serde(skip)]
     pub(crate) task_host: Option<std::sync::Arc<dyn crate::task_record::TaskHost>>,
+    /// A task ended while no client was connected to show it: the page
+    /// reruns when one connects (or at the next event).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) task_rerun_owed: bool,
 }
 
 impl Session {
@@ -195,6 +199,7 @@ impl Session {
             // The replay reads the tasks, and never starts one (no host).
             tasks: self.tasks.clone(),
             task_host: None,
+            task_rerun_owed: false,
         };
         let mut tree = ElementTree::new();
         // One run, whatever it asks for (`rerun()`, `stop()`, an error): the

@@ -45,8 +45,10 @@ pub enum TaskStatus<T> {
 
 impl TaskContext {
     /// Reports progress: `value` from 0 to 100, or 0.0 to 1.0, with an
-    /// optional text. The page reads it in its next run
-    /// ([`Ui::task_result`], [`Ui::task_progress`]).
+    /// optional text. A bar drawn by [`Ui::task_progress`] moves to it in
+    /// the browser without a rerun (over the push channel, within a tenth
+    /// of a second); the page reads it in its next run
+    /// ([`Ui::task_result`]).
     pub fn progress(
         &self,
         value: impl ProgressValue + Copy + fmt::Debug,
@@ -171,9 +173,8 @@ impl<'r> Ui<'r> {
     /// session, so it must be `Serialize` and `Deserialize`.
     ///
     /// Errors: more than [`MAX_TASKS_PER_SESSION`] tasks in the session,
-    /// as many tasks running as the host may run, or no host to run them.
-    /// Today [`crate::testing::AppTest`] hosts tasks; the server does not
-    /// yet, and `task` there is this error.
+    /// or as many tasks running as the process may run (the server's
+    /// `--max-tasks`).
     pub fn task<T, F>(&self, key: &str, work: F) -> Result<TaskStatus<T>>
     where
         T: Serialize + DeserializeOwned + 'static,
@@ -193,7 +194,7 @@ impl<'r> Ui<'r> {
             let host = run.task_host.clone().ok_or_else(|| {
                 Error::new(
                     ErrorKind::TaskLimit,
-                    format!("task \"{key}\": nothing here runs background tasks: they run in AppTest, and the server does not run them yet"),
+                    format!("task \"{key}\": nothing here runs background tasks: they start in the runs of the server and of AppTest, not in the replay that restores a session's callbacks"),
                 )
             })?;
             (host, run.fragment.as_deref().map(str::to_owned))
@@ -246,14 +247,17 @@ impl<'r> Ui<'r> {
         self.run.borrow_mut().tasks.remove(key);
     }
 
-    /// Draws a progress bar at the progress the task under `key` last
-    /// reported, while it runs; nothing once it has ended, or if there is
-    /// none. The bar shows the progress as of this run.
+    /// Draws a progress bar that follows the task under `key` while it
+    /// runs: it moves in the browser as the task reports progress, without
+    /// a rerun (over the push channel; without JavaScript it shows the
+    /// progress as of this run). Draws nothing once the task has ended, or
+    /// if there is none.
     pub fn task_progress(&self, key: &str) -> Result<()> {
         if let Some(TaskStatus::Running(progress)) = self.task_result::<Value>(key)? {
             self.push(Element::Progress {
                 percent: progress.percent.unwrap_or(0),
                 text: progress.text,
+                task: Some(key.to_owned()),
             });
         }
         Ok(())
@@ -265,6 +269,11 @@ struct RunningTask {
     id: u64,
     cancel: CancelToken,
     progress: TaskProgress,
+    /// It reported progress that `push` has not been given yet.
+    unsent: bool,
+    /// Where its progress goes as it is reported, if anywhere.
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
+    push: Option<Push>,
     /// When it was asked to stop.
     cancelled_at: Option<std::time::Instant>,
     /// It ignored its cancellation for too long: it was reported
@@ -274,6 +283,10 @@ struct RunningTask {
 
 /// What is told when a task ends: its session, key, id and outcome.
 pub(crate) type OnEnd = Arc<dyn Fn(&str, &str, u64, TaskEnd) + Send + Sync>;
+
+/// Where a session's task progress goes as it is reported: its key and
+/// progress.
+pub(crate) type Push = Arc<dyn Fn(&str, &TaskProgress) + Send + Sync>;
 
 /// The threads of one process that run background tasks, at most `limit`
 /// at once (a task that ignores its cancellation holds its place until
@@ -301,13 +314,24 @@ impl TaskThreads {
 
     /// The host of `session`'s tasks.
     pub(crate) fn host(self: &Arc<Self>, session: &str) -> Arc<dyn TaskHost> {
+        self.host_pushing(session, None)
+    }
+
+    /// The host of `session`'s tasks, whose progress goes to `push` at
+    /// each [`TaskThreads::push_progress`].
+    pub(crate) fn host_pushing(
+        self: &Arc<Self>,
+        session: &str,
+        push: Option<Push>,
+    ) -> Arc<dyn TaskHost> {
         Arc::new(SessionTasks {
             threads: self.clone(),
             session: session.to_owned(),
+            push,
         })
     }
 
-    fn start(self: &Arc<Self>, session: &str, start: TaskStart) -> Result<()> {
+    fn start(self: &Arc<Self>, session: &str, start: TaskStart, push: Option<Push>) -> Result<()> {
         let TaskStart { key, id, work } = start;
         let cancel = CancelToken::new();
         {
@@ -329,6 +353,8 @@ impl TaskThreads {
                 id,
                 cancel: cancel.clone(),
                 progress: TaskProgress::default(),
+                unsent: false,
+                push,
                 cancelled_at: None,
                 abandoned: false,
             };
@@ -358,6 +384,7 @@ impl TaskThreads {
     fn report(&self, at: &(String, String), id: u64, progress: TaskProgress) {
         if let Some(task) = self.running().get_mut(at).filter(|t| t.id == id) {
             task.progress = progress;
+            task.unsent = true;
         }
     }
 
@@ -424,6 +451,60 @@ impl TaskThreads {
         }
     }
 
+    #[cfg(feature = "server")]
+    /// Gives each task's progress reported since the last call to its
+    /// push: a task that reports faster is sent its latest only.
+    pub(crate) fn push_progress(&self) {
+        let due: Vec<(Push, String, TaskProgress)> = self
+            .running()
+            .iter_mut()
+            .filter(|(_, t)| t.unsent && !t.abandoned)
+            .filter_map(|((_, key), t)| {
+                t.unsent = false;
+                let push = t.push.clone()?;
+                Some((push, key.clone(), t.progress.clone()))
+            })
+            .collect();
+        for (push, key, progress) in due {
+            push(&key, &progress);
+        }
+    }
+
+    #[cfg(feature = "server")]
+    /// Has the next [`TaskThreads::push_progress`] send the progress of
+    /// `session`'s tasks again (a client connected).
+    pub(crate) fn resend(&self, session: &str) {
+        for ((s, _), task) in self.running().iter_mut() {
+            task.unsent |= s == session;
+        }
+    }
+
+    #[cfg(feature = "server")]
+    /// The sessions with tasks running (abandoned ones aside).
+    pub(crate) fn sessions(&self) -> Vec<String> {
+        let mut sessions: Vec<String> = self
+            .running()
+            .iter()
+            .filter(|(_, t)| !t.abandoned)
+            .map(|((session, _), _)| session.clone())
+            .collect();
+        sessions.sort();
+        sessions.dedup();
+        sessions
+    }
+
+    #[cfg(feature = "server")]
+    /// Asks every task of `session` to stop (its session is gone).
+    pub(crate) fn cancel_session(&self, session: &str) {
+        let now = std::time::Instant::now();
+        for ((s, _), task) in self.running().iter_mut() {
+            if s == session {
+                task.cancel.stop();
+                task.cancelled_at.get_or_insert(now);
+            }
+        }
+    }
+
     /// How many tasks run (abandoned ones included).
     pub(crate) fn count(&self) -> usize {
         self.running().len()
@@ -434,11 +515,12 @@ impl TaskThreads {
 struct SessionTasks {
     threads: Arc<TaskThreads>,
     session: String,
+    push: Option<Push>,
 }
 
 impl TaskHost for SessionTasks {
     fn start(&self, start: TaskStart) -> Result<()> {
-        self.threads.start(&self.session, start)
+        self.threads.start(&self.session, start, self.push.clone())
     }
     fn cancel(&self, key: &str, id: u64) {
         self.threads.cancel(&self.session, key, id);

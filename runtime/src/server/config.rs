@@ -117,6 +117,18 @@ pub struct ServeConfig {
     #[arg(long, env = "BROOKLET_SOCKET_SEND_TIMEOUT_SECS", default_value_t = 30,
           value_parser = at_least_one("seconds"))]
     pub socket_send_timeout_secs: u64,
+    /// The most background tasks (`ui.task`) that run at once in this
+    /// process, each on a thread of its own; a page that starts one more
+    /// gets an error it can show.
+    #[arg(long, env = "BROOKLET_MAX_TASKS", default_value_t = 64,
+          value_parser = at_least_one_usize("tasks"))]
+    pub max_tasks: usize,
+    /// Seconds a cancelled background task has to return before it is
+    /// reported cancelled anyway (its thread is left to finish; what it
+    /// returns is dropped).
+    #[arg(long, env = "BROOKLET_TASK_GRACE_SECS", default_value_t = 10,
+          value_parser = at_least_one("seconds"))]
+    pub task_grace_secs: u64,
 }
 
 impl Default for ServeConfig {

@@ -52,7 +52,9 @@ use guard::{forbidden, method_not_allowed, same_origin, Guard};
 use crate::pages::App;
 use crate::session::Event;
 use crate::store::pool::RunPool;
-use crate::store::sessions::{Created, Failure, FormAnswer, Frame, OwnerSecret, Sessions, TabId};
+use crate::store::sessions::{
+    Created, Failure, FormAnswer, Frame, OwnerSecret, Sessions, TabId, TaskLimits,
+};
 use crate::store::{LiveTabs, MemoryStore, SessionStore};
 use crate::ui::QueryParams;
 use crate::wire::{last_field, page_url, parse_event, parse_query, TAB_HEADER};
@@ -67,7 +69,7 @@ pub use crate::wire::{event_body_limit, MAX_BODY};
 const LIVE_IDLE: Duration = Duration::from_secs(5 * 60);
 
 struct Shared {
-    sessions: Sessions,
+    sessions: Arc<Sessions>,
     guard: Guard,
     /// The longest a request's whole body may take to arrive.
     body_timeout: Duration,
@@ -124,7 +126,13 @@ impl App {
                 self.clone(),
                 store,
                 live,
-                RunPool::new(config.run_threads, config.run_queue),
+                (
+                    RunPool::new(config.run_threads, config.run_queue),
+                    TaskLimits {
+                        max: config.max_tasks,
+                        grace: Duration::from_secs(config.task_grace_secs),
+                    },
+                ),
                 checks.error_details,
             ),
             guard: checks,

@@ -129,14 +129,15 @@ async fn serve(
     let (sink, mut stream) = ws.split();
     let (out, outgoing) = mpsc::channel::<Message>(OUTGOING);
     let streamed = out.clone();
-    let connection = peer
-        .channel
-        .connect(move |frame| streamed.try_send(Message::Text(frame.into())).is_ok());
+    let connection = peer.channel.connect(&base, move |frame| {
+        streamed.try_send(Message::Text(frame.into())).is_ok()
+    });
     let (work, queued) = mpsc::channel::<PreparedEvent>(MAX_WAITING + 1);
     let mut writer = tokio::spawn(write(sink, outgoing, shared.send_timeout));
     let attach_later = match first {
         Some(frame) => {
             let _ = out.send(frame).await;
+            shared.sessions.resend_task_progress(&peer.tab);
             None
         }
         // The run going on streams the whole app at its next flush; the
@@ -245,6 +246,7 @@ async fn run_events(
             Err(failure) => failure_frame(&failure, None),
         };
         let _ = out.send(frame).await;
+        shared.sessions.resend_task_progress(&tab);
     }
     while let Some(prepared) = queued.recv().await {
         let n = prepared.number();

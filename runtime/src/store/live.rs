@@ -176,6 +176,26 @@ impl LiveTab {
         token
     }
 
+    /// A run the server starts for `owner`'s page `seq` (a task ended):
+    /// its cancellation, superseded by any event made on that page, the
+    /// ones already waiting and those to come (R47).
+    pub(crate) fn begin_server_run(&self, owner: &str, seq: u64) -> CancelToken {
+        let mut f = self.in_flight();
+        let token = CancelToken::new();
+        if f.events
+            .iter()
+            .any(|n| replaces(n.seq, &n.owner, (seq, owner)))
+        {
+            token.supersede();
+        }
+        f.running = Some(Running {
+            seq,
+            owner: owner.to_owned(),
+            token: token.clone(),
+        });
+        token
+    }
+
     /// The page's sequence number of the run of `owner`'s going on, if any.
     pub(crate) fn running_for(&self, owner: &str) -> Option<u64> {
         let f = self.in_flight();
@@ -250,6 +270,12 @@ impl LiveTabs {
     /// The slot of `tab` if this process has it live.
     pub(crate) fn find(&self, tab: &str) -> Option<Arc<LiveTab>> {
         self.tabs.get(tab)
+    }
+
+    /// Whether this process holds `tab`, without counting it as a use (so
+    /// that its idle time runs on).
+    pub(crate) fn holds(&self, tab: &str) -> bool {
+        self.tabs.contains_key(tab)
     }
 
     /// The slot of `tab`, made empty if this process has none.

@@ -4,7 +4,9 @@
 //! the retry on a conflict. The handlers call it with typed ids and get
 //! typed answers; they never see a lock, a version or a closure.
 
-use std::sync::Arc;
+mod tasks;
+
+use std::sync::{Arc, Weak};
 
 use serde_json::Value;
 
@@ -29,6 +31,8 @@ use crate::wire::{
     event_body_limit, form_values, last_field, page_url, parse_id, quote, quote_long, to_event,
     EventRequest, MAX_BODY,
 };
+
+pub(crate) use tasks::TaskLimits;
 
 /// A session's size is measured again ([`TabState::approx_bytes`], a walk
 /// over the whole session) after an event that brought at least this many
@@ -214,7 +218,7 @@ impl FirstRun {
         event: Event,
         frame: Frame,
         url: impl FnOnce(&str, &QueryParams) -> Option<String> + Send + 'static,
-        cancel: CancelToken,
+        (cancel, task_host): (CancelToken, Arc<dyn crate::task::TaskHost>),
         stream: Arc<RunStream>,
     ) -> impl FnOnce() -> FirstOutcome + Send + 'static {
         let (site, tab, channel) = (
@@ -224,13 +228,14 @@ impl FirstRun {
         );
         move || {
             let mut state = TabState::new();
+            state.session.task_host = Some(task_host);
             let watcher: Arc<dyn crate::elements::TreeWatcher> = stream.clone();
             let ran = state
                 .session
                 .handle_streamed(&site.app, event, &cancel, Some(watcher));
             stream.finish();
             let html = ran.map(|out| {
-                if channel.connected() {
+                if channel.is_connected() {
                     let fields = site.final_patch(&channel, &frame.base, &tab, &out, &mut state);
                     channel.send(fields.to_string());
                 }
@@ -354,6 +359,24 @@ pub(crate) struct Sessions {
     store: Arc<dyn SessionStore>,
     live: LiveTabs,
     pool: Arc<RunPool>,
+    /// The threads that run the sessions' background tasks.
+    tasks: Arc<crate::task::TaskThreads>,
+    task_loop: tasks::TaskLoop,
+    /// Itself, for the task loop (which ends with it).
+    me: Weak<Sessions>,
+}
+
+/// How a step's run is known to its tab, so that a newer event or the
+/// Stop control can end it (R47).
+#[derive(Clone)]
+enum Registration {
+    /// The run of an event that arrived.
+    Event(Arrival),
+    /// A run the server starts (a task ended), on the page the session is
+    /// at.
+    Server,
+    /// Not a run that can be stopped.
+    Quiet,
 }
 
 /// What every run and answer of the app needs: the app, and what its pages
@@ -372,9 +395,9 @@ impl Sessions {
         app: App,
         store: Arc<dyn SessionStore>,
         live: LiveTabs,
-        pool: RunPool,
+        (pool, task_limits): (RunPool, TaskLimits),
         error_details: bool,
-    ) -> Self {
+    ) -> Arc<Self> {
         let pages: Vec<(String, String)> = app
             .pages()
             .map(|p| (p.path().to_owned(), p.page_title().to_owned()))
@@ -383,7 +406,8 @@ impl Sessions {
             .first()
             .map(|(_, t)| t.clone())
             .unwrap_or_else(|| "brooklet".into());
-        Sessions {
+        let (tasks, task_loop) = tasks::task_threads(task_limits);
+        Arc::new_cyclic(|me| Sessions {
             site: Arc::new(Site {
                 app,
                 title,
@@ -393,7 +417,10 @@ impl Sessions {
             store,
             live,
             pool: Arc::new(pool),
-        }
+            tasks,
+            task_loop,
+            me: me.clone(),
+        })
     }
 
     /// The most bytes of upload any event of the app may carry.
@@ -424,6 +451,8 @@ impl Sessions {
         let tab = TabId::random();
         let owner = owner.hash();
         let slot = self.live.insert(tab.as_str());
+        self.start_task_loop();
+        let task_host = self.task_host(&tab, &slot.channel);
         let held = slot.state.clone().lock_owned().await;
         let cancel = slot.begin_first_run(&owner);
         let page = event
@@ -442,7 +471,7 @@ impl Sessions {
             slot,
         };
         let (done, finished) = tokio::sync::oneshot::channel();
-        let job = first.job(event, frame, url, cancel, stream.clone());
+        let job = first.job(event, frame, url, (cancel, task_host), stream.clone());
         let pool = self.pool.clone();
         tokio::spawn(async move {
             let ran = pool.run(job).await;
@@ -558,7 +587,8 @@ impl Sessions {
             };
             site.event_step(&step, values, state, cancel)
         };
-        self.with_session(&owner, &tab, (slot, ticket), size, Some(&arrival.1), step)
+        let registration = Registration::Event(arrival.1.clone());
+        self.with_session(&owner, &tab, (slot, ticket), size, registration, step)
             .await
     }
 
@@ -574,19 +604,32 @@ impl Sessions {
         let channel = slot.0.channel.clone();
         let (site, base, job_tab) = (self.site.clone(), base.to_owned(), tab.clone());
         let step = move |state: &mut TabState, _: &CancelToken| {
+            // A task ended while no client was connected: show it now.
+            let owed = state.session.task_rerun_owed;
+            if owed {
+                if let Err(e) = state.session.handle(&site.app, Event::default()) {
+                    tracing::warn!(tab = job_tab.as_str(), kind = %e.kind(), "the rerun for a task's end failed");
+                }
+            }
             let page = state.session.current_page().unwrap_or_default().to_owned();
             let (blocks, html) = site.app_blocks(&base, &job_tab, &page, state);
             channel.showing(blocks);
             let url = page_url(&base, &page, state.session.query_params());
             let seq = state.session.events();
-            Step::Unchanged(Attached {
+            let attached = Attached {
                 html,
                 page,
                 url,
                 seq,
-            })
+            };
+            if owed {
+                Step::Changed(attached)
+            } else {
+                Step::Unchanged(attached)
+            }
         };
-        self.with_session(owner, tab, slot, 0, None, step).await
+        self.with_session(owner, tab, slot, 0, Registration::Quiet, step)
+            .await
     }
 
     /// The tab's push channel, to connect a client to.
@@ -613,6 +656,7 @@ impl Sessions {
         if live.as_ref().is_some_and(|l| l.owner == owner.hash()) {
             *live = None;
             drop(live);
+            self.cancel_tasks_of(tab);
             self.live.forget_if_empty(tab.as_str(), &slot);
             if !self.local() {
                 if let Err(e) = self.store.delete(tab.as_str()).await {
@@ -656,7 +700,8 @@ impl Sessions {
             site.form_step(&base, &job_tab, &fields, state)
         };
         let slot = self.slot_of(tab)?;
-        self.with_session(owner, tab, slot, size, None, step).await
+        self.with_session(owner, tab, slot, size, Registration::Quiet, step)
+            .await
     }
 
     /// The live slot of an existing `tab`, with a place in its queue.
@@ -742,18 +787,37 @@ impl Sessions {
         &self,
         owner: &OwnerSecret,
         tab: &TabId,
-        (slot, _ticket): (Arc<LiveTab>, QueueTicket),
+        slot: (Arc<LiveTab>, QueueTicket),
         incoming: usize,
-        arrival: Option<&Arrival>,
+        registration: Registration,
         step: S,
     ) -> Result<T, Failure>
     where
         T: Send + 'static,
         S: FnMut(&mut TabState, &CancelToken) -> Step<T> + Send + 'static,
     {
-        let owner = owner.hash();
+        self.with_owner(&owner.hash(), tab, slot, incoming, registration, step)
+            .await
+    }
+
+    /// [`Sessions::with_session`] for the owner whose secret hashes to
+    /// `owner`.
+    async fn with_owner<T, S>(
+        &self,
+        owner: &str,
+        tab: &TabId,
+        (slot, _ticket): (Arc<LiveTab>, QueueTicket),
+        incoming: usize,
+        registration: Registration,
+        step: S,
+    ) -> Result<T, Failure>
+    where
+        T: Send + 'static,
+        S: FnMut(&mut TabState, &CancelToken) -> Step<T> + Send + 'static,
+    {
+        self.start_task_loop();
         let result = self
-            .locked_steps(&owner, tab, &slot, incoming, arrival, step)
+            .locked_steps(owner, tab, &slot, incoming, registration, step)
             .await;
         if result.is_err() {
             self.live.forget_if_empty(tab.as_str(), &slot);
@@ -768,7 +832,7 @@ impl Sessions {
         tab: &TabId,
         slot: &Arc<LiveTab>,
         incoming: usize,
-        arrival: Option<&Arrival>,
+        registration: Registration,
         mut step: S,
     ) -> Result<T, Failure>
     where
@@ -778,17 +842,21 @@ impl Sessions {
         let mut live = slot.state.clone().lock_owned().await;
         for _ in 0..=CONFLICT_RETRIES {
             self.refresh(owner, tab, &mut live).await?;
-            let (job_slot, job_owner, job_arrival) =
-                (slot.clone(), owner.to_owned(), arrival.cloned());
-            let job_site = self.site.clone();
+            let (job_slot, job_owner, job_registration) =
+                (slot.clone(), owner.to_owned(), registration.clone());
+            let (job_site, task_host) = (self.site.clone(), self.task_host(tab, &slot.channel));
             let ran = self
                 .pool
                 .run(move || {
                     let current = live.as_mut().expect("refreshed");
                     current.tab.session.restore_callbacks(&job_site.app);
-                    let cancel = match &job_arrival {
-                        Some(a) => job_slot.begin_run(a, &job_owner),
-                        None => CancelToken::new(),
+                    current.tab.session.task_host = Some(task_host);
+                    let cancel = match &job_registration {
+                        Registration::Event(a) => job_slot.begin_run(a, &job_owner),
+                        Registration::Server => {
+                            job_slot.begin_server_run(&job_owner, current.tab.session.events())
+                        }
+                        Registration::Quiet => CancelToken::new(),
                     };
                     let outcome = step(&mut current.tab, &cancel);
                     job_slot.end_run();

@@ -30,8 +30,16 @@ pub(crate) type Sender = Box<dyn Fn(String) -> bool + Send + Sync>;
 #[derive(Default)]
 pub(crate) struct Channel {
     shown: Mutex<Option<AppBlocks>>,
-    send: Mutex<Option<(u64, Sender)>>,
+    send: Mutex<Option<Connected>>,
     connections: std::sync::atomic::AtomicU64,
+}
+
+/// The client connected to a channel.
+struct Connected {
+    id: u64,
+    /// The base path its page was served under.
+    base: String,
+    send: Sender,
 }
 
 impl Channel {
@@ -40,12 +48,30 @@ impl Channel {
         Arc::new(Channel::default())
     }
 
-    /// A client connects: frames go to `send` from now on. Returns the
-    /// connection's number, for [`Channel::disconnect`].
-    pub(crate) fn connect(&self, send: impl Fn(String) -> bool + Send + Sync + 'static) -> u64 {
+    /// A client whose page was served under `base` connects: frames go to
+    /// `send` from now on. Returns the connection's number, for
+    /// [`Channel::disconnect`].
+    pub(crate) fn connect(
+        &self,
+        base: &str,
+        send: impl Fn(String) -> bool + Send + Sync + 'static,
+    ) -> u64 {
         let id = self.connections.fetch_add(1, Ordering::AcqRel) + 1;
-        *self.send.lock().unwrap_or_else(|e| e.into_inner()) = Some((id, Box::new(send)));
+        *self.connected() = Some(Connected {
+            id,
+            base: base.to_owned(),
+            send: Box::new(send),
+        });
         id
+    }
+
+    fn connected(&self) -> MutexGuard<'_, Option<Connected>> {
+        self.send.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The base path of the connected client's page, if one is connected.
+    pub(crate) fn base(&self) -> Option<String> {
+        self.connected().as_ref().map(|c| c.base.clone())
     }
 
     /// Nothing is known of what the client shows (it connected while a run
@@ -56,9 +82,9 @@ impl Channel {
 
     /// Connection `id` is gone (a newer one may have taken its place).
     pub(crate) fn disconnect(&self, id: u64) {
-        let mut send = self.send.lock().unwrap_or_else(|e| e.into_inner());
-        if send.as_ref().is_some_and(|(current, _)| *current == id) {
-            *send = None;
+        let mut connected = self.connected();
+        if connected.as_ref().is_some_and(|c| c.id == id) {
+            *connected = None;
         }
     }
 
@@ -79,17 +105,14 @@ impl Channel {
     }
 
     /// Whether a client is connected.
-    pub(crate) fn connected(&self) -> bool {
-        self.send
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_some()
+    pub(crate) fn is_connected(&self) -> bool {
+        self.connected().is_some()
     }
 
     /// Sends a frame; `false` when no client is connected or it is behind.
     pub(crate) fn send(&self, frame: String) -> bool {
-        match &*self.send.lock().unwrap_or_else(|e| e.into_inner()) {
-            Some((_, send)) => send(frame),
+        match &*self.connected() {
+            Some(c) => (c.send)(frame),
             None => false,
         }
     }

@@ -1,0 +1,316 @@
+//! Background tasks on the server (R48): a task's progress reaches the
+//! tab's push channel and moves its bar; its end reruns the page, streamed
+//! to a connected client, or kept for the next connection or event when
+//! none is; a cancel from the page, a task that ignores it, a panic, an
+//! expired session and the process's task limit each come to a clear end.
+
+mod support {
+    pub mod http;
+    pub mod socket;
+}
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use brooklet::server::ServeConfig;
+use brooklet::{App, Page, TaskStatus, Ui};
+use serde_json::{json, Value};
+use support::http::{seq_of, start, start_with, tab_of, texts, wid, Http};
+use support::socket::{connect, next, send, Shown, Stream};
+
+/// What the task's work does.
+#[derive(Clone, Copy, PartialEq)]
+enum Work {
+    /// Reports 10%, waits for the release (stopping at a cancel), reports
+    /// 90% and returns 42.
+    Waits,
+    /// Waits for the release whatever is asked of it, then returns 42.
+    IgnoresCancel,
+    /// Panics with "boom".
+    Panics,
+    /// Reports progress 10,000 times as fast as it can, then waits.
+    Floods,
+}
+
+/// What a test sees of its task from outside.
+#[derive(Default)]
+struct Probe {
+    release: AtomicBool,
+    /// Times the work returned.
+    returned: AtomicUsize,
+}
+
+fn work(work: Work, probe: &Probe, t: &brooklet::TaskContext) -> brooklet::Result<u32> {
+    if work == Work::Panics {
+        panic!("boom");
+    }
+    if work == Work::Floods {
+        for i in 0..10_000u32 {
+            t.progress((i % 100) as u8, Some("flooding"))?;
+        }
+    } else {
+        t.progress(10, Some("started"))?;
+    }
+    while !probe.release.load(Ordering::Acquire) {
+        if work != Work::IgnoresCancel {
+            t.checkpoint()?;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    t.progress(90, Some("released"))?;
+    Ok(42)
+}
+
+/// A page with a "Cancel" button that starts the task "job" and says where
+/// it is, with its bar.
+fn task_app(kind: Work, probe: Arc<Probe>) -> App {
+    App::new().page(Page::new("tasks", move |ui: &Ui<'_>| {
+        if ui.button("Cancel").key("cancel").show()? {
+            ui.cancel_task("job");
+        }
+        let probe = probe.clone();
+        let status = ui.task("job", move |t| {
+            let out = work(kind, &probe, t);
+            probe.returned.fetch_add(1, Ordering::AcqRel);
+            out
+        })?;
+        ui.task_progress("job")?;
+        ui.text(match status {
+            TaskStatus::Running(_) => "running".to_owned(),
+            TaskStatus::Done(v) => format!("done {v}"),
+            TaskStatus::Failed(m) => format!("failed: {m}"),
+            TaskStatus::Cancelled => "cancelled".to_owned(),
+        });
+        Ok(())
+    }))
+}
+
+async fn open(addr: std::net::SocketAddr) -> (Http, String, String) {
+    let mut c = Http::new(addr);
+    let page = c.get("/").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let tab = tab_of(&page.body);
+    (c, tab, page.body)
+}
+
+/// Reads frames, showing them, until `done` says so of what is shown and
+/// the frame; returns the frames read.
+async fn until(
+    ws: &mut Stream,
+    shown: &mut Shown,
+    mut done: impl FnMut(&Shown, &Value) -> bool,
+) -> Vec<Value> {
+    let mut frames = Vec::new();
+    loop {
+        let frame = next(ws).await.expect("a frame");
+        shown.take(&frame);
+        frames.push(frame.clone());
+        if done(shown, &frame) {
+            return frames;
+        }
+    }
+}
+
+async fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !ready() {
+        assert!(Instant::now() < deadline, "waited in vain for {what}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// The progress a task reports moves its bar over the push channel, and
+/// its end reruns the page, streamed to the connected client; the page's
+/// next event carries on from it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_and_the_end_reach_a_connected_client() {
+    let probe = Arc::new(Probe::default());
+    let addr = start(task_app(Work::Waits, probe.clone())).await;
+    let (mut c, tab, page) = open(addr).await;
+    assert_eq!(texts(&page), ["running"]);
+    assert!(page.contains("data-task=\"job\""), "{page}");
+    let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
+    let mut shown = Shown::default();
+    until(&mut ws, &mut shown, |_, f| f["attach"] == true).await;
+    assert_eq!(shown.texts(), ["running"]);
+    let task_frame = json!({"t": "task", "key": "job", "percent": 10, "text": "started"});
+    let frames = until(&mut ws, &mut shown, |_, f| *f == task_frame).await;
+    assert!(frames.iter().all(|f| f["t"] == "task"), "{frames:?}");
+    probe.release.store(true, Ordering::Release);
+    let frames = until(&mut ws, &mut shown, |s, f| {
+        f["running"] == false && s.texts() == ["done 42"]
+    })
+    .await;
+    let last = frames.last().unwrap();
+    assert!(last["n"].is_null(), "the server's own run: {last}");
+    let r = c
+        .event(&json!({"tab": tab, "values": [], "seq": shown.seq}))
+        .await;
+    assert_eq!(
+        (r.status, texts(&r.body)),
+        (200, vec!["done 42".to_owned()]),
+        "{}",
+        r.body
+    );
+}
+
+/// Without a client connected, a task's end is kept: the page's next
+/// event (made on the page it has) is not stale and shows it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_end_without_a_client_shows_at_the_next_event() {
+    let probe = Arc::new(Probe::default());
+    let addr = start(task_app(Work::Waits, probe.clone())).await;
+    let (mut c, tab, _) = open(addr).await;
+    let seq = seq_of(&tab).unwrap();
+    probe.release.store(true, Ordering::Release);
+    wait_for("the work to return", || {
+        probe.returned.load(Ordering::Acquire) == 1
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let r = c
+        .event(&json!({"tab": tab, "values": [], "seq": seq}))
+        .await;
+    assert_eq!(
+        (r.status, texts(&r.body)),
+        (200, vec!["done 42".to_owned()]),
+        "{}",
+        r.body
+    );
+}
+
+/// A task that panics is shown failed with its message, by the rerun owed
+/// since no client was connected, when one connects.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_is_shown_failed_when_a_client_connects() {
+    let probe = Arc::new(Probe::default());
+    let addr = start(task_app(Work::Panics, probe.clone())).await;
+    let (mut c, tab, _) = open(addr).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
+    let mut shown = Shown::default();
+    until(&mut ws, &mut shown, |_, f| f["attach"] == true).await;
+    assert_eq!(shown.texts(), ["failed: it panicked: boom"]);
+    // The attach's rerun moved the page on; events made on it apply.
+    let r = c
+        .event(&json!({"tab": tab, "values": [], "seq": shown.seq}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(texts(&r.body), ["failed: it panicked: boom"]);
+}
+
+fn click(tab: &str, seq: u64, n: u64, id: &str) -> Value {
+    json!({"tab": tab, "seq": seq, "n": n, "values": [], "click": id})
+}
+
+/// A cancel from the page stops the task at its next checkpoint, and the
+/// page reruns to show it cancelled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_from_the_page_ends_the_task() {
+    let probe = Arc::new(Probe::default());
+    let addr = start(task_app(Work::Waits, probe.clone())).await;
+    let (c, tab, page) = open(addr).await;
+    let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
+    let mut shown = Shown::default();
+    until(&mut ws, &mut shown, |_, f| f["attach"] == true).await;
+    send(&mut ws, &click(&tab, shown.seq, 1, &wid(&page, "Cancel"))).await;
+    until(&mut ws, &mut shown, |s, f| {
+        f["running"] == false && s.texts() == ["cancelled"]
+    })
+    .await;
+    assert_eq!(probe.returned.load(Ordering::Acquire), 1);
+}
+
+/// A task that ignores its cancellation is reported cancelled after the
+/// grace (`--task-grace-secs`); what it returns later is dropped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_that_ignores_its_cancel_is_reported_cancelled_after_the_grace() {
+    let probe = Arc::new(Probe::default());
+    let config = ServeConfig {
+        task_grace_secs: 1,
+        ..Default::default()
+    };
+    let addr = start_with(task_app(Work::IgnoresCancel, probe.clone()), &config).await;
+    let (mut c, tab, page) = open(addr).await;
+    let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
+    let mut shown = Shown::default();
+    until(&mut ws, &mut shown, |_, f| f["attach"] == true).await;
+    send(&mut ws, &click(&tab, shown.seq, 1, &wid(&page, "Cancel"))).await;
+    until(&mut ws, &mut shown, |s, f| {
+        f["running"] == false && s.texts() == ["cancelled"]
+    })
+    .await;
+    assert_eq!(probe.returned.load(Ordering::Acquire), 0, "it still runs");
+    probe.release.store(true, Ordering::Release);
+    wait_for("the work to return", || {
+        probe.returned.load(Ordering::Acquire) == 1
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let r = c
+        .event(&json!({"tab": tab, "values": [], "seq": shown.seq}))
+        .await;
+    assert_eq!(texts(&r.body), ["cancelled"], "{}", r.body);
+}
+
+/// The task of a session that expired is cancelled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_task_of_an_expired_session_is_cancelled() {
+    let probe = Arc::new(Probe::default());
+    let config = ServeConfig {
+        session_idle_secs: 1,
+        ..Default::default()
+    };
+    let addr = start_with(task_app(Work::Waits, probe.clone()), &config).await;
+    open(addr).await;
+    wait_for("the task to be cancelled", || {
+        probe.returned.load(Ordering::Acquire) == 1
+    })
+    .await;
+}
+
+/// Beyond `--max-tasks`, a page's `ui.task` is an error that says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_task_limit_is_a_clear_error() {
+    let probe = Arc::new(Probe::default());
+    let config = ServeConfig {
+        max_tasks: 1,
+        ..Default::default()
+    };
+    let addr = start_with(task_app(Work::Waits, probe.clone()), &config).await;
+    let (_, _, first) = open(addr).await;
+    assert_eq!(texts(&first), ["running"]);
+    let (_, _, second) = open(addr).await;
+    assert!(
+        second.contains("as many as this process may run"),
+        "{second}"
+    );
+    probe.release.store(true, Ordering::Release);
+}
+
+/// A task that reports progress faster than anyone can watch sends its
+/// latest about ten times a second, not each report.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fast_progress_is_sent_at_a_bounded_rate() {
+    let probe = Arc::new(Probe::default());
+    let addr = start(task_app(Work::Floods, probe.clone())).await;
+    let (c, tab, _) = open(addr).await;
+    let mut ws = connect(addr, c.cookie.as_deref(), &tab, "").await.unwrap();
+    let mut shown = Shown::default();
+    until(&mut ws, &mut shown, |_, f| f["attach"] == true).await;
+    let since = Instant::now();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    probe.release.store(true, Ordering::Release);
+    let frames = until(&mut ws, &mut shown, |s, f| {
+        f["running"] == false && s.texts() == ["done 42"]
+    })
+    .await;
+    let pushed = frames.iter().filter(|f| f["t"] == "task").count();
+    let tenths = since.elapsed().as_millis() as usize / 100 + 3;
+    assert!(
+        pushed <= tenths,
+        "{pushed} progress frames in {:?}",
+        since.elapsed()
+    );
+}
