@@ -3,9 +3,12 @@
 //! to a connected client, or kept for the next connection or event when
 //! none is; a cancel from the page, a task that ignores it, a panic, an
 //! expired session and the process's task limit each come to a clear end.
+//! With replicas on one Redis, a task's progress, its end and a cancel
+//! reach across them, and the task of a replica that died is shown failed.
 
 mod support {
     pub mod http;
+    pub mod replica;
     pub mod socket;
 }
 
@@ -14,9 +17,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use brooklet::server::ServeConfig;
+use brooklet::store::{StoreOptions, StoreUrl};
 use brooklet::{App, Page, TaskStatus, Ui};
 use serde_json::{json, Value};
 use support::http::{seq_of, start, start_with, tab_of, texts, wid, Http};
+use support::replica::{redis_url, Replica};
 use support::socket::{connect, next, send, Shown, Stream};
 
 /// What the task's work does.
@@ -313,4 +318,163 @@ async fn fast_progress_is_sent_at_a_bounded_rate() {
         "{pushed} progress frames in {:?}",
         since.elapsed()
     );
+}
+
+/// Two replicas on the Redis the tests use, serving `app()` each.
+fn replicas(test: &str, app: impl Fn() -> App) -> Option<(Replica, Replica)> {
+    let url = StoreUrl::Redis(redis_url(test)?);
+    let a = Replica::start(app(), &url, StoreOptions::default());
+    let b = Replica::start(app(), &url, StoreOptions::default());
+    Some((a, b))
+}
+
+fn client_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The tab opens on replica A, whose first run starts the task there, and
+/// connects to replica B: the task's progress and its end reach the tab
+/// through Redis, and B streams the rerun that shows the result.
+#[test]
+fn across_replicas_progress_and_the_end_reach_the_tab() {
+    let test = "across_replicas_progress_and_the_end_reach_the_tab";
+    let probe = Arc::new(Probe::default());
+    let Some((a, b)) = replicas(test, || task_app(Work::Waits, probe.clone())) else {
+        return;
+    };
+    client_runtime().block_on(async {
+        let (mut c, tab, page) = open(a.addr).await;
+        assert_eq!(texts(&page), ["running"]);
+        let mut ws = connect(b.addr, c.cookie.as_deref(), &tab, "")
+            .await
+            .unwrap();
+        let mut shown = Shown::default();
+        until(&mut ws, &mut shown, |_, f| f["attach"] == true).await;
+        let task_frame = json!({"t": "task", "key": "job", "percent": 10, "text": "started"});
+        until(&mut ws, &mut shown, |_, f| *f == task_frame).await;
+        probe.release.store(true, Ordering::Release);
+        until(&mut ws, &mut shown, |s, f| {
+            f["running"] == false && s.texts() == ["done 42"]
+        })
+        .await;
+        // A takes the next event, made on the page B streamed.
+        let r = c
+            .event(&json!({"tab": tab, "values": [], "seq": shown.seq}))
+            .await;
+        assert_eq!(texts(&r.body), ["done 42"], "{}", r.body);
+    });
+    drop((a, b));
+}
+
+/// A cancel from the page on replica B reaches the task running on A.
+#[test]
+fn across_replicas_a_cancel_reaches_the_task() {
+    let test = "across_replicas_a_cancel_reaches_the_task";
+    let probe = Arc::new(Probe::default());
+    let Some((a, b)) = replicas(test, || task_app(Work::Waits, probe.clone())) else {
+        return;
+    };
+    client_runtime().block_on(async {
+        let (c, tab, page) = open(a.addr).await;
+        let mut ws = connect(b.addr, c.cookie.as_deref(), &tab, "")
+            .await
+            .unwrap();
+        let mut shown = Shown::default();
+        until(&mut ws, &mut shown, |_, f| f["attach"] == true).await;
+        send(&mut ws, &click(&tab, shown.seq, 1, &wid(&page, "Cancel"))).await;
+        until(&mut ws, &mut shown, |s, f| {
+            f["running"] == false && s.texts() == ["cancelled"]
+        })
+        .await;
+        assert_eq!(probe.returned.load(Ordering::Acquire), 1);
+    });
+    drop((a, b));
+}
+
+/// When the replica running a task dies, the tab (connected to the other)
+/// shows the task failed, saying why, within seconds.
+#[test]
+fn the_task_of_a_replica_that_died_is_shown_failed() {
+    let test = "the_task_of_a_replica_that_died_is_shown_failed";
+    let probe = Arc::new(Probe::default());
+    let Some((a, b)) = replicas(test, || task_app(Work::Waits, probe.clone())) else {
+        return;
+    };
+    client_runtime().block_on(async {
+        let (c, tab, _) = open(a.addr).await;
+        let mut ws = connect(b.addr, c.cookie.as_deref(), &tab, "")
+            .await
+            .unwrap();
+        let mut shown = Shown::default();
+        until(&mut ws, &mut shown, |_, f| f["attach"] == true).await;
+        let died = Instant::now();
+        tokio::task::spawn_blocking(move || a.kill()).await.unwrap();
+        let lost = |s: &Shown| {
+            s.texts().first().is_some_and(|t| {
+                t.starts_with("failed: it was lost: the server process that ran it (replica ")
+            })
+        };
+        until(&mut ws, &mut shown, |s, _| lost(s)).await;
+        eprintln!(
+            "the tab showed the task lost {:?} after its replica died",
+            died.elapsed()
+        );
+        let mut on_b = Http::new(b.addr);
+        on_b.cookie = c.cookie.clone();
+        let r = on_b
+            .event(&json!({"tab": tab, "values": [], "seq": shown.seq}))
+            .await;
+        assert!(
+            texts(&r.body)[0].ends_with("stopped before it ended"),
+            "{}",
+            r.body
+        );
+    });
+    // Its thread outlived its replica; let it return.
+    probe.release.store(true, Ordering::Release);
+    drop(b);
+}
+
+/// On the file store, a task that was running when its server stopped is
+/// shown failed by the server that takes the session back.
+#[test]
+fn after_a_restart_the_task_that_was_running_is_shown_failed() {
+    let probe = Arc::new(Probe::default());
+    let path = support::replica::temp_path("task-restart.redb");
+    let url = StoreUrl::File(path.clone());
+    let rt = client_runtime();
+    let first = Replica::start(
+        task_app(Work::Waits, probe.clone()),
+        &url,
+        StoreOptions::default(),
+    );
+    let (c, tab) = rt.block_on(async {
+        let (c, tab, page) = open(first.addr).await;
+        assert_eq!(texts(&page), ["running"]);
+        (c, tab)
+    });
+    first.kill();
+    let second = Replica::start(
+        task_app(Work::Waits, probe.clone()),
+        &url,
+        StoreOptions::default(),
+    );
+    rt.block_on(async {
+        let mut ws = connect(second.addr, c.cookie.as_deref(), &tab, "")
+            .await
+            .unwrap();
+        let mut shown = Shown::default();
+        until(&mut ws, &mut shown, |s, _| {
+            s.texts()
+                .first()
+                .is_some_and(|t| t.starts_with("failed: it was lost"))
+        })
+        .await;
+    });
+    probe.release.store(true, Ordering::Release);
+    second.kill();
+    let _ = std::fs::remove_file(path);
 }

@@ -210,6 +210,7 @@ impl<'r> Ui<'r> {
             id,
             state: TaskState::Running,
             fragment,
+            runner: host.runner(),
         };
         self.run.borrow_mut().tasks.insert(key.to_owned(), record);
         Ok(TaskStatus::Running(TaskProgress::default()))
@@ -284,9 +285,9 @@ struct RunningTask {
 /// What is told when a task ends: its session, key, id and outcome.
 pub(crate) type OnEnd = Arc<dyn Fn(&str, &str, u64, TaskEnd) + Send + Sync>;
 
-/// Where a session's task progress goes as it is reported: its key and
-/// progress.
-pub(crate) type Push = Arc<dyn Fn(&str, &TaskProgress) + Send + Sync>;
+/// Where a session's task progress goes as it is reported: the task's
+/// key, id and progress.
+pub(crate) type Push = Arc<dyn Fn(&str, u64, &TaskProgress) + Send + Sync>;
 
 /// The threads of one process that run background tasks, at most `limit`
 /// at once (a task that ignores its cancellation holds its place until
@@ -455,18 +456,18 @@ impl TaskThreads {
     /// Gives each task's progress reported since the last call to its
     /// push: a task that reports faster is sent its latest only.
     pub(crate) fn push_progress(&self) {
-        let due: Vec<(Push, String, TaskProgress)> = self
+        let due: Vec<(Push, String, u64, TaskProgress)> = self
             .running()
             .iter_mut()
             .filter(|(_, t)| t.unsent && !t.abandoned)
             .filter_map(|((_, key), t)| {
                 t.unsent = false;
                 let push = t.push.clone()?;
-                Some((push, key.clone(), t.progress.clone()))
+                Some((push, key.clone(), t.id, t.progress.clone()))
             })
             .collect();
-        for (push, key, progress) in due {
-            push(&key, &progress);
+        for (push, key, id, progress) in due {
+            push(&key, id, &progress);
         }
     }
 

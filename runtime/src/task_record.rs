@@ -64,6 +64,10 @@ pub(crate) struct TaskRecord {
     pub state: TaskState,
     /// The fragment that started it, rerun alone when it ends.
     pub fragment: Option<String>,
+    /// The server process that runs it: if that process stops, the task
+    /// is lost, and the processes that share its store say so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runner: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -115,4 +119,8 @@ pub(crate) trait TaskHost: Send + Sync {
     fn cancel(&self, key: &str, id: u64);
     /// The progress task `id` last reported, if known here.
     fn progress(&self, key: &str, id: u64) -> Option<TaskProgress>;
+    /// The process the tasks it starts run in, if others may ask.
+    fn runner(&self) -> Option<String> {
+        None
+    }
 }

@@ -278,6 +278,11 @@ impl LiveTabs {
         self.tabs.contains_key(tab)
     }
 
+    /// Every tab this process holds, with its slot, without counting a use.
+    pub(crate) fn each(&self) -> impl Iterator<Item = (Arc<String>, Arc<LiveTab>)> + '_ {
+        self.tabs.iter()
+    }
+
     /// The slot of `tab`, made empty if this process has none.
     pub(crate) fn get_or_insert(&self, tab: &str) -> Arc<LiveTab> {
         self.tabs.get_with_by_ref(tab, LiveTab::new)

@@ -227,6 +227,33 @@ pub trait SessionStore: Send + Sync + 'static {
     fn process_local(&self) -> Option<StoreOptions> {
         None
     }
+
+    /// For a store that several server processes share: how they reach
+    /// one another (background tasks run in one process, their tab may be
+    /// connected to another). `None`, the default: one process uses the
+    /// store at a time.
+    fn replicas(&self) -> Option<Arc<dyn ReplicaLink>> {
+        None
+    }
+}
+
+/// How the server processes that share a store tell each other of their
+/// background tasks (progress, ends and cancels, as short JSON notices
+/// every process hears), and which of them are alive (a process that
+/// stops beating is taken for dead, and its tasks for lost).
+pub trait ReplicaLink: Send + Sync + 'static {
+    /// Says that process `replica` is alive, for the next `lasts`.
+    fn beat<'a>(&'a self, replica: &'a str, lasts: Duration) -> StoreFuture<'a, ()>;
+
+    /// Which of `replicas` beat within the time their last beat said.
+    fn alive<'a>(&'a self, replicas: &'a [String]) -> StoreFuture<'a, Vec<bool>>;
+
+    /// Sends `notice` to every process listening, this one included.
+    fn publish(&self, notice: String) -> StoreFuture<'_, ()>;
+
+    /// Listens for notices. The receiver ends when the connection behind it
+    /// does (the caller listens again); notices sent meanwhile are missed.
+    fn listen(&self) -> StoreFuture<'_, tokio::sync::mpsc::Receiver<String>>;
 }
 
 /// Which store to use: `memory`, `file:PATH` or `redis://...`.

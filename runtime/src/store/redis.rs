@@ -7,16 +7,21 @@
 //! touch. Load and save are Lua scripts, so the version check and the write
 //! are one atomic step on the server. The connection manager reconnects by
 //! itself; short timeouts make a dead Redis fail an event fast with
-//! [`StoreError::Unavailable`] instead of hanging it.
+//! [`StoreError::Unavailable`] instead of hanging it. Replicas reach each
+//! other through the same Redis (`link`).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Script, Value as RedisValue};
 
 use super::{
-    redact, Loaded, SaveOutcome, SessionStore, StoreError, StoreFuture, StoreOptions, Version,
+    redact, Loaded, ReplicaLink, SaveOutcome, SessionStore, StoreError, StoreFuture, StoreOptions,
+    Version,
 };
+
+mod link;
 
 /// How long one Redis operation may take before the event fails.
 const OP_TIMEOUT: Duration = Duration::from_secs(2);
@@ -48,6 +53,7 @@ pub struct RedisStore {
     ttl_ms: u64,
     load: Script,
     save: Script,
+    link: Arc<link::RedisLink>,
 }
 
 impl RedisStore {
@@ -69,7 +75,7 @@ impl RedisStore {
             .set_max_delay(Duration::from_millis(200));
         let conn = tokio::time::timeout(
             OP_TIMEOUT * 2,
-            ConnectionManager::new_with_config(client, config),
+            ConnectionManager::new_with_config(client.clone(), config),
         )
         .await
         .map_err(|_| StoreError::Unavailable {
@@ -77,8 +83,10 @@ impl RedisStore {
             cause: "no answer while connecting".into(),
         })?
         .map_err(fail)?;
+        let link = Arc::new(link::RedisLink::new(client, conn.clone(), name.clone()));
         Ok(RedisStore {
             conn,
+            link,
             name,
             prefix: "brooklet:session:".into(),
             ttl_ms: options.idle.as_millis().max(1) as u64,
@@ -202,5 +210,9 @@ impl SessionStore for RedisStore {
     fn expire(&self) -> StoreFuture<'_, usize> {
         // Redis drops expired keys by itself (their TTL is the idle time).
         Box::pin(std::future::ready(Ok(0)))
+    }
+
+    fn replicas(&self) -> Option<Arc<dyn ReplicaLink>> {
+        Some(self.link.clone())
     }
 }

@@ -4,6 +4,7 @@
 //! the retry on a conflict. The handlers call it with typed ids and get
 //! typed answers; they never see a lock, a version or a closure.
 
+mod replicas;
 mod tasks;
 
 use std::sync::{Arc, Weak};
@@ -362,6 +363,8 @@ pub(crate) struct Sessions {
     /// The threads that run the sessions' background tasks.
     tasks: Arc<crate::task::TaskThreads>,
     task_loop: tasks::TaskLoop,
+    /// The other processes that share the store.
+    replicas: Arc<replicas::Replicas>,
     /// Itself, for the task loop (which ends with it).
     me: Weak<Sessions>,
 }
@@ -407,6 +410,7 @@ impl Sessions {
             .map(|(_, t)| t.clone())
             .unwrap_or_else(|| "brooklet".into());
         let (tasks, task_loop) = tasks::task_threads(task_limits);
+        let replicas = replicas::Replicas::new(store.replicas());
         Arc::new_cyclic(|me| Sessions {
             site: Arc::new(Site {
                 app,
@@ -419,6 +423,7 @@ impl Sessions {
             pool: Arc::new(pool),
             tasks,
             task_loop,
+            replicas,
             me: me.clone(),
         })
     }

@@ -43,11 +43,11 @@ pub(crate) struct TaskLimits {
 }
 
 /// A task's end, on its way to its session.
-struct Ended {
-    tab: String,
-    key: String,
-    id: u64,
-    end: TaskEnd,
+pub(super) struct Ended {
+    pub tab: String,
+    pub key: String,
+    pub id: u64,
+    pub end: TaskEnd,
 }
 
 /// The ends of tasks waiting for the loop, which starts at the first use
@@ -82,20 +82,26 @@ pub(super) fn task_threads(limits: TaskLimits) -> (Arc<TaskThreads>, TaskLoop) {
 }
 
 /// The frame that moves the bar of task `key`.
-fn progress_frame(key: &str, progress: &TaskProgress) -> String {
+pub(super) fn progress_frame(key: &str, progress: &TaskProgress) -> String {
     json!({"t": "task", "key": key, "percent": progress.percent, "text": progress.text}).to_string()
 }
 
 impl Sessions {
-    /// The host of `tab`'s tasks, whose progress goes to `channel`.
+    /// The host of `tab`'s tasks, whose progress goes to `channel` (or,
+    /// when no client is connected here, to the other processes).
     pub(super) fn task_host(&self, tab: &TabId, channel: &Arc<Channel>) -> Arc<dyn TaskHost> {
-        let channel = Arc::downgrade(channel);
-        let push: Push = Arc::new(move |key, progress| {
-            if let Some(channel) = channel.upgrade() {
-                channel.send(progress_frame(key, progress));
+        let (channel, replicas) = (Arc::downgrade(channel), self.replicas.clone());
+        let push_tab = tab.as_str().to_owned();
+        let push: Push = Arc::new(move |key, id, progress| {
+            let sent = channel
+                .upgrade()
+                .is_some_and(|channel| channel.send(progress_frame(key, progress)));
+            if !sent {
+                replicas.tell_progress(&push_tab, key, id, progress);
             }
         });
-        self.tasks.host_pushing(tab.as_str(), Some(push))
+        let local = self.tasks.host_pushing(tab.as_str(), Some(push));
+        self.replicas.host(tab.as_str(), local)
     }
 
     /// Starts the loop that delivers task ends, once, in the current Tokio
@@ -117,6 +123,7 @@ impl Sessions {
         if let Some(ends) = taken {
             self.task_loop.started.store(true, Ordering::Release);
             runtime.spawn(deliver(self.me.clone(), ends, self.task_loop.grace));
+            self.replicas.start(self.me.clone(), &runtime);
         }
     }
 
@@ -124,6 +131,7 @@ impl Sessions {
     /// at the next push.
     pub(crate) fn resend_task_progress(&self, tab: &TabId) {
         self.tasks.resend(tab.as_str());
+        self.replicas.tell_resend(tab.as_str());
     }
 
     /// Asks the tasks of `tab` to stop: its session is gone.
@@ -133,7 +141,7 @@ impl Sessions {
 
     /// Hands a task's end to its session, trying again while its tab is
     /// busy or the store fails, until the session is gone.
-    async fn hand_over(&self, ended: Ended) {
+    pub(super) async fn hand_over(&self, ended: Ended) {
         let Some(tab) = TabId::parse(&ended.tab) else {
             return;
         };
@@ -163,7 +171,8 @@ impl Sessions {
         }
     }
 
-    /// One try at [`Sessions::hand_over`].
+    /// One try at [`Sessions::hand_over`]. When no client here shows the
+    /// rerun, the session owes it, and the other processes are told.
     async fn take_end(&self, tab: &TabId, ended: &Ended) -> Result<(), Failure> {
         let owner = self.owner_of(tab).await?;
         let slot = self.slot_of(tab)?;
@@ -171,23 +180,31 @@ impl Sessions {
         let (key, id, end) = (ended.key.clone(), ended.id, ended.end.clone());
         let step = move |state: &mut TabState, cancel: &CancelToken| {
             let Some(event) = state.session.task_ended(&key, id, end.clone()) else {
-                return Step::Unchanged(());
+                return Step::Unchanged(false);
             };
             match channel.base() {
-                Some(base) => site.task_step(&base, &job_tab, &channel, event, state, cancel),
+                Some(base) => {
+                    site.task_step(&base, &job_tab, &channel, event, state, cancel);
+                    Step::Changed(false)
+                }
                 None => {
                     state.session.task_rerun_owed = true;
-                    Step::Changed(())
+                    Step::Changed(true)
                 }
             }
         };
-        self.with_owner(&owner, tab, slot, 0, Registration::Server, step)
-            .await
+        let owed = self
+            .with_owner(&owner, tab, slot, 0, Registration::Server, step)
+            .await?;
+        if owed {
+            self.replicas.tell_ended(tab.as_str());
+        }
+        Ok(())
     }
 
     /// The hash of the secret of `tab`'s owner, from the live copy or the
     /// store.
-    async fn owner_of(&self, tab: &TabId) -> Result<String, Failure> {
+    pub(super) async fn owner_of(&self, tab: &TabId) -> Result<String, Failure> {
         if let Some(slot) = self.live.find(tab.as_str()) {
             if let Some(live) = slot.state.lock().await.as_ref() {
                 return Ok(live.owner.clone());
@@ -243,7 +260,10 @@ async fn deliver(me: Weak<Sessions>, mut ends: mpsc::UnboundedReceiver<Ended>, g
                 sessions.tasks.abandon_overdue(grace);
                 if last_expiry.elapsed() >= EXPIRY_EVERY {
                     last_expiry = tokio::time::Instant::now();
-                    tokio::spawn(async move { sessions.cancel_orphans().await });
+                    tokio::spawn(async move {
+                        sessions.cancel_orphans().await;
+                        sessions.fail_lost_tasks().await;
+                    });
                 }
             }
         }
@@ -255,7 +275,7 @@ impl Site {
     /// the task's fragment) reruns, streamed to the client, and its last
     /// frame brings the client up to date. A run stopped by a newer event
     /// sends nothing more: the newer event's answer carries the app.
-    fn task_step(
+    pub(super) fn task_step(
         &self,
         base: &str,
         tab: &TabId,
