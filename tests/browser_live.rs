@@ -5,7 +5,9 @@
 //! finishes, and Stop ends a run; and a fragment on a timer reruns alone.
 //! Then, with small apps of its own: a reload of the tab takes back its
 //! session where a typed address starts a new one, and a spinner, a status
-//! container, streamed text and a toast show in the page as the run goes on.
+//! container, streamed text and a toast show in the page as the run goes on,
+//! and a background task's bar moves without a rerun until its end reruns
+//! the page.
 //!
 //! As `tests/browser.rs`: `.ci/run` runs it with CI=true (a missing driver
 //! is a failure there); a plain `cargo test` without Chromium skips with a
@@ -30,6 +32,7 @@ async fn the_live_example_in_a_real_browser() {
         scenarios(&c).await;
         reload_reattaches(&c).await;
         live_elements(&c).await;
+        task_bar(&c).await;
     }
     .await;
     let _ = c.close().await;
@@ -403,5 +406,92 @@ async fn live_elements(c: &Client) {
         first.len(),
         second.len(),
         CHUNKS
+    );
+}
+
+/// A page that counts its runs and starts a task reporting 5% more every
+/// 80 ms; it shows the task's bar while it runs, then its result.
+fn task_app() -> brooklet::App {
+    use std::time::Duration;
+    brooklet::App::new().page(brooklet::Page::new("task", |ui: &brooklet::Ui<'_>| {
+        ui.state().setdefault("runs", 0u32)?;
+        let runs = ui.state().get::<u32>("runs")? + 1;
+        ui.state().set("runs", &runs)?;
+        ui.text(format!("page run {runs}"));
+        let status = ui.task("export", |task| {
+            for step in 1..=20u8 {
+                std::thread::sleep(Duration::from_millis(80));
+                task.checkpoint()?;
+                task.progress(step * 5, Some(&format!("part {step} of 20")))?;
+            }
+            Ok(20u32)
+        })?;
+        match status {
+            brooklet::TaskStatus::Done(parts) => ui.text(format!("exported {parts} parts")),
+            _ => ui.task_progress("export")?,
+        }
+        Ok(())
+    }))
+}
+
+/// Notes each value the task's bar shows, and the page's run then.
+const WATCH_BAR: &str = "
+    window.__bar = [];
+    const note = () => {
+        const p = document.querySelector('#bk-main .bk-progress[data-task] progress');
+        const run = (document.body.innerText.match(/page run (\\d+)/) || [])[1];
+        const v = p && p.getAttribute('aria-valuenow');
+        const last = window.__bar[window.__bar.length - 1];
+        if (v !== null && v !== undefined && (!last || last.v !== v)) window.__bar.push({v, run});
+    };
+    new MutationObserver(note).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
+    note();";
+
+/// A task's bar moves in the page as the task reports progress, with no
+/// rerun of the page, and the task's end reruns the page to show it.
+async fn task_bar(c: &Client) {
+    let addr = support::http::start(task_app()).await;
+    c.goto(&format!("http://{addr}/")).await.unwrap();
+    until_shows(c, "page run 1").await;
+    until(
+        c,
+        "the push channel",
+        "window.__brooklet.channel === 'socket'",
+    )
+    .await;
+    js(c, WATCH_BAR).await;
+    until_shows(c, "exported 20 parts").await;
+    until_shows(c, "page run 2").await;
+    let bar = js(c, "return window.__bar;").await;
+    let seen: Vec<(u64, String)> = bar
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["v"].as_str().unwrap().parse().unwrap(),
+                b["run"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert!(seen.len() >= 4, "the bar moved only through {seen:?}");
+    assert!(
+        seen.iter().all(|(_, run)| run == "1"),
+        "the bar moved by reruns: {seen:?}"
+    );
+    assert!(
+        seen.windows(2).all(|w| w[0].0 < w[1].0),
+        "the bar went back: {seen:?}"
+    );
+    let gone = js(
+        c,
+        "return !document.querySelector('#bk-main .bk-progress[data-task]');",
+    )
+    .await;
+    assert_eq!(gone, true, "the bar is gone once the task is done");
+    eprintln!(
+        "ok: the task's bar moved through {} values in run 1 ({:?}), then its end reran the page: \"exported 20 parts\"",
+        seen.len(),
+        seen.iter().map(|(v, _)| *v).collect::<Vec<_>>()
     );
 }
