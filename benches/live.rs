@@ -4,7 +4,8 @@
 //! 1. the fast path: one slider move on the slider example and on the
 //!    100-widget page, over the push channel (WebSocket) and over the event
 //!    POST, p50/p99 and bytes per answer, beside a bare HTTP echo and a
-//!    bare WebSocket echo;
+//!    bare WebSocket echo; the two ways (and the two floors) take turns in
+//!    blocks, so that a noisy machine weighs on both alike;
 //! 2. streaming: from a page's `Ui` call to its element reaching the
 //!    client, median of `LIVE_N` runs that draw after a pause;
 //! 3. interrupt: from a newer event's send to the stale run's end (its
@@ -165,56 +166,108 @@ async fn next_sized(ws: &mut Stream) -> (Value, usize) {
     }
 }
 
-/// Slider moves over the push channel: p50, p99, bytes per answer.
-async fn socket_round_trips(addr: SocketAddr, n: usize) -> (f64, f64, usize) {
-    let (mut live, _) = Live::open(addr).await;
-    let mut times = Vec::with_capacity(n);
-    let mut bytes = 0;
-    for i in 0..n + n / 10 {
-        let t = Instant::now();
-        let sent = live.send(6 + (i % 2) as i64, &[]).await;
-        bytes = live.answer(sent).await;
-        if i >= n / 10 {
-            times.push(t.elapsed());
-        }
-    }
-    let (p50, p99) = percentiles(times);
-    (p50, p99, bytes)
+/// Moves per block: the ways measured side by side take turns in blocks
+/// of this many, so that the machine's load falls on each alike.
+const BLOCK: usize = 50;
+
+/// A session of `addr` whose slider moves go as event POSTs.
+struct Poster {
+    c: Http,
+    tab: String,
+    values: Vec<(String, Value)>,
+    slider: usize,
 }
 
-/// Slider moves as event POSTs: p50, p99, bytes per answer.
-async fn post_round_trips(addr: SocketAddr, n: usize) -> (f64, f64, usize) {
-    let mut c = Http::new(addr);
-    let page = c.get("/").await;
-    let tab = tab_of(&page.body);
-    let (values, slider) = values_of(&page.body);
-    let mut times = Vec::with_capacity(n);
-    let mut bytes = 0;
-    for i in 0..n + n / 10 {
-        let vals: Vec<Value> = values
+impl Poster {
+    async fn open(addr: SocketAddr) -> Poster {
+        let mut c = Http::new(addr);
+        let page = c.get("/").await;
+        let tab = tab_of(&page.body);
+        let (values, slider) = values_of(&page.body);
+        Poster {
+            c,
+            tab,
+            values,
+            slider,
+        }
+    }
+
+    /// One move to `v`: its round trip and the answer's bytes.
+    async fn move_to(&mut self, v: i64) -> (Duration, usize) {
+        let vals: Vec<Value> = self
+            .values
             .iter()
             .enumerate()
-            .map(|(j, (id, v))| {
-                if j == slider {
-                    json!([id, 6 + (i % 2) as i64])
-                } else {
+            .map(|(j, (id, val))| {
+                if j == self.slider {
                     json!([id, v])
+                } else {
+                    json!([id, val])
                 }
             })
             .collect();
         let t = Instant::now();
-        let r = c.event(&json!({"tab": tab, "values": vals})).await;
+        let r = self
+            .c
+            .event(&json!({"tab": self.tab, "values": vals}))
+            .await;
+        let took = t.elapsed();
         assert_eq!(r.status, 200, "{}", r.body);
-        if i >= n / 10 {
-            times.push(t.elapsed());
-        }
-        bytes = r.body.len();
+        (took, r.body.len())
     }
-    let (p50, p99) = percentiles(times);
-    (p50, p99, bytes)
 }
 
-async fn echo_floors(n: usize) -> ((f64, f64), (f64, f64)) {
+impl Live {
+    /// One move to `v` over the channel: its round trip and the answer's
+    /// bytes.
+    async fn move_to(&mut self, v: i64) -> (Duration, usize) {
+        let t = Instant::now();
+        let sent = self.send(v, &[]).await;
+        let bytes = self.answer(sent).await;
+        (t.elapsed(), bytes)
+    }
+}
+
+/// What one way measured: round trips, and the last answer's bytes.
+#[derive(Default)]
+struct Sample {
+    times: Vec<Duration>,
+    bytes: usize,
+}
+
+impl Sample {
+    fn take(&mut self, (took, bytes): (Duration, usize), warm: bool) {
+        if warm {
+            self.times.push(took);
+        }
+        self.bytes = bytes;
+    }
+
+    fn row(&self, name: &str) {
+        let (p50, p99) = percentiles(self.times.clone());
+        println!("{name:<44} {p50:>8.1}µs {p99:>8.1}µs {:>9}", self.bytes);
+    }
+}
+
+/// Slider moves on `addr` as event POSTs and over the push channel, in
+/// turns of [`BLOCK`], `n` of each after a tenth more to warm up.
+async fn fast_path(addr: SocketAddr, n: usize) -> (Sample, Sample) {
+    let (mut post, mut live) = (Poster::open(addr).await, Live::open(addr).await.0);
+    let (mut posted, mut pushed) = (Sample::default(), Sample::default());
+    let warm_up = n / 10;
+    for block in 0..(n + warm_up).div_ceil(BLOCK) {
+        for i in block * BLOCK..(block + 1) * BLOCK {
+            posted.take(post.move_to(6 + (i % 2) as i64).await, i >= warm_up);
+        }
+        for i in block * BLOCK..(block + 1) * BLOCK {
+            pushed.take(live.move_to(6 + (i % 2) as i64).await, i >= warm_up);
+        }
+    }
+    (posted, pushed)
+}
+
+/// The bare floors, HTTP and WebSocket echo, in turns of [`BLOCK`].
+async fn echo_floors(n: usize) -> (Sample, Sample) {
     use axum::extract::ws::{Message as WsMessage, WebSocketUpgrade};
     let router = axum::Router::new()
         .route(
@@ -237,31 +290,27 @@ async fn echo_floors(n: usize) -> ((f64, f64), (f64, f64)) {
         );
     let addr = start(router).await;
     let mut c = Http::new(addr);
-    let mut times = Vec::new();
-    for _ in 0..n {
-        let t = Instant::now();
-        c.send(
-            "POST",
-            "/echo",
-            "application/json",
-            b"{\"x\":1}".to_vec(),
-            None,
-        )
-        .await;
-        times.push(t.elapsed());
+    let (mut ws, _) =
+        tokio_tungstenite::connect_async_with_config(format!("ws://{addr}/ws"), None, true)
+            .await
+            .unwrap();
+    let (mut http, mut socket) = (Sample::default(), Sample::default());
+    for _ in 0..n.div_ceil(BLOCK) {
+        for _ in 0..BLOCK {
+            let t = Instant::now();
+            let body = b"{\"x\":1}".to_vec();
+            c.send("POST", "/echo", "application/json", body, None)
+                .await;
+            http.take((t.elapsed(), 7), true);
+        }
+        for _ in 0..BLOCK {
+            let t = Instant::now();
+            ws.send(Message::Text("{\"x\":1}".into())).await.unwrap();
+            ws.next().await.unwrap().unwrap();
+            socket.take((t.elapsed(), 7), true);
+        }
     }
-    let http = percentiles(times);
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
-        .await
-        .unwrap();
-    let mut times = Vec::new();
-    for _ in 0..n {
-        let t = Instant::now();
-        ws.send(Message::Text("{\"x\":1}".into())).await.unwrap();
-        ws.next().await.unwrap().unwrap();
-        times.push(t.elapsed());
-    }
-    (http, percentiles(times))
+    (http, socket)
 }
 
 /// When the streaming page last made its `Ui` call.
@@ -399,18 +448,18 @@ fn main() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let ((hp50, hp99), (wp50, wp99)) = echo_floors(n).await;
-        println!("1. the fast path: one slider move, round trip over loopback");
+        println!("1. the fast path: one slider move, round trip over loopback; each pair measured");
+        println!("   in turns of {BLOCK}, so that both see the same load");
         println!("{:<44} {:>10} {:>10} {:>9}", "", "p50", "p99", "bytes");
-        println!("{:<44} {hp50:>8.1}µs {hp99:>8.1}µs", "floor: bare axum HTTP echo");
-        println!("{:<44} {wp50:>8.1}µs {wp99:>8.1}µs", "floor: bare axum WebSocket echo");
+        let (http, socket) = echo_floors(n).await;
+        http.row("floor: bare axum HTTP echo");
+        socket.row("floor: bare axum WebSocket echo");
         let apps = [("slider app", slider_bounds::app()), ("100 widgets", hundred_widgets::app())];
         for (name, app) in apps {
             let addr = start(app.router()).await;
-            let (p50, p99, bytes) = post_round_trips(addr, n).await;
-            println!("{:<44} {p50:>8.1}µs {p99:>8.1}µs {bytes:>9}", format!("brooklet {name}: event POST"));
-            let (p50, p99, bytes) = socket_round_trips(addr, n).await;
-            println!("{:<44} {p50:>8.1}µs {p99:>8.1}µs {bytes:>9}", format!("brooklet {name}: push channel"));
+            let (posted, pushed) = fast_path(addr, n).await;
+            posted.row(&format!("brooklet {name}: event POST"));
+            pushed.row(&format!("brooklet {name}: push channel"));
         }
         let samples = (n / 20).clamp(20, 200);
         let (p50, p99) = streaming(samples).await;
