@@ -1,7 +1,8 @@
 //! Session stores (spec A7): every store keeps the same promises; sessions
 //! survive a restart on the file store; replicas on one Redis serve any
 //! event of any session, survive the loss of one of them, lose no update to
-//! concurrent events, and ride out a Redis outage.
+//! concurrent events, and ride out a Redis outage; a tab's push channel
+//! that reconnects to another replica carries on there.
 //!
 //! The Redis tests need `BROOKLET_TEST_REDIS` (`.ci/run` starts Debian's
 //! `redis-server` and sets it); without it they skip, saying why, unless
@@ -10,6 +11,7 @@
 mod support {
     pub mod http;
     pub mod replica;
+    pub mod socket;
 }
 
 use std::sync::Arc;
@@ -722,5 +724,75 @@ fn the_default_memory_store_expires_idle_sessions_and_keeps_its_cap() {
         tokio::time::sleep(Duration::from_millis(1600)).await;
         let expired = t.click(c, 1, "").await;
         assert_eq!(expired.status, 410, "{}", expired.body);
+    });
+}
+
+/// The answer to event `n` on `ws`, with what the client shows then.
+async fn answer_to(ws: &mut support::socket::Stream, shown: &mut support::socket::Shown, n: u64) {
+    loop {
+        let frame = support::socket::next(ws).await.expect("a frame");
+        shown.take(&frame);
+        if frame["n"].as_u64() == Some(n) && frame["running"] != true {
+            assert!(frame["error"].is_null(), "{frame}");
+            return;
+        }
+    }
+}
+
+/// A tab's push channel on replica A drops and reconnects to replica B:
+/// the attach shows the session as it was, its events carry on over B's
+/// channel (B re-establishes the callback), and A serves the next event.
+#[test]
+fn a_push_channel_that_reconnects_to_another_replica_carries_on() {
+    use support::socket::{connect, send, Shown};
+    let test = "a_push_channel_that_reconnects_to_another_replica_carries_on";
+    let Some(url) = redis_url(test) else {
+        return;
+    };
+    let url = StoreUrl::Redis(url);
+    let a = Replica::start(app(), &url, StoreOptions::default());
+    let b = Replica::start(app(), &url, StoreOptions::default());
+    client_runtime().block_on(async {
+        let mut c = Http::new(a.addr);
+        let t = Tab::open(&mut c).await;
+        let click = |seq: u64, n: u64, step: i64| {
+            json!({"tab": t.tab, "seq": seq, "n": n, "click": t.add,
+                   "values": [[t.step, step], [t.note, "kept"]]})
+        };
+        let mut ws = connect(a.addr, t.cookie.as_deref(), &t.tab, "")
+            .await
+            .unwrap();
+        let mut shown = Shown::default();
+        shown.take(&support::socket::next(&mut ws).await.unwrap());
+        send(&mut ws, &click(shown.seq, 1, 2)).await;
+        answer_to(&mut ws, &mut shown, 1).await;
+        // A click adds the step the button was drawn with: 1, then 2, then 3.
+        assert_eq!(shown.texts(), ["count = 1", "note = kept"]);
+        drop(ws);
+
+        let mut ws = connect(b.addr, t.cookie.as_deref(), &t.tab, "")
+            .await
+            .unwrap();
+        let mut shown = Shown::default();
+        shown.take(&support::socket::next(&mut ws).await.unwrap());
+        assert_eq!(
+            shown.texts(),
+            ["count = 1", "note = kept"],
+            "B attaches to the session as it is"
+        );
+        send(&mut ws, &click(shown.seq, 1, 3)).await;
+        answer_to(&mut ws, &mut shown, 1).await;
+        assert_eq!(shown.texts(), ["count = 3", "note = kept"]);
+
+        let mut on_a = t.client(a.addr);
+        let mut event = click(shown.seq, 2, 1);
+        event.as_object_mut().unwrap().remove("n");
+        let answer = on_a.event(&event).await;
+        assert_eq!(
+            texts(&answer.body),
+            ["count = 6", "note = kept"],
+            "{}",
+            answer.body
+        );
     });
 }
