@@ -20,24 +20,30 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 use support::browser::{
-    body_text, browser, click_button, driver, enter_number, fetch_counts, settled, until,
-    until_shows, SLIDER_A, WATCH_FETCH,
+    body_text, browser, click_button, click_link, computed_label, driver, enter_number,
+    fetch_counts, settled, until, until_shows, Driver, SLIDER_A, WATCH_FETCH,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_a_real_browser() {
     let Some(d) = driver() else { return };
     let c = browser(&d).await;
-    let result = scenarios(&c).await;
+    let result = scenarios(&d, &c).await;
     let _ = c.close().await;
     result
 }
 
-async fn scenarios(c: &Client) {
+async fn scenarios(d: &Driver, c: &Client) {
     // ---- the docs' slider example
     let addr = support::http::start(slider_bounds::app()).await;
     c.goto(&format!("http://{addr}/")).await.unwrap();
     until_shows(c, "a = 5").await;
+    let name = computed_label(d, c, "[data-kind=slider] input[type=range]").await;
+    assert_eq!(
+        name, "A",
+        "a slider is named by its label alone, not its value"
+    );
+    eprintln!("ok: the slider's accessible name is its label, \"A\"");
 
     // Move the slider with the keyboard: the dependent text follows.
     c.execute(&format!("{SLIDER_A}.focus()"), vec![])
@@ -178,7 +184,7 @@ async fn scenarios(c: &Client) {
 
     // A form sends nothing until its submit button (R29): a change, then a
     // rerun caused elsewhere, leaves the value unsent and still shown.
-    click_button(c, "Form").await;
+    click_link(c, "Form").await;
     until_shows(c, "A form").await;
     settled(c).await;
     let dish = c
@@ -221,7 +227,7 @@ async fn scenarios(c: &Client) {
 
     // A panic shows on the page, the rest of the page stays, and the next
     // interaction works.
-    click_button(c, "Panics").await;
+    click_link(c, "Panics").await;
     until_shows(c, "A page that panics").await;
     c.find(Locator::XPath("//label[contains(., 'Panic')]"))
         .await
@@ -251,7 +257,7 @@ async fn scenarios(c: &Client) {
     eprintln!("ok: a panic is shown with its location and the session keeps working");
 
     // A label with a script tag is text, and nothing runs.
-    click_button(c, "Escaping").await;
+    click_link(c, "Escaping").await;
     until_shows(c, "<script>window.__pwned = true</script>").await;
     settled(c).await;
     let pwned = c
@@ -279,24 +285,57 @@ async fn scenarios(c: &Client) {
     let addr = support::http::start(mpa_keep::app()).await;
     c.goto(&format!("http://{addr}/with")).await.unwrap();
     until_shows(c, "kept = 0").await;
+    c.execute("window.__sameDocument = true;", vec![])
+        .await
+        .unwrap();
     enter_number(c, "3").await;
     until_shows(c, "kept = 3").await;
-    click_button(c, "Without trick").await;
+    click_link(c, "Without trick").await;
     until_shows(c, "lost = 0").await;
     enter_number(c, "4").await;
     until_shows(c, "lost = 4").await;
-    click_button(c, "Elsewhere").await;
+    click_link(c, "Elsewhere").await;
     until_shows(c, "Another page").await;
     let text = body_text(c).await;
     assert!(
         text.contains("kept = Some(3.0)") && text.contains("lost = None"),
         "{text}"
     );
-    click_button(c, "With trick").await;
+    click_link(c, "With trick").await;
     until_shows(c, "kept = 3").await;
-    click_button(c, "Without trick").await;
+    click_link(c, "Without trick").await;
     until_shows(c, "lost = 0").await;
     eprintln!("ok: a page switch loses the value without the trick and keeps it with it");
+
+    // The pages are links: a real address to open elsewhere, the current
+    // one marked, and a plain click switched this session's page (the
+    // values above were kept across the clicks, and no page load happened).
+    let links = c
+        .execute(
+            "return [...document.querySelectorAll('a.bk-nav-link')].map(a => \
+             [a.textContent.trim(), a.href, a.getAttribute('aria-current')]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        links,
+        json!([
+            ["With trick", format!("http://{addr}/with"), null],
+            ["Without trick", format!("http://{addr}/without"), "page"],
+            ["Elsewhere", format!("http://{addr}/elsewhere"), null]
+        ])
+    );
+    let same = c
+        .execute("return window.__sameDocument === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        same,
+        json!(true),
+        "a click on a page link loads no document"
+    );
+    eprintln!("ok: the pages are links with their addresses, and a click keeps the session");
 }
 
 /// Sets a field's value as a picker would and fires its `change` event.
@@ -313,7 +352,7 @@ async fn pick(c: &Client, css: &str, value: &str) {
 /// The gallery's "More widgets" page: dates, colours, pills and files go to
 /// the server through the client and come back.
 async fn more_widgets(c: &Client) {
-    click_button(c, "More widgets").await;
+    click_link(c, "More widgets").await;
     until_shows(c, "date=2024-01-15").await;
     settled(c).await;
 

@@ -208,6 +208,36 @@ async fn pages_have_urls_and_unknown_paths_list_the_pages() {
     assert!(answer.body.contains("Another page"));
 }
 
+/// Without JavaScript the page links are hidden and the page switch is a
+/// form button: it keeps the session (the value kept on "With trick" is
+/// there on "Elsewhere").
+#[tokio::test]
+async fn without_javascript_the_page_switch_keeps_the_session() {
+    let mut c = Http::new(start(mpa_keep::app()).await);
+    let page = c.get("/with").await;
+    assert!(
+        page.body.contains(
+            r#"<a href="/elsewhere" data-page="elsewhere" class="bk-nav-link">Elsewhere</a>"#
+        ),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(r#"name="_nav" value="elsewhere""#),
+        "{}",
+        page.body
+    );
+    let tab = tab_of(&page.body);
+    let number = wid(&page.body, "Number of filters");
+    let set = c.form(&[("_tab", &tab), (&number, "3")]).await;
+    assert_eq!(texts(&set.body), ["kept = 3"], "{}", set.body);
+    let switched = c
+        .form(&[("_tab", &tab), (&number, "3"), ("_nav", "elsewhere")])
+        .await;
+    assert_eq!(switched.status, 200, "{}", switched.body);
+    assert_eq!(texts(&switched.body), ["kept = Some(3.0)", "lost = None"]);
+}
+
 #[tokio::test]
 async fn the_router_nests_under_a_prefix() {
     let router = axum::Router::new().nest("/apps/demo", slider_bounds::app().router());

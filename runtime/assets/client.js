@@ -541,6 +541,14 @@
     const w = clear && widgetOf(clear);
     if (w && commitValue(w, [])) enqueue({});
   });
+  // A page link: a plain click switches this session's page; a middle
+  // click, or one with a modifier, is the browser's (a new tab, a new window).
+  document.addEventListener("click", (e) => {
+    const link = e.target.closest && e.target.closest("a.bk-nav-link");
+    if (!link || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    enqueue({ page: link.dataset.page });
+  });
   form.addEventListener("keydown", (e) => {
     if (e.key !== "Enter") return;
     const t = e.target;

@@ -191,23 +191,46 @@ fn block(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache) -> Block {
     }
 }
 
+/// The pages as links (to open in a new tab, copy or bookmark; the client
+/// script takes a plain click as a page switch of this session). Without
+/// JavaScript a link would start a new session, so the page switch is a
+/// form button there, and the links are hidden.
 fn nav_html(doc: &PageDoc<'_>) -> String {
     let links = doc
         .pages
         .iter()
         .map(|(path, title)| {
-            let current = path == doc.page;
+            let current = (path == doc.page).then_some("page");
             view! {
                 <li>
-                    <button type="submit" name="_nav" value=path.clone() class="bk-nav-link"
-                        data-page=path.clone() aria-current=current.then_some("page")>
-                        {title.clone()}
-                    </button>
+                    <a href=format!("{}{path}", doc.base) class="bk-nav-link" data-page=path.clone()
+                        aria-current=current>{title.clone()}</a>
                 </li>
             }
         })
         .collect_view();
-    view! { <nav class="bk-nav" aria-label="Pages"><ul>{links}</ul></nav> }.to_html()
+    let buttons = doc
+        .pages
+        .iter()
+        .map(|(path, title)| {
+            let current = (path == doc.page).then_some("page");
+            view! {
+                <li>
+                    <button type="submit" name="_nav" value=path.clone() class="bk-nav-button"
+                        aria-current=current>{title.clone()}</button>
+                </li>
+            }
+        })
+        .collect_view()
+        .to_html();
+    let without_js = format!("<style>.bk-nav-links{{display:none}}</style><ul>{buttons}</ul>");
+    view! {
+        <nav class="bk-nav" aria-label="Pages">
+            <ul class="bk-nav-links">{links}</ul>
+            <noscript inner_html=without_js></noscript>
+        </nav>
+    }
+    .to_html()
 }
 
 /// The app's root element from its blocks.
@@ -1161,6 +1184,65 @@ mod tests {
 
     fn html_of_tree(tree: &ElementTree) -> String {
         render_app(&doc(tree))
+    }
+
+    /// The pages are links to their addresses, the current one marked; a
+    /// page without JavaScript gets form buttons that keep its session.
+    #[test]
+    fn pages_are_links_with_a_form_fallback() {
+        let pages = [
+            ("app".to_owned(), "App".to_owned()),
+            ("other".to_owned(), format!("Other {PAYLOAD}")),
+        ];
+        let tree = ElementTree::new();
+        let doc = PageDoc {
+            pages: &pages,
+            base: "/mount/",
+            ..doc(&tree)
+        };
+        let html = nav_html(&doc);
+        assert!(
+            html.contains(r#"<a href="/mount/app" data-page="app" aria-current="page" class="bk-nav-link">App</a>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<a href="/mount/other" data-page="other" class="bk-nav-link">"#),
+            "{html}"
+        );
+        let fallback = html.split("<noscript>").nth(1).expect("a fallback");
+        assert!(
+            fallback.contains(
+                r#"<button type="submit" name="_nav" value="other" class="bk-nav-button">"#
+            ),
+            "{fallback}"
+        );
+        assert!(injected(&html).is_empty(), "{html}");
+        assert!(!html.contains(PAYLOAD), "a page title is escaped: {html}");
+    }
+
+    /// A slider is named by its label alone: `aria-labelledby` names the
+    /// label's text, not the value shown beside it.
+    #[test]
+    fn a_slider_is_named_by_its_label_alone() {
+        let html = html_of(|ui| {
+            ui.slider("Level", 1, 10).show()?;
+            ui.select_slider("Size", ["S", "M", "L"]).show()?;
+            ui.range_slider("Span", 1, 10).show()?;
+            Ok(())
+        });
+        let fragment = scraper::Html::parse_fragment(&html);
+        let ranges = scraper::Selector::parse("input[type=range]").unwrap();
+        let names: Vec<String> = fragment
+            .select(&ranges)
+            .map(|input| {
+                let by = input.value().attr("aria-labelledby").expect("labelled");
+                assert!(input.value().attr("aria-label").is_none());
+                let named = scraper::Selector::parse(&format!("[id='{by}']")).unwrap();
+                let label = fragment.select(&named).next().expect("the label");
+                label.text().collect()
+            })
+            .collect();
+        assert_eq!(names, ["Level", "Size", "Span", "Span"]);
     }
 
     #[test]

@@ -146,6 +146,37 @@ pub async fn click_button(c: &Client, text: &str) {
         .unwrap();
 }
 
+/// Clicks the link whose text is `text`.
+pub async fn click_link(c: &Client, text: &str) {
+    let xpath = format!("//a[normalize-space(.)='{text}']");
+    c.find(Locator::XPath(&xpath))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// The accessible name Chromium computes for the element `css` finds
+/// (WebDriver's Get Computed Label, which fantoccini does not wrap).
+pub async fn computed_label(d: &Driver, c: &Client, css: &str) -> String {
+    let element = c.find(Locator::Css(css)).await.unwrap();
+    let session = c.session_id().await.unwrap().expect("a session");
+    let path = format!(
+        "/session/{session}/element/{}/computedlabel",
+        element.element_id()
+    );
+    let mut http = crate::support::http::Http::new(([127, 0, 0, 1], d.port).into());
+    let answer = http
+        .send("GET", &path, "application/json", Vec::new(), None)
+        .await;
+    let v: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    v["value"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no label: {v}"))
+        .to_owned()
+}
+
 /// Replaces the page's number field's value and commits it with Enter.
 pub async fn enter_number(c: &Client, value: &str) {
     let field = c.find(Locator::Css("input[type=number]")).await.unwrap();

@@ -143,8 +143,9 @@ impl WidgetParams for SelectSliderParams {
             })
             .collect_view();
         view! {
-            <div class="bk-label" id=labelled_by.clone()>
-                {w.label.to_owned()}{help(w)}" "<output class="bk-output">{shown}</output>
+            <div class="bk-label">
+                <span id=labelled_by.clone()>{w.label.to_owned()}</span>{help(w)}" "
+                <output class="bk-output">{shown}</output>
             </div>
             <div class="bk-slider" data-labels=labels_json>{inputs}</div>
         }

@@ -143,6 +143,7 @@ impl WidgetParams for SliderParams {
             _ => vec![w.value.to_string()],
         };
         let shown = values.join(" – ");
+        // The label's text alone names the inputs, never the value beside it.
         let labelled_by = format!("l-{}", w.id);
         let inputs = values
             .into_iter()
@@ -152,13 +153,14 @@ impl WidgetParams for SliderParams {
                 view! {
                     <input type="range" id=format!("{}-{i}", input_id(w)) name=field_name(w)
                         min=num(self.min) max=num(self.max) step=num(self.step) value=v
-                        disabled=w.disabled aria-label=aria aria-labelledby=labelled_by.clone() />
+                        disabled=w.disabled aria-labelledby=labelled_by.clone() data-thumb=aria />
                 }
             })
             .collect_view();
         view! {
-            <div class="bk-label" id=labelled_by.clone()>
-                {w.label.to_owned()}{help(w)}" "<output class="bk-output">{shown}</output>
+            <div class="bk-label">
+                <span id=labelled_by.clone()>{w.label.to_owned()}</span>{help(w)}" "
+                <output class="bk-output">{shown}</output>
             </div>
             <div class="bk-slider">{inputs}</div>
         }
