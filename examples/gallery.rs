@@ -171,6 +171,10 @@ fn more(ui: &Ui<'_>) -> Result<()> {
     }
 
     ui.subheader("Elements");
+    ui.caption("A caption: small, muted *markdown*.");
+    ui.html("<p>Sanitised <b>HTML</b>: <a href=\"https://www.rust-lang.org\">a link</a> stays, a script does not.</p><script>window.__pwned = true</script>");
+    ui.link_button("Rust docs", "https://doc.rust-lang.org")?;
+    ui.divider();
     let cols = ui.columns(3);
     cols[0].metric_delta("Temperature", "21 °C", Some("+1.5 °C"), DeltaColor::Normal);
     cols[1].metric_delta("Errors", 12, Some(-3), DeltaColor::Inverse);

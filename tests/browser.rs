@@ -502,7 +502,7 @@ const PAYLOADS: [&str; 5] = [
 ];
 
 /// A page that draws the payloads as a bound text area's value, as labels,
-/// options, markdown and text.
+/// options, markdown, text, a caption, HTML and a link button.
 fn payload_app() -> brooklet::App {
     brooklet::App::new().page(brooklet::Page::new("p", |ui| {
         let all = PAYLOADS.join(" ");
@@ -514,6 +514,11 @@ fn payload_app() -> brooklet::App {
         ui.markdown(format!("{area} [x](javascript:window.__xss=6)"));
         ui.text(format!("typed = {typed}"));
         ui.table(&[(area.as_str(), typed.as_str())])?;
+        ui.caption(format!("{area} {typed}"));
+        ui.html(format!(
+            "{area}<b onmouseover=\"window.__xss=7\">{typed}</b>"
+        ));
+        ui.link_button(format!("{area}{typed}"), format!("https://x.org/?{typed}"))?;
         Ok(())
     }))
 }
@@ -522,7 +527,8 @@ fn payload_app() -> brooklet::App {
 /// ran.
 async fn injected(c: &Client) -> serde_json::Value {
     c.execute(
-        "return [document.querySelectorAll('img[src=x], svg[onload], iframe, [onfocus], [onerror]').length,
+        // `html` may show images (without their handlers); nothing else may.
+        "return [document.querySelectorAll('img[src=x]:not(.bk-html img), svg[onload], iframe, [onfocus], [onerror], [onmouseover]').length,
                  document.scripts.length, window.__xss === undefined ? null : window.__xss];",
         vec![],
     )

@@ -143,6 +143,27 @@ pub enum Element {
         /// The markdown source.
         body: String,
     },
+    /// Small, muted markdown under what it describes (`st.caption`).
+    Caption {
+        /// The markdown source.
+        body: String,
+    },
+    /// A horizontal rule (`st.divider`).
+    Divider,
+    /// HTML from the page (`st.html`), as given; the page shows it
+    /// sanitised: no scripts, no event handlers, no `javascript:` URLs.
+    Html {
+        /// The HTML source.
+        body: String,
+    },
+    /// A link styled as a button, opening its URL in a new tab
+    /// (`st.link_button`).
+    LinkButton {
+        /// The button's text.
+        label: String,
+        /// Where it goes: relative, `http`, `https` or `mailto`.
+        url: String,
+    },
     /// A title (1), header (2) or subheader (3).
     Heading {
         /// 1 to 3.
@@ -505,6 +526,36 @@ impl ElementTree {
             .collect()
     }
 
+    /// The captions' markdown, in page order.
+    pub fn captions(&self) -> Vec<&str> {
+        self.iter()
+            .filter_map(|e| match e {
+                Element::Caption { body } => Some(body.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The HTML elements' sources, as the page gave them, in page order.
+    pub fn html(&self) -> Vec<&str> {
+        self.iter()
+            .filter_map(|e| match e {
+                Element::Html { body } => Some(body.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The link buttons: label and URL, in page order.
+    pub fn link_buttons(&self) -> Vec<(&str, &str)> {
+        self.iter()
+            .filter_map(|e| match e {
+                Element::LinkButton { label, url } => Some((label.as_str(), url.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The alerts in page order.
     pub fn alerts(&self) -> Vec<(AlertKind, &str)> {
         self.iter()
@@ -560,6 +611,10 @@ impl ElementTree {
             Element::Fragment { key, .. } => format!("[fragment {key}]"),
             Element::Text { body } => body.clone(),
             Element::Markdown { body } => body.clone(),
+            Element::Caption { body } => format!("[caption] {body}"),
+            Element::Divider => "---".to_owned(),
+            Element::Html { body } => format!("[html] {body}"),
+            Element::LinkButton { label, url } => format!("[link {label}] {url}"),
             Element::Heading { level, body } => {
                 format!("{} {body}", "#".repeat(usize::from(*level)))
             }
@@ -722,5 +777,24 @@ impl RunTree {
             TreeCell::Owned(t) => t,
             TreeCell::Shared(t) => std::mem::take(&mut *locked(&t)),
         }
+    }
+}
+
+/// Whether a link may point at `url` (after entity decoding): a relative URL,
+/// or one whose scheme is `http`, `https` or `mailto`. It is read as a
+/// browser reads it: tabs and newlines anywhere and spaces or control
+/// characters around it do not count.
+pub(crate) fn safe_url(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let cleaned = cleaned.trim_matches(|c: char| c <= ' ');
+    match cleaned.find([':', '/', '?', '#']) {
+        Some(at) if cleaned[at..].starts_with(':') => matches!(
+            cleaned[..at].to_ascii_lowercase().as_str(),
+            "http" | "https" | "mailto"
+        ),
+        _ => true,
     }
 }

@@ -400,6 +400,20 @@ fn leaf_html(doc: &PageDoc<'_>, element: &Element) -> String {
             view! { <div class="bk-markdown" data-k="markdown" inner_html=markdown(body)></div> }
                 .to_html()
         }
+        Element::Caption { body } => {
+            view! { <div class="bk-caption" data-k="caption" inner_html=markdown(body)></div> }
+                .to_html()
+        }
+        Element::Divider => view! { <hr class="bk-divider" data-k="divider" /> }.to_html(),
+        Element::Html { body } => {
+            let clean = ammonia::clean(body);
+            view! { <div class="bk-html" data-k="html" inner_html=clean></div> }.to_html()
+        }
+        Element::LinkButton { label, url } => view! {
+            <a class="bk-button bk-link-button" data-k="link_button" href=url.clone()
+                target="_blank" rel="noopener noreferrer">{label.clone()}</a>
+        }
+        .to_html(),
         Element::Heading { level, body } => match level {
             1 => view! { <h1 data-k="h1">{body.clone()}</h1> }.to_html(),
             2 => view! { <h2 data-k="h2">{body.clone()}</h2> }.to_html(),
@@ -676,24 +690,7 @@ pub(crate) fn markdown(source: &str) -> String {
     out
 }
 
-/// Whether a link may point at `url` (after entity decoding): a relative URL,
-/// or one whose scheme is `http`, `https` or `mailto`. It is read as a
-/// browser reads it: tabs and newlines anywhere and spaces or control
-/// characters around it do not count.
-fn safe_url(url: &str) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    let cleaned = cleaned.trim_matches(|c: char| c <= ' ');
-    match cleaned.find([':', '/', '?', '#']) {
-        Some(at) if cleaned[at..].starts_with(':') => matches!(
-            cleaned[..at].to_ascii_lowercase().as_str(),
-            "http" | "https" | "mailto"
-        ),
-        _ => true,
-    }
-}
+use crate::elements::safe_url;
 
 pub(crate) use crate::widgets::view::escape;
 
@@ -962,6 +959,18 @@ mod tests {
         ui.subheader(p);
         ui.text(p);
         ui.markdown(format!("{p} [{p}]({p}) ![{p}]({p})"));
+        ui.caption(format!("{p} [{p}]({p})"));
+        ui.divider();
+        // HTML is meant as HTML: what must not get through is what runs.
+        ui.html(
+            "<a href=\"javascript:window.__xss=4\" onclick=\"window.__xss=5\">a</a>\
+             <script>window.__xss=6</script><b onmouseover=\"window.__xss=7\">b</b>\
+             <svg onload=\"window.__xss=2\"></svg><iframe src=\"javascript:1\"></iframe>",
+        );
+        ui.link_button(
+            p,
+            "https://example.com/?q=\"'><script>window.__xss=8</script>",
+        )?;
         ui.info(p);
         ui.success(p);
         ui.warning(p);
@@ -1243,6 +1252,43 @@ mod tests {
             })
             .collect();
         assert_eq!(names, ["Level", "Size", "Span", "Span"]);
+    }
+
+    /// `html` is shown sanitised, keeping its formatting; a link button's
+    /// URL must be a safe one, and an unsafe one is a clear error.
+    #[test]
+    fn html_is_sanitised_and_link_buttons_take_safe_urls_only() {
+        let html = html_of(|ui| {
+            ui.html("<p><b>bold</b> <a href=\"https://x.org\">x</a></p><script>alert(1)</script>");
+            ui.link_button("Docs", "https://docs.rs/brooklet")?;
+            Ok(())
+        });
+        assert!(
+            html.contains(
+                "<p><b>bold</b> <a href=\"https://x.org\" rel=\"noopener noreferrer\">x</a></p>"
+            ),
+            "{html}"
+        );
+        assert!(!html.contains("alert(1)"), "{html}");
+        assert!(
+            html.contains(r#"href="https://docs.rs/brooklet" target="_blank" rel="noopener noreferrer" class="bk-button bk-link-button">Docs</a>"#),
+            "{html}"
+        );
+        let mut t = AppTest::new(App::new().page(Page::new("app", |ui| {
+            ui.link_button("Go", " JavaScript:alert(1)")?;
+            ui.text("not reached");
+            Ok(())
+        })));
+        t.run().unwrap();
+        let errors = t.tree().exceptions();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, crate::ErrorKind::InvalidArgument);
+        assert!(
+            errors[0].1.contains("link_button \"Go\": its URL"),
+            "{}",
+            errors[0].1
+        );
+        assert!(t.tree().texts().is_empty());
     }
 
     #[test]

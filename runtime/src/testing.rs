@@ -491,6 +491,27 @@ impl AppTest {
         self.collect(|t| t.markdown().into_iter().map(str::to_owned).collect())
     }
 
+    /// The captions' markdown, in page order.
+    pub fn captions(&self) -> Vec<String> {
+        self.collect(|t| t.captions().into_iter().map(str::to_owned).collect())
+    }
+
+    /// The HTML elements' sources as the page gave them (the page shows
+    /// them sanitised), in page order.
+    pub fn html(&self) -> Vec<String> {
+        self.collect(|t| t.html().into_iter().map(str::to_owned).collect())
+    }
+
+    /// The link buttons: label and URL, in page order.
+    pub fn link_buttons(&self) -> Vec<(String, String)> {
+        self.collect(|t| {
+            t.link_buttons()
+                .into_iter()
+                .map(|(l, u)| (l.to_owned(), u.to_owned()))
+                .collect()
+        })
+    }
+
     /// The alerts (info, success, warning, error), in page order.
     pub fn alerts(&self) -> Vec<(AlertKind, String)> {
         self.collect(|t| {

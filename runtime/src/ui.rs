@@ -291,6 +291,43 @@ impl<'r> Ui<'r> {
         self.push(Element::Markdown { body: body.into() });
     }
 
+    /// A caption: small, muted markdown (`st.caption`).
+    pub fn caption(&self, body: impl Into<String>) {
+        self.push(Element::Caption { body: body.into() });
+    }
+
+    /// A horizontal rule (`st.divider`).
+    pub fn divider(&self) {
+        self.push(Element::Divider);
+    }
+
+    /// HTML (`st.html`). The page shows it sanitised (by `ammonia`):
+    /// scripts, event handlers, styles and `javascript:` URLs are dropped,
+    /// and formatting, links, lists, tables and images stay.
+    pub fn html(&self, body: impl Into<String>) {
+        self.push(Element::Html { body: body.into() });
+    }
+
+    /// A link styled as a button (`st.link_button`): it opens `url` in a
+    /// new tab and does not rerun the page. Errors: a `url` that is not
+    /// relative, `http`, `https` or `mailto` (`javascript:` and `data:`
+    /// are refused).
+    pub fn link_button(&self, label: impl Into<String>, url: impl Into<String>) -> Result<()> {
+        let (label, url) = (label.into(), url.into());
+        if !crate::elements::safe_url(&url) {
+            let mut run = self.run.borrow_mut();
+            return Err(run.end(Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "link_button \"{label}\": its URL \"{url}\" is not allowed; use a relative URL \
+                     or one starting with http:, https: or mailto:"
+                ),
+            )));
+        }
+        self.push(Element::LinkButton { label, url });
+        Ok(())
+    }
+
     /// A title (`st.title`).
     pub fn title(&self, body: impl Into<String>) {
         self.push(Element::Heading {
