@@ -22,23 +22,36 @@ fn widgets(ui: &Ui<'_>) -> Result<()> {
     // Counted in the callback: each click's callback runs, even when a
     // newer click supersedes its run (R47).
     #[widget(key = "button", on_click = count_click)]
-    cols[0].button("Click me").show()?;
+    cols[0]
+        .button("Click me")
+        .help("Counts its clicks")
+        .show()?;
     cols[1].text(format!("clicks = {}", ui.state().get::<i64>("clicks")?));
     #[widget(key = "checkbox")]
-    let c = ui.checkbox("Checkbox").show()?;
+    let c = ui.checkbox("Checkbox").help("A tooltip").show()?;
     #[widget(key = "toggle")]
     let t = ui.toggle("Toggle").show()?;
     #[widget(key = "radio")]
-    let r = ui.radio("Radio", ["one", "two", "three"]).show()?;
+    let r = ui
+        .radio("Radio", ["one", "two", "three"])
+        .help("Pick one")
+        .show()?;
     #[widget(key = "selectbox")]
-    let s = ui.selectbox("Selectbox", ["red", "green", "blue"]).show()?;
+    let s = ui
+        .selectbox("Selectbox", ["red", "green", "blue"])
+        .help("A colour")
+        .show()?;
     #[widget(key = "multiselect")]
     let m = ui
         .multiselect("Multiselect", ["cheese", "olives", "basil"])
         .max_selections(2)
         .show()?;
     #[widget(key = "slider")]
-    let sl = ui.slider("Slider", 0, 100).value(50).show()?;
+    let sl = ui
+        .slider("Slider", 0, 100)
+        .value(50)
+        .help("From 0 to 100")
+        .show()?;
     #[widget(key = "float_slider")]
     let fs = ui.slider("Float slider", 0.0, 1.0).step(0.05).show()?;
     #[widget(key = "range")]
@@ -48,7 +61,12 @@ fn widgets(ui: &Ui<'_>) -> Result<()> {
         .select_slider("Select slider", ["S", "M", "L", "XL"])
         .show()?;
     #[widget(key = "int")]
-    let n = ui.number_input("Integer").min(0).max(10).show()?;
+    let n = ui
+        .number_input("Integer")
+        .min(0)
+        .max(10)
+        .help("From 0 to 10")
+        .show()?;
     #[widget(key = "float")]
     let f = ui.number_input::<f64>("Float").show()?;
     #[widget(key = "text")]

@@ -28,7 +28,11 @@ use support::browser::{
 async fn in_a_real_browser() {
     let Some(d) = driver() else { return };
     let c = browser(&d).await;
-    let result = scenarios(&d, &c).await;
+    let result = async {
+        scenarios(&d, &c).await;
+        accessible_names(&d, &c).await;
+    }
+    .await;
     let _ = c.close().await;
     result
 }
@@ -576,4 +580,53 @@ async fn payloads(c: &Client) {
     until_shows(c, "typed = </textarea>").await;
     assert_eq!(injected(c).await, json!([0, 1, null]), "after a form post");
     eprintln!("ok: no payload runs on the first page, after an event or after a form post");
+}
+
+/// Every widget of the gallery, found by its accessible name as Chromium
+/// computes it: the name is exactly the widget's label (the harness says
+/// which), never its value or its help. A group of choices is named on
+/// its fieldset.
+async fn accessible_names(d: &Driver, c: &Client) {
+    let addr = support::http::start(gallery::app()).await;
+    let mut checked = 0;
+    for page in ["widgets", "form", "more"] {
+        let mut t = brooklet::testing::AppTest::new(gallery::app());
+        t.switch_page(page).unwrap();
+        let labels: std::collections::HashMap<String, String> = t
+            .widgets()
+            .into_iter()
+            .map(|w| (format!("{:032x}", w.id.0), w.label))
+            .collect();
+        let path = if page == "widgets" { "" } else { page };
+        c.goto(&format!("http://{addr}/{path}")).await.unwrap();
+        until(
+            c,
+            "the widgets",
+            "document.querySelectorAll('[data-wid]').length",
+        )
+        .await;
+        let probes = c
+            .execute(
+                "return [...document.querySelectorAll('#bk-main [data-wid]')].map((w, i) => {
+                    const control = w.querySelector('fieldset') ||
+                        w.querySelector('input:not([type=hidden]), select, textarea, button');
+                    control.dataset.probe = i;
+                    return [i, w.dataset.wid, w.dataset.kind];
+                });",
+                vec![],
+            )
+            .await
+            .unwrap();
+        for probe in probes.as_array().unwrap() {
+            let (i, wid, kind) = (&probe[0], probe[1].as_str().unwrap(), &probe[2]);
+            let name = computed_label(d, c, &format!("[data-probe='{i}']")).await;
+            let label = labels
+                .get(wid)
+                .unwrap_or_else(|| panic!("{wid} is no widget of {page}"));
+            assert_eq!(&name, label, "the {kind} on {page}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} widgets");
+    eprintln!("ok: each of the gallery's {checked} widgets is named by its label alone");
 }

@@ -1291,6 +1291,35 @@ mod tests {
         assert!(t.tree().texts().is_empty());
     }
 
+    /// A widget's help is its control's description, never part of its
+    /// name: the mark beside the label is hidden from assistive technology.
+    #[test]
+    fn help_describes_the_control_and_stays_out_of_its_name() {
+        let html = html_of(|ui| {
+            ui.text_input("Name").help("Your full name").show()?;
+            ui.radio("Size", ["S", "M"]).help("Pick a size").show()?;
+            ui.slider("Level", 1, 5).help("How loud").show()?;
+            Ok(())
+        });
+        let fragment = scraper::Html::parse_fragment(&html);
+        let described = scraper::Selector::parse("[aria-describedby]").unwrap();
+        let helps: Vec<String> = fragment
+            .select(&described)
+            .map(|control| {
+                let by = control.value().attr("aria-describedby").unwrap();
+                let target = scraper::Selector::parse(&format!("[id='{by}']")).unwrap();
+                let text = fragment.select(&target).next().expect("the description");
+                assert!(text.value().attr("hidden").is_some());
+                text.text().collect()
+            })
+            .collect();
+        assert_eq!(helps, ["Your full name", "Pick a size", "How loud"]);
+        let marks = scraper::Selector::parse(".bk-help").unwrap();
+        assert!(fragment
+            .select(&marks)
+            .all(|m| m.value().attr("aria-hidden") == Some("true")));
+    }
+
     #[test]
     fn labels_are_tied_to_inputs() {
         let html = html_of(|ui| {

@@ -57,10 +57,10 @@ impl WidgetParams for ButtonParams {
     /// form's changes with the click (R29).
     #[cfg(feature = "server")]
     fn render(&self, w: &super::Drawn<'_>) -> String {
-        use super::view::{help, input_id};
+        use super::view::{help, input_id, described_by};
         use leptos::prelude::*;
         view! {
-            <button type="submit" id=input_id(w) name="_click" value=w.id.to_string() class="bk-button"
+            <button type="submit" id=input_id(w) aria-describedby=described_by(w) name="_click" value=w.id.to_string() class="bk-button"
                 disabled=w.disabled data-submits=w.kind.submits_form().then_some("1")>
                 {w.label.to_owned()}
             </button>

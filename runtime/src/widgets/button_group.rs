@@ -133,7 +133,7 @@ impl WidgetParams for ButtonGroupParams {
     /// lets go of the other options when one is chosen.
     #[cfg(feature = "server")]
     fn render(&self, w: &super::Drawn<'_>) -> String {
-        use super::view::{field_name, help};
+        use super::view::{field_name, help, described_by};
         use leptos::prelude::*;
         let chosen: Vec<&Value> = match w.value {
             Value::Array(a) => a.iter().collect(),
@@ -160,7 +160,7 @@ impl WidgetParams for ButtonGroupParams {
             })
             .collect_view();
         view! {
-            <fieldset class="bk-fieldset" data-multi=self.multi.then_some("1")>
+            <fieldset class="bk-fieldset" aria-describedby=described_by(w) data-multi=self.multi.then_some("1")>
                 <legend>{w.label.to_owned()}{help(w)}</legend>
                 <div class=class role="group" data-exclusive=(!self.multi).then_some("1")>{items}</div>
             </fieldset>

@@ -50,7 +50,7 @@ impl WidgetParams for CheckboxParams {
     /// A hidden `false` before the box, so that an unchecked box posts too.
     #[cfg(feature = "server")]
     fn render(&self, w: &super::Drawn<'_>) -> String {
-        use super::view::{field_name, help, input_id};
+        use super::view::{field_name, help, input_id, described_by};
         use leptos::prelude::*;
         let toggle = w.kind == Kind::Toggle;
         let class = if toggle {
@@ -61,7 +61,7 @@ impl WidgetParams for CheckboxParams {
         view! {
             <input type="hidden" name=field_name(w) value="false" />
             <label class=class>
-                <input type="checkbox" id=input_id(w) name=field_name(w) value="true"
+                <input type="checkbox" id=input_id(w) aria-describedby=described_by(w) name=field_name(w) value="true"
                     checked=w.value.as_bool().unwrap_or(false) disabled=w.disabled
                     role=toggle.then_some("switch") />
                 <span>{w.label.to_owned()}</span>

@@ -148,7 +148,7 @@ impl WidgetParams for ChoiceParams {
 #[cfg(feature = "server")]
 impl ChoiceParams {
     fn render_radio(&self, w: &super::Drawn<'_>) -> String {
-        use super::view::{field_name, help, input_id};
+        use super::view::{field_name, help, input_id, described_by};
         use leptos::prelude::*;
         let selected = self.options.iter().position(|o| o == w.value);
         let items = super::shown_labels(&self.options, &self.labels)
@@ -167,13 +167,13 @@ impl ChoiceParams {
             })
             .collect_view();
         view! {
-            <fieldset class="bk-fieldset"><legend>{w.label.to_owned()}{help(w)}</legend>{items}</fieldset>
+            <fieldset class="bk-fieldset" aria-describedby=described_by(w)><legend>{w.label.to_owned()}{help(w)}</legend>{items}</fieldset>
         }
         .to_html()
     }
 
     fn render_select(&self, w: &super::Drawn<'_>) -> String {
-        use super::view::{field_name, input_id, label_for};
+        use super::view::{field_name, input_id, label_for, described_by};
         use leptos::prelude::*;
         let selected = self.options.iter().position(|o| o == w.value);
         let items = super::shown_labels(&self.options, &self.labels)
@@ -183,7 +183,7 @@ impl ChoiceParams {
             .collect_view();
         view! {
             {label_for(w)}
-            <select id=input_id(w) name=field_name(w) disabled=w.disabled>{items}</select>
+            <select id=input_id(w) aria-describedby=described_by(w) name=field_name(w) disabled=w.disabled>{items}</select>
         }
         .to_html()
     }

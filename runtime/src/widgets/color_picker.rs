@@ -43,13 +43,13 @@ impl WidgetParams for ColorParams {
 
     #[cfg(feature = "server")]
     fn render(&self, w: &super::Drawn<'_>) -> String {
-        use super::view::{field_name, input_id, label_for};
+        use super::view::{field_name, input_id, label_for, described_by};
         use leptos::prelude::*;
         let colour = w.value.as_str().unwrap_or("#000000").to_owned();
         view! {
             {label_for(w)}
             <span class="bk-color">
-                <input type="color" id=input_id(w) name=field_name(w) value=colour.clone()
+                <input type="color" id=input_id(w) aria-describedby=described_by(w) name=field_name(w) value=colour.clone()
                     disabled=w.disabled />
                 <code class="bk-color-value">{colour}</code>
             </span>

@@ -85,11 +85,11 @@ impl WidgetParams for DateParams {
 
     #[cfg(feature = "server")]
     fn render(&self, w: &super::Drawn<'_>) -> String {
-        use super::view::{field_name, input_id, label_for};
+        use super::view::{field_name, input_id, label_for, described_by};
         use leptos::prelude::*;
         view! {
             {label_for(w)}
-            <input type="date" id=input_id(w) name=field_name(w)
+            <input type="date" id=input_id(w) aria-describedby=described_by(w) name=field_name(w)
                 value=w.value.as_str().unwrap_or_default().to_owned()
                 min=self.min.map(|d| d.to_string()) max=self.max.map(|d| d.to_string())
                 data-format=self.format.clone() disabled=w.disabled />

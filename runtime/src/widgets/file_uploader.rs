@@ -84,7 +84,7 @@ impl WidgetParams for FileParams {
 
     #[cfg(feature = "server")]
     fn render(&self, w: &super::Drawn<'_>) -> String {
-        use super::view::{input_id, label_for};
+        use super::view::{input_id, label_for, described_by};
         use leptos::prelude::*;
         let files: Vec<UploadedFile> = match w.value {
             Value::Null => Vec::new(),
@@ -115,7 +115,7 @@ impl WidgetParams for FileParams {
         let accept = (!self.types.is_empty()).then(|| self.types.join(","));
         view! {
             {label_for(w)}
-            <input type="file" id=input_id(w) accept=accept multiple=self.multiple disabled=w.disabled
+            <input type="file" id=input_id(w) aria-describedby=described_by(w) accept=accept multiple=self.multiple disabled=w.disabled
                 data-max-size=self.max_upload_size.to_string() />
             <div class="bk-file-hint">{hint}</div>
             {listed}

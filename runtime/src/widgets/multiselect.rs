@@ -100,7 +100,7 @@ impl WidgetParams for MultiselectParams {
 
     #[cfg(feature = "server")]
     fn render(&self, w: &super::Drawn<'_>) -> String {
-        use super::view::{field_name, input_id, label_for};
+        use super::view::{field_name, input_id, label_for, described_by};
         use leptos::prelude::*;
         let chosen: Vec<&Value> = w
             .value
@@ -115,7 +115,7 @@ impl WidgetParams for MultiselectParams {
             .collect_view();
         view! {
             {label_for(w)}
-            <select id=input_id(w) name=field_name(w) multiple=true disabled=w.disabled
+            <select id=input_id(w) aria-describedby=described_by(w) name=field_name(w) multiple=true disabled=w.disabled
                 data-max=self.max_selections.map(|m| m.to_string())>{items}</select>
         }
         .to_html()

@@ -92,11 +92,11 @@ impl WidgetParams for NumberInputParams {
 
     #[cfg(feature = "server")]
     fn render(&self, w: &super::Drawn<'_>) -> String {
-        use super::view::{field_name, input_id, label_for, num};
+        use super::view::{field_name, input_id, label_for, num, described_by};
         use leptos::prelude::*;
         view! {
             {label_for(w)}
-            <input type="number" id=input_id(w) name=field_name(w) value=w.value.to_string()
+            <input type="number" id=input_id(w) aria-describedby=described_by(w) name=field_name(w) value=w.value.to_string()
                 min=self.min.map(num) max=self.max.map(num) step=num(self.step) disabled=w.disabled />
         }
         .to_html()

@@ -115,7 +115,7 @@ impl WidgetParams for SelectSliderParams {
     /// client script to show the chosen one.
     #[cfg(feature = "server")]
     fn render(&self, w: &super::Drawn<'_>) -> String {
-        use super::view::{field_name, help, input_id};
+        use super::view::{field_name, help, input_id, described_by};
         use leptos::prelude::*;
         let labels = super::shown_labels(&self.options, &self.labels);
         let position = |v: &Value| self.options.iter().position(|o| o == v).unwrap_or(0);
@@ -136,7 +136,7 @@ impl WidgetParams for SelectSliderParams {
             .enumerate()
             .map(|(i, p)| {
                 view! {
-                    <input type="range" id=format!("{}-{i}", input_id(w)) name=field_name(w) min="0"
+                    <input type="range" id=format!("{}-{i}", input_id(w)) aria-describedby=described_by(w) name=field_name(w) min="0"
                         max=last.clone() step="1" value=p.to_string() disabled=w.disabled
                         aria-labelledby=labelled_by.clone() />
                 }

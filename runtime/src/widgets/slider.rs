@@ -136,7 +136,7 @@ impl WidgetParams for SliderParams {
 
     #[cfg(feature = "server")]
     fn render(&self, w: &super::Drawn<'_>) -> String {
-        use super::view::{field_name, help, input_id, num};
+        use super::view::{field_name, help, input_id, num, described_by};
         use leptos::prelude::*;
         let values: Vec<String> = match (self.range, w.value) {
             (true, Value::Array(a)) => a.iter().map(|v| v.to_string()).collect(),
@@ -151,7 +151,7 @@ impl WidgetParams for SliderParams {
             .map(|(i, v)| {
                 let aria = self.range.then_some(if i == 0 { "low" } else { "high" });
                 view! {
-                    <input type="range" id=format!("{}-{i}", input_id(w)) name=field_name(w)
+                    <input type="range" id=format!("{}-{i}", input_id(w)) aria-describedby=described_by(w) name=field_name(w)
                         min=num(self.min) max=num(self.max) step=num(self.step) value=v
                         disabled=w.disabled aria-labelledby=labelled_by.clone() data-thumb=aria />
                 }

@@ -75,7 +75,7 @@ impl WidgetParams for TextParams {
 
     #[cfg(feature = "server")]
     fn render(&self, w: &super::Drawn<'_>) -> String {
-        use super::view::{escape, field_name, input_id, label_for};
+        use super::view::{escape, field_name, input_id, label_for, described_by};
         use leptos::prelude::*;
         let text = w.value.as_str().unwrap_or_default();
         let max_chars = self.max_chars.map(|m| m.to_string());
@@ -84,7 +84,7 @@ impl WidgetParams for TextParams {
             // element like <script>): escape the text ourselves.
             view! {
                 {label_for(w)}
-                <textarea id=input_id(w) name=field_name(w) maxlength=max_chars
+                <textarea id=input_id(w) aria-describedby=described_by(w) name=field_name(w) maxlength=max_chars
                     placeholder=self.placeholder.clone() disabled=w.disabled inner_html=escape(text)>
                 </textarea>
             }
@@ -92,7 +92,7 @@ impl WidgetParams for TextParams {
         } else {
             view! {
                 {label_for(w)}
-                <input type="text" id=input_id(w) name=field_name(w) value=text.to_owned()
+                <input type="text" id=input_id(w) aria-describedby=described_by(w) name=field_name(w) value=text.to_owned()
                     maxlength=max_chars placeholder=self.placeholder.clone() disabled=w.disabled />
             }
             .to_html()

@@ -16,11 +16,23 @@ pub(crate) fn field_name(w: &Drawn<'_>) -> String {
 }
 
 /// The tooltip next to a label.
+///
+/// The mark is hidden from assistive technology, so that it never adds to
+/// the widget's name; the text is the control's description instead
+/// ([`described_by`]).
 pub(crate) fn help(w: &Drawn<'_>) -> Option<impl IntoView> {
     w.help.map(|h| {
         let h = h.to_owned();
-        view! { <span class="bk-help" title=h.clone() aria-label=h>"?"</span> }
+        view! {
+            <span class="bk-help" title=h.clone() aria-hidden="true">"?"</span>
+            <span id=format!("d-{}", w.id) hidden=true>{h}</span>
+        }
     })
+}
+
+/// The id of the widget's help text, for `aria-describedby`, if it has one.
+pub(crate) fn described_by(w: &Drawn<'_>) -> Option<String> {
+    w.help.map(|_| format!("d-{}", w.id))
 }
 
 /// A `<label>` for the widget's control, with its tooltip.
