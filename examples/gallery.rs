@@ -143,6 +143,15 @@ struct Day {
 fn more(ui: &Ui<'_>) -> Result<()> {
     use brooklet::chrono::{NaiveDate, NaiveTime};
     ui.header("More widgets");
+    #[widget(key = "password")]
+    let secret = ui
+        .text_input("Password")
+        .input_type(TextInputType::Password)
+        .show()?;
+    ui.text(format!(
+        "password has {} characters",
+        secret.chars().count()
+    ));
     let on = |m, d| NaiveDate::from_ymd_opt(2024, m, d).expect("a date");
     #[widget(key = "date")]
     let date = ui

@@ -360,6 +360,16 @@ async fn more_widgets(c: &Client) {
     until_shows(c, "date=2024-01-15").await;
     settled(c).await;
 
+    // A password field masks what is typed, and its value round-trips.
+    let field = c.find(Locator::Css("input[type=password]")).await.unwrap();
+    field
+        .send_keys(&format!("hunter2{}", char::from(Key::Enter)))
+        .await
+        .unwrap();
+    until_shows(c, "password has 7 characters").await;
+    settled(c).await;
+    eprintln!("ok: a password field's value goes to the server and back");
+
     // A date: the field's "YYYY-MM-DD" goes to the server and back.
     pick(c, "[data-kind=date_input] input[type=date]", "2024-03-05").await;
     until_shows(c, "date=2024-03-05").await;

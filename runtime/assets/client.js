@@ -552,7 +552,7 @@
   form.addEventListener("keydown", (e) => {
     if (e.key !== "Enter") return;
     const t = e.target;
-    const field = t.nodeName === "INPUT" && (t.type === "text" || t.type === "number");
+    const field = t.nodeName === "INPUT" && ["text", "number", "password", "email", "url", "tel", "search"].includes(t.type);
     if (field || (t.nodeName === "TEXTAREA" && (e.ctrlKey || e.metaKey))) {
       // Enter commits the field (as in Streamlit); it never submits the form.
       e.preventDefault();

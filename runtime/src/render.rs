@@ -80,7 +80,7 @@ pub(crate) fn render_document_cached(doc: &PageDoc<'_>, cache: &mut RenderCache)
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title}</title><base href=\"{base}\"><style>{STYLE}</style></head>\
-         <body><form id=\"bk-form\" method=\"post\" action=\"_brooklet/form\">{body}</form>\
+         <body><form id=\"bk-form\" method=\"post\" action=\"_brooklet/form\" novalidate>{body}</form>\
          <script>{CLIENT}</script></body></html>"
     )
 }
@@ -1318,6 +1318,91 @@ mod tests {
         assert!(fragment
             .select(&marks)
             .all(|m| m.value().attr("aria-hidden") == Some("true")));
+    }
+
+    /// A text input's type sets the HTML input type and brings its
+    /// placeholder and autofill token, unless the page gives its own; it
+    /// counts for an unkeyed field's identity; a text area has none.
+    #[test]
+    fn text_input_types_set_the_input_and_its_defaults() {
+        use crate::widgets::TextInputType as T;
+        let html = html_of(|ui| {
+            ui.text_input("Plain").show()?;
+            ui.text_input("Secret").input_type(T::Password).show()?;
+            ui.text_input("Mail").input_type(T::Email).show()?;
+            ui.text_input("Site")
+                .input_type(T::Url)
+                .placeholder("mine")
+                .show()?;
+            ui.text_input("Phone")
+                .input_type(T::Phone)
+                .autocomplete("")
+                .show()?;
+            ui.text_input("Find").input_type(T::Search).show()?;
+            Ok(())
+        });
+        let fragment = scraper::Html::parse_fragment(&html);
+        let inputs = scraper::Selector::parse("[data-kind=text_input] input").unwrap();
+        let seen: Vec<(String, Option<String>, Option<String>)> = fragment
+            .select(&inputs)
+            .map(|i| {
+                let attr = |n: &str| i.value().attr(n).map(str::to_owned);
+                (
+                    attr("type").unwrap(),
+                    attr("placeholder"),
+                    attr("autocomplete"),
+                )
+            })
+            .collect();
+        let own = |t: &str, p: Option<&str>, a: Option<&str>| {
+            (t.to_owned(), p.map(str::to_owned), a.map(str::to_owned))
+        };
+        assert_eq!(
+            seen,
+            [
+                own("text", None, None),
+                own("password", None, Some("new-password")),
+                own("email", Some("you@example.com"), Some("email")),
+                own("url", Some("mine"), Some("url")),
+                own("tel", Some("+1 234 567 8900"), None),
+                own("search", Some("Search"), Some("off")),
+            ]
+        );
+        assert!(html
+            .contains(r#"<form id="bk-form" method="post" action="_brooklet/form" novalidate>"#));
+
+        let ids = |password: bool| {
+            let mut t = AppTest::new(App::new().page(Page::new("app", move |ui| {
+                let field = ui.text_input("Code");
+                let field = if password {
+                    field.input_type(T::Password)
+                } else {
+                    field
+                };
+                field.show()?;
+                Ok(())
+            })));
+            t.run().unwrap();
+            t.widgets()[0].id
+        };
+        assert_ne!(
+            ids(false),
+            ids(true),
+            "an unkeyed field's type counts for its identity"
+        );
+
+        let mut t = AppTest::new(App::new().page(Page::new("app", |ui| {
+            ui.text_area("Notes").input_type(T::Email).show()?;
+            Ok(())
+        })));
+        t.run().unwrap();
+        let errors = t.tree().exceptions();
+        assert!(
+            errors[0]
+                .1
+                .contains("text_area \"Notes\": a text area has no input type (email)"),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -38,7 +38,7 @@ kind_files! {
     number_input: NumberInput;
     select_slider: SelectRangeSlider, SelectSlider;
     slider: RangeSlider, Slider;
-    text_input: TextArea, TextField, TextInput, MAX_TEXT_CHARS;
+    text_input: TextArea, TextField, TextInput, TextInputType, MAX_TEXT_CHARS;
     time_input: TimeInput;
 }
 

@@ -39,6 +39,61 @@ pub(crate) fn validate(max_chars: Option<usize>, value: &Value) -> Result<Value,
     Ok(value.clone())
 }
 
+/// What a one-line text field is for (`st.text_input`'s `type`): it sets
+/// the browser's input type (the keyboard on phones, autofill) and, unless
+/// the page gives its own, a placeholder and an `autocomplete` token. The
+/// value is the text typed either way: an email or URL field is a hint to
+/// the browser, not a check (check it in the page if it matters).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextInputType {
+    /// Plain text.
+    #[default]
+    Default,
+    /// Masked as it is typed; autocomplete `new-password`.
+    Password,
+    /// An email address: placeholder `you@example.com`, autocomplete `email`.
+    Email,
+    /// A web address: placeholder `https://example.com`, autocomplete `url`.
+    Url,
+    /// A phone number: placeholder `+1 234 567 8900`, autocomplete `tel`.
+    Phone,
+    /// A search: placeholder `Search`, autocomplete `off`.
+    Search,
+}
+
+impl TextInputType {
+    /// Its name in Streamlit, and in the widget's identity.
+    fn name(self) -> &'static str {
+        match self {
+            TextInputType::Default => "default",
+            TextInputType::Password => "password",
+            TextInputType::Email => "email",
+            TextInputType::Url => "url",
+            TextInputType::Phone => "phone",
+            TextInputType::Search => "search",
+        }
+    }
+
+    /// The HTML input type, the placeholder and the autocomplete token it
+    /// brings.
+    #[cfg(feature = "server")]
+    fn html(self) -> (&'static str, Option<&'static str>, Option<&'static str>) {
+        match self {
+            TextInputType::Default => ("text", None, None),
+            TextInputType::Password => ("password", None, Some("new-password")),
+            TextInputType::Email => ("email", Some("you@example.com"), Some("email")),
+            TextInputType::Url => ("url", Some("https://example.com"), Some("url")),
+            TextInputType::Phone => ("tel", Some("+1 234 567 8900"), Some("tel")),
+            TextInputType::Search => ("search", Some("Search"), Some("off")),
+        }
+    }
+
+    fn is_default(&self) -> bool {
+        *self == TextInputType::Default
+    }
+}
+
 /// A text field's drawn parameters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(crate) struct TextParams {
@@ -47,6 +102,12 @@ pub(crate) struct TextParams {
     /// Shown in the empty field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
+    /// What a one-line field is for.
+    #[serde(default, skip_serializing_if = "TextInputType::is_default")]
+    pub input_type: TextInputType,
+    /// The browser's autofill token, when the page gave one (`""`: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autocomplete: Option<String>,
 }
 
 impl Tagged for TextParams {
@@ -90,10 +151,17 @@ impl WidgetParams for TextParams {
             }
             .to_html()
         } else {
+            let (html_type, placeholder, autocomplete) = self.input_type.html();
+            let placeholder = self.placeholder.clone().or(placeholder.map(str::to_owned));
+            let autocomplete = match self.autocomplete.as_deref() {
+                Some("") => None,
+                Some(token) => Some(token.to_owned()),
+                None => autocomplete.map(str::to_owned),
+            };
             view! {
                 {label_for(w)}
-                <input type="text" id=input_id(w) aria-describedby=described_by(w) name=field_name(w) value=text.to_owned()
-                    maxlength=max_chars placeholder=self.placeholder.clone() disabled=w.disabled />
+                <input type=html_type id=input_id(w) aria-describedby=described_by(w) name=field_name(w) value=text.to_owned()
+                    maxlength=max_chars placeholder=placeholder autocomplete=autocomplete disabled=w.disabled />
             }
             .to_html()
         }
@@ -109,6 +177,8 @@ pub struct TextField<'u, 'r> {
     value: String,
     max_chars: Option<usize>,
     placeholder: Option<String>,
+    input_type: TextInputType,
+    autocomplete: Option<String>,
     common: Common,
 }
 
@@ -136,6 +206,8 @@ impl<'r> Ui<'r> {
             value: String::new(),
             max_chars: None,
             placeholder: None,
+            input_type: TextInputType::Default,
+            autocomplete: None,
             common: Common::default(),
         }
     }
@@ -162,6 +234,21 @@ impl TextField<'_, '_> {
         self
     }
 
+    /// What a one-line field is for (`type=` in Streamlit): a password,
+    /// an email address, a URL, a phone number or a search. A text area
+    /// has none.
+    pub fn input_type(mut self, input_type: TextInputType) -> Self {
+        self.input_type = input_type;
+        self
+    }
+
+    /// The browser's autofill token (HTML `autocomplete`), in place of the
+    /// one the input type brings; `""` for none.
+    pub fn autocomplete(mut self, token: impl Into<String>) -> Self {
+        self.autocomplete = Some(token.into());
+        self
+    }
+
     /// Draws the field and returns its text.
     pub fn show(self) -> Result<String> {
         let TextField {
@@ -171,8 +258,16 @@ impl TextField<'_, '_> {
             value,
             max_chars,
             placeholder,
+            input_type,
+            autocomplete,
             common,
         } = self;
+        if kind == Kind::TextArea && !input_type.is_default() {
+            return Err(ui.invalid_argument(format!(
+                "text_area \"{label}\": a text area has no input type ({}); use text_input",
+                input_type.name()
+            )));
+        }
         if let Some(max) = max_chars {
             if value.chars().count() > max {
                 return Err(ui.invalid_argument(format!(
@@ -190,6 +285,8 @@ impl TextField<'_, '_> {
             params: Params::new(TextParams {
                 max_chars,
                 placeholder: placeholder.clone(),
+                input_type,
+                autocomplete: autocomplete.clone(),
             }),
             default: Value::String(value.clone()),
             default_given: given,
@@ -200,6 +297,14 @@ impl TextField<'_, '_> {
                     .param("value", &value)
                     .param("placeholder", &placeholder)
                     .param("help", &help);
+                // Only a field that says what it is for counts it, so that
+                // plain fields keep the identities they had.
+                if !input_type.is_default() {
+                    id.param("type", &input_type.name());
+                }
+                if let Some(token) = &autocomplete {
+                    id.param("autocomplete", token);
+                }
             }
             id.param("max_chars", &max_chars);
         })
