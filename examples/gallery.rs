@@ -152,6 +152,17 @@ fn more(ui: &Ui<'_>) -> Result<()> {
         "password has {} characters",
         secret.chars().count()
     ));
+    // Labels out of sight still name their widgets for screen readers.
+    #[widget(key = "quiet")]
+    ui.text_input("Collapsed label")
+        .label_visibility(LabelVisibility::Collapsed)
+        .placeholder("no label shown")
+        .show()?;
+    #[widget(key = "spaced")]
+    ui.selectbox("Hidden label", ["kept", "in line"])
+        .label_visibility(LabelVisibility::Hidden)
+        .help("not shown")
+        .show()?;
     let on = |m, d| NaiveDate::from_ymd_opt(2024, m, d).expect("a date");
     #[widget(key = "date")]
     let date = ui

@@ -638,5 +638,24 @@ async fn accessible_names(d: &Driver, c: &Client) {
         }
     }
     assert!(checked >= 20, "only {checked} widgets");
+    // On "more" (the last page): a collapsed label takes no room, a
+    // hidden one keeps its room unseen, and neither shows its help.
+    let labels = c
+        .execute(
+            "const collapsed = document.querySelector('.bk-label-collapsed label');
+             const hidden = document.querySelector('.bk-label-hidden label');
+             const help = document.querySelector('.bk-label-hidden .bk-help');
+             return [collapsed.getBoundingClientRect().height, getComputedStyle(hidden).opacity,
+                     hidden.getBoundingClientRect().height > 5, help.offsetParent === null];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        labels,
+        json!([1, "0", true, true]),
+        "collapsed height, hidden opacity, hidden keeps its room, help not shown"
+    );
+    eprintln!("ok: a collapsed label takes no room, a hidden one keeps it, and both still name their widget");
     eprintln!("ok: each of the gallery's {checked} widgets is named by its label alone");
 }

@@ -89,6 +89,39 @@ pub struct WidgetElement {
     /// This run was its form's submit: the browser shows `clear_default`
     /// while the session keeps the submitted value (R31).
     pub reset: bool,
+    /// How its label shows.
+    #[serde(default, skip_serializing_if = "LabelVisibility::is_visible")]
+    pub label_visibility: LabelVisibility,
+}
+
+/// How a widget's label shows (`label_visibility`). Hidden or collapsed,
+/// the label still names the widget for assistive technology.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LabelVisibility {
+    /// Shown, with its help.
+    #[default]
+    Visible,
+    /// Not shown, its space kept (widgets stay aligned in a row).
+    Hidden,
+    /// Not shown, and no space kept.
+    Collapsed,
+}
+
+impl LabelVisibility {
+    fn is_visible(&self) -> bool {
+        *self == LabelVisibility::Visible
+    }
+
+    /// The wrapper's class that hides the label, if any.
+    #[cfg(feature = "server")]
+    pub(crate) fn class(self) -> Option<&'static str> {
+        match self {
+            LabelVisibility::Visible => None,
+            LabelVisibility::Hidden => Some("bk-widget bk-label-hidden"),
+            LabelVisibility::Collapsed => Some("bk-widget bk-label-collapsed"),
+        }
+    }
 }
 
 /// One thing on the page.

@@ -104,7 +104,7 @@ mod wire;
 pub use brooklet_macros::{fragment, page, widget};
 pub use cancel::CancelToken;
 pub use display::ProgressValue;
-pub use elements::{DeltaColor, StatusState};
+pub use elements::{DeltaColor, LabelVisibility, StatusState};
 pub use error::{Error, ErrorKind, Result};
 pub use identity::Persist;
 pub use live::{Progress, Slot, Status};
@@ -120,7 +120,7 @@ pub use chrono;
 /// What a page needs: `use brooklet::prelude::*;`.
 pub mod prelude {
     pub use crate::cancel::CancelToken;
-    pub use crate::elements::{DeltaColor, StatusState};
+    pub use crate::elements::{DeltaColor, LabelVisibility, StatusState};
     pub use crate::error::{Error, ErrorKind, Result};
     pub use crate::identity::Persist;
     pub use crate::pages::{App, Page};

@@ -34,6 +34,8 @@ pub(crate) struct Common {
     /// `on_change = "ignore"`: a change is kept for the next run instead of
     /// causing one (R44).
     pub ignore_changes: bool,
+    /// How the label shows.
+    pub label_visibility: crate::elements::LabelVisibility,
 }
 
 impl Common {
@@ -320,6 +322,7 @@ impl RunCtx {
             ignore_changes: common.ignore_changes,
             clear_default,
             reset: false,
+            label_visibility: common.label_visibility,
         }
     }
 }

@@ -714,8 +714,9 @@ pub fn widget_html(w: &WidgetElement) -> String {
         }
         _ => widget_body(w),
     };
+    let class = w.label_visibility.class().unwrap_or("bk-widget");
     view! {
-        <div class="bk-widget" data-wid=id data-kind=kind data-shape=shape data-value=data_value data-entry=entry data-defer=defer data-reset=reset inner_html=body></div>
+        <div class=class data-wid=id data-kind=kind data-shape=shape data-value=data_value data-entry=entry data-defer=defer data-reset=reset inner_html=body></div>
     }
     .to_html()
 }
@@ -1403,6 +1404,48 @@ mod tests {
                 .contains("text_area \"Notes\": a text area has no input type (email)"),
             "{errors:?}"
         );
+    }
+
+    /// A hidden or collapsed label is a class on the wrapper (the label
+    /// stays in the page, naming the control); a visible one is not
+    /// stored with the session at all.
+    #[test]
+    fn label_visibility_is_the_wrappers_class() {
+        use crate::elements::LabelVisibility as V;
+        let mut t = AppTest::new(App::new().page(Page::new("app", |ui| {
+            ui.text_input("Shown").show()?;
+            ui.text_input("Unseen").label_visibility(V::Hidden).show()?;
+            ui.checkbox("Gone").label_visibility(V::Collapsed).show()?;
+            Ok(())
+        })));
+        t.run().unwrap();
+        let html = render_app(&doc(t.tree()));
+        let classes: Vec<&str> = html
+            .split("data-kind=")
+            .skip(1)
+            .map(|w| {
+                w.split(" class=\"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(
+            classes,
+            [
+                "bk-widget",
+                "bk-widget bk-label-hidden",
+                "bk-widget bk-label-collapsed"
+            ]
+        );
+        assert!(
+            html.contains("Unseen") && html.contains("<span>Gone</span>"),
+            "{html}"
+        );
+        let stored = serde_json::to_string(t.tree()).unwrap();
+        assert_eq!(stored.matches("label_visibility").count(), 2, "{stored}");
     }
 
     #[test]

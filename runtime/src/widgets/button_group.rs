@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::choice::{option_values, OptionItem};
-use super::{
+use super::{label_options, 
     common_options, declare_kind, index_of, indexes_of, labelled_query, multiselect, one_query,
     option_at, option_from_query, options_at, options_from_query, same_json_type, short, Common,
     Kind, Multi, Params, SelectionMode, Single, Tagged, ValueShape, WidgetParams,
@@ -231,6 +231,7 @@ impl<'r> Ui<'r> {
 }
 
 common_options!(impl['u, 'r, T, M] ButtonGroup<'u, 'r, T, M>, on_change);
+label_options!(impl['u, 'r, T, M] ButtonGroup<'u, 'r, T, M>);
 
 impl<'u, 'r, T, M> ButtonGroup<'u, 'r, T, M> {
     /// One option at a time ([`Single`], the default, returns `Option<T>`)

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{
+use super::{label_options, 
     bool_value, common_options, declare_kind, one_query, Common, Kind, Params, Tagged, ValueShape,
     WidgetParams,
 };
@@ -107,6 +107,7 @@ impl<'r> Ui<'r> {
 }
 
 common_options!(impl['u, 'r] Checkbox<'u, 'r>, on_change);
+label_options!(impl['u, 'r] Checkbox<'u, 'r>);
 
 impl Checkbox<'_, '_> {
     /// The initial value.

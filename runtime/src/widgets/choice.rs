@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{
+use super::{label_options, 
     common_options, declare_kind, index_of, labelled_query, one_query, option_at,
     option_from_query, same_json_type, short, Common, Kind, Params, Tagged, ValueShape,
     WidgetParams,
@@ -247,6 +247,7 @@ impl<'r> Ui<'r> {
 }
 
 common_options!(impl['u, 'r, T] Choice<'u, 'r, T>, on_change);
+label_options!(impl['u, 'r, T] Choice<'u, 'r, T>);
 
 impl<T: Serialize + DeserializeOwned + Clone + Display> Choice<'_, '_, T> {
     /// The option selected at first.

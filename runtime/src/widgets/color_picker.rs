@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{
+use super::{label_options, 
     common_options, declare_kind, short, Common, Kind, Params, Tagged, ValueShape,
     WidgetParams,
 };
@@ -109,6 +109,7 @@ impl<'r> Ui<'r> {
 }
 
 common_options!(impl['u, 'r] ColorPicker<'u, 'r>, on_change);
+label_options!(impl['u, 'r] ColorPicker<'u, 'r>);
 
 impl ColorPicker<'_, '_> {
     /// The colour at first: `"#rrggbb"` or `"#rgb"`.

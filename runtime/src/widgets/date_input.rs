@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{
+use super::{label_options, 
     common_options, declare_kind, short, Common, Kind, Params, Tagged, ValueShape,
     WidgetParams,
 };
@@ -140,6 +140,7 @@ impl<'r> Ui<'r> {
 }
 
 common_options!(impl['u, 'r] DateInput<'u, 'r>, on_change);
+label_options!(impl['u, 'r] DateInput<'u, 'r>);
 
 impl DateInput<'_, '_> {
     /// The date at first.

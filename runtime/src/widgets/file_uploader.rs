@@ -18,7 +18,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::{
+use super::{label_options, 
     common_options, declare_kind, short, Common, Kind, Multi, Params, SelectionMode, Single,
     Tagged, ValueShape, WidgetParams,
 };
@@ -304,6 +304,7 @@ impl<'r> Ui<'r> {
 }
 
 common_options!(impl['u, 'r, M] FileUploader<'u, 'r, M>, on_change);
+label_options!(impl['u, 'r, M] FileUploader<'u, 'r, M>);
 
 impl<'u, 'r, M> FileUploader<'u, 'r, M> {
     /// The file extensions taken, e.g. `["csv", ".txt"]` (any type when not set).

@@ -463,3 +463,20 @@ macro_rules! common_options {
     };
 }
 pub(crate) use common_options;
+
+/// Adds `label_visibility` to a builder with a labelled control (buttons
+/// show their label as their face, and take none).
+macro_rules! label_options {
+    (impl [$($gen:tt)*] $ty:ty) => {
+        impl<$($gen)*> $ty {
+            /// How the label shows (`label_visibility`): hidden keeps its
+            /// space, collapsed does not; either way it still names the
+            /// widget for screen readers, and the help is not shown.
+            pub fn label_visibility(mut self, visibility: $crate::elements::LabelVisibility) -> Self {
+                self.common.label_visibility = visibility;
+                self
+            }
+        }
+    };
+}
+pub(crate) use label_options;

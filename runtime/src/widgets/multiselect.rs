@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::choice::{option_values, OptionItem};
-use super::{
+use super::{label_options, 
     common_options, declare_kind, indexes_of, labelled_query, options_at, options_from_query,
     short, Common, Kind, Params, Tagged, ValueShape, WidgetParams,
 };
@@ -152,6 +152,7 @@ impl<'r> Ui<'r> {
 }
 
 common_options!(impl['u, 'r, T] Multiselect<'u, 'r, T>, on_change);
+label_options!(impl['u, 'r, T] Multiselect<'u, 'r, T>);
 
 impl<T: Serialize + DeserializeOwned + Clone + Display> Multiselect<'_, '_, T> {
     /// The options selected at first.

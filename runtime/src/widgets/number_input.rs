@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{
+use super::{label_options, 
     clamp, common_options, declare_kind, fits_number, number_from_query, numeric_bounds, one_query,
     short, Common, Kind, Number, Numeric, Params, Tagged, ValueShape, WidgetParams,
 };
@@ -134,6 +134,7 @@ impl<'r> Ui<'r> {
 }
 
 common_options!(impl['u, 'r, T] NumberInput<'u, 'r, T>, on_change);
+label_options!(impl['u, 'r, T] NumberInput<'u, 'r, T>);
 
 impl<T: Numeric> NumberInput<'_, '_, T> {
     /// The smallest value allowed.

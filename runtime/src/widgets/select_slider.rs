@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::choice::{option_values, OptionItem};
-use super::{
+use super::{label_options, 
     common_options, declare_kind, index_of, indexes_of, labelled_query, option_at,
     option_from_query, options_at, short, Common, Kind, Params, Tagged, ValueShape, WidgetParams,
 };
@@ -245,7 +245,9 @@ impl<'r> Ui<'r> {
 }
 
 common_options!(impl['u, 'r, T] SelectSlider<'u, 'r, T>, on_change);
+label_options!(impl['u, 'r, T] SelectSlider<'u, 'r, T>);
 common_options!(impl['u, 'r, T] SelectRangeSlider<'u, 'r, T>, on_change);
+label_options!(impl['u, 'r, T] SelectRangeSlider<'u, 'r, T>);
 
 impl<T: Serialize + DeserializeOwned + Clone + Display> SelectSlider<'_, '_, T> {
     /// The option selected at first.

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{
+use super::{label_options, 
     clamp, common_options, declare_kind, fits_number, number_from_query, numeric_bounds, short,
     Common, Kind, Number, Numeric, Params, Tagged, ValueShape, WidgetParams,
 };
@@ -306,7 +306,9 @@ impl<'r> Ui<'r> {
 }
 
 common_options!(impl['u, 'r, T] Slider<'u, 'r, T>, on_change);
+label_options!(impl['u, 'r, T] Slider<'u, 'r, T>);
 common_options!(impl['u, 'r, T] RangeSlider<'u, 'r, T>, on_change);
+label_options!(impl['u, 'r, T] RangeSlider<'u, 'r, T>);
 
 impl<T: Numeric> Slider<'_, '_, T> {
     /// The value at first.

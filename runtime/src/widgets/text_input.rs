@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{
+use super::{label_options, 
     common_options, declare_kind, short, Common, Kind, Params, Tagged, ValueShape,
     WidgetParams,
 };
@@ -214,6 +214,7 @@ impl<'r> Ui<'r> {
 }
 
 common_options!(impl['u, 'r] TextField<'u, 'r>, on_change);
+label_options!(impl['u, 'r] TextField<'u, 'r>);
 
 impl TextField<'_, '_> {
     /// The text at first.

@@ -9,7 +9,7 @@ use chrono::{NaiveTime, Timelike};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{
+use super::{label_options, 
     common_options, declare_kind, short, Common, Kind, Params, Tagged, ValueShape,
     WidgetParams,
 };
@@ -119,6 +119,7 @@ impl<'r> Ui<'r> {
 }
 
 common_options!(impl['u, 'r] TimeInput<'u, 'r>, on_change);
+label_options!(impl['u, 'r] TimeInput<'u, 'r>);
 
 impl TimeInput<'_, '_> {
     /// The time at first.
