@@ -213,6 +213,21 @@ fn more(ui: &Ui<'_>) -> Result<()> {
     ui.html("<p>Sanitised <b>HTML</b>: <a href=\"https://www.rust-lang.org\">a link</a> stays, a script does not.</p><script>window.__pwned = true</script>");
     ui.link_button("Rust docs", "https://doc.rust-lang.org")?;
     ui.divider();
+    let laid_out = ColumnsOptions {
+        gap: Gap::Large,
+        vertical_alignment: VerticalAlignment::Center,
+        border: true,
+    };
+    let row = ui.columns_with(2, laid_out);
+    row[0].text("a bordered column\nwith\nthree lines");
+    row[1].text("centred beside it");
+    let scrolling = ui.container_with(ContainerOptions {
+        height: Some(90),
+        ..Default::default()
+    });
+    for line in 1..=8 {
+        scrolling.text(format!("scrolled line {line}"));
+    }
     let cols = ui.columns(3);
     cols[0].metric_delta("Temperature", "21 °C", Some("+1.5 °C"), DeltaColor::Normal);
     cols[1].metric_delta("Errors", 12, Some(-3), DeltaColor::Inverse);

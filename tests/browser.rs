@@ -598,6 +598,29 @@ async fn payloads(c: &Client) {
 /// its fieldset.
 async fn accessible_names(d: &Driver, c: &Client) {
     let addr = support::http::start(gallery::app()).await;
+    c.goto(&format!("http://{addr}/more")).await.unwrap();
+    until_shows(c, "scrolled line 1").await;
+    let layout = c
+        .execute(
+            "const row = document.querySelector('.bk-columns[data-border]');
+             const [a, b] = row.querySelectorAll(':scope > .bk-column');
+             const box = document.querySelector('.bk-container.bk-bordered');
+             const text = b.querySelector('pre').getBoundingClientRect();
+             const col = b.getBoundingClientRect();
+             return [Math.round(b.getBoundingClientRect().left - a.getBoundingClientRect().right),
+                     getComputedStyle(a).borderTopStyle,
+                     Math.abs((text.top - col.top) - (col.bottom - text.bottom)) < 4,
+                     box.clientHeight <= 90 && box.scrollHeight > box.clientHeight];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        layout,
+        json!([64, "solid", true, true]),
+        "gap between the columns, their border, centred, a scrolling container"
+    );
+    eprintln!("ok: columns with a large gap, borders and centred content; a fixed-height container scrolls");
     let mut checked = 0;
     for page in ["widgets", "form", "more"] {
         let mut t = brooklet::testing::AppTest::new(gallery::app());

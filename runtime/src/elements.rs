@@ -94,6 +94,84 @@ pub struct WidgetElement {
     pub label_visibility: LabelVisibility,
 }
 
+/// The space between columns (`gap` in Streamlit): from 0.25rem (`XxSmall`)
+/// to 8rem (`XxLarge`), 1rem by default, some pixels, or none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Gap {
+    /// No space.
+    None,
+    /// 0.25rem.
+    XxSmall,
+    /// 0.5rem.
+    XSmall,
+    /// 1rem.
+    #[default]
+    Small,
+    /// 2rem.
+    Medium,
+    /// 4rem.
+    Large,
+    /// 6rem.
+    XLarge,
+    /// 8rem.
+    XxLarge,
+    /// This many pixels.
+    Pixels(u32),
+}
+
+impl Gap {
+    fn is_small(&self) -> bool {
+        *self == Gap::Small
+    }
+
+    /// As CSS.
+    #[cfg(feature = "server")]
+    pub(crate) fn css(self) -> String {
+        let rem = match self {
+            Gap::Pixels(px) => return format!("{px}px"),
+            Gap::None => "0",
+            Gap::XxSmall => "0.25rem",
+            Gap::XSmall => "0.5rem",
+            Gap::Small => "1rem",
+            Gap::Medium => "2rem",
+            Gap::Large => "4rem",
+            Gap::XLarge => "6rem",
+            Gap::XxLarge => "8rem",
+        };
+        rem.to_owned()
+    }
+}
+
+/// Where a column's elements sit when its row is taller than they are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerticalAlignment {
+    /// At the top.
+    #[default]
+    Top,
+    /// In the middle.
+    Center,
+    /// At the bottom.
+    Bottom,
+}
+
+impl VerticalAlignment {
+    fn is_top(&self) -> bool {
+        *self == VerticalAlignment::Top
+    }
+
+    /// Its name, as the page's `data-valign` says it.
+    #[cfg(feature = "server")]
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            VerticalAlignment::Top => "top",
+            VerticalAlignment::Center => "center",
+            VerticalAlignment::Bottom => "bottom",
+        }
+    }
+}
+
 /// How a widget's label shows (`label_visibility`). Hidden or collapsed,
 /// the label still names the widget for assistive technology.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,14 +211,31 @@ pub enum Element {
     /// The sidebar (node 1).
     Sidebar,
     /// A row of columns; its children are [`Element::Column`]s.
-    Columns,
+    Columns {
+        /// The space between the columns.
+        #[serde(default, skip_serializing_if = "Gap::is_small")]
+        gap: Gap,
+        /// Where each column's elements sit when the row is taller.
+        #[serde(default, skip_serializing_if = "VerticalAlignment::is_top")]
+        vertical_alignment: VerticalAlignment,
+        /// A border around each column.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        border: bool,
+    },
     /// One column, with its relative width.
     Column {
         /// Relative width.
         weight: f64,
     },
     /// A plain container.
-    Container,
+    Container {
+        /// A border around it.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        border: bool,
+        /// A fixed height in pixels, its content scrolling inside.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        height: Option<u32>,
+    },
     /// A form: its widgets send their values only when one of its submit
     /// buttons is clicked (R29).
     Form {
@@ -636,9 +731,9 @@ impl ElementTree {
         let line = match &self.nodes[id].element {
             Element::Main => "[main]".to_owned(),
             Element::Sidebar => "[sidebar]".to_owned(),
-            Element::Columns => "[columns]".to_owned(),
+            Element::Columns { .. } => "[columns]".to_owned(),
             Element::Column { weight } => format!("[column {weight}]"),
-            Element::Container => "[container]".to_owned(),
+            Element::Container { .. } => "[container]".to_owned(),
             Element::Expander { label, .. } => format!("[expander] {label}"),
             Element::Form { key, .. } => format!("[form {key}]"),
             Element::Fragment { key, .. } => format!("[fragment {key}]"),

@@ -104,14 +104,14 @@ mod wire;
 pub use brooklet_macros::{fragment, page, widget};
 pub use cancel::CancelToken;
 pub use display::ProgressValue;
-pub use elements::{DeltaColor, LabelVisibility, StatusState};
+pub use elements::{DeltaColor, Gap, LabelVisibility, StatusState, VerticalAlignment};
 pub use error::{Error, ErrorKind, Result};
 pub use identity::Persist;
 pub use live::{Progress, Slot, Status};
 pub use pages::{App, Page, PageDefinition};
 pub use params::Number;
 pub use task::{TaskContext, TaskProgress, TaskStatus, MAX_TASKS_PER_SESSION};
-pub use ui::{ColumnSpec, State, Ui};
+pub use ui::{ColumnSpec, ColumnsOptions, ContainerOptions, State, Ui};
 pub use widgets::{Multi, Single, UploadedFile};
 
 /// Dates and times of `date_input` and `time_input`.
@@ -120,13 +120,13 @@ pub use chrono;
 /// What a page needs: `use brooklet::prelude::*;`.
 pub mod prelude {
     pub use crate::cancel::CancelToken;
-    pub use crate::elements::{DeltaColor, LabelVisibility, StatusState};
+    pub use crate::elements::{DeltaColor, Gap, LabelVisibility, StatusState, VerticalAlignment};
     pub use crate::error::{Error, ErrorKind, Result};
     pub use crate::identity::Persist;
     pub use crate::pages::{App, Page};
     pub use crate::params::Number;
     pub use crate::task::{TaskContext, TaskProgress, TaskStatus};
-    pub use crate::ui::{State, Ui};
+    pub use crate::ui::{ColumnsOptions, ContainerOptions, State, Ui};
     pub use crate::widgets::{Multi, Single, TextInputType, UploadedFile};
     pub use brooklet_macros::{fragment, page, widget};
 }

@@ -14,7 +14,8 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use crate::elements::{
-    DeltaColor, Element, ElementTree, NodeId, StatusState, WidgetElement, MAIN, SIDEBAR,
+    DeltaColor, Element, ElementTree, Gap, NodeId, StatusState, VerticalAlignment, WidgetElement,
+    MAIN, SIDEBAR,
 };
 use crate::identity::{IdMap, PageId};
 use crate::params::Drawn;
@@ -338,8 +339,20 @@ fn diff_into(old: &[Block], new: &[Block], path: &mut Vec<usize>, ops: &mut Vec<
 /// that is not a container.
 fn container_html(element: &Element, inner: impl FnOnce() -> String) -> Option<String> {
     Some(match element {
-        Element::Columns => {
-            view! { <div class="bk-columns" data-k="columns" inner_html=inner()></div> }.to_html()
+        Element::Columns {
+            gap,
+            vertical_alignment,
+            border,
+        } => {
+            // The defaults are the stylesheet's: nothing to say for them.
+            let style = (*gap != Gap::Small).then(|| format!("gap:{}", gap.css()));
+            let valign = (*vertical_alignment != VerticalAlignment::Top).then(|| vertical_alignment.name());
+            let bordered = border.then_some("1");
+            view! {
+                <div class="bk-columns" data-k="columns" style=style data-valign=valign
+                    data-border=bordered inner_html=inner()></div>
+            }
+            .to_html()
         }
         Element::Column { weight } => {
             let style = format!("flex: {weight} 1 0");
@@ -354,8 +367,10 @@ fn container_html(element: &Element, inner: impl FnOnce() -> String) -> Option<S
             view! { <div class="bk-fragment" data-k="fragment" data-fragment=key.clone() data-run-every=every inner_html=inner()></div> }
                 .to_html()
         }
-        Element::Container => {
-            view! { <div class="bk-container" data-k="container" inner_html=inner()></div> }.to_html()
+        Element::Container { border, height } => {
+            let class = if *border { "bk-container bk-bordered" } else { "bk-container" };
+            let style = height.map(|h| format!("height:{h}px;overflow:auto"));
+            view! { <div class=class data-k="container" style=style inner_html=inner()></div> }.to_html()
         }
         Element::Empty => {
             view! { <div class="bk-empty" data-k="empty" inner_html=inner()></div> }.to_html()
@@ -484,11 +499,11 @@ fn leaf_html(doc: &PageDoc<'_>, element: &Element) -> String {
         Element::Main
         | Element::Sidebar
         | Element::Widget(_)
-        | Element::Columns
+        | Element::Columns { .. }
         | Element::Column { .. }
         | Element::Form { .. }
         | Element::Fragment { .. }
-        | Element::Container
+        | Element::Container { .. }
         | Element::Empty
         | Element::Status { .. }
         | Element::Expander { .. } => String::new(),
@@ -1446,6 +1461,76 @@ mod tests {
         );
         let stored = serde_json::to_string(t.tree()).unwrap();
         assert_eq!(stored.matches("label_visibility").count(), 2, "{stored}");
+    }
+
+    /// Columns take a gap, a vertical alignment and borders; a container a
+    /// border and a fixed, scrolling height (which brings a border unless
+    /// told not to). Plain ones are drawn as before, and sessions stored
+    /// before these options read back.
+    #[test]
+    fn columns_and_containers_take_their_layout() {
+        use crate::elements::{Gap, VerticalAlignment};
+        use crate::ui::{ColumnsOptions, ContainerOptions};
+        let html = html_of(|ui| {
+            ui.columns(2)[0].text("plain");
+            let options = ColumnsOptions {
+                gap: Gap::Large,
+                vertical_alignment: VerticalAlignment::Center,
+                border: true,
+            };
+            ui.columns_with([1.0, 2.0], options)[1].text("laid out");
+            ui.columns_with(
+                2,
+                ColumnsOptions {
+                    gap: Gap::Pixels(20),
+                    ..Default::default()
+                },
+            );
+            ui.container().text("in");
+            ui.container_with(ContainerOptions {
+                height: Some(300),
+                ..Default::default()
+            })
+            .text("scrolls");
+            ui.container_with(ContainerOptions {
+                border: Some(true),
+                ..Default::default()
+            });
+            let unbordered = ContainerOptions {
+                border: Some(false),
+                height: Some(80),
+            };
+            ui.container_with(unbordered);
+            Ok(())
+        });
+        for expected in [
+            r#"<div data-k="columns" class="bk-columns"><div data-k="column""#,
+            r#"<div data-k="columns" data-valign="center" data-border="1" class="bk-columns" style="gap:4rem;">"#,
+            r#"<div data-k="columns" class="bk-columns" style="gap:20px;">"#,
+            r#"<div data-k="container" class="bk-container"><pre"#,
+            r#"<div data-k="container" class="bk-container bk-bordered" style="height:300px;overflow:auto;">"#,
+            r#"<div data-k="container" class="bk-container bk-bordered"></div>"#,
+            r#"<div data-k="container" class="bk-container" style="height:80px;overflow:auto;">"#,
+        ] {
+            assert!(html.contains(expected), "{expected} in {html}");
+        }
+        let old: Element = serde_json::from_str(r#"{"element":"columns"}"#).unwrap();
+        assert!(matches!(
+            old,
+            Element::Columns {
+                gap: Gap::Small,
+                border: false,
+                ..
+            }
+        ));
+        let old: Element = serde_json::from_str(r#"{"element":"container"}"#).unwrap();
+        assert!(matches!(
+            old,
+            Element::Container {
+                border: false,
+                height: None
+            }
+        ));
     }
 
     #[test]

@@ -386,8 +386,22 @@ impl<'r> Ui<'r> {
     /// A row of columns (`st.columns`): `columns(3)` for equal widths,
     /// `columns([2.0, 1.0, 2.0])` for relative widths.
     pub fn columns(&self, spec: impl Into<ColumnSpec>) -> Vec<Ui<'r>> {
+        self.columns_with(spec, ColumnsOptions::default())
+    }
+
+    /// A row of columns with its gap, the columns' vertical alignment and
+    /// borders (`st.columns(spec, gap=..., vertical_alignment=..., border=...)`).
+    pub fn columns_with(
+        &self,
+        spec: impl Into<ColumnSpec>,
+        options: ColumnsOptions,
+    ) -> Vec<Ui<'r>> {
         let weights = spec.into().0;
-        let row = self.push(Element::Columns);
+        let row = self.push(Element::Columns {
+            gap: options.gap,
+            vertical_alignment: options.vertical_alignment,
+            border: options.border,
+        });
         let mut run = self.run.borrow_mut();
         weights
             .into_iter()
@@ -401,7 +415,17 @@ impl<'r> Ui<'r> {
     /// A plain container (`st.container`): elements drawn into it later
     /// appear at its place.
     pub fn container(&self) -> Ui<'r> {
-        let node = self.push(Element::Container);
+        self.container_with(ContainerOptions::default())
+    }
+
+    /// A container with a border, or a fixed height in pixels that its
+    /// content scrolls in (`st.container(border=..., height=...)`). As in
+    /// Streamlit, a fixed height brings a border unless `border` says no.
+    pub fn container_with(&self, options: ContainerOptions) -> Ui<'r> {
+        let node = self.push(Element::Container {
+            border: options.border.unwrap_or(options.height.is_some()),
+            height: options.height,
+        });
         self.at(node)
     }
 
@@ -670,4 +694,27 @@ pub(crate) fn check_key(key: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// How [`Ui::columns_with`] lays its columns out; the default is
+/// Streamlit's: a small gap, at the top, no borders.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ColumnsOptions {
+    /// The space between the columns.
+    pub gap: crate::elements::Gap,
+    /// Where each column's elements sit when the row is taller.
+    pub vertical_alignment: crate::elements::VerticalAlignment,
+    /// A border around each column.
+    pub border: bool,
+}
+
+/// How [`Ui::container_with`] shows its container; the default is a plain
+/// one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ContainerOptions {
+    /// A border around it; by default, only with a fixed height.
+    pub border: Option<bool>,
+    /// A fixed height in pixels, its content scrolling inside; by default
+    /// as tall as its content.
+    pub height: Option<u32>,
 }
