@@ -152,6 +152,9 @@ fn more(ui: &Ui<'_>) -> Result<()> {
         "password has {} characters",
         secret.chars().count()
     ));
+    #[widget(key = "rating")]
+    let rating = ui.feedback(FeedbackOptions::Stars).show()?;
+    ui.text(format!("rating = {rating:?}"));
     // Labels out of sight still name their widgets for screen readers.
     #[widget(key = "quiet")]
     ui.text_input("Collapsed label")
@@ -233,7 +236,7 @@ fn more(ui: &Ui<'_>) -> Result<()> {
     cols[1].metric_delta("Errors", 12, Some(-3), DeltaColor::Inverse);
     cols[2].metric("Uptime", "99.9 %");
     ui.code("fn main() {\n    println!(\"hello\");\n}", Some("rust"));
-    ui.json(&serde_json::json!({"name": "brooklet", "widgets": 18, "tags": ["rust", "data"]}))?;
+    ui.json(&serde_json::json!({"name": "brooklet", "widgets": 19, "tags": ["rust", "data"]}))?;
     let days = [
         Day {
             day: "Mon",

@@ -370,6 +370,36 @@ async fn more_widgets(c: &Client) {
     settled(c).await;
     eprintln!("ok: a password field's value goes to the server and back");
 
+    // Stars: the fourth is index 3, lit with the three before it; a click
+    // on it again clears the rating.
+    let star = |n: usize| format!(".bk-stars label:nth-of-type({n})");
+    c.find(Locator::Css(&star(4)))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until_shows(c, "rating = Some(3)").await;
+    settled(c).await;
+    let lit = c
+        .execute(
+            "return [...document.querySelectorAll('.bk-stars label span')]
+                .map(s => getComputedStyle(s).color === 'rgb(245, 166, 35)');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(lit, json!([true, true, true, true, false]));
+    c.find(Locator::Css(&star(4)))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until_shows(c, "rating = None").await;
+    settled(c).await;
+    eprintln!("ok: a star rating round-trips, lights the stars up to it, and clears");
+
     // A date: the field's "YYYY-MM-DD" goes to the server and back.
     pick(c, "[data-kind=date_input] input[type=date]", "2024-03-05").await;
     until_shows(c, "date=2024-03-05").await;

@@ -140,6 +140,8 @@ const BUTTON_GROUP: &[Param] = &[
     HELP,
 ];
 const BUTTON_GROUP_KEYED: &[Param] = &[opt("click_mode", "selection_mode")];
+const FEEDBACK: &[Param] = &[arg("options", 0), opt("default", "default_value")];
+const FEEDBACK_KEYED: &[Param] = &[arg("options", 0)];
 const FILE: &[Param] = &[
     LABEL,
     opt("type", "types"),
@@ -225,6 +227,7 @@ pub static KINDS: &[KindInfo] = &[
         BUTTON_GROUP,
         BUTTON_GROUP_KEYED,
     ),
+    kind("feedback", "feedback", 1, FEEDBACK, FEEDBACK_KEYED),
     // R39: no `persist` for uploads.
     KindInfo {
         persist: false,

@@ -127,7 +127,7 @@ pub mod prelude {
     pub use crate::params::Number;
     pub use crate::task::{TaskContext, TaskProgress, TaskStatus};
     pub use crate::ui::{ColumnsOptions, ContainerOptions, State, Ui};
-    pub use crate::widgets::{Multi, Single, TextInputType, UploadedFile};
+    pub use crate::widgets::{FeedbackOptions, Multi, Single, TextInputType, UploadedFile};
     pub use brooklet_macros::{fragment, page, widget};
 }
 

@@ -1024,6 +1024,10 @@ mod tests {
         ui.time_input(p).help(p).key("time").show()?;
         ui.color_picker(p).help(p).key("colour").show()?;
         ui.pills(p, opts).help(p).key("pills").show()?;
+        ui.feedback(crate::widgets::FeedbackOptions::Stars)
+            .help(p)
+            .key("feedback")
+            .show()?;
         ui.segmented_control(p, opts)
             .help(p)
             .key("segmented")

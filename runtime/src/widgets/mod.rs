@@ -33,6 +33,7 @@ kind_files! {
     choice: Choice, OptionItem, Radio, Selectbox;
     color_picker: ColorPicker;
     date_input: DateInput;
+    feedback: Feedback, FeedbackOptions;
     file_uploader: FileUploader, UploadedFile;
     multiselect: Multiselect;
     number_input: NumberInput;

@@ -298,16 +298,17 @@ impl TextField<'_, '_> {
                     .param("value", &value)
                     .param("placeholder", &placeholder)
                     .param("help", &help);
-                // Only a field that says what it is for counts it, so that
-                // plain fields keep the identities they had.
-                if !input_type.is_default() {
-                    id.param("type", &input_type.name());
-                }
-                if let Some(token) = &autocomplete {
-                    id.param("autocomplete", token);
-                }
             }
             id.param("max_chars", &max_chars);
+            // After the parameters `#[page]` may fold in at compile time, and
+            // only for a field that says what it is for, so that plain fields
+            // keep the identities they had.
+            if !keyed && !input_type.is_default() {
+                id.param("type", &input_type.name());
+            }
+            if let (false, Some(token)) = (keyed, &autocomplete) {
+                id.param("autocomplete", token);
+            }
         })
     }
 }
