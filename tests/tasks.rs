@@ -335,6 +335,33 @@ fn client_runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// A tab opened on replica `a` (whose first run starts the task there)
+/// and connected to replica `b`: its client, tab id, first page, channel
+/// and what it shows once attached.
+struct Across {
+    c: Http,
+    tab: String,
+    page: String,
+    ws: Stream,
+    shown: Shown,
+}
+
+async fn open_across(a: &Replica, b: &Replica) -> Across {
+    let (c, tab, page) = open(a.addr).await;
+    let mut ws = connect(b.addr, c.cookie.as_deref(), &tab, "")
+        .await
+        .unwrap();
+    let mut shown = Shown::default();
+    until(&mut ws, &mut shown, |_, f| f["attach"] == true).await;
+    Across {
+        c,
+        tab,
+        page,
+        ws,
+        shown,
+    }
+}
+
 /// The tab opens on replica A, whose first run starts the task there, and
 /// connects to replica B: the task's progress and its end reach the tab
 /// through Redis, and B streams the rerun that shows the result.
@@ -346,13 +373,14 @@ fn across_replicas_progress_and_the_end_reach_the_tab() {
         return;
     };
     client_runtime().block_on(async {
-        let (mut c, tab, page) = open(a.addr).await;
+        let Across {
+            mut c,
+            tab,
+            page,
+            mut ws,
+            mut shown,
+        } = open_across(&a, &b).await;
         assert_eq!(texts(&page), ["running"]);
-        let mut ws = connect(b.addr, c.cookie.as_deref(), &tab, "")
-            .await
-            .unwrap();
-        let mut shown = Shown::default();
-        until(&mut ws, &mut shown, |_, f| f["attach"] == true).await;
         let task_frame = json!({"t": "task", "key": "job", "percent": 10, "text": "started"});
         until(&mut ws, &mut shown, |_, f| *f == task_frame).await;
         probe.release.store(true, Ordering::Release);
@@ -378,12 +406,13 @@ fn across_replicas_a_cancel_reaches_the_task() {
         return;
     };
     client_runtime().block_on(async {
-        let (c, tab, page) = open(a.addr).await;
-        let mut ws = connect(b.addr, c.cookie.as_deref(), &tab, "")
-            .await
-            .unwrap();
-        let mut shown = Shown::default();
-        until(&mut ws, &mut shown, |_, f| f["attach"] == true).await;
+        let Across {
+            tab,
+            page,
+            mut ws,
+            mut shown,
+            ..
+        } = open_across(&a, &b).await;
         send(&mut ws, &click(&tab, shown.seq, 1, &wid(&page, "Cancel"))).await;
         until(&mut ws, &mut shown, |s, f| {
             f["running"] == false && s.texts() == ["cancelled"]
@@ -404,12 +433,13 @@ fn the_task_of_a_replica_that_died_is_shown_failed() {
         return;
     };
     client_runtime().block_on(async {
-        let (c, tab, _) = open(a.addr).await;
-        let mut ws = connect(b.addr, c.cookie.as_deref(), &tab, "")
-            .await
-            .unwrap();
-        let mut shown = Shown::default();
-        until(&mut ws, &mut shown, |_, f| f["attach"] == true).await;
+        let Across {
+            c,
+            tab,
+            mut ws,
+            mut shown,
+            ..
+        } = open_across(&a, &b).await;
         let died = Instant::now();
         tokio::task::spawn_blocking(move || a.kill()).await.unwrap();
         let lost = |s: &Shown| {

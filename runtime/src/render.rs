@@ -197,41 +197,43 @@ fn block(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache) -> Block {
 /// JavaScript a link would start a new session, so the page switch is a
 /// form button there, and the links are hidden.
 fn nav_html(doc: &PageDoc<'_>) -> String {
-    let links = doc
-        .pages
-        .iter()
-        .map(|(path, title)| {
-            let current = (path == doc.page).then_some("page");
-            view! {
-                <li>
-                    <a href=format!("{}{path}", doc.base) class="bk-nav-link" data-page=path.clone()
-                        aria-current=current>{title.clone()}</a>
-                </li>
-            }
-        })
-        .collect_view();
-    let buttons = doc
-        .pages
-        .iter()
-        .map(|(path, title)| {
-            let current = (path == doc.page).then_some("page");
-            view! {
-                <li>
-                    <button type="submit" name="_nav" value=path.clone() class="bk-nav-button"
-                        aria-current=current>{title.clone()}</button>
-                </li>
-            }
-        })
-        .collect_view()
-        .to_html();
+    let links = nav_items(doc, |path, title, current| {
+        view! {
+            <a href=format!("{}{path}", doc.base) class="bk-nav-link" data-page=path.to_owned()
+                aria-current=current>{title.to_owned()}</a>
+        }
+        .to_html()
+    });
+    let buttons = nav_items(doc, |path, title, current| {
+        view! {
+            <button type="submit" name="_nav" value=path.to_owned() class="bk-nav-button"
+                aria-current=current>{title.to_owned()}</button>
+        }
+        .to_html()
+    });
     let without_js = format!("<style>.bk-nav-links{{display:none}}</style><ul>{buttons}</ul>");
     view! {
         <nav class="bk-nav" aria-label="Pages">
-            <ul class="bk-nav-links">{links}</ul>
+            <ul class="bk-nav-links" inner_html=links></ul>
             <noscript inner_html=without_js></noscript>
         </nav>
     }
     .to_html()
+}
+
+/// Each page as an `<li>` of what `item` draws for its path and title,
+/// with `aria-current` for the page shown.
+fn nav_items(
+    doc: &PageDoc<'_>,
+    item: impl Fn(&str, &str, Option<&'static str>) -> String,
+) -> String {
+    doc.pages
+        .iter()
+        .map(|(path, title)| {
+            let current = (path == doc.page).then_some("page");
+            format!("<li>{}</li>", item(path, title, current))
+        })
+        .collect()
 }
 
 /// The app's root element from its blocks.

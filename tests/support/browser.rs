@@ -135,20 +135,18 @@ pub async fn settled(c: &Client) {
     .await;
 }
 
-/// Clicks the button whose text is `text` (a widget button or a page link).
+/// Clicks the button whose text is `text`.
 pub async fn click_button(c: &Client, text: &str) {
-    let xpath = format!("//button[normalize-space(.)='{text}']");
-    c.find(Locator::XPath(&xpath))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_element(c, "button", text).await;
 }
 
-/// Clicks the link whose text is `text`.
+/// Clicks the link whose text is `text` (a page in the navigation).
 pub async fn click_link(c: &Client, text: &str) {
-    let xpath = format!("//a[normalize-space(.)='{text}']");
+    click_element(c, "a", text).await;
+}
+
+async fn click_element(c: &Client, tag: &str, text: &str) {
+    let xpath = format!("//{tag}[normalize-space(.)='{text}']");
     c.find(Locator::XPath(&xpath))
         .await
         .unwrap()
