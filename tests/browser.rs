@@ -20,7 +20,7 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 use support::browser::{
-    body_text, browser, click_button, click_link, computed_label, driver, enter_number,
+    body_text, browser, click_button, click_css, click_link, computed_label, driver, enter_number,
     fetch_counts, settled, until, until_shows, Driver, SLIDER_A, WATCH_FETCH,
 };
 
@@ -373,12 +373,7 @@ async fn more_widgets(c: &Client) {
     // Stars: the fourth is index 3, lit with the three before it; a click
     // on it again clears the rating.
     let star = |n: usize| format!(".bk-stars label:nth-of-type({n})");
-    c.find(Locator::Css(&star(4)))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_css(c, &star(4)).await;
     until_shows(c, "rating = Some(3)").await;
     settled(c).await;
     let lit = c
@@ -390,12 +385,7 @@ async fn more_widgets(c: &Client) {
         .await
         .unwrap();
     assert_eq!(lit, json!([true, true, true, true, false]));
-    c.find(Locator::Css(&star(4)))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_css(c, &star(4)).await;
     until_shows(c, "rating = None").await;
     settled(c).await;
     eprintln!("ok: a star rating round-trips, lights the stars up to it, and clears");

@@ -117,6 +117,19 @@ async fn until(
     }
 }
 
+/// The page's next event, made on page `seq`, is taken and shows `text`.
+async fn shows_at_the_next_event(c: &mut Http, tab: &str, seq: u64, text: &str) {
+    let r = c
+        .event(&json!({"tab": tab, "values": [], "seq": seq}))
+        .await;
+    assert_eq!(
+        (r.status, texts(&r.body)),
+        (200, vec![text.to_owned()]),
+        "{}",
+        r.body
+    );
+}
+
 async fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while !ready() {
@@ -149,15 +162,7 @@ async fn progress_and_the_end_reach_a_connected_client() {
     .await;
     let last = frames.last().unwrap();
     assert!(last["n"].is_null(), "the server's own run: {last}");
-    let r = c
-        .event(&json!({"tab": tab, "values": [], "seq": shown.seq}))
-        .await;
-    assert_eq!(
-        (r.status, texts(&r.body)),
-        (200, vec!["done 42".to_owned()]),
-        "{}",
-        r.body
-    );
+    shows_at_the_next_event(&mut c, &tab, shown.seq, "done 42").await;
 }
 
 /// Without a client connected, a task's end is kept: the page's next
@@ -174,15 +179,7 @@ async fn an_end_without_a_client_shows_at_the_next_event() {
     })
     .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let r = c
-        .event(&json!({"tab": tab, "values": [], "seq": seq}))
-        .await;
-    assert_eq!(
-        (r.status, texts(&r.body)),
-        (200, vec!["done 42".to_owned()]),
-        "{}",
-        r.body
-    );
+    shows_at_the_next_event(&mut c, &tab, seq, "done 42").await;
 }
 
 /// A task that panics is shown failed with its message, by the rerun owed

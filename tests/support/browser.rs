@@ -145,6 +145,16 @@ pub async fn click_link(c: &Client, text: &str) {
     click_element(c, "a", text).await;
 }
 
+/// Clicks the element `css` finds.
+pub async fn click_css(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 async fn click_element(c: &Client, tag: &str, text: &str) {
     let xpath = format!("//{tag}[normalize-space(.)='{text}']");
     c.find(Locator::XPath(&xpath))
