@@ -82,14 +82,41 @@ fn widgets(ui: &Ui<'_>) -> Result<()> {
         "checkbox={c} toggle={t} radio={r} selectbox={s} multiselect={m:?}\nslider={sl} float_slider={fs} range=({lo}, {hi}) \
          select_slider={ss}\nint={n} float={f} text={ti:?} area={ta:?}"
     ));
-    let e = ui.expander("An expander");
+    let e = ui.expander("An expander").show()?;
     e.info("Info inside an expander");
+    ui.subheader("Containers that keep their state");
+    #[widget(key = "gallery_tabs", on_change = count_tab_change)]
+    let [first, second] = ui.tabs(["First tab", "Second tab"]).show()?;
+    first.text("In the first tab");
+    #[widget(key = "in_tab")]
+    second.checkbox("A checkbox in the second tab").show()?;
+    let plain = ui.tabs(["Plain tab", "Another"]).show()?;
+    plain[0].text("These tabs are the browser's: the server does not track them");
+    plain[1].text("In another plain tab");
+    #[widget(key = "gallery_expander")]
+    let more = ui.expander("A tracked expander").rerun_on_change().show()?;
+    more.text(format!("open = {:?}", more.open()));
+    #[widget(key = "gallery_popover")]
+    let pop = ui.popover("A popover").rerun_on_change().show()?;
+    #[widget(key = "in_popover")]
+    let name = pop.text_input("Name in the popover").show()?;
+    ui.text(format!(
+        "tab = {:?}, tab changes = {}, popover open = {:?}, name = {name:?}",
+        ui.state().get_value("gallery_tabs"),
+        ui.state().get_opt::<i64>("tab_changes")?.unwrap_or(0),
+        pop.open()
+    ));
     ui.success("Success");
     ui.warning("Warning");
     ui.error("Error (an element, not an exception)");
     ui.sidebar().header("Sidebar");
     ui.sidebar().text("Sidebar text");
     Ok(())
+}
+
+fn count_tab_change(ui: &Ui<'_>) -> Result<()> {
+    let n: i64 = ui.state().get_opt("tab_changes")?.unwrap_or(0);
+    ui.state().set("tab_changes", &(n + 1))
 }
 
 #[page(path = "form", title = "Form")]

@@ -142,6 +142,11 @@ const BUTTON_GROUP: &[Param] = &[
 const BUTTON_GROUP_KEYED: &[Param] = &[opt("click_mode", "selection_mode")];
 const FEEDBACK: &[Param] = &[arg("options", 0), opt("default", "default_value")];
 const FEEDBACK_KEYED: &[Param] = &[arg("options", 0)];
+// Tabs, expanders and popovers are widgets only when they track their
+// state; their parameters count with a key too.
+const TABS: &[Param] = &[arg("tabs", 0), opt("default", "default")];
+const EXPANDER: &[Param] = &[LABEL, opt("expanded", "expanded")];
+const POPOVER: &[Param] = &[LABEL, HELP, opt("disabled", "disabled")];
 const FILE: &[Param] = &[
     LABEL,
     opt("type", "types"),
@@ -228,6 +233,18 @@ pub static KINDS: &[KindInfo] = &[
         BUTTON_GROUP_KEYED,
     ),
     kind("feedback", "feedback", 1, FEEDBACK, FEEDBACK_KEYED),
+    KindInfo {
+        persist: false,
+        ..kind("tabs", "tabs", 1, TABS, TABS)
+    },
+    KindInfo {
+        persist: false,
+        ..kind("expander", "expander", 1, EXPANDER, EXPANDER)
+    },
+    KindInfo {
+        persist: false,
+        ..kind("popover", "popover", 1, POPOVER, POPOVER)
+    },
     // R39: no `persist` for uploads.
     KindInfo {
         persist: false,

@@ -80,6 +80,16 @@
         const raw = q("input").value;
         return raw === "" ? undefined : raw;
       }
+      // A container widget: its own tab list or `<details>`, never the
+      // controls of the widgets inside it.
+      case "tab": {
+        const on = q(":scope > [role=tablist] [aria-selected=true]");
+        return on ? Number(on.value) : undefined;
+      }
+      case "open": {
+        const d = q(":scope > details");
+        return d ? d.open : undefined;
+      }
     }
     return undefined;
   }
@@ -323,9 +333,12 @@
   // ---- patches: the blocks that changed, by position among the main
   // area's elements and the sidebar's; while a run goes on, the blocks of
   // the run before that it has not drawn again are marked stale.
+  // A container's blocks: the children of its slot (a widget that holds
+  // elements keeps them in its `<details>`), less its own controls.
   function blocksOf(container) {
     if (!container) return [];
-    return Array.from(container.children).filter((n) => !n.matches("noscript, summary, .bk-notice, #bk-client-error"));
+    const slot = container.querySelector(":scope > [data-slot]") || container;
+    return Array.from(slot.children).filter((n) => !n.matches("noscript, summary, [role=tablist], .bk-notice, #bk-client-error"));
   }
   function parseBlock(html) {
     const tmp = document.createElement("div");
@@ -350,8 +363,9 @@
       if (keyOf(old) === keyOf(news[i])) morph(old, news[i]); else old.replaceWith(news[i]);
     }
     for (let i = same; i < op.remove; i++) olds[op.at + i].remove();
-    const anchor = olds[op.at + op.remove] || container.querySelector(":scope > noscript");
-    for (let i = same; i < news.length; i++) container.insertBefore(news[i], anchor || null);
+    const slot = container.querySelector(":scope > [data-slot]") || container;
+    const anchor = olds[op.at + op.remove] || slot.querySelector(":scope > noscript");
+    for (let i = same; i < news.length; i++) slot.insertBefore(news[i], anchor || null);
   }
   function applyPatch(j) {
     const r = root();
@@ -361,6 +375,7 @@
     if (j.seq !== undefined) { r.dataset.seq = j.seq; set("_seq", j.seq); }
     if (j.page) { r.dataset.page = j.page; set("_page", j.page); }
     if (j.url) r.dataset.url = j.url;
+    restoreTabs();
   }
   function markStale(container, fresh) {
     blocksOf(container).forEach((n, i) => n.classList.toggle("bk-stale", fresh != null && i >= fresh));
@@ -408,13 +423,14 @@
   function morph(from, to) {
     // A form widget with a change not submitted yet keeps showing it, and
     // a widget whose newer value is on its way to the server too.
-    const wid = from.nodeType === 1 && from.dataset.wid;
+    const wid = from.nodeType === 1 && !from.dataset.holds && from.dataset.wid;
     if (wid && (formPending.has(wid) || inflight.has(wid))) return;
     if (from.nodeType !== 1) {
       if (from.nodeValue !== to.nodeValue) from.nodeValue = to.nodeValue;
       return;
     }
     const isFocused = from === focused();
+    const toggled = from.dataset.userToggled;
     for (const a of Array.from(from.attributes)) if (!to.hasAttribute(a.name)) from.removeAttribute(a.name);
     for (const a of Array.from(to.attributes)) {
       if (isFocused && a.name === "value") continue;
@@ -436,7 +452,12 @@
     if (tag === "SELECT" && !isFocused) {
       Array.from(from.options).forEach((o, i) => { o.selected = to.options[i] ? to.options[i].hasAttribute("selected") : false; });
     }
-    if (tag === "DETAILS" && from.dataset.userToggled) from.open = from.dataset.userToggled === "open";
+    // A plain `<details>` keeps what the user made of it; a widget's
+    // follows its value.
+    if (tag === "DETAILS" && toggled && !tracked(from)) {
+      from.dataset.userToggled = toggled;
+      from.open = toggled === "open";
+    }
   }
   function morphChildren(from, to) {
     const olds = Array.from(from.childNodes);
@@ -491,11 +512,56 @@
       .catch((e) => showError({ kind: "FileError", message: String(e) }));
   }
 
+  // ---- tabs: the ARIA tabs pattern. A row that tracks its tab is a
+  // widget: a new tab is its new value. Another row's choice is the
+  // browser's, kept across patches.
+  function tracked(el) {
+    const w = el.parentElement;
+    return !!(w && w.dataset.wid && w.dataset.holds);
+  }
+  const chosenTabs = new Map();
+  function showTab(list, at) {
+    const tabs = Array.from(list.querySelectorAll(":scope > [role=tab]"));
+    tabs.forEach((t, i) => {
+      t.setAttribute("aria-selected", String(i === at));
+      t.tabIndex = i === at ? 0 : -1;
+      const panel = document.getElementById(t.getAttribute("aria-controls"));
+      if (panel) panel.hidden = i !== at;
+    });
+  }
+  function chooseTab(tab) {
+    const list = tab.parentElement;
+    const tabs = Array.from(list.querySelectorAll(":scope > [role=tab]"));
+    const at = tabs.indexOf(tab);
+    showTab(list, at);
+    if (tracked(list)) { if (commit(list.parentElement)) enqueue({}); }
+    else chosenTabs.set(list.dataset.tabs, at);
+  }
+  function restoreTabs() {
+    for (const [dom, at] of chosenTabs) {
+      const list = root().querySelector("[role=tablist][data-tabs=\"" + dom + "\"]");
+      if (list) showTab(list, at); else chosenTabs.delete(dom);
+    }
+  }
+  form.addEventListener("keydown", (e) => {
+    const tab = e.target.closest && e.target.closest("[role=tab]");
+    if (!tab) return;
+    const tabs = Array.from(tab.parentElement.querySelectorAll(":scope > [role=tab]"));
+    const at = tabs.indexOf(tab);
+    const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    const next = tabs[(to + tabs.length) % tabs.length];
+    next.focus();
+    chooseTab(next);
+  });
+
   // ---- what the user does
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const sub = e.submitter;
-    if (sub && sub.name === "_click") {
+    if (sub && sub.getAttribute("role") === "tab") chooseTab(sub);
+    else if (sub && sub.name === "_click") {
       const w = widgetOf(sub);
       const form = w && sub.dataset.submits ? w.closest("[data-form]") : null;
       if (form) {
@@ -561,8 +627,20 @@
     }
   });
   form.addEventListener("toggle", (e) => {
-    if (e.target.nodeName === "DETAILS") e.target.dataset.userToggled = e.target.open ? "open" : "closed";
+    const d = e.target;
+    if (d.nodeName !== "DETAILS") return;
+    if (!tracked(d)) { d.dataset.userToggled = d.open ? "open" : "closed"; return; }
+    if (commit(d.parentElement)) enqueue({});
   }, true);
+  // A popover closes on Escape and on a click outside it.
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    const p = e.target.closest && e.target.closest("details.bk-popover[open]");
+    if (p) { p.open = false; p.querySelector("summary").focus(); }
+  });
+  document.addEventListener("click", (e) => {
+    for (const p of document.querySelectorAll("details.bk-popover[open]")) if (!p.contains(e.target)) p.open = false;
+  });
   window.addEventListener("popstate", (e) => {
     const target = e.state && e.state.page;
     if (target && target !== page) enqueue({ page: target, pop: true });

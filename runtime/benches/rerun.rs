@@ -91,6 +91,7 @@ fn bench(c: &mut Criterion) {
             seq: 1,
             error_details: false,
             running: false,
+            tab_view: &[],
         };
         group.bench_function(format!("{name}/render_fresh"), |bench| {
             bench.iter(|| black_box(brooklet::__private::render_app(&doc).len()))

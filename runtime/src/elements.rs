@@ -254,12 +254,49 @@ pub enum Element {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         run_every_ms: Option<u64>,
     },
-    /// A collapsible section.
+    /// A collapsible section that does not track whether it is open.
     Expander {
         /// The header.
         label: String,
         /// Open when first shown.
         expanded: bool,
+    },
+    /// A row of tabs that does not track which one shows: the browser's
+    /// choice alone. Its children are its [`Element::Tab`]s.
+    Tabs {
+        /// The tabs' labels.
+        labels: Vec<String>,
+        /// The tab shown at first.
+        default: usize,
+        /// What names its parts in the page.
+        dom: String,
+    },
+    /// One tab of a row of tabs: its panel.
+    Tab {
+        /// Its label.
+        label: String,
+        /// Its place in the row.
+        index: usize,
+        /// How many tabs its row has.
+        count: usize,
+        /// What names its row's parts in the page.
+        dom: String,
+        /// Shown: the tracked tab, or until the browser picks another, the
+        /// default.
+        open: bool,
+        /// Its row tracks which tab shows.
+        tracked: bool,
+    },
+    /// A popover that does not track whether it is open.
+    Popover {
+        /// Its button's label.
+        label: String,
+        /// Its button's tooltip.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        help: Option<String>,
+        /// It cannot be opened.
+        #[serde(default)]
+        disabled: bool,
     },
     /// Plain text.
     Text {
@@ -735,6 +772,9 @@ impl ElementTree {
             Element::Column { weight } => format!("[column {weight}]"),
             Element::Container { .. } => "[container]".to_owned(),
             Element::Expander { label, .. } => format!("[expander] {label}"),
+            Element::Tabs { labels, .. } => format!("[tabs] {}", labels.join(" | ")),
+            Element::Tab { label, .. } => format!("[tab] {label}"),
+            Element::Popover { label, .. } => format!("[popover] {label}"),
             Element::Form { key, .. } => format!("[form {key}]"),
             Element::Fragment { key, .. } => format!("[fragment {key}]"),
             Element::Text { body } => body.clone(),

@@ -55,6 +55,9 @@ pub(crate) enum Role {
     Submit,
     /// Set only by the browser: read-only (R23).
     Upload,
+    /// A value the user sets and session state may set, drawn as a
+    /// container that holds elements (tabs, an expander, a popover).
+    Container,
 }
 
 inventory::collect!(Kind);
@@ -87,7 +90,12 @@ impl Kind {
 
     /// Read-only widgets cannot be set through session state (R23).
     pub fn is_read_only(self) -> bool {
-        self.0.role != Role::Value
+        !matches!(self.0.role, Role::Value | Role::Container)
+    }
+
+    /// A widget that holds elements: stateful tabs, expanders and popovers.
+    pub fn is_container(self) -> bool {
+        self.0.role == Role::Container
     }
 
     /// A form's submit button (R29, R30).
@@ -169,6 +177,12 @@ pub(crate) trait WidgetParams: Stored + fmt::Debug + Send + Sync {
             [one] => Some(Value::from(one.as_str())),
             _ => None,
         }
+    }
+
+    /// The value shown instead of a stored `value` the widget cannot show
+    /// (a label that is not one of its tabs): `None` when it can show it.
+    fn fallback(&self, _value: &Value) -> Option<Value> {
+        None
     }
 
     /// The previous identity's value for a `keep_value` widget (A5), before
@@ -363,6 +377,12 @@ pub(crate) enum ValueShape {
     OptionalText,
     /// Files, which only the client script sends.
     Files,
+    /// The selected tab's position in its tab list; a post carries it
+    /// only from a click on a tab.
+    Tab,
+    /// Whether the `<details>` it holds is open; a post carries it only
+    /// from its no-JavaScript button.
+    Open,
 }
 
 impl ValueShape {
@@ -378,6 +398,8 @@ impl ValueShape {
             ValueShape::Text => "text",
             ValueShape::OptionalText => "optional-text",
             ValueShape::Files => "files",
+            ValueShape::Tab => "tab",
+            ValueShape::Open => "open",
         }
     }
 
@@ -395,7 +417,11 @@ impl ValueShape {
         Ok(Some(match self {
             ValueShape::Trigger | ValueShape::Files => return Ok(None),
             ValueShape::Bool => Value::Bool(last == Some("true")),
-            ValueShape::Index => match last {
+            ValueShape::Open => match last {
+                Some(v) => Value::Bool(v == "true"),
+                None => return Ok(None),
+            },
+            ValueShape::Index | ValueShape::Tab => match last {
                 Some(v) => form_number(v)?,
                 None => return Ok(None),
             },
@@ -600,7 +626,7 @@ mod tests {
     #[test]
     fn every_kind_is_registered_once_by_name() {
         let names: Vec<&str> = Kind::all().iter().map(|k| k.name()).collect();
-        assert_eq!(names.len(), 19, "{names:?}");
+        assert_eq!(names.len(), 22, "{names:?}");
         let mut unique = names.clone();
         unique.dedup();
         assert_eq!(unique, names);

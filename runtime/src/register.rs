@@ -297,9 +297,13 @@ impl RunCtx {
             .as_ref()
             .filter(|f| !kind.submits_form() && self.clearing_forms.contains(&***f))
             .map(|_| default.clone());
-        let (value, pushed) = self
+        let (mut value, mut pushed) = self
             .state
             .register_widget(id, key.as_deref(), meta, || default);
+        if let Some(shown) = params.get().fallback(&value) {
+            self.state.reset_widget(id, key.as_deref(), shown.clone());
+            (value, pushed) = (shown, true);
+        }
         if let (Some(k), Some(default)) = (key.as_deref(), default_for_url) {
             self.write_url(k, &params, &value, &default, written);
         }
@@ -380,6 +384,16 @@ impl<'r> Ui<'r> {
         call: WidgetCall,
         identity: impl FnOnce(&mut IdentityBuilder, bool, &str, &Params),
     ) -> Result<T> {
+        self.register_node(call, identity).map(|(value, _, _)| value)
+    }
+
+    /// [`Ui::register`] for a widget that holds elements: also its id and
+    /// its node, which its elements go into.
+    pub(crate) fn register_node<T: DeserializeOwned>(
+        &self,
+        call: WidgetCall,
+        identity: impl FnOnce(&mut IdentityBuilder, bool, &str, &Params),
+    ) -> Result<(T, WidgetId, NodeId)> {
         let mut guard = self.run.borrow_mut();
         let run = &mut *guard;
         run.check_live()?;
@@ -388,8 +402,8 @@ impl<'r> Ui<'r> {
         let id = run.identify(self.container, &call, key_part, identity)?;
         let widget = run.resolve(self.container, id, call);
         let typed = typed(&widget)?;
-        run.tree.push(self.container, Element::Widget(widget));
-        Ok(typed)
+        let node = run.tree.push(self.container, Element::Widget(widget));
+        Ok((typed, id, node))
     }
 
     /// Ends the run with a parameter error raised at a widget call.

@@ -47,6 +47,17 @@ pub struct PageDoc<'a> {
     /// The run still goes on (a new tab's first answer): the page shows
     /// it running until its push channel brings the rest.
     pub running: bool,
+    /// The tabs a no-JavaScript post chose in rows that do not track their
+    /// tab (`_tabview` fields): each row's name and the tab's position.
+    pub tab_view: &'a [(String, usize)],
+}
+
+impl PageDoc<'_> {
+    /// The tab the post chose in the row `dom`, if it has one below `len`.
+    fn chosen_tab(&self, dom: &str, len: usize) -> Option<usize> {
+        let chosen = self.tab_view.iter().rev().find(|(d, _)| d == dom);
+        chosen.map(|(_, at)| *at).filter(|at| *at < len)
+    }
 }
 
 const STYLE: &str = include_str!("../assets/style.css");
@@ -158,17 +169,23 @@ fn blocks_of_children(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache) ->
 }
 
 /// Where a container's children go in its shell.
-const CHILDREN: &str = "<!--bk:children-->";
+pub(crate) const CHILDREN: &str = "<!--bk:children-->";
 
 /// One node as a block.
 fn block(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache) -> Block {
     let element = &doc.tree.node(id).element;
-    if let Element::Widget(w) = element {
-        let mut html = String::new();
-        cache.widget(w, &mut html);
-        return Block { html, inner: None };
-    }
-    match container_html(element, || CHILDREN.to_owned()) {
+    let shell = match element {
+        Element::Widget(w) => {
+            let mut html = String::new();
+            cache.widget(w, &mut html);
+            if !w.kind.is_container() {
+                return Block { html, inner: None };
+            }
+            Some(html)
+        }
+        _ => container_html(doc, element, || CHILDREN.to_owned()),
+    };
+    match shell {
         Some(shell) => {
             let (open, close) = shell
                 .split_once(CHILDREN)
@@ -339,7 +356,11 @@ fn diff_into(old: &[Block], new: &[Block], path: &mut Vec<usize>, ops: &mut Vec<
 
 /// A container with its children's HTML, `inner`; `None` for an element
 /// that is not a container.
-fn container_html(element: &Element, inner: impl FnOnce() -> String) -> Option<String> {
+fn container_html(
+    doc: &PageDoc<'_>,
+    element: &Element,
+    inner: impl FnOnce() -> String,
+) -> Option<String> {
     Some(match element {
         Element::Columns {
             gap,
@@ -403,6 +424,44 @@ fn container_html(element: &Element, inner: impl FnOnce() -> String) -> Option<S
             view! { <details class="bk-expander" data-k="expander" open=*expanded inner_html=inner></details> }
                 .to_html()
         }
+        Element::Tabs {
+            labels,
+            default,
+            dom,
+        } => {
+            use crate::widgets::tabs::{Field, TabButtons};
+            let chosen = doc.chosen_tab(dom, labels.len());
+            let buttons = TabButtons {
+                dom,
+                labels,
+                selected: chosen.unwrap_or(*default),
+                field: Field::View,
+            };
+            let inner = buttons.html(chosen) + &inner();
+            view! { <div class="bk-tabs" data-k="tabs" inner_html=inner></div> }.to_html()
+        }
+        Element::Tab {
+            index,
+            count,
+            dom,
+            open,
+            tracked,
+            ..
+        } => {
+            let chosen = (!*tracked).then(|| doc.chosen_tab(dom, *count)).flatten();
+            let shown = chosen.map_or(*open, |c| c == *index);
+            view! {
+                <div class="bk-tabpanel" data-k="tab" role="tabpanel" id=format!("{dom}-p{index}")
+                    aria-labelledby=format!("{dom}-t{index}") tabindex="0" hidden=!shown inner_html=inner()></div>
+            }
+            .to_html()
+        }
+        Element::Popover {
+            label,
+            help,
+            disabled,
+        } => crate::widgets::popover::popover_html(label, help.as_deref(), *disabled, false, None)
+            .replacen(CHILDREN, &inner(), 1),
         _ => return None,
     })
 }
@@ -508,7 +567,10 @@ fn leaf_html(doc: &PageDoc<'_>, element: &Element) -> String {
         | Element::Container { .. }
         | Element::Empty
         | Element::Status { .. }
-        | Element::Expander { .. } => String::new(),
+        | Element::Expander { .. }
+        | Element::Tabs { .. }
+        | Element::Tab { .. }
+        | Element::Popover { .. } => String::new(),
     }
 }
 
@@ -732,8 +794,9 @@ pub fn widget_html(w: &WidgetElement) -> String {
         _ => widget_body(w),
     };
     let class = w.label_visibility.class().unwrap_or("bk-widget");
+    let holds = w.kind.is_container().then_some("1");
     view! {
-        <div class=class data-wid=id data-kind=kind data-shape=shape data-value=data_value data-entry=entry data-defer=defer data-reset=reset inner_html=body></div>
+        <div class=class data-wid=id data-kind=kind data-shape=shape data-value=data_value data-entry=entry data-defer=defer data-reset=reset data-holds=holds inner_html=body></div>
     }
     .to_html()
 }
@@ -770,6 +833,7 @@ mod tests {
             seq: 0,
             error_details: true,
             running: false,
+            tab_view: &[],
         }
     }
 
@@ -810,6 +874,84 @@ mod tests {
         assert_eq!(ops.len(), 1, "{ops:?}");
         assert_eq!((ops[0].path.len(), ops[0].at, ops[0].remove), (0, 1, 0));
         assert!(diff(&page(2, true).main, &page(2, true).main).is_empty());
+    }
+
+    /// Tabs, expanders and popovers: the ARIA tabs pattern, each tab a
+    /// submit button for the no-JS post (the widget's field when the row
+    /// tracks its tab, `_tabview` when the choice is the browser's, which
+    /// the answer shows and keeps for the next post); a tracking
+    /// `<details>` holds its children in its slot and has a no-JS toggle.
+    #[test]
+    fn tabs_expanders_and_popovers_render_as_their_patterns() {
+        use crate::testing::Target;
+        let mut t = AppTest::new(App::new().page(Page::new("app", |ui| {
+            let [a, b] = ui.tabs(["A", "B"]).key("t").rerun_on_change().show()?;
+            a.text("in a");
+            b.text("in b");
+            let [c, d] = ui.tabs(["C", "D"]).show()?;
+            c.text("in c");
+            d.text("in d");
+            ui.expander("E").key("e").rerun_on_change().show()?.text("in e");
+            ui.popover("P").show()?.text("in p");
+            Ok(())
+        })));
+        t.run().unwrap();
+        t.set_value(Target::key("tabs", "t"), "B").unwrap();
+        let tabs = t.widgets()[0].clone();
+        let html = render_app(&doc(t.tree()));
+        let wid = tabs.id.to_string();
+        for needle in [
+            format!("data-kind=\"tabs\" data-shape=\"tab\" data-value=\"1\""),
+            format!("role=\"tab\" id=\"w{wid}-t1\" aria-controls=\"w{wid}-p1\" aria-selected=\"true\" tabindex=\"0\" name=\"{wid}\" value=\"1\" class=\"bk-tab\">B</button>"),
+            format!("role=\"tabpanel\" id=\"w{wid}-p0\" aria-labelledby=\"w{wid}-t0\" tabindex=\"0\" hidden"),
+            "name=\"_tabview\" value=\"n".to_owned(),
+            "<details data-slot=\"1\" class=\"bk-expander\"><summary>E<noscript><button type=\"submit\" name=\"".to_owned(),
+            "<details data-k=\"popover\" data-slot=\"1\" class=\"bk-popover\">".to_owned(),
+        ] {
+            assert!(html.contains(&needle), "missing {needle} in {html}");
+        }
+        let panel = |html: &str, text: &str| {
+            let at = html.find(text).unwrap();
+            let open = html[..at].rfind("role=\"tabpanel\"").unwrap();
+            html[open..at].contains("hidden")
+        };
+        assert!(panel(&html, "in a") && !panel(&html, "in b"));
+        assert!(!panel(&html, "in c") && panel(&html, "in d"));
+        // The browser chose D without JavaScript: the answer shows it and
+        // posts the choice again.
+        let dom = t.tree().iter().find_map(|e| match e {
+            Element::Tabs { dom, .. } => Some(dom.clone()),
+            _ => None,
+        });
+        let view = [(dom.unwrap(), 1)];
+        let chosen = render_app(&PageDoc {
+            tab_view: &view,
+            ..doc(t.tree())
+        });
+        assert!(panel(&chosen, "in c") && !panel(&chosen, "in d"));
+        assert!(chosen.contains(&format!("<input type=\"hidden\" name=\"_tabview\" value=\"{}:1\"", view[0].0)));
+        assert_eq!(t.tree().tabs(), [(vec!["A", "B"], Some("B")), (vec!["C", "D"], None)]);
+        assert_eq!(t.tree().expanders(), [("E", Some(false))]);
+        assert_eq!(t.tree().popovers(), [("P", None)]);
+    }
+
+    /// A change inside a tab's panel or an open expander is a patch at its
+    /// path, through the container widget.
+    #[test]
+    fn a_patch_reaches_into_tabs_and_expanders() {
+        let page = |n: i64| {
+            let mut t = AppTest::new(App::new().page(Page::new("app", move |ui| {
+                let [_, b] = ui.tabs(["A", "B"]).key("t").rerun_on_change().show()?;
+                b.text(format!("b {n}"));
+                ui.expander("E").key("e").rerun_on_change().show()?.text(format!("e {n}"));
+                Ok(())
+            })));
+            t.run().unwrap();
+            render_blocks(&doc(t.tree()), &mut RenderCache::default())
+        };
+        let ops = diff(&page(1).main, &page(2).main);
+        let at: Vec<(Vec<usize>, usize)> = ops.iter().map(|o| (o.path.clone(), o.at)).collect();
+        assert_eq!(at, [(vec![0, 1], 0), (vec![1], 0)], "{ops:?}");
     }
 
     /// A patch addresses blocks by position, so each must be one element:
@@ -1060,7 +1202,13 @@ mod tests {
             ui.text(PAYLOAD);
             Ok(())
         })?;
-        ui.expander(p).text(p);
+        ui.expander(p).show()?.text(p);
+        ui.expander(p).key("expander").rerun_on_change().show()?.text(p);
+        let tabs = ui.tabs([p, "b"]).key("tabs").rerun_on_change().default(p).show()?;
+        tabs[0].text(p);
+        ui.tabs(vec![p, "c"]).show()?[1].text(p);
+        ui.popover(p).help(p).show()?.text(p);
+        ui.popover(p).help(p).key("popover").rerun_on_change().show()?.text(p);
         let cols = ui.columns(2);
         cols[0].text(p);
         ui.sidebar().text(p);
@@ -1093,6 +1241,7 @@ mod tests {
                 seq: 0,
                 error_details: false,
                 running: false,
+                tab_view: &[],
             }
         }
         // The first page, and the no-JS answer with an error notice.
@@ -1610,7 +1759,10 @@ mod tests {
             ui.progress(0.3, None)?;
             let cols = ui.columns(2);
             cols[0].info("i");
-            ui.expander("e").success("s");
+            ui.expander("e").show()?.success("s");
+            ui.expander("te").key("te").rerun_on_change().show()?;
+            ui.tabs(["x", "y"]).key("tb").rerun_on_change().show()?;
+            ui.popover("po").key("po").rerun_on_change().show()?;
             ui.sidebar().warning("w");
             Ok(())
         });
@@ -1645,6 +1797,10 @@ mod tests {
             "<progress max=\"100\" value=\"30\"",
             "bk-columns",
             "<details",
+            "data-kind=\"expander\"",
+            "role=\"tablist\"",
+            "data-kind=\"tabs\"",
+            "data-kind=\"popover\"",
             "bk-sidebar",
         ] {
             assert!(html.contains(needle), "missing {needle} in {html}");

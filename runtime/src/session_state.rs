@@ -244,6 +244,15 @@ impl SessionState {
         self.new_widget.insert(id, value);
     }
 
+    /// Puts a widget that cannot show its value back at `value` for this
+    /// run, a write to its key included (`reset_state_value` in Streamlit).
+    pub(crate) fn reset_widget(&mut self, id: WidgetId, key: Option<&str>, value: Value) {
+        if let Some(k) = key {
+            self.new_session.remove(k);
+        }
+        self.new_widget.insert(id, value);
+    }
+
     /// Whether a widget's value differs from its value at the end of the
     /// previous run (R27).
     pub(crate) fn widget_changed(&self, id: WidgetId) -> bool {

@@ -208,7 +208,7 @@ impl<'r> Ui<'r> {
         self.at(container)
     }
 
-    fn at(&self, container: NodeId) -> Ui<'r> {
+    pub(crate) fn at(&self, container: NodeId) -> Ui<'r> {
         Ui {
             run: self.run,
             container,
@@ -487,20 +487,6 @@ impl<'r> Ui<'r> {
             .get()
             .form_of(self.container)
             .cloned()
-    }
-
-    /// A collapsible section (`st.expander`), closed at first.
-    pub fn expander(&self, label: impl Into<String>) -> Ui<'r> {
-        self.expander_open(label, false)
-    }
-
-    /// A collapsible section, open or closed at first.
-    pub fn expander_open(&self, label: impl Into<String>, expanded: bool) -> Ui<'r> {
-        let node = self.push(Element::Expander {
-            label: label.into(),
-            expanded,
-        });
-        self.at(node)
     }
 
     // ---- control flow ----

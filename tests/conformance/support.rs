@@ -145,6 +145,11 @@ fn apply(t: &mut AppTest, step: &Value) -> brooklet::Result<()> {
         "click" => {
             t.click(target(step))?;
         }
+        // The user opens a tab, or opens or closes an expander or a
+        // popover (tests/conformance/record.py).
+        "set_container" => {
+            t.set_value(target(step), &step["value"])?;
+        }
         "switch_page" => {
             t.switch_page(step["page"].as_str().expect("page"))?;
         }
@@ -177,10 +182,11 @@ fn entry(t: &AppTest, index: usize, step: &Value) -> Value {
             .collect(),
         None => t.texts(),
     };
+    // Streamlit's element tree lists tracking containers as blocks.
     let widgets: Vec<Value> = t
         .widgets()
         .into_iter()
-        .filter(|w| in_fragment(w.id))
+        .filter(|w| in_fragment(w.id) && !w.kind.is_container())
         .map(|w| {
             let value = if w.kind.is_trigger() {
                 w.returned.clone()

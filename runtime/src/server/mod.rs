@@ -239,9 +239,8 @@ async fn new_session(
         fragment: None,
     };
     let frame = Frame {
-        base: base.to_owned(),
         notice: notice.map(str::to_owned),
-        url: None,
+        ..Frame::plain(base)
     };
     // R40: widgets bound to the URL may have dropped or changed a parameter.
     let url_base = base.to_owned();

@@ -139,18 +139,45 @@ pub(crate) struct Frame {
     pub notice: Option<String>,
     /// The URL the browser should show instead of the one it asked for.
     pub url: Option<String>,
+    /// The tabs a no-JavaScript post chose in rows that do not track them.
+    pub tab_view: Vec<(String, usize)>,
 }
 
 impl Frame {
     /// The plain frame of an app mounted at `base`.
-    fn plain(base: &str) -> Self {
+    pub(crate) fn plain(base: &str) -> Self {
         Frame {
             base: base.to_owned(),
             notice: None,
             url: None,
+            tab_view: Vec::new(),
         }
     }
 }
+
+/// The `_tabview` fields of a no-JavaScript post: a row of tabs' name and
+/// the tab's position each, the last of a row counting; at most
+/// [`MAX_TAB_VIEW`], and nothing that is not such a pair.
+fn tab_view(fields: &[(String, String)]) -> Vec<(String, usize)> {
+    let mut view: Vec<(String, usize)> = Vec::new();
+    for (_, value) in fields.iter().filter(|(k, _)| k == "_tabview") {
+        let Some((dom, at)) = value.split_once(':') else {
+            continue;
+        };
+        let named = !dom.is_empty() && dom.len() <= 40 && dom.bytes().all(|b| b.is_ascii_alphanumeric());
+        let (true, Ok(at)) = (named, at.parse::<usize>()) else {
+            continue;
+        };
+        view.retain(|(d, _)| d != dom);
+        if view.len() < MAX_TAB_VIEW {
+            view.push((dom.to_owned(), at));
+        }
+    }
+    view
+}
+
+/// The most rows of tabs a post's choices are kept for.
+const MAX_TAB_VIEW: usize = 64;
 
 /// What an event from the client script came to.
 pub(crate) enum EventAnswer {
@@ -1060,7 +1087,10 @@ impl Site {
             (Ok(values), Ok(click)) => to_event(&self.app, &state.session, nav, values, click),
             (Err(e), _) | (_, Err(e)) => Err(Error::new(ErrorKind::InvalidValue, e)),
         };
-        let plain = Frame::plain(base);
+        let plain = Frame {
+            tab_view: tab_view(fields),
+            ..Frame::plain(base)
+        };
         match result.and_then(|event| state.session.handle(&self.app, event)) {
             Ok(out) => Step::Changed(FormAnswer::Ran(
                 self.document(&plain, tab, &out.page, state),
@@ -1098,6 +1128,7 @@ impl Site {
             seq: state.session.events(),
             error_details: self.error_details,
             running: false,
+            tab_view: &frame.tab_view,
         }
     }
 

@@ -284,6 +284,7 @@ impl RunStream {
             seq: f.seq,
             error_details: f.error_details,
             running: false,
+            tab_view: &[],
         }
     }
 }

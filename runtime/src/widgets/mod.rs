@@ -33,12 +33,16 @@ kind_files! {
     choice: Choice, OptionItem, Radio, Selectbox;
     color_picker: ColorPicker;
     date_input: DateInput;
+    expander: Expander;
     feedback: Feedback, FeedbackOptions;
     file_uploader: FileUploader, UploadedFile;
     multiselect: Multiselect;
     number_input: NumberInput;
+    panel: Panel;
+    popover: Popover;
     select_slider: SelectRangeSlider, SelectSlider;
     slider: RangeSlider, Slider;
+    tabs: TabLabels, Tabs;
     text_input: TextArea, TextField, TextInput, TextInputType, MAX_TEXT_CHARS;
     time_input: TimeInput;
 }

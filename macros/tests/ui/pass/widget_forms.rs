@@ -26,7 +26,7 @@ fn everything(ui: &Ui<'_>) -> brooklet::Result<()> {
     #[widget(key = "name", persist = "session", disabled = a > 8)]
     let _name = ui.sidebar().text_input("Name").show()?;
     #[brooklet::widget(key = "notes", disabled)]
-    let _notes = ui.expander("More").text_area("Notes").show()?;
+    let _notes = ui.expander("More").show()?.text_area("Notes").show()?;
 
     // On an expression statement, including an `if` whose condition is the call.
     #[widget(key = "go", on_click = clicked, args = ("go", 1))]
