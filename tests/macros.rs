@@ -67,6 +67,10 @@ twice!(
             .input_type(TextInputType::Email)
             .max_chars(40)
             .show()?;
+        // Tabs, expanders and popovers are widgets when they track their state.
+        ui.tabs(["ta", "tb"]).rerun_on_change().show()?;
+        ui.expander("ex").expanded(true).rerun_on_change().show()?;
+        ui.popover("po").help("h").rerun_on_change().show()?;
         side.button("b").show()?;
 
         // Keyless, run-time label and parameters.
@@ -94,6 +98,7 @@ twice!(
             .accept_multiple_files()
             .max_upload_size(1024)
             .show()?;
+        ui.expander(&label).rerun_on_change().show()?;
 
         // Literal keys (`.key("..")` in the chain is read like `#[widget(key = "..")]`,
         // which the twin below could not carry).
@@ -129,6 +134,13 @@ twice!(
             .key("ksc")
             .selection_mode(Multi)
             .show()?;
+        ui.tabs(["ta", "tb"])
+            .key("ktabs")
+            .default("tb")
+            .rerun_on_change()
+            .show()?;
+        ui.expander("ex").key("kex").rerun_on_change().show()?;
+        side.popover("po").key("kpo").on_change(|_| Ok(())).show()?;
         ui.file_uploader("fu")
             .key("kfu")
             .types(["png", "jpg"])
@@ -228,7 +240,7 @@ fn ids(app: App) -> Vec<(Kind, Option<String>, String, String)> {
 fn compile_time_sites_give_the_runtime_ids_for_every_kind() {
     let with = ids(App::new().page(every_kind));
     let without = ids(App::new().page(Page::new("kinds", every_kind_plain)));
-    assert_eq!(with.len(), 69);
+    assert_eq!(with.len(), 76);
     assert_eq!(with, without);
     let kinds: std::collections::HashSet<Kind> = with.iter().map(|w| w.0).collect();
     assert_eq!(kinds.len(), Kind::all().len(), "every kind is drawn");
@@ -256,10 +268,10 @@ fn every_site_with_a_literal_key_or_label_takes_the_shortcut() {
     }
     assert_eq!(
         shortcut,
-        // 19 keyless run-time labels, and the feedback: its options are a
-        // path the macro does not fold.
-        every_kind::SITES.len() - 20,
-        "only keyless run-time labels (and feedback options) hash in full"
+        // 20 keyless run-time labels, and the feedback and the tabs, which
+        // have no label: their options and labels hash at run time.
+        every_kind::SITES.len() - 22,
+        "only keyless run-time labels (and feedback options, tab labels) hash in full"
     );
 }
 

@@ -212,9 +212,10 @@ fn folded_params(site: &Site) -> Vec<TokenStream> {
     let counted = site.counted_with_exprs();
     let mut params = counted.iter();
     if keyless {
-        // The label comes first; `new` folded it if it is a literal.
+        // The label comes first; `new` folded it if it is a literal. A
+        // kind without a label (tabs, feedback) is hashed at run time.
         match params.next() {
-            Some((_, Given::Literal, _)) => {}
+            Some(("label", Given::Literal, _)) => {}
             _ => return Vec::new(),
         }
     }
@@ -278,6 +279,15 @@ fn folded_params(site: &Site) -> Vec<TokenStream> {
             }
             ("value", Given::Literal, Some(e)) if kind == "color_picker" => literal_part(e),
             ("click_mode", Given::Absent, _) => Some(quote!(#private::str_part("single"))),
+            // Tabs, expanders and popovers count their label and labels
+            // with a key too.
+            ("label" | "tabs", Given::Literal, Some(e)) => literal_part(e),
+            ("default", Given::Absent, _) if kind == "tabs" => Some(quote!(#private::NONE_PART)),
+            ("default", Given::Literal, Some(e)) if kind == "tabs" => {
+                literal_part(e).map(|v| quote!(#private::some_part(#v)))
+            }
+            ("expanded", Given::Absent, _) => Some(quote!(#private::bool_part(false))),
+            ("expanded", Given::Literal, Some(e)) => literal_part(e),
             ("type", Given::Absent, _) => Some(quote!(#private::list_part(&[]))),
             ("accept_multiple_files", Given::Absent, _) => Some(quote!(#private::bool_part(false))),
             // `.accept_multiple_files()` takes no argument.
