@@ -94,8 +94,8 @@ fn widgets(ui: &Ui<'_>) -> Result<()> {
     plain[0].text("These tabs are the browser's: the server does not track them");
     plain[1].text("In another plain tab");
     #[widget(key = "gallery_expander")]
-    let more = ui.expander("A tracked expander").rerun_on_change().show()?;
-    more.text(format!("open = {:?}", more.open()));
+    let tracked = ui.expander("A tracked expander").rerun_on_change().show()?;
+    tracked.text(format!("open = {:?}", tracked.open()));
     #[widget(key = "gallery_popover")]
     let pop = ui.popover("A popover").rerun_on_change().show()?;
     #[widget(key = "in_popover")]

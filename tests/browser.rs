@@ -30,6 +30,7 @@ async fn in_a_real_browser() {
     let c = browser(&d).await;
     let result = async {
         scenarios(&d, &c).await;
+        containers(&d, &c).await;
         accessible_names(&d, &c).await;
     }
     .await;
@@ -612,6 +613,60 @@ async fn payloads(c: &Client) {
     eprintln!("ok: no payload runs on the first page, after an event or after a form post");
 }
 
+/// Tabs, an expander and a popover of the gallery, with the mouse and the
+/// keyboard: a tracked row's tab is its value (its callback counts the
+/// changes), a plain row's choice is the browser's and survives reruns,
+/// the expander's and popover's open state reach the server, a popover
+/// closes on Escape; each control is named by its label.
+async fn containers(d: &Driver, c: &Client) {
+    let addr = support::http::start(gallery::app()).await;
+    c.goto(&format!("http://{addr}/")).await.unwrap();
+    until_shows(c, "tab changes = 0").await;
+    settled(c).await;
+    let tab = |label: &str| format!("//button[@role='tab' and normalize-space(.)='{label}']");
+    for (css, name) in [
+        ("[data-kind=tabs] [role=tab]", "First tab"),
+        ("[data-kind=expander] summary", "A tracked expander"),
+        ("[data-kind=popover] summary", "A popover"),
+    ] {
+        assert_eq!(computed_label(d, c, css).await, name, "{css}");
+    }
+    c.find(Locator::XPath(&tab("Second tab"))).await.unwrap().click().await.unwrap();
+    until_shows(c, "tab = Some(String(\"Second tab\")), tab changes = 1").await;
+    let shown = "return [...document.querySelectorAll('[role=tabpanel]')].map((p) => !p.hidden);";
+    assert_eq!(c.execute(shown, vec![]).await.unwrap(), json!([false, true, true, false]));
+    // The keyboard: Left from the selected tab selects the first again.
+    let second = c.find(Locator::XPath(&tab("Second tab"))).await.unwrap();
+    second.send_keys(&String::from(char::from(Key::Left))).await.unwrap();
+    until_shows(c, "tab = Some(String(\"First tab\")), tab changes = 2").await;
+    let focused = "return document.activeElement.textContent;";
+    assert_eq!(c.execute(focused, vec![]).await.unwrap(), json!("First tab"));
+    // The plain row: no event, and its choice survives the next rerun.
+    c.find(Locator::XPath(&tab("Another"))).await.unwrap().click().await.unwrap();
+    assert_eq!(c.execute(shown, vec![]).await.unwrap(), json!([true, false, false, true]));
+    c.find(Locator::XPath(&tab("Second tab"))).await.unwrap().click().await.unwrap();
+    until_shows(c, "tab changes = 3").await;
+    settled(c).await;
+    assert_eq!(c.execute(shown, vec![]).await.unwrap(), json!([false, true, false, true]));
+    eprintln!("ok: tabs by mouse and keyboard; a tracked row's tab reaches the server, a plain row's stays the browser's");
+    click_css(c, "[data-kind=expander] summary").await;
+    until_shows(c, "open = Some(true)").await;
+    click_css(c, "[data-kind=popover] summary").await;
+    until_shows(c, "popover open = Some(true)").await;
+    let field = c
+        .find(Locator::XPath("//label[normalize-space(.)='Name in the popover']/following-sibling::input"))
+        .await
+        .unwrap();
+    field.send_keys(&format!("Ada{}", char::from(Key::Enter))).await.unwrap();
+    until_shows(c, "name = \"Ada\"").await;
+    settled(c).await;
+    let open = "return document.querySelector('[data-kind=popover] details').open;";
+    assert_eq!(c.execute(open, vec![]).await.unwrap(), json!(true), "typing keeps it open");
+    field.send_keys(&String::from(char::from(Key::Escape))).await.unwrap();
+    until_shows(c, "popover open = Some(false)").await;
+    eprintln!("ok: the expander and the popover tell the server they are open; Escape closes the popover");
+}
+
 /// Every widget of the gallery, found by its accessible name as Chromium
 /// computes it: the name is exactly the widget's label (the harness says
 /// which), never its value or its help. A group of choices is named on
@@ -658,9 +713,13 @@ async fn accessible_names(d: &Driver, c: &Client) {
             "document.querySelectorAll('[data-wid]').length",
         )
         .await;
+        // Containers are named on their controls (the `containers` check);
+        // a closed one's widgets are out of the accessibility tree.
         let probes = c
             .execute(
-                "return [...document.querySelectorAll('#bk-main [data-wid]')].map((w, i) => {
+                "return [...document.querySelectorAll('#bk-main [data-wid]:not([data-holds])')]
+                  .filter((w) => !w.closest('[role=tabpanel][hidden], details:not([open])'))
+                  .map((w, i) => {
                     const control = w.querySelector('fieldset') ||
                         w.querySelector('input:not([type=hidden]), select, textarea, button');
                     control.dataset.probe = i;

@@ -238,6 +238,78 @@ async fn without_javascript_the_page_switch_keeps_the_session() {
     assert_eq!(texts(&switched.body), ["kept = Some(3.0)", "lost = None"]);
 }
 
+fn containers_app() -> brooklet::App {
+    brooklet::App::new().page(brooklet::Page::new("tabs", |ui| {
+        let [a, b] = ui.tabs(["A", "B"]).key("t").rerun_on_change().show()?;
+        a.text("in a");
+        b.text("in b");
+        let [c, d] = ui.tabs(["C", "D"]).show()?;
+        c.text("in c");
+        d.text("in d");
+        let e = ui.expander("E").key("e").rerun_on_change().show()?;
+        let t: String = ui.state().get("t")?;
+        ui.text(format!("t = {t}, e = {:?}", e.open()));
+        Ok(())
+    }))
+}
+
+/// Whether the text `text` is in a hidden tab panel.
+fn in_hidden_panel(html: &str, text: &str) -> bool {
+    let at = html.find(&format!(">{text}<")).expect("the text");
+    let open = html[..at].rfind("role=\"tabpanel\"").expect("a panel");
+    html[open..at].contains("hidden")
+}
+
+/// The id of the first widget of `kind`.
+fn wid_of_kind(html: &str, kind: &str) -> String {
+    let at = html.find(&format!("data-kind=\"{kind}\"")).expect("the widget");
+    let start = html[..at].rfind("data-wid=\"").expect("its id") + "data-wid=\"".len();
+    html[start..start + 32].to_owned()
+}
+
+/// The value of the attribute `attr` right after `after` in `html`.
+fn attr_after(html: &str, after: &str, attr: &str) -> String {
+    let from = html.find(after).expect("the anchor");
+    let start = html[from..].find(&format!("{attr}=\"")).expect("the attribute") + from + attr.len() + 2;
+    let end = html[start..].find('"').unwrap() + start;
+    html[start..end].to_owned()
+}
+
+/// Without JavaScript a tab is a submit button: a tracked row's tab is its
+/// widget's value, a plain row's choice (`_tabview`) is shown and kept in
+/// the page for the next post; an expander's no-JS button posts it open.
+#[tokio::test]
+async fn without_javascript_tabs_and_expanders_post_their_state() {
+    let mut c = Http::new(start(containers_app()).await);
+    let page = c.get("/").await;
+    assert_eq!(texts(&page.body).last().unwrap(), "t = A, e = Some(false)");
+    assert!(!in_hidden_panel(&page.body, "in a") && in_hidden_panel(&page.body, "in b"));
+    let tab = tab_of(&page.body);
+    let (tabs, expander) = (wid_of_kind(&page.body, "tabs"), wid_of_kind(&page.body, "expander"));
+    let second = c.form(&[("_tab", &tab), (&tabs, "1")]).await;
+    assert_eq!(second.status, 200, "{}", second.body);
+    assert_eq!(texts(&second.body).last().unwrap(), "t = B, e = Some(false)");
+    assert!(in_hidden_panel(&second.body, "in a") && !in_hidden_panel(&second.body, "in b"));
+    // The plain row: its second tab's button posts `_tabview`.
+    let view = attr_after(&second.body, ">C</button>", "value");
+    assert!(view.ends_with(":1"), "{view}");
+    let chosen = c.form(&[("_tab", &tab), ("_tabview", &view)]).await;
+    assert!(in_hidden_panel(&chosen.body, "in c") && !in_hidden_panel(&chosen.body, "in d"));
+    let kept = format!("<input type=\"hidden\" name=\"_tabview\" value=\"{view}\">");
+    assert!(chosen.body.contains(&kept), "{}", chosen.body);
+    assert_eq!(texts(&chosen.body).last().unwrap(), "t = B, e = Some(false)");
+    let opened = c
+        .form(&[("_tab", &tab), ("_tabview", &view), (&expander, "true")])
+        .await;
+    assert_eq!(texts(&opened.body).last().unwrap(), "t = B, e = Some(true)");
+    assert!(!in_hidden_panel(&opened.body, "in d"), "the choice is kept");
+    // A made-up tab position is refused with a clear error; nothing changes.
+    let refused = c.form(&[("_tab", &tab), (&tabs, "7")]).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("7 is not the position of one of the tabs"), "{}", refused.body);
+    assert_eq!(texts(&refused.body).last().unwrap(), "t = B, e = Some(true)");
+}
+
 #[tokio::test]
 async fn the_router_nests_under_a_prefix() {
     let router = axum::Router::new().nest("/apps/demo", slider_bounds::app().router());

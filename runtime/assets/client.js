@@ -626,20 +626,29 @@
       if (w && commit(w)) enqueue({});
     }
   });
+  // A click on a summary is the user's: a plain `<details>` keeps what it
+  // made of it across patches (a patch opening or closing one is not).
+  form.addEventListener("click", (e) => {
+    const s = e.target.closest && e.target.closest("summary");
+    const d = s && s.parentElement;
+    if (d && d.nodeName === "DETAILS" && !tracked(d)) d.dataset.userToggled = d.open ? "closed" : "open";
+  });
   form.addEventListener("toggle", (e) => {
     const d = e.target;
-    if (d.nodeName !== "DETAILS") return;
-    if (!tracked(d)) { d.dataset.userToggled = d.open ? "open" : "closed"; return; }
-    if (commit(d.parentElement)) enqueue({});
+    if (d.nodeName === "DETAILS" && tracked(d) && commit(d.parentElement)) enqueue({});
   }, true);
   // A popover closes on Escape and on a click outside it.
+  function closePopover(p) {
+    p.open = false;
+    if (!tracked(p)) p.dataset.userToggled = "closed";
+  }
   document.addEventListener("keydown", (e) => {
     if (e.key !== "Escape") return;
     const p = e.target.closest && e.target.closest("details.bk-popover[open]");
-    if (p) { p.open = false; p.querySelector("summary").focus(); }
+    if (p) { closePopover(p); p.querySelector("summary").focus(); }
   });
   document.addEventListener("click", (e) => {
-    for (const p of document.querySelectorAll("details.bk-popover[open]")) if (!p.contains(e.target)) p.open = false;
+    for (const p of document.querySelectorAll("details.bk-popover[open]")) if (!p.contains(e.target)) closePopover(p);
   });
   window.addEventListener("popstate", (e) => {
     const target = e.state && e.state.page;

@@ -354,6 +354,10 @@ impl<'de> Deserialize<'de> for Params {
     }
 }
 
+/// Where a container's children go in its shell (and in the drawing of a
+/// widget that holds elements).
+pub(crate) const CHILDREN: &str = "<!--bk:children-->";
+
 /// How the browser reads a widget's value from its controls, rendered as
 /// `data-shape` so that the client script needs no branch per kind; the
 /// no-JavaScript form post is read the same way.

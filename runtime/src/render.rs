@@ -168,8 +168,7 @@ fn blocks_of_children(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache) ->
     children.iter().map(|&c| block(doc, c, cache)).collect()
 }
 
-/// Where a container's children go in its shell.
-pub(crate) const CHILDREN: &str = "<!--bk:children-->";
+pub(crate) use crate::params::CHILDREN;
 
 /// One node as a block.
 fn block(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache) -> Block {

@@ -55,7 +55,7 @@ impl WidgetParams for ExpanderParams {
         let open = w.value.as_bool().unwrap_or(false);
         let face = super::view::escape(w.label) + &no_script_toggle(w, open);
         let summary = view! { <summary inner_html=face></summary> }.to_html();
-        let inner = summary + crate::render::CHILDREN;
+        let inner = summary + crate::params::CHILDREN;
         view! { <details class="bk-expander" data-slot="1" open=open inner_html=inner></details> }.to_html()
     }
 }

@@ -51,7 +51,7 @@ impl WidgetParams for PopoverParams {
     }
 }
 
-/// A popover's `<details>`, its children at [`crate::render::CHILDREN`].
+/// A popover's `<details>`, its children at [`crate::params::CHILDREN`].
 #[cfg(feature = "server")]
 pub(crate) fn popover_html(
     label: &str,
@@ -71,7 +71,7 @@ pub(crate) fn popover_html(
             aria-disabled=disabled.then_some("true") tabindex=disabled.then_some("-1") inner_html=face></summary>
     }
     .to_html();
-    let inner = summary + crate::render::CHILDREN;
+    let inner = summary + crate::params::CHILDREN;
     view! { <details class="bk-popover" data-k="popover" data-slot="1" open=open inner_html=inner></details> }
         .to_html()
 }

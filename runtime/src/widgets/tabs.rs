@@ -98,7 +98,7 @@ impl WidgetParams for TabsParams {
             selected: at,
             field: Field::Widget(&w.id.to_string()),
         };
-        buttons.html(None) + crate::render::CHILDREN
+        buttons.html(None) + crate::params::CHILDREN
     }
 }
 

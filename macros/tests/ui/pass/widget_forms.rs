@@ -25,8 +25,9 @@ fn everything(ui: &Ui<'_>) -> brooklet::Result<()> {
     let _range = sidebar.range_slider("Range", 0.0, 1.0).show()?;
     #[widget(key = "name", persist = "session", disabled = a > 8)]
     let _name = ui.sidebar().text_input("Name").show()?;
+    let more = ui.expander("More").show()?;
     #[brooklet::widget(key = "notes", disabled)]
-    let _notes = ui.expander("More").show()?.text_area("Notes").show()?;
+    let _notes = more.text_area("Notes").show()?;
 
     // On an expression statement, including an `if` whose condition is the call.
     #[widget(key = "go", on_click = clicked, args = ("go", 1))]
