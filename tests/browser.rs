@@ -631,40 +631,84 @@ async fn containers(d: &Driver, c: &Client) {
     ] {
         assert_eq!(computed_label(d, c, css).await, name, "{css}");
     }
-    c.find(Locator::XPath(&tab("Second tab"))).await.unwrap().click().await.unwrap();
+    c.find(Locator::XPath(&tab("Second tab")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     until_shows(c, "tab = Some(String(\"Second tab\")), tab changes = 1").await;
     let shown = "return [...document.querySelectorAll('[role=tabpanel]')].map((p) => !p.hidden);";
-    assert_eq!(c.execute(shown, vec![]).await.unwrap(), json!([false, true, true, false]));
+    assert_eq!(
+        c.execute(shown, vec![]).await.unwrap(),
+        json!([false, true, true, false])
+    );
     // The keyboard: Left from the selected tab selects the first again.
     let second = c.find(Locator::XPath(&tab("Second tab"))).await.unwrap();
-    second.send_keys(&String::from(char::from(Key::Left))).await.unwrap();
+    second
+        .send_keys(&String::from(char::from(Key::Left)))
+        .await
+        .unwrap();
     until_shows(c, "tab = Some(String(\"First tab\")), tab changes = 2").await;
     let focused = "return document.activeElement.textContent;";
-    assert_eq!(c.execute(focused, vec![]).await.unwrap(), json!("First tab"));
+    assert_eq!(
+        c.execute(focused, vec![]).await.unwrap(),
+        json!("First tab")
+    );
     // The plain row: no event, and its choice survives the next rerun.
-    c.find(Locator::XPath(&tab("Another"))).await.unwrap().click().await.unwrap();
-    assert_eq!(c.execute(shown, vec![]).await.unwrap(), json!([true, false, false, true]));
-    c.find(Locator::XPath(&tab("Second tab"))).await.unwrap().click().await.unwrap();
+    c.find(Locator::XPath(&tab("Another")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        c.execute(shown, vec![]).await.unwrap(),
+        json!([true, false, false, true])
+    );
+    c.find(Locator::XPath(&tab("Second tab")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     until_shows(c, "tab changes = 3").await;
     settled(c).await;
-    assert_eq!(c.execute(shown, vec![]).await.unwrap(), json!([false, true, false, true]));
+    assert_eq!(
+        c.execute(shown, vec![]).await.unwrap(),
+        json!([false, true, false, true])
+    );
     eprintln!("ok: tabs by mouse and keyboard; a tracked row's tab reaches the server, a plain row's stays the browser's");
     click_css(c, "[data-kind=expander] summary").await;
     until_shows(c, "open = Some(true)").await;
     click_css(c, "[data-kind=popover] summary").await;
     until_shows(c, "popover open = Some(true)").await;
     let field = c
-        .find(Locator::XPath("//label[normalize-space(.)='Name in the popover']/following-sibling::input"))
+        .find(Locator::XPath(
+            "//label[normalize-space(.)='Name in the popover']/following-sibling::input",
+        ))
         .await
         .unwrap();
-    field.send_keys(&format!("Ada{}", char::from(Key::Enter))).await.unwrap();
+    field
+        .send_keys(&format!("Ada{}", char::from(Key::Enter)))
+        .await
+        .unwrap();
     until_shows(c, "name = \"Ada\"").await;
     settled(c).await;
     let open = "return document.querySelector('[data-kind=popover] details').open;";
-    assert_eq!(c.execute(open, vec![]).await.unwrap(), json!(true), "typing keeps it open");
-    field.send_keys(&String::from(char::from(Key::Escape))).await.unwrap();
+    assert_eq!(
+        c.execute(open, vec![]).await.unwrap(),
+        json!(true),
+        "typing keeps it open"
+    );
+    field
+        .send_keys(&String::from(char::from(Key::Escape)))
+        .await
+        .unwrap();
     until_shows(c, "popover open = Some(false)").await;
-    eprintln!("ok: the expander and the popover tell the server they are open; Escape closes the popover");
+    eprintln!(
+        "ok: the expander and the popover tell the server they are open; Escape closes the popover"
+    );
 }
 
 /// Every widget of the gallery, found by its accessible name as Chromium

@@ -262,7 +262,9 @@ fn in_hidden_panel(html: &str, text: &str) -> bool {
 
 /// The id of the first widget of `kind`.
 fn wid_of_kind(html: &str, kind: &str) -> String {
-    let at = html.find(&format!("data-kind=\"{kind}\"")).expect("the widget");
+    let at = html
+        .find(&format!("data-kind=\"{kind}\""))
+        .expect("the widget");
     let start = html[..at].rfind("data-wid=\"").expect("its id") + "data-wid=\"".len();
     html[start..start + 32].to_owned()
 }
@@ -270,7 +272,12 @@ fn wid_of_kind(html: &str, kind: &str) -> String {
 /// The value of the attribute `attr` right after `after` in `html`.
 fn attr_after(html: &str, after: &str, attr: &str) -> String {
     let from = html.find(after).expect("the anchor");
-    let start = html[from..].find(&format!("{attr}=\"")).expect("the attribute") + from + attr.len() + 2;
+    let start = html[from..]
+        .find(&format!("{attr}=\""))
+        .expect("the attribute")
+        + from
+        + attr.len()
+        + 2;
     let end = html[start..].find('"').unwrap() + start;
     html[start..end].to_owned()
 }
@@ -285,10 +292,16 @@ async fn without_javascript_tabs_and_expanders_post_their_state() {
     assert_eq!(texts(&page.body).last().unwrap(), "t = A, e = Some(false)");
     assert!(!in_hidden_panel(&page.body, "in a") && in_hidden_panel(&page.body, "in b"));
     let tab = tab_of(&page.body);
-    let (tabs, expander) = (wid_of_kind(&page.body, "tabs"), wid_of_kind(&page.body, "expander"));
+    let (tabs, expander) = (
+        wid_of_kind(&page.body, "tabs"),
+        wid_of_kind(&page.body, "expander"),
+    );
     let second = c.form(&[("_tab", &tab), (&tabs, "1")]).await;
     assert_eq!(second.status, 200, "{}", second.body);
-    assert_eq!(texts(&second.body).last().unwrap(), "t = B, e = Some(false)");
+    assert_eq!(
+        texts(&second.body).last().unwrap(),
+        "t = B, e = Some(false)"
+    );
     assert!(in_hidden_panel(&second.body, "in a") && !in_hidden_panel(&second.body, "in b"));
     // The plain row: its second tab's button posts `_tabview`.
     let view = attr_after(&second.body, ">C</button>", "value");
@@ -297,7 +310,10 @@ async fn without_javascript_tabs_and_expanders_post_their_state() {
     assert!(in_hidden_panel(&chosen.body, "in c") && !in_hidden_panel(&chosen.body, "in d"));
     let kept = format!("<input type=\"hidden\" name=\"_tabview\" value=\"{view}\">");
     assert!(chosen.body.contains(&kept), "{}", chosen.body);
-    assert_eq!(texts(&chosen.body).last().unwrap(), "t = B, e = Some(false)");
+    assert_eq!(
+        texts(&chosen.body).last().unwrap(),
+        "t = B, e = Some(false)"
+    );
     let opened = c
         .form(&[("_tab", &tab), ("_tabview", &view), (&expander, "true")])
         .await;
@@ -306,8 +322,17 @@ async fn without_javascript_tabs_and_expanders_post_their_state() {
     // A made-up tab position is refused with a clear error; nothing changes.
     let refused = c.form(&[("_tab", &tab), (&tabs, "7")]).await;
     assert_eq!(refused.status, 422, "{}", refused.body);
-    assert!(refused.body.contains("7 is not the position of one of the tabs"), "{}", refused.body);
-    assert_eq!(texts(&refused.body).last().unwrap(), "t = B, e = Some(true)");
+    assert!(
+        refused
+            .body
+            .contains("7 is not the position of one of the tabs"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        texts(&refused.body).last().unwrap(),
+        "t = B, e = Some(true)"
+    );
 }
 
 #[tokio::test]

@@ -384,7 +384,8 @@ impl<'r> Ui<'r> {
         call: WidgetCall,
         identity: impl FnOnce(&mut IdentityBuilder, bool, &str, &Params),
     ) -> Result<T> {
-        self.register_node(call, identity).map(|(value, _, _)| value)
+        self.register_node(call, identity)
+            .map(|(value, _, _)| value)
     }
 
     /// [`Ui::register`] for a widget that holds elements: also its id and

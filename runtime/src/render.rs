@@ -890,7 +890,11 @@ mod tests {
             let [c, d] = ui.tabs(["C", "D"]).show()?;
             c.text("in c");
             d.text("in d");
-            ui.expander("E").key("e").rerun_on_change().show()?.text("in e");
+            ui.expander("E")
+                .key("e")
+                .rerun_on_change()
+                .show()?
+                .text("in e");
             ui.popover("P").show()?.text("in p");
             Ok(())
         })));
@@ -900,7 +904,7 @@ mod tests {
         let html = render_app(&doc(t.tree()));
         let wid = tabs.id.to_string();
         for needle in [
-            format!("data-kind=\"tabs\" data-shape=\"tab\" data-value=\"1\""),
+            "data-kind=\"tabs\" data-shape=\"tab\" data-value=\"1\"".to_owned(),
             format!("role=\"tab\" id=\"w{wid}-t1\" aria-controls=\"w{wid}-p1\" aria-selected=\"true\" tabindex=\"0\" name=\"{wid}\" value=\"1\" class=\"bk-tab\">B</button>"),
             format!("role=\"tabpanel\" id=\"w{wid}-p0\" aria-labelledby=\"w{wid}-t0\" tabindex=\"0\" hidden"),
             "name=\"_tabview\" value=\"n".to_owned(),
@@ -928,8 +932,14 @@ mod tests {
             ..doc(t.tree())
         });
         assert!(panel(&chosen, "in c") && !panel(&chosen, "in d"));
-        assert!(chosen.contains(&format!("<input type=\"hidden\" name=\"_tabview\" value=\"{}:1\"", view[0].0)));
-        assert_eq!(t.tree().tabs(), [(vec!["A", "B"], Some("B")), (vec!["C", "D"], None)]);
+        assert!(chosen.contains(&format!(
+            "<input type=\"hidden\" name=\"_tabview\" value=\"{}:1\"",
+            view[0].0
+        )));
+        assert_eq!(
+            t.tree().tabs(),
+            [(vec!["A", "B"], Some("B")), (vec!["C", "D"], None)]
+        );
         assert_eq!(t.tree().expanders(), [("E", Some(false))]);
         assert_eq!(t.tree().popovers(), [("P", None)]);
     }
@@ -942,7 +952,11 @@ mod tests {
             let mut t = AppTest::new(App::new().page(Page::new("app", move |ui| {
                 let [_, b] = ui.tabs(["A", "B"]).key("t").rerun_on_change().show()?;
                 b.text(format!("b {n}"));
-                ui.expander("E").key("e").rerun_on_change().show()?.text(format!("e {n}"));
+                ui.expander("E")
+                    .key("e")
+                    .rerun_on_change()
+                    .show()?
+                    .text(format!("e {n}"));
                 Ok(())
             })));
             t.run().unwrap();
@@ -1202,12 +1216,26 @@ mod tests {
             Ok(())
         })?;
         ui.expander(p).show()?.text(p);
-        ui.expander(p).key("expander").rerun_on_change().show()?.text(p);
-        let tabs = ui.tabs([p, "b"]).key("tabs").rerun_on_change().default(p).show()?;
+        ui.expander(p)
+            .key("expander")
+            .rerun_on_change()
+            .show()?
+            .text(p);
+        let tabs = ui
+            .tabs([p, "b"])
+            .key("tabs")
+            .rerun_on_change()
+            .default(p)
+            .show()?;
         tabs[0].text(p);
         ui.tabs(vec![p, "c"]).show()?[1].text(p);
         ui.popover(p).help(p).show()?.text(p);
-        ui.popover(p).help(p).key("popover").rerun_on_change().show()?.text(p);
+        ui.popover(p)
+            .help(p)
+            .key("popover")
+            .rerun_on_change()
+            .show()?
+            .text(p);
         let cols = ui.columns(2);
         cols[0].text(p);
         ui.sidebar().text(p);

@@ -164,7 +164,8 @@ fn tab_view(fields: &[(String, String)]) -> Vec<(String, usize)> {
         let Some((dom, at)) = value.split_once(':') else {
             continue;
         };
-        let named = !dom.is_empty() && dom.len() <= 40 && dom.bytes().all(|b| b.is_ascii_alphanumeric());
+        let named =
+            !dom.is_empty() && dom.len() <= 40 && dom.bytes().all(|b| b.is_ascii_alphanumeric());
         let (true, Ok(at)) = (named, at.parse::<usize>()) else {
             continue;
         };

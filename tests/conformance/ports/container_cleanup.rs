@@ -8,7 +8,10 @@ fn app_py(ui: &Ui<'_>) -> Result<()> {
     #[widget(key = "show")]
     let show = ui.checkbox("Show").value(true).show()?;
     if show {
-        ui.tabs(["One", "Two"]).key("tabs").rerun_on_change().show()?;
+        ui.tabs(["One", "Two"])
+            .key("tabs")
+            .rerun_on_change()
+            .show()?;
         ui.expander("More").key("exp").rerun_on_change().show()?;
         ui.popover("Menu").key("pop").rerun_on_change().show()?;
     }

@@ -5,7 +5,11 @@ use brooklet::prelude::*;
 
 #[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
-    let tabs = ui.tabs(["One", "Two"]).key("t").bind_query_params().show()?;
+    let tabs = ui
+        .tabs(["One", "Two"])
+        .key("t")
+        .bind_query_params()
+        .show()?;
     let open: Vec<Option<bool>> = tabs.iter().map(|t| t.open()).collect();
     ui.text(format!("open={}", dumps(&open)));
     let e = ui.expander("More").key("e").bind_query_params().show()?;

@@ -17,7 +17,11 @@ fn close(ui: &Ui<'_>) -> Result<()> {
 
 #[page(path = "app.py")]
 fn app_py(ui: &Ui<'_>) -> Result<()> {
-    let e = ui.expander("Details").key("exp").on_change(changed).show()?;
+    let e = ui
+        .expander("Details")
+        .key("exp")
+        .on_change(changed)
+        .show()?;
     ui.text(format!("open={}", dumps(&e.open())));
     e.text("inside");
     let f = ui

@@ -7,7 +7,11 @@ use brooklet::prelude::*;
 fn app_py(ui: &Ui<'_>) -> Result<()> {
     #[widget(key = "more")]
     let more = ui.checkbox("More tabs").show()?;
-    let labels = if more { vec!["A", "B", "C"] } else { vec!["A", "B"] };
+    let labels = if more {
+        vec!["A", "B", "C"]
+    } else {
+        vec!["A", "B"]
+    };
     #[widget(key = "default")]
     let default: String = ui.selectbox("Default", ["A", "B"]).show()?;
     let tabs = ui

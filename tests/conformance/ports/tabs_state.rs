@@ -18,7 +18,10 @@ fn app_py(ui: &Ui<'_>) -> Result<()> {
         .key("tabs")
         .on_change(changed)
         .show()?;
-    ui.text(format!("open={}", dumps(&[one.open(), two.open(), three.open()])));
+    ui.text(format!(
+        "open={}",
+        dumps(&[one.open(), two.open(), three.open()])
+    ));
     ui.text(format!("state={}", dumps(&ui.state().get_value("tabs"))));
     two.text("in two");
     #[widget(key = "three", on_click = write, args = ("Three",))]
