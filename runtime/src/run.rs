@@ -33,6 +33,9 @@ pub(crate) enum Rerun {
     Page,
     /// A fragment's own `rerun_fragment`: that fragment alone.
     Fragment(Arc<str>),
+    /// `switch_page()`: another page, with the query parameters it was
+    /// given, if any.
+    Switch(String, Option<QueryParams>),
 }
 
 /// How one run of an event is to go.
@@ -63,7 +66,7 @@ impl RunOptions {
             url_seeds: false,
             full_run: true,
             fragment: match rerun {
-                Rerun::Page => None,
+                Rerun::Page | Rerun::Switch(..) => None,
                 Rerun::Fragment(key) => Some(key),
             },
         }
@@ -76,6 +79,8 @@ pub(crate) type RunResult = (RunEnd, Option<Rerun>, Option<Arc<str>>);
 
 /// Where an event's runs settled.
 struct Settled {
+    /// The page that ran last (another one after `switch_page()`).
+    page: Arc<Page>,
     end: RunEnd,
     reruns: u32,
     fragment: Option<Arc<str>>,
@@ -137,8 +142,8 @@ impl Session {
             cancel: cancel.clone(),
             stream,
         };
-        let settled = self.run_until_settled(app, &page, browser, options);
-        Ok(self.finish_event(&page, settled))
+        let settled = self.run_until_settled(app, page, browser, options);
+        Ok(self.finish_event(settled))
     }
 
     /// Checks every value against the widget's last drawn parameters (A6)
@@ -194,7 +199,7 @@ impl Session {
     fn run_until_settled(
         &mut self,
         app: &App,
-        page: &Arc<Page>,
+        mut page: Arc<Page>,
         mut browser: Vec<Checked>,
         mut options: RunOptions,
     ) -> Settled {
@@ -207,7 +212,7 @@ impl Session {
         loop {
             let (end, rerun, fragment) = self.run_once(
                 app,
-                page,
+                &page,
                 std::mem::take(&mut browser),
                 &mut tree,
                 options,
@@ -215,6 +220,7 @@ impl Session {
             );
             let Some(rerun) = rerun else {
                 return Settled {
+                    page,
                     end,
                     reruns,
                     fragment,
@@ -224,8 +230,9 @@ impl Session {
             };
             reruns += 1;
             if reruns > MAX_RERUNS {
-                tree.push(MAIN, rerun_loop(page));
+                tree.push(MAIN, rerun_loop(&page));
                 return Settled {
+                    page,
                     end: RunEnd::Failed,
                     reruns,
                     fragment,
@@ -233,13 +240,46 @@ impl Session {
                     url_writes,
                 };
             }
+            let seeds = matches!(&rerun, Rerun::Switch(_, Some(_)));
+            if let Rerun::Switch(path, query) = &rerun {
+                match app.find(Some(path)) {
+                    Ok(next) => {
+                        page = next.clone();
+                        self.switch_in_run(query.clone(), &mut url_writes);
+                    }
+                    Err(e) => {
+                        tree.push(MAIN, exception(&page, &e));
+                        return Settled {
+                            page,
+                            end: RunEnd::Failed,
+                            reruns,
+                            fragment,
+                            tree,
+                            url_writes,
+                        };
+                    }
+                }
+            }
             options = RunOptions::rerun(rerun, cancel.clone(), stream.clone());
+            options.url_seeds = seeds;
         }
+    }
+
+    /// `switch_page()` (R35): as when the browser switches, only the
+    /// entrypoint's widgets stay, and the new page's URL has the parameters
+    /// it was given, or none.
+    fn switch_in_run(&mut self, query: Option<QueryParams>, url_writes: &mut UrlWrites) {
+        let kept = self.state.widgets_of_script(crate::identity::PageId::ENTRYPOINT);
+        self.state.after_page_switch(&mut self.callbacks, &kept);
+        self.fragments.clear();
+        self.query_params = query.unwrap_or_default();
+        url_writes.clear();
     }
 
     /// The session after the event: its page, counters, tree, and the URL
     /// the browser should show (R40).
-    fn finish_event(&mut self, page: &Page, settled: Settled) -> RunOutput {
+    fn finish_event(&mut self, settled: Settled) -> RunOutput {
+        let page = &settled.page;
         self.page = Some(page.path().to_owned());
         self.runs += 1;
         // A superseded event leaves the page the browser holds current: the
@@ -547,8 +587,12 @@ impl Session {
     }
 }
 
-/// A fragment's own code asked to run it again (R41, scope "fragment").
+/// A fragment's own code asked to run it again (R41, scope "fragment"), or
+/// the page asked for another page.
 fn asked_rerun(ctx: &RunCtx) -> Rerun {
+    if let Some((path, query)) = &ctx.switch_to {
+        return Rerun::Switch(path.clone(), query.clone());
+    }
     match ctx.fragment_rerun.as_deref() {
         Some(k) => ctx
             .fragments

@@ -253,6 +253,16 @@ impl SessionState {
         self.new_widget.insert(id, value);
     }
 
+    /// The widgets the script `script` drew (the entrypoint's survive a
+    /// page switch, R35).
+    pub(crate) fn widgets_of_script(&self, script: PageId) -> IdSet {
+        self.metadata
+            .iter()
+            .filter(|(_, m)| m.script == script)
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
     /// Whether a widget's value differs from its value at the end of the
     /// previous run (R27).
     pub(crate) fn widget_changed(&self, id: WidgetId) -> bool {

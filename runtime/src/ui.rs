@@ -74,6 +74,8 @@ pub(crate) struct RunCtx {
     pub fragments: BTreeMap<Arc<str>, crate::fragment::FragmentEntry>,
     /// A callback asked for a rerun of this fragment only (R32).
     pub fragment_rerun: Option<String>,
+    /// `switch_page()` asked for this page, with these query parameters.
+    pub switch_to: Option<(String, Option<QueryParams>)>,
     /// Callbacks are running, not the page (fragment reruns by key, R41).
     pub in_callback: bool,
     /// This run is a fragment run: only `fragment`'s code runs (R32, R41).
@@ -115,6 +117,7 @@ impl RunCtx {
             url_writes: BTreeMap::new(),
             fragments: BTreeMap::new(),
             fragment_rerun: None,
+            switch_to: None,
             in_callback: false,
             fragment_run: false,
             cancel: CancelToken::new(),
@@ -508,6 +511,45 @@ impl<'r> Ui<'r> {
         Err(run.end(Error::new(
             ErrorKind::Rerun,
             "the run was ended by `rerun()`",
+        )))
+    }
+
+    /// Ends the run here and switches to the page at `path`
+    /// (`st.switch_page`). As for a switch in the navigation, only the
+    /// entrypoint's widgets keep their state (R35), the new page's URL has
+    /// no query parameters, and it runs from the top. An unknown page is an
+    /// `UnknownPage` error on the page. Write `ui.switch_page("other")?;`;
+    /// it always returns `Err`.
+    pub fn switch_page(&self, path: &str) -> Result<()> {
+        self.switch_to(path, None)
+    }
+
+    /// [`Ui::switch_page`] with the new page's query parameters
+    /// (`st.switch_page(page, query_params=...)`): widgets bound to them
+    /// take their values (R40).
+    pub fn switch_page_with<K, V>(
+        &self,
+        path: &str,
+        query_params: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<()>
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let mut query = QueryParams::new();
+        for (k, v) in query_params {
+            query.entry(k.into()).or_default().push(v.into());
+        }
+        self.switch_to(path, Some(query))
+    }
+
+    fn switch_to(&self, path: &str, query: Option<QueryParams>) -> Result<()> {
+        let mut run = self.run.borrow_mut();
+        run.check_live()?;
+        run.switch_to = Some((path.to_owned(), query));
+        Err(run.end(Error::new(
+            ErrorKind::Rerun,
+            format!("the run was ended by `switch_page(\"{path}\")`"),
         )))
     }
 

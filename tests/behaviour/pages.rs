@@ -68,3 +68,78 @@ fn r38_app_without_entrypoint_cleans_up_page_widgets_on_switch() {
     t.switch_page("home.py").unwrap();
     assert_eq!(t.texts(), ["n=0 c=false"]);
 }
+
+/// An app whose entrypoint draws a sidebar field and runs the page; page
+/// `a.py` switches to `b.py` on a click, `c.py` to a page that is none.
+fn switching_app() -> App {
+    App::new()
+        .entrypoint(|ui: &Ui<'_>| {
+            ui.sidebar().text_input("Name").key("name").show()?;
+            ui.run_page()
+        })
+        .page(Page::new("a.py", |ui| {
+            ui.text_input("On a").key("on_a").show()?;
+            if ui.button("Go").key("go").show()? {
+                ui.switch_page("b.py")?;
+            }
+            if ui.button("Go with").key("with").show()? {
+                ui.switch_page_with("b.py", [("color", "Blue")])?;
+            }
+            if ui.button("Nowhere").key("nowhere").show()? {
+                ui.switch_page("none.py")?;
+            }
+            ui.text("a ran to its end");
+            Ok(())
+        }))
+        .page(Page::new("b.py", |ui| {
+            let color = ui
+                .selectbox("Color", ["Red", "Blue"])
+                .key("color")
+                .bind_query_params()
+                .show()?;
+            ui.text(format!("b: keys={:?} color={color}", ui.state().keys()));
+            Ok(())
+        }))
+}
+
+/// `switch_page()` ends the run and runs the other page from the top, with
+/// the page-switch clean-up of a switch in the navigation (R35): the old
+/// page's widgets are gone, the entrypoint's keep their state. (Streamlit's
+/// own `st.switch_page` sends no widget states, so it also resets the
+/// entrypoint's widgets; brooklet keeps them, as its navigation does.)
+#[test]
+fn r35_switch_page_runs_the_other_page_with_the_page_switch_clean_up() {
+    let mut t = AppTest::new(switching_app());
+    t.run().unwrap();
+    t.set_value(Target::key("text_input", "name"), "Ada").unwrap();
+    t.set_value(Target::key("text_input", "on_a"), "x").unwrap();
+    t.click(Target::key("button", "go")).unwrap();
+    assert_eq!(t.page(), Some("b.py"));
+    assert_eq!(t.texts(), ["b: keys=[\"color\", \"name\"] color=Red"]);
+    assert_eq!(t.session_state()["name"], "Ada");
+    assert!(t.sent_query_params().is_empty());
+}
+
+/// `switch_page_with` gives the new page its query parameters: a widget
+/// bound to one takes its value (R40); an unknown page is an error on the
+/// page, and the run that asked stays where it was.
+#[test]
+fn r40_switch_page_with_query_params_seeds_bound_widgets() {
+    let mut t = AppTest::new(switching_app());
+    t.run().unwrap();
+    t.click(Target::key("button", "with")).unwrap();
+    assert_eq!(t.page(), Some("b.py"));
+    assert_eq!(t.texts(), ["b: keys=[\"color\", \"name\"] color=Blue"]);
+    assert_eq!(
+        t.url_query_params().get("color"),
+        Some(&vec!["Blue".to_owned()])
+    );
+
+    let mut t = AppTest::new(switching_app());
+    t.run().unwrap();
+    t.click(Target::key("button", "nowhere")).unwrap();
+    assert_eq!(t.page(), Some("a.py"));
+    let errors = t.exceptions();
+    assert_eq!(errors[0].0, brooklet::ErrorKind::UnknownPage, "{errors:?}");
+    assert!(errors[0].1.contains("no page \"none.py\""), "{errors:?}");
+}
