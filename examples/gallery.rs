@@ -106,6 +106,7 @@ fn widgets(ui: &Ui<'_>) -> Result<()> {
         ui.state().get_opt::<i64>("tab_changes")?.unwrap_or(0),
         pop.open()
     ));
+    ui.page_link("more", "")?;
     ui.success("Success");
     ui.warning("Warning");
     ui.error("Error (an element, not an exception)");

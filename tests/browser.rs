@@ -709,6 +709,30 @@ async fn containers(d: &Driver, c: &Client) {
     eprintln!(
         "ok: the expander and the popover tell the server they are open; Escape closes the popover"
     );
+    // A page link: a real address, and a plain click switches this
+    // session's page without loading a document.
+    c.execute("window.__samePage = true;", vec![])
+        .await
+        .unwrap();
+    let href = c
+        .execute(
+            "return document.querySelector('.bk-page-link > a').href;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(href, json!(format!("http://{addr}/more")));
+    click_css(c, ".bk-page-link > a").await;
+    until_shows(c, "scrolled line 1").await;
+    let after = c
+        .execute(
+            "return [location.pathname, window.__samePage === true];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(after, json!(["/more", true]));
+    eprintln!("ok: a page link switches the page in the same session");
 }
 
 /// Every widget of the gallery, found by its accessible name as Chromium

@@ -610,7 +610,7 @@
   // A page link: a plain click switches this session's page; a middle
   // click, or one with a modifier, is the browser's (a new tab, a new window).
   document.addEventListener("click", (e) => {
-    const link = e.target.closest && e.target.closest("a.bk-nav-link");
+    const link = e.target.closest && e.target.closest("a.bk-nav-link, .bk-page-link > a[data-page]");
     if (!link || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
     enqueue({ page: link.dataset.page });

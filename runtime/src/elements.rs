@@ -329,6 +329,13 @@ pub enum Element {
         /// Where it goes: relative, `http`, `https` or `mailto`.
         url: String,
     },
+    /// A link to one of the app's pages (`st.page_link`).
+    PageLink {
+        /// The page's path.
+        path: String,
+        /// The link's text.
+        label: String,
+    },
     /// A title (1), header (2) or subheader (3).
     Heading {
         /// 1 to 3.
@@ -711,6 +718,16 @@ impl ElementTree {
             .collect()
     }
 
+    /// The page links: label and page path, in page order.
+    pub fn page_links(&self) -> Vec<(&str, &str)> {
+        self.iter()
+            .filter_map(|e| match e {
+                Element::PageLink { label, path } => Some((label.as_str(), path.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The link buttons: label and URL, in page order.
     pub fn link_buttons(&self) -> Vec<(&str, &str)> {
         self.iter()
@@ -783,6 +800,7 @@ impl ElementTree {
             Element::Divider => "---".to_owned(),
             Element::Html { body } => format!("[html] {body}"),
             Element::LinkButton { label, url } => format!("[link {label}] {url}"),
+            Element::PageLink { path, label } => format!("[page link {label}] {path}"),
             Element::Heading { level, body } => {
                 format!("{} {body}", "#".repeat(usize::from(*level)))
             }

@@ -159,6 +159,8 @@ fn default_title(path: &str) -> String {
 pub struct App {
     entrypoint: Option<Arc<Page>>,
     pages: Vec<Arc<Page>>,
+    /// Each page's path and title, for page links.
+    titles: Arc<[(Arc<str>, String)]>,
     /// The largest upload the server takes, in bytes (`None`: the default).
     max_upload_size: Option<u64>,
 }
@@ -173,7 +175,17 @@ impl App {
     /// added is the default page.
     pub fn page(mut self, page: impl Into<Page>) -> Self {
         self.pages.push(Arc::new(page.into()));
+        self.titles = self
+            .pages
+            .iter()
+            .map(|p| (p.path.clone(), p.title.clone()))
+            .collect();
         self
+    }
+
+    /// Each page's path and title, in navigation order.
+    pub(crate) fn titles(&self) -> Arc<[(Arc<str>, String)]> {
+        self.titles.clone()
     }
 
     /// Sets the entrypoint: code that runs before every page and runs the

@@ -227,12 +227,34 @@ fn nav_html(doc: &PageDoc<'_>) -> String {
         }
         .to_html()
     });
-    let without_js = format!("<style>.bk-nav-links{{display:none}}</style><ul>{buttons}</ul>");
+    // Without JavaScript the stylesheet hides the links (`scripting: none`):
+    // an inline style would need its own CSP hash.
+    let without_js = format!("<ul>{buttons}</ul>");
     view! {
         <nav class="bk-nav" aria-label="Pages">
             <ul class="bk-nav-links" inner_html=links></ul>
             <noscript inner_html=without_js></noscript>
         </nav>
+    }
+    .to_html()
+}
+
+/// A page link: a link for the client script (which takes a plain click
+/// as a page switch of this session), and without JavaScript a form
+/// button that switches it, as in the navigation.
+fn page_link_html(doc: &PageDoc<'_>, path: &str, label: &str) -> String {
+    let current = (path == doc.page).then_some("page");
+    let button = view! {
+        <button type="submit" name="_nav" value=path.to_owned() class="bk-page-link-button"
+            aria-current=current>{label.to_owned()}</button>
+    }
+    .to_html();
+    // Without JavaScript the stylesheet hides the link (`scripting: none`).
+    view! {
+        <div class="bk-page-link" data-k="page_link">
+            <a href=format!("{}{path}", doc.base) data-page=path.to_owned() aria-current=current>{label.to_owned()}</a>
+            <noscript inner_html=button></noscript>
+        </div>
     }
     .to_html()
 }
@@ -484,6 +506,7 @@ fn leaf_html(doc: &PageDoc<'_>, element: &Element) -> String {
             let clean = ammonia::clean(body);
             view! { <div class="bk-html" data-k="html" inner_html=clean></div> }.to_html()
         }
+        Element::PageLink { path, label } => page_link_html(doc, path, label),
         Element::LinkButton { label, url } => view! {
             <a class="bk-button bk-link-button" data-k="link_button" href=url.clone()
                 target="_blank" rel="noopener noreferrer">{label.clone()}</a>
@@ -1215,6 +1238,7 @@ mod tests {
             ui.text(PAYLOAD);
             Ok(())
         })?;
+        ui.page_link("app", p)?;
         ui.expander(p).show()?.text(p);
         ui.expander(p)
             .key("expander")

@@ -269,7 +269,9 @@ impl Session {
     /// entrypoint's widgets stay, and the new page's URL has the parameters
     /// it was given, or none.
     fn switch_in_run(&mut self, query: Option<QueryParams>, url_writes: &mut UrlWrites) {
-        let kept = self.state.widgets_of_script(crate::identity::PageId::ENTRYPOINT);
+        let kept = self
+            .state
+            .widgets_of_script(crate::identity::PageId::ENTRYPOINT);
         self.state.after_page_switch(&mut self.callbacks, &kept);
         self.fragments.clear();
         self.query_params = query.unwrap_or_default();
@@ -422,6 +424,7 @@ impl Session {
             self.last_drawn,
         );
         ctx.discarded = discarded;
+        ctx.pages = app.titles();
         ctx.tasks = std::mem::take(&mut self.tasks);
         ctx.task_host = self.task_host.clone();
         ctx.url_seeds = options.url_seeds;

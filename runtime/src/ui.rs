@@ -74,6 +74,8 @@ pub(crate) struct RunCtx {
     pub fragments: BTreeMap<Arc<str>, crate::fragment::FragmentEntry>,
     /// A callback asked for a rerun of this fragment only (R32).
     pub fragment_rerun: Option<String>,
+    /// The app's pages: path and title.
+    pub pages: Arc<[(Arc<str>, String)]>,
     /// `switch_page()` asked for this page, with these query parameters.
     pub switch_to: Option<(String, Option<QueryParams>)>,
     /// Callbacks are running, not the page (fragment reruns by key, R41).
@@ -118,6 +120,7 @@ impl RunCtx {
             fragments: BTreeMap::new(),
             fragment_rerun: None,
             switch_to: None,
+            pages: Arc::from([]),
             in_callback: false,
             fragment_run: false,
             cancel: CancelToken::new(),
@@ -328,6 +331,33 @@ impl<'r> Ui<'r> {
             )));
         }
         self.push(Element::LinkButton { label, url });
+        Ok(())
+    }
+
+    /// A link to the app's page at `path` (`st.page_link`), with `label`,
+    /// or the page's title when `label` is empty. A click switches this
+    /// session's page (R35); a middle click or "copy link" works as for any
+    /// link. Errors: a `path` that is none of the app's pages.
+    pub fn page_link(&self, path: &str, label: impl Into<String>) -> Result<()> {
+        let label = label.into();
+        let mut run = self.run.borrow_mut();
+        let Some(title) = run
+            .pages
+            .iter()
+            .find(|(p, _)| &**p == path)
+            .map(|(_, t)| t.clone())
+        else {
+            let known: Vec<&str> = run.pages.iter().map(|(p, _)| &**p).collect();
+            let message =
+                format!("page_link: the app has no page \"{path}\"; its pages are {known:?}");
+            return Err(run.end(Error::new(ErrorKind::UnknownPage, message)));
+        };
+        drop(run);
+        let label = if label.is_empty() { title } else { label };
+        self.push(Element::PageLink {
+            path: path.to_owned(),
+            label,
+        });
         Ok(())
     }
 

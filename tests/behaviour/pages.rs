@@ -111,7 +111,8 @@ fn switching_app() -> App {
 fn r35_switch_page_runs_the_other_page_with_the_page_switch_clean_up() {
     let mut t = AppTest::new(switching_app());
     t.run().unwrap();
-    t.set_value(Target::key("text_input", "name"), "Ada").unwrap();
+    t.set_value(Target::key("text_input", "name"), "Ada")
+        .unwrap();
     t.set_value(Target::key("text_input", "on_a"), "x").unwrap();
     t.click(Target::key("button", "go")).unwrap();
     assert_eq!(t.page(), Some("b.py"));
@@ -142,4 +143,34 @@ fn r40_switch_page_with_query_params_seeds_bound_widgets() {
     let errors = t.exceptions();
     assert_eq!(errors[0].0, brooklet::ErrorKind::UnknownPage, "{errors:?}");
     assert!(errors[0].1.contains("no page \"none.py\""), "{errors:?}");
+}
+
+/// `page_link` draws a link to one of the app's pages, named by its title
+/// unless given a label; a page that is none of the app's is an error.
+#[test]
+fn r35_page_links_name_the_apps_pages() {
+    let app = App::new()
+        .page(Page::new("home", |ui| {
+            ui.page_link("reports", "")?;
+            ui.page_link("home", "Back home")?;
+            ui.page_link("nowhere", "")?;
+            ui.text("not reached");
+            Ok(())
+        }))
+        .page(Page::new("reports", |_| Ok(())).title("Monthly reports"));
+    let mut t = AppTest::new(app);
+    t.run().unwrap();
+    assert_eq!(
+        t.tree().page_links(),
+        [("Monthly reports", "reports"), ("Back home", "home")]
+    );
+    let errors = t.exceptions();
+    assert_eq!(errors[0].0, brooklet::ErrorKind::UnknownPage, "{errors:?}");
+    assert!(
+        errors[0]
+            .1
+            .contains("page_link: the app has no page \"nowhere\""),
+        "{errors:?}"
+    );
+    assert!(t.texts().is_empty());
 }
