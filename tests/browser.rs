@@ -5,6 +5,8 @@
 //! tests must run (CI=true makes a missing driver a failure). A plain
 //! `cargo test` without them skips with a printed reason.
 
+#[path = "../examples/chat.rs"]
+mod chat;
 #[path = "../examples/gallery.rs"]
 mod gallery;
 #[path = "../examples/mpa_keep.rs"]
@@ -31,6 +33,7 @@ async fn in_a_real_browser() {
     let result = async {
         scenarios(&d, &c).await;
         containers(&d, &c).await;
+        chatting(&d, &c).await;
         accessible_names(&d, &c).await;
     }
     .await;
@@ -733,6 +736,76 @@ async fn containers(d: &Driver, c: &Client) {
         .unwrap();
     assert_eq!(after, json!(["/more", true]));
     eprintln!("ok: a page link switches the page in the same session");
+}
+
+/// The chat example: Enter sends a message (Shift+Enter is a new line),
+/// the field empties, the answer follows in a chat message with the
+/// assistant's avatar, and the field stays at the bottom of the window.
+async fn chatting(d: &Driver, c: &Client) {
+    let addr = support::http::start(chat::app()).await;
+    c.goto(&format!("http://{addr}/")).await.unwrap();
+    until_shows(c, "Echo bot").await;
+    settled(c).await;
+    assert_eq!(
+        computed_label(d, c, "[data-kind=chat_input] textarea").await,
+        "What is up?"
+    );
+    let field = c
+        .find(Locator::Css("[data-kind=chat_input] textarea"))
+        .await
+        .unwrap();
+    let shift_enter = format!(
+        "{}{}{}",
+        char::from(Key::Shift),
+        char::from(Key::Enter),
+        char::from(Key::Shift)
+    );
+    field
+        .send_keys(&format!("first line{shift_enter}second"))
+        .await
+        .unwrap();
+    settled(c).await;
+    let typed = "return document.querySelector('[data-kind=chat_input] textarea').value;";
+    assert_eq!(
+        c.execute(typed, vec![]).await.unwrap(),
+        json!("first line\nsecond"),
+        "Shift+Enter sent nothing"
+    );
+    field
+        .send_keys(&String::from(char::from(Key::Enter)))
+        .await
+        .unwrap();
+    until_shows(c, "Echo: first line").await;
+    assert_eq!(
+        c.execute(typed, vec![]).await.unwrap(),
+        json!(""),
+        "the field empties"
+    );
+    for i in 0..12 {
+        field
+            .send_keys(&format!("message {i}{}", char::from(Key::Enter)))
+            .await
+            .unwrap();
+        until_shows(c, &format!("Echo: message {i}")).await;
+    }
+    settled(c).await;
+    let layout = c
+        .execute(
+            "const box = document.querySelector('[data-kind=chat_input]').getBoundingClientRect();
+             const avatars = [...document.querySelectorAll('.bk-chat-message .bk-avatar')].map((a) => a.textContent);
+             return [Math.abs(window.innerHeight - box.bottom) < 2, avatars.length, avatars[1]];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        layout,
+        json!([true, 26, "\u{1f916}"]),
+        "pinned at the bottom; 13 exchanges"
+    );
+    eprintln!(
+        "ok: chat: Enter sends, Shift+Enter does not, the field empties and stays at the bottom"
+    );
 }
 
 /// Every widget of the gallery, found by its accessible name as Chromium

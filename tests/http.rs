@@ -2,6 +2,8 @@
 //! channel, and every way an event can be rejected (spec A6) without
 //! changing the session.
 
+#[path = "../examples/chat.rs"]
+mod chat;
 #[path = "../examples/mpa_keep.rs"]
 mod mpa_keep;
 #[path = "../examples/slider_bounds.rs"]
@@ -251,6 +253,35 @@ fn containers_app() -> brooklet::App {
         ui.text(format!("t = {t}, e = {:?}", e.open()));
         Ok(())
     }))
+}
+
+/// Without JavaScript the chat input's send button posts its message,
+/// which counts for that one run; the answer shows the field empty.
+#[tokio::test]
+async fn without_javascript_a_chat_message_is_sent_by_its_button() {
+    let mut c = Http::new(start(chat::app()).await);
+    let page = c.get("/").await;
+    let tab = tab_of(&page.body);
+    let field = wid_of_kind(&page.body, "chat_input");
+    let sent = c
+        .form(&[("_tab", &tab), (&field, "hello <b>"), ("_chat", &field)])
+        .await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert!(
+        sent.body.contains("<p>Echo: hello &lt;b&gt;</p>"),
+        "{}",
+        sent.body
+    );
+    assert!(
+        sent.body.contains("></textarea>"),
+        "the field is empty again"
+    );
+    let again = c.form(&[("_tab", &tab), (&field, "")]).await;
+    assert_eq!(
+        again.body.matches("Echo: hello").count(),
+        1,
+        "an empty field sends nothing"
+    );
 }
 
 /// Whether the text `text` is in a hidden tab panel.

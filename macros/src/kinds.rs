@@ -147,6 +147,9 @@ const FEEDBACK_KEYED: &[Param] = &[arg("options", 0)];
 const TABS: &[Param] = &[arg("tabs", 0), opt("default", "default")];
 const EXPANDER: &[Param] = &[LABEL, opt("expanded", "expanded")];
 const POPOVER: &[Param] = &[LABEL, HELP, opt("disabled", "disabled")];
+// The placeholder is the chat input's label.
+const CHAT: &[Param] = &[LABEL, opt("max_chars", "max_chars")];
+const CHAT_KEYED: &[Param] = &[opt("max_chars", "max_chars")];
 const FILE: &[Param] = &[
     LABEL,
     opt("type", "types"),
@@ -236,6 +239,11 @@ pub static KINDS: &[KindInfo] = &[
     KindInfo {
         persist: false,
         ..kind("tabs", "tabs", 1, TABS, TABS)
+    },
+    KindInfo {
+        callback: "on_submit",
+        persist: false,
+        ..kind("chat_input", "chat_input", 1, CHAT, CHAT_KEYED)
     },
     KindInfo {
         persist: false,

@@ -106,7 +106,7 @@ pub enum Given {
 }
 
 pub const WIDGET_ARGS: &str =
-    "`key`, `on_change`, `on_click`, `args`, `disabled`, `help`, `persist`, `keep_value` or `bind`";
+    "`key`, `on_change`, `on_click`, `on_submit`, `args`, `disabled`, `help`, `persist`, `keep_value` or `bind`";
 
 impl PageArgs {
     /// Parses `title = "..", path = "..", icon = "..", entrypoint`.
@@ -240,7 +240,8 @@ impl WidgetArgs {
                     }
                     set(cx, &mut out.keep_value, ident, ());
                 }
-                "key" | "on_change" | "on_click" | "args" | "help" | "persist" | "bind" => {
+                "key" | "on_change" | "on_click" | "on_submit" | "args" | "help" | "persist"
+                | "bind" => {
                     let value = match meta {
                         Meta::NameValue(nv) => nv.value,
                         other => {
@@ -248,6 +249,7 @@ impl WidgetArgs {
                                 "key" => "key = \"name\"",
                                 "on_change" => "on_change = callback",
                                 "on_click" => "on_click = callback",
+                                "on_submit" => "on_submit = callback",
                                 "args" => "args = (a, b)",
                                 "help" => "help = \"...\"",
                                 "bind" => "bind = \"query-params\"",
@@ -263,7 +265,8 @@ impl WidgetArgs {
                     let slot = match name.as_str() {
                         "key" => &mut out.key,
                         "on_change" => &mut out.on_change,
-                        "on_click" => &mut out.on_click,
+                        // A chat input's callback: its name stays in the `Arg`.
+                        "on_click" | "on_submit" => &mut out.on_click,
                         "args" => &mut out.args,
                         "help" => &mut out.help,
                         "bind" => &mut out.bind,

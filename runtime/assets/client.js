@@ -37,7 +37,8 @@
     const next = new Map();
     entry = new Set();
     for (const w of root().querySelectorAll("[data-wid]")) {
-      if (w.dataset.shape === "trigger") continue;
+      // A click or a message goes with the one event it causes.
+      if (w.dataset.shape === "trigger" || w.dataset.shape === "message") continue;
       let v = null;
       try { v = JSON.parse(w.dataset.value); } catch (_) { }
       next.set(w.dataset.wid, v);
@@ -123,7 +124,7 @@
     // An interaction replaces a fragment's tick still waiting: it runs more.
     if (!ev.fragment) for (let i = queue.length - 1; i >= 0; i--) if (queue[i].fragment) queue.splice(i, 1);
     // A value-only event already waiting will carry the newest values.
-    if (!ev.click && !ev.page && queue.some((e) => !e.click && !e.page)) return;
+    if (!ev.click && !ev.chat && !ev.page && queue.some((e) => !e.click && !e.chat && !e.page)) return;
     queue.push(ev);
     pump();
   }
@@ -153,6 +154,7 @@
       if (ev.page && !entry.has(id)) continue; // R35: only the entrypoint's widgets
       values.push([id, v]);
     }
+    if (ev.chat) values.push(ev.chat);
     const body = { tab, seq, page: ev.page || page, values, click: ev.click || null };
     if (ev.fragment) body.fragment = ev.fragment;
     // Back/forward: the URL's query parameters win (R40).
@@ -556,11 +558,28 @@
     chooseTab(next);
   });
 
+  // ---- a chat input: Enter sends (Shift+Enter is a new line), and the
+  // field empties; the message goes with the one event it causes.
+  function sendMessage(w) {
+    const field = w && w.querySelector("textarea");
+    if (!field || !field.value.trim()) return;
+    enqueue({ chat: [w.dataset.wid, field.value] });
+    field.value = "";
+  }
+  form.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter" || e.shiftKey || e.isComposing) return;
+    const w = widgetOf(e.target);
+    if (!w || w.dataset.shape !== "message") return;
+    e.preventDefault();
+    sendMessage(w);
+  });
+
   // ---- what the user does
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const sub = e.submitter;
     if (sub && sub.getAttribute("role") === "tab") chooseTab(sub);
+    else if (sub && sub.name === "_chat") sendMessage(widgetOf(sub));
     else if (sub && sub.name === "_click") {
       const w = widgetOf(sub);
       const form = w && sub.dataset.submits ? w.closest("[data-form]") : null;

@@ -52,26 +52,30 @@ impl SessionState {
         callbacks.retain(|id, _| sent.contains(id));
     }
 
-    /// The trigger widgets whose value is `true` now: the clicks of this run.
-    pub(crate) fn pressed_triggers(&self) -> Vec<WidgetId> {
+    /// The trigger widgets used in this run, with their value: the clicks
+    /// (`true`) and the chat messages sent.
+    pub(crate) fn pressed_triggers(&self) -> Vec<(WidgetId, Value)> {
         self.widget_metas()
-            .filter(|(id, meta)| {
-                meta.kind.is_trigger() && self.widget_value(*id) == Some(&Value::Bool(true))
+            .filter(|(_, meta)| meta.kind.is_trigger())
+            .filter_map(|(id, meta)| {
+                let v = self.widget_value(id)?;
+                (*v != meta.params.get().rest()).then(|| (id, v.clone()))
             })
-            .map(|(id, _)| id)
             .collect()
     }
 
-    /// Sets every trigger widget's value back to `false` (R28).
+    /// Sets every trigger widget's value back to its rest: `false`, or
+    /// nothing for a chat input (R28).
     pub(crate) fn reset_triggers(&mut self) {
         let stores = self.stores_mut();
         for (id, meta) in stores.metadata.iter() {
             if meta.kind.is_trigger() {
+                let rest = meta.params.get().rest();
                 if let Some(v) = stores.new_widget.get_mut(id) {
-                    *v = Value::Bool(false);
+                    v.clone_from(&rest);
                 }
                 if let Some(v) = stores.old_by_widget.get_mut(id) {
-                    *v = Value::Bool(false);
+                    *v = rest;
                 }
             }
         }

@@ -17,6 +17,9 @@ pub type NodeId = usize;
 pub(crate) const MAIN: NodeId = 0;
 /// The sidebar's node.
 pub(crate) const SIDEBAR: NodeId = 1;
+/// The bottom of the main area, where a chat input drawn at the top level
+/// of the page goes (Streamlit's bottom container).
+pub(crate) const BOTTOM: NodeId = 2;
 
 /// Which top-level area an element lives in (part of a keyless widget's
 /// identity, R3).
@@ -27,6 +30,8 @@ pub enum Root {
     Main,
     /// The sidebar.
     Sidebar,
+    /// The bottom of the main area.
+    Bottom,
 }
 
 /// The kind of a callout box.
@@ -210,6 +215,18 @@ pub enum Element {
     Main,
     /// The sidebar (node 1).
     Sidebar,
+    /// The bottom of the main area (node 2).
+    Bottom,
+    /// A chat message (`st.chat_message`): a container with its author's
+    /// avatar.
+    ChatMessage {
+        /// Its author: `user` and `assistant` (or `human`, `ai`) get their
+        /// own avatars, any other name its first letter.
+        name: String,
+        /// An avatar of its own: an emoji or short text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        avatar: Option<String>,
+    },
     /// A row of columns; its children are [`Element::Column`]s.
     Columns {
         /// The space between the columns.
@@ -500,7 +517,7 @@ impl Default for ElementTree {
 impl ElementTree {
     /// An empty page: a main area and a sidebar.
     pub fn new() -> Self {
-        Self::with_capacity(2)
+        Self::with_capacity(3)
     }
 
     /// An empty tree with room for `nodes` nodes (a rerun draws about as
@@ -512,15 +529,33 @@ impl ElementTree {
             root,
             form: None,
         };
-        let mut tree = Vec::with_capacity(nodes.max(2));
+        let mut tree = Vec::with_capacity(nodes.max(3));
         tree.push(root(Element::Main, Root::Main));
         tree.push(root(Element::Sidebar, Root::Sidebar));
+        tree.push(root(Element::Bottom, Root::Bottom));
         ElementTree { nodes: tree }
+    }
+
+    /// The bottom of the main area, unless the tree was stored before it
+    /// had one.
+    pub(crate) fn bottom(&self) -> Option<NodeId> {
+        self.nodes
+            .get(BOTTOM)
+            .filter(|n| matches!(n.element, Element::Bottom))
+            .map(|_| BOTTOM)
+    }
+
+    /// The roots in the order a stack visits them: main, sidebar, bottom.
+    fn roots(&self) -> Vec<NodeId> {
+        let mut roots: Vec<NodeId> = self.bottom().into_iter().collect();
+        roots.extend([SIDEBAR, MAIN]);
+        roots
     }
 
     /// Empties the tree for reuse, keeping its allocation.
     pub fn clear(&mut self) {
-        self.nodes.truncate(2);
+        let roots = if self.bottom().is_some() { 3 } else { 2 };
+        self.nodes.truncate(roots);
         for n in &mut self.nodes {
             n.children.clear();
         }
@@ -565,7 +600,7 @@ impl ElementTree {
 
     /// Every element in page order: the main area depth-first, then the sidebar.
     pub fn iter(&self) -> impl Iterator<Item = &Element> + '_ {
-        self.iter_from(vec![SIDEBAR, MAIN])
+        self.iter_from(self.roots())
     }
 
     /// The elements inside `node`, in page order (not `node` itself).
@@ -649,7 +684,7 @@ impl ElementTree {
 
     /// The node of the fragment with this key, if the tree has one.
     pub fn fragment_node(&self, key: &str) -> Option<NodeId> {
-        let mut stack = vec![SIDEBAR, MAIN];
+        let mut stack = self.roots();
         while let Some(id) = stack.pop() {
             let node = &self.nodes[id];
             if matches!(&node.element, Element::Fragment { key: k, .. } if k == key) {
@@ -718,6 +753,16 @@ impl ElementTree {
             .collect()
     }
 
+    /// The chat messages: their author and own avatar, in page order.
+    pub fn chat_messages(&self) -> Vec<(&str, Option<&str>)> {
+        self.iter()
+            .filter_map(|e| match e {
+                Element::ChatMessage { name, avatar } => Some((name.as_str(), avatar.as_deref())),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The page links: label and page path, in page order.
     pub fn page_links(&self) -> Vec<(&str, &str)> {
         self.iter()
@@ -765,7 +810,7 @@ impl ElementTree {
 
     /// Whether the page shows nothing.
     pub fn is_empty(&self) -> bool {
-        self.nodes.len() == 2
+        self.nodes.len() == self.roots().len()
     }
 
     /// A plain-text outline of the page, one element a line, indented by
@@ -776,6 +821,12 @@ impl ElementTree {
         if !self.nodes[SIDEBAR].children.is_empty() {
             self.outline_node(SIDEBAR, 0, &mut out);
         }
+        if let Some(bottom) = self
+            .bottom()
+            .filter(|b| !self.nodes[*b].children.is_empty())
+        {
+            self.outline_node(bottom, 0, &mut out);
+        }
         out
     }
 
@@ -784,6 +835,8 @@ impl ElementTree {
         let pad = "  ".repeat(depth);
         let line = match &self.nodes[id].element {
             Element::Main => "[main]".to_owned(),
+            Element::Bottom => "[bottom]".to_owned(),
+            Element::ChatMessage { name, .. } => format!("[chat message {name}]"),
             Element::Sidebar => "[sidebar]".to_owned(),
             Element::Columns { .. } => "[columns]".to_owned(),
             Element::Column { weight } => format!("[column {weight}]"),

@@ -179,6 +179,12 @@ pub(crate) trait WidgetParams: Stored + fmt::Debug + Send + Sync {
         }
     }
 
+    /// A trigger's value when it was not used in this run: `false` for a
+    /// button, nothing for a chat input.
+    fn rest(&self) -> Value {
+        Value::Bool(false)
+    }
+
     /// The value shown instead of a stored `value` the widget cannot show
     /// (a label that is not one of its tabs): `None` when it can show it.
     fn fallback(&self, _value: &Value) -> Option<Value> {
@@ -387,6 +393,9 @@ pub(crate) enum ValueShape {
     /// Whether the `<details>` it holds is open; a post carries it only
     /// from its no-JavaScript button.
     Open,
+    /// A message sent once (a chat input): the client script sends it with
+    /// the event it causes; a post carries it when it is not empty.
+    Message,
 }
 
 impl ValueShape {
@@ -404,6 +413,7 @@ impl ValueShape {
             ValueShape::Files => "files",
             ValueShape::Tab => "tab",
             ValueShape::Open => "open",
+            ValueShape::Message => "message",
         }
     }
 
@@ -421,6 +431,10 @@ impl ValueShape {
         Ok(Some(match self {
             ValueShape::Trigger | ValueShape::Files => return Ok(None),
             ValueShape::Bool => Value::Bool(last == Some("true")),
+            ValueShape::Message => match last {
+                Some(v) if !v.trim().is_empty() => Value::String(v.replace("\r\n", "\n")),
+                _ => return Ok(None),
+            },
             ValueShape::Open => match last {
                 Some(v) => Value::Bool(v == "true"),
                 None => return Ok(None),
@@ -630,7 +644,7 @@ mod tests {
     #[test]
     fn every_kind_is_registered_once_by_name() {
         let names: Vec<&str> = Kind::all().iter().map(|k| k.name()).collect();
-        assert_eq!(names.len(), 22, "{names:?}");
+        assert_eq!(names.len(), 23, "{names:?}");
         let mut unique = names.clone();
         unique.dedup();
         assert_eq!(unique, names);

@@ -232,6 +232,7 @@ impl RunCtx {
             let root = match tree.root_of(container) {
                 Root::Main => "main",
                 Root::Sidebar => "sidebar",
+                Root::Bottom => "bottom",
             };
             let form = tree.form_of(container).map_or("", |f| &**f);
             builder.param("root_container", root).param("form_id", form);

@@ -152,7 +152,11 @@ pub(crate) fn render_blocks(doc: &PageDoc<'_>, cache: &mut RenderCache) -> AppBl
         html: nav_html(doc),
         inner: None,
     });
-    let main = blocks_of_children(doc, MAIN, cache);
+    let mut main = blocks_of_children(doc, MAIN, cache);
+    // The bottom of the main area (a chat input) comes after the rest.
+    if let Some(bottom) = tree.bottom() {
+        main.extend(blocks_of_children(doc, bottom, cache));
+    }
     let sidebar_has_content = !tree.node(SIDEBAR).children.is_empty() || nav.is_some();
     let sidebar = sidebar_has_content.then(|| {
         let mut blocks: Vec<Block> = nav.into_iter().collect();
@@ -237,6 +241,20 @@ fn nav_html(doc: &PageDoc<'_>) -> String {
         </nav>
     }
     .to_html()
+}
+
+/// A chat author's avatar: a person for the user, a robot for the
+/// assistant (as Streamlit's names go), else the name's first letter.
+fn default_avatar(name: &str) -> String {
+    match name.to_lowercase().as_str() {
+        "user" | "human" => "\u{1f9d1}".to_owned(),
+        "assistant" | "ai" => "\u{1f916}".to_owned(),
+        _ => name
+            .chars()
+            .next()
+            .map(|c| c.to_uppercase().collect())
+            .unwrap_or_default(),
+    }
 }
 
 /// A page link: a link for the client script (which takes a plain click
@@ -419,6 +437,16 @@ fn container_html(
         Element::Empty => {
             view! { <div class="bk-empty" data-k="empty" inner_html=inner()></div> }.to_html()
         }
+        Element::ChatMessage { name, avatar } => {
+            let mark = avatar.clone().unwrap_or_else(|| default_avatar(name));
+            view! {
+                <div class="bk-chat-message" data-k="chat_message" data-name=name.clone()>
+                    <div class="bk-avatar" aria-hidden="true">{mark}</div>
+                    <div class="bk-chat-body" data-slot="1" inner_html=inner()></div>
+                </div>
+            }
+            .to_html()
+        }
         Element::Status {
             label,
             state,
@@ -581,6 +609,8 @@ fn leaf_html(doc: &PageDoc<'_>, element: &Element) -> String {
         // Drawn by `node` and `container_html`.
         Element::Main
         | Element::Sidebar
+        | Element::Bottom
+        | Element::ChatMessage { .. }
         | Element::Widget(_)
         | Element::Columns { .. }
         | Element::Column { .. }
@@ -1239,6 +1269,9 @@ mod tests {
             Ok(())
         })?;
         ui.page_link("app", p)?;
+        ui.chat_input(p).key("chat").show()?;
+        ui.chat_message(p).text(p);
+        ui.chat_message_with("user", p).text(p);
         ui.expander(p).show()?.text(p);
         ui.expander(p)
             .key("expander")
@@ -1814,6 +1847,8 @@ mod tests {
             ui.expander("te").key("te").rerun_on_change().show()?;
             ui.tabs(["x", "y"]).key("tb").rerun_on_change().show()?;
             ui.popover("po").key("po").rerun_on_change().show()?;
+            ui.chat_input("ci").max_chars(9).show()?;
+            ui.chat_message("assistant").text("hi");
             ui.sidebar().warning("w");
             Ok(())
         });
@@ -1852,6 +1887,10 @@ mod tests {
             "role=\"tablist\"",
             "data-kind=\"tabs\"",
             "data-kind=\"popover\"",
+            "data-kind=\"chat_input\" data-shape=\"message\"",
+            "maxlength=\"9\"",
+            "name=\"_chat\"",
+            "bk-chat-message",
             "bk-sidebar",
         ] {
             assert!(html.contains(needle), "missing {needle} in {html}");

@@ -380,9 +380,10 @@ impl Session {
         }
         sent.retain(|id| self.state.widget_changed(*id));
         // R47: clicks of a merged event count in this run; their callbacks ran.
-        for id in std::mem::take(&mut self.carried_clicks) {
+        for carried in std::mem::take(&mut self.carried_clicks) {
+            let (id, value) = carried.into_parts();
             if self.state.meta(id).is_some() {
-                self.state.set_widget_value(id, Value::Bool(true));
+                self.state.set_widget_value(id, value);
             }
         }
         (sent, discarded)
@@ -576,7 +577,12 @@ impl Session {
                 // Like a rerun (R16): triggers reset, clean-up left to the
                 // next completed run, which the newer event starts. Its
                 // clicks are not lost: the newer event's run sees them.
-                self.carried_clicks = self.state.pressed_triggers();
+                self.carried_clicks = self
+                    .state
+                    .pressed_triggers()
+                    .into_iter()
+                    .map(|(id, value)| crate::session::Carried::Used(id, value))
+                    .collect();
                 self.state.reset_triggers();
                 (RunEnd::Interrupted, None, fragment)
             }

@@ -102,7 +102,7 @@ pub struct Session {
     /// Clicks of an event merged into the next one (R47): its run was
     /// superseded before its page started, so the next run sees them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub(crate) carried_clicks: Vec<WidgetId>,
+    pub(crate) carried_clicks: Vec<Carried>,
     /// Its background tasks, by key: running, or ended with their outcome.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub(crate) tasks: crate::task_record::Tasks,
@@ -232,6 +232,25 @@ impl Session {
         restored.retain(|id, _| self.state.meta(*id).is_some_and(|m| m.has_callback));
         for (id, callback) in restored {
             self.callbacks.entry(id).or_insert(callback);
+        }
+    }
+}
+
+/// A trigger used in an event that a newer one merged (R47): its value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Carried {
+    /// A trigger and the value it had: a chat message, or `true`.
+    Used(WidgetId, Value),
+    /// A click, as sessions stored before chat inputs carry it.
+    Click(WidgetId),
+}
+
+impl Carried {
+    pub(crate) fn into_parts(self) -> (WidgetId, Value) {
+        match self {
+            Carried::Used(id, v) => (id, v),
+            Carried::Click(id) => (id, Value::Bool(true)),
         }
     }
 }

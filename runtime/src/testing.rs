@@ -380,7 +380,13 @@ impl AppTest {
                     .filter(|_| w.form.is_none() || w.form == submitting);
                 let submitted = w.form.is_some() && w.form == submitting;
                 let value = if w.kind.is_trigger() {
-                    Value::Bool(clicked == Some(w.id))
+                    let message = w.params.get().shape() == crate::params::ValueShape::Message;
+                    match staged_value {
+                        // A chat message sent.
+                        Some((_, v)) if message => v.clone(),
+                        _ if clicked == Some(w.id) => Value::Bool(true),
+                        _ => w.params.get().rest(),
+                    }
                 } else if let Some((_, v)) = staged_value {
                     v.clone()
                 } else if let Some(v) = self.cleared.get(&w.id).filter(|_| submitted) {

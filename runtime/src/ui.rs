@@ -445,6 +445,26 @@ impl<'r> Ui<'r> {
             .collect()
     }
 
+    /// A chat message (`st.chat_message`): a container with the avatar of
+    /// its author, `name`: `user` (or `human`) and `assistant` (or `ai`)
+    /// get a person and a robot, any other name its first letter.
+    pub fn chat_message(&self, name: impl Into<String>) -> Ui<'r> {
+        let node = self.push(Element::ChatMessage {
+            name: name.into(),
+            avatar: None,
+        });
+        self.at(node)
+    }
+
+    /// A chat message with an avatar of its own: an emoji or short text.
+    pub fn chat_message_with(&self, name: impl Into<String>, avatar: impl Into<String>) -> Ui<'r> {
+        let node = self.push(Element::ChatMessage {
+            name: name.into(),
+            avatar: Some(avatar.into()),
+        });
+        self.at(node)
+    }
+
     /// A plain container (`st.container`): elements drawn into it later
     /// appear at its place.
     pub fn container(&self) -> Ui<'r> {

@@ -6,7 +6,7 @@
 //! left as it was (A6). A colour written through state must be a colour
 //! (R21, A4); file_uploader's key is read-only (R23).
 //!
-//! Rules: R4, R12, R21, R23, A4, A6.
+//! Rules: R4, R12, R21, R23, R28, A4, A6.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -515,4 +515,60 @@ fn new_kinds_work_with_widget_attributes() {
         .iter()
         .filter(|s| s.kind != "date_input")
         .all(|s| s.complete || !s.runtime_params.is_empty()));
+}
+
+/// R28, R23: a chat input's message is its value for the one run it causes,
+/// then nothing; it cannot be written through session state; a message
+/// past `max_chars` is refused (A6); drawn at the top of the page it goes
+/// to the bottom of the main area, after every other widget; it has no
+/// place in a form.
+#[test]
+fn r28_a_chat_message_counts_for_one_run() {
+    let mut t = AppTest::new(App::new().page(Page::new("chat", |ui| {
+        let said = ui.chat_input("Say").key("say").max_chars(5).show()?;
+        ui.chat_message("user").text(format!("said {said:?}"));
+        ui.button("Other").key("other").show()?;
+        Ok(())
+    })));
+    t.run().unwrap();
+    assert_eq!(t.texts(), ["said None"]);
+    t.set_value(Target::key("chat_input", "say"), "hi").unwrap();
+    assert_eq!(t.texts(), ["said Some(\"hi\")"]);
+    t.click(Target::key("button", "other")).unwrap();
+    assert_eq!(t.texts(), ["said None"]);
+    let kinds: Vec<&str> = t.widgets().iter().map(|w| w.kind.name()).collect();
+    assert_eq!(
+        kinds,
+        ["button", "chat_input"],
+        "the chat input is at the bottom"
+    );
+    assert_eq!(t.tree().chat_messages(), [("user", None)]);
+    let long = match t.set_value(Target::key("chat_input", "say"), "too long") {
+        Err(e) => e.message().to_owned(),
+        Ok(_) => panic!("a message past max_chars was taken"),
+    };
+    assert!(long.contains("more than max_chars (5)"), "{long}");
+
+    let mut t = AppTest::new(App::new().page(Page::new("chat", |ui| {
+        if ui.button("Write").key("write").show()? {
+            ui.state().set("say", "sneaky")?;
+        }
+        ui.chat_input("Say").key("say").show()?;
+        let form = ui.form("f", false)?;
+        form.chat_input("In a form").show()?;
+        Ok(())
+    })));
+    t.run().unwrap();
+    let errors = t.exceptions();
+    assert!(
+        errors[0].1.contains("chat_input cannot be used in a form"),
+        "{errors:?}"
+    );
+    t.click(Target::key("button", "write")).unwrap();
+    let errors = t.exceptions();
+    assert_eq!(
+        errors[0].0,
+        brooklet::ErrorKind::ValueAssignmentNotAllowed,
+        "{errors:?}"
+    );
 }

@@ -21,6 +21,7 @@ macro_rules! scenarios {
 scenarios!(
     button_trigger_one_run,
     callbacks_order_args,
+    chat_input_one_run,
     cleanup_conditional_widget,
     cleanup_interrupt_reassign,
     container_cleanup,

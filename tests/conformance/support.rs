@@ -195,7 +195,9 @@ fn entry(t: &AppTest, index: usize, step: &Value) -> Value {
                     .clone()
                     .unwrap_or_else(|| json!({"$unreadable": "KeyError"}))
             };
-            json!({"type": w.kind.name(), "key": w.key, "label": w.label, "value": value})
+            // A chat input has no label in Streamlit: its placeholder is ours.
+            let label = (w.kind.name() != "chat_input").then_some(&w.label);
+            json!({"type": w.kind.name(), "key": w.key, "label": label, "value": value})
         })
         .collect();
     let alerts: Vec<Value> = t

@@ -29,6 +29,7 @@ macro_rules! kind_files {
 kind_files! {
     button: Button;
     button_group: ButtonGroup, Pills, SegmentedControl;
+    chat_input: ChatInput;
     checkbox: Checkbox;
     choice: Choice, OptionItem, Radio, Selectbox;
     color_picker: ColorPicker;

@@ -3,6 +3,7 @@
 
 pub mod button_trigger_one_run;
 pub mod callbacks_order_args;
+pub mod chat_input_one_run;
 pub mod cleanup_conditional_widget;
 pub mod cleanup_interrupt_reassign;
 pub mod container_cleanup;
