@@ -792,15 +792,16 @@ async fn chatting(d: &Driver, c: &Client) {
     let layout = c
         .execute(
             "const box = document.querySelector('[data-kind=chat_input]').getBoundingClientRect();
-             const avatars = [...document.querySelectorAll('.bk-chat-message .bk-avatar')].map((a) => a.textContent);
-             return [Math.abs(window.innerHeight - box.bottom) < 2, avatars.length, avatars[1]];",
+             const avatars = [...document.querySelectorAll('.bk-chat-message')].map((m) => m.dataset.name);
+             const drawn = document.querySelectorAll('.bk-chat-message .bk-avatar svg').length;
+             return [Math.abs(window.innerHeight - box.bottom) < 20, avatars.length, avatars[1], drawn];",
             vec![],
         )
         .await
         .unwrap();
     assert_eq!(
         layout,
-        json!([true, 26, "\u{1f916}"]),
+        json!([true, 26, "assistant", 26]),
         "pinned at the bottom; 13 exchanges"
     );
     eprintln!(

@@ -243,17 +243,27 @@ fn nav_html(doc: &PageDoc<'_>) -> String {
     .to_html()
 }
 
-/// A chat author's avatar: a person for the user, a robot for the
-/// assistant (as Streamlit's names go), else the name's first letter.
+/// A chat author's avatar, as HTML: a person for the user, a robot for
+/// the assistant (as Streamlit's names go; drawn, so that no emoji font is
+/// needed), else the name's first letter.
 fn default_avatar(name: &str) -> String {
+    const PERSON: &str =
+        "<svg viewBox=\"0 0 24 24\" width=\"20\" height=\"20\" fill=\"currentColor\">\
+        <circle cx=\"12\" cy=\"8\" r=\"4\"/><path d=\"M4 20c0-4 4-6 8-6s8 2 8 6z\"/></svg>";
+    const ROBOT: &str = "<svg viewBox=\"0 0 24 24\" width=\"20\" height=\"20\" fill=\"currentColor\">\
+        <rect x=\"11\" y=\"2\" width=\"2\" height=\"4\"/><rect x=\"4\" y=\"6\" width=\"16\" height=\"13\" rx=\"3\"/>\
+        <circle cx=\"9\" cy=\"12\" r=\"1.6\" fill=\"#fff\"/><circle cx=\"15\" cy=\"12\" r=\"1.6\" fill=\"#fff\"/>\
+        <rect x=\"9\" y=\"15.5\" width=\"6\" height=\"1.4\" fill=\"#fff\"/></svg>";
     match name.to_lowercase().as_str() {
-        "user" | "human" => "\u{1f9d1}".to_owned(),
-        "assistant" | "ai" => "\u{1f916}".to_owned(),
-        _ => name
-            .chars()
-            .next()
-            .map(|c| c.to_uppercase().collect())
-            .unwrap_or_default(),
+        "user" | "human" => PERSON.to_owned(),
+        "assistant" | "ai" => ROBOT.to_owned(),
+        _ => escape(
+            &name
+                .chars()
+                .next()
+                .map(|c| c.to_uppercase().collect::<String>())
+                .unwrap_or_default(),
+        ),
     }
 }
 
@@ -438,10 +448,13 @@ fn container_html(
             view! { <div class="bk-empty" data-k="empty" inner_html=inner()></div> }.to_html()
         }
         Element::ChatMessage { name, avatar } => {
-            let mark = avatar.clone().unwrap_or_else(|| default_avatar(name));
+            let mark = match avatar {
+                Some(own) => escape(own),
+                None => default_avatar(name),
+            };
             view! {
                 <div class="bk-chat-message" data-k="chat_message" data-name=name.clone()>
-                    <div class="bk-avatar" aria-hidden="true">{mark}</div>
+                    <div class="bk-avatar" aria-hidden="true" inner_html=mark></div>
                     <div class="bk-chat-body" data-slot="1" inner_html=inner()></div>
                 </div>
             }
