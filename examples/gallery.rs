@@ -208,6 +208,11 @@ fn more(ui: &Ui<'_>) -> Result<()> {
         .value(NaiveTime::from_hms_opt(9, 30, 0).expect("a time"))
         .step(60)
         .show()?;
+    #[widget(key = "datetime")]
+    let meeting = ui
+        .datetime_input("Date and time")
+        .value(on(3, 1).and_hms_opt(14, 30, 0).expect("a time"))
+        .show()?;
     #[widget(key = "colour")]
     let colour = ui.color_picker("Colour").value("#ff4b4b").show()?;
     #[widget(key = "pills")]
@@ -225,7 +230,7 @@ fn more(ui: &Ui<'_>) -> Result<()> {
         .max_upload_size(64 * 1024)
         .show()?;
     ui.text(format!(
-        "date={date} time={time} colour={colour} pills={pill:?} segmented={spans:?}"
+        "date={date} time={time} datetime={meeting} colour={colour} pills={pill:?} segmented={spans:?}"
     ));
     match &upload {
         Some(f) => ui.text(format!(

@@ -34,6 +34,7 @@ async fn in_a_real_browser() {
         scenarios(&d, &c).await;
         containers(&d, &c).await;
         chatting(&d, &c).await;
+        keyboard(&c).await;
         accessible_names(&d, &c).await;
     }
     .await;
@@ -806,6 +807,112 @@ async fn chatting(d: &Driver, c: &Client) {
     );
     eprintln!(
         "ok: chat: Enter sends, Shift+Enter does not, the field empties and stays at the bottom"
+    );
+}
+
+/// The widgets on screen of the gallery's first page: id, shape and the
+/// key that operates each (a closed container's widgets are out of reach).
+const OPERABLE: &str = "
+    return [...document.querySelectorAll('#bk-main [data-wid]')]
+      .filter((w) => !w.closest('[role=tabpanel][hidden], details:not([open])'))
+      .map((w) => {
+        const shape = w.dataset.shape;
+        const control = shape === 'tab' ? w.querySelector('[role=tab][aria-selected=true]')
+          : shape === 'open' ? w.querySelector(':scope > details > summary')
+          : w.querySelector('input:not([type=hidden]), select, textarea, button');
+        const key = { bool: 'space', numbers: 'right', number: 'up', tab: 'right', open: 'enter', trigger: 'enter',
+                      index: 'down', indexes: control.nodeName === 'SELECT' ? 'down' : 'space',
+                      text: control.nodeName === 'TEXTAREA' ? 'type-ctrl-enter' : 'type-enter' }[shape];
+        return [w.dataset.wid, shape, key || 'none'];
+      });";
+
+/// Every widget of the gallery's first page is reached with Tab and
+/// operated with the keyboard alone: afterwards the value the server holds
+/// (`data-value`, or the click count for the button) has changed.
+async fn keyboard(c: &Client) {
+    let addr = support::http::start(gallery::app()).await;
+    c.goto(&format!("http://{addr}/")).await.unwrap();
+    until_shows(c, "clicks = 0").await;
+    settled(c).await;
+    let widgets = c.execute(OPERABLE, vec![]).await.unwrap();
+    let widgets: Vec<(String, String, String)> = serde_json::from_value(widgets).unwrap();
+    // Reachable: Tab from the top lands in every one of them.
+    c.execute("document.querySelector('a, button, input, select, textarea').focus();", vec![])
+        .await
+        .unwrap();
+    let mut reached = std::collections::HashSet::new();
+    for _ in 0..160 {
+        let here = c
+            .execute("const w = document.activeElement.closest('[data-wid]'); return w ? w.dataset.wid : null;", vec![])
+            .await
+            .unwrap();
+        if let Some(w) = here.as_str() {
+            reached.insert(w.to_owned());
+        }
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys(&String::from(char::from(Key::Tab)))
+            .await
+            .unwrap();
+    }
+    let missed: Vec<&(String, String, String)> =
+        widgets.iter().filter(|(w, _, _)| !reached.contains(w)).collect();
+    assert!(missed.is_empty(), "not reached with Tab: {missed:?}");
+    // Operable: the key that operates each changes its value.
+    for (wid, shape, key) in &widgets {
+        let value = format!("document.querySelector('[data-wid=\"{wid}\"]').dataset.value");
+        let before = if shape == "trigger" {
+            c.execute("return document.body.innerText.match(/clicks = \\d+/)[0];", vec![]).await.unwrap()
+        } else {
+            c.execute(&format!("return {value};"), vec![]).await.unwrap()
+        };
+        let focus = format!(
+            "const w = document.querySelector('[data-wid=\"{wid}\"]');
+             const shape = w.dataset.shape;
+             const control = shape === 'tab' ? w.querySelector('[role=tab][aria-selected=true]')
+               : shape === 'open' ? w.querySelector(':scope > details > summary')
+               : w.querySelector('input:not([type=hidden]), select, textarea, button');
+             control.focus();"
+        );
+        c.execute(&focus, vec![]).await.unwrap();
+        let keys = match key.as_str() {
+            "space" => " ".to_owned(),
+            "right" => String::from(char::from(Key::Right)),
+            "up" => String::from(char::from(Key::Up)),
+            "down" => String::from(char::from(Key::Down)),
+            "enter" => String::from(char::from(Key::Enter)),
+            "type-enter" => format!("k{}", char::from(Key::Enter)),
+            "type-ctrl-enter" => format!(
+                "k{}{}{}",
+                char::from(Key::Control),
+                char::from(Key::Enter),
+                char::from(Key::Control)
+            ),
+            other => panic!("no key operates the {shape} widget ({other})"),
+        };
+        c.active_element().await.unwrap().send_keys(&keys).await.unwrap();
+        settled(c).await;
+        let changed = if shape == "trigger" {
+            format!("document.body.innerText.match(/clicks = \\d+/)[0] !== {before}")
+        } else {
+            format!("JSON.stringify({value}) !== JSON.stringify({before})")
+        };
+        until(c, &format!("the {shape} widget {wid} to change by keyboard"), &changed).await;
+        // A popover opened by Enter: Escape closes it again.
+        if shape == "open" {
+            c.active_element()
+                .await
+                .unwrap()
+                .send_keys(&String::from(char::from(Key::Escape)))
+                .await
+                .unwrap();
+            settled(c).await;
+        }
+    }
+    eprintln!(
+        "ok: the {} widgets of the gallery's first page are reached with Tab and operated with keys",
+        widgets.len()
     );
 }
 

@@ -610,7 +610,9 @@ fn moments(ui: &brooklet::Ui<'_>) -> brooklet::Result<()> {
     let day = ui.date_input("Day").show()?;
     let at = ui.time_input("At").show()?;
     let colour = ui.color_picker("Colour").show()?;
+    let when = ui.datetime_input("When").show()?;
     ui.text(format!("{day} {at} {colour}"));
+    ui.text(format!("when {when}"));
     Ok(())
 }
 
@@ -621,11 +623,12 @@ fn moments(ui: &brooklet::Ui<'_>) -> brooklet::Result<()> {
 async fn a_no_js_post_carries_dates_times_and_colours() {
     let mut c = Http::new(start(brooklet::App::new().page(moments)).await);
     let page = c.get("/").await;
-    let (tab, day, at, colour) = (
+    let (tab, day, at, colour, when) = (
         tab_of(&page.body),
         wid(&page.body, "Day"),
         wid(&page.body, "At"),
         wid(&page.body, "Colour"),
+        wid(&page.body, "When"),
     );
     let posted = c
         .form(&[
@@ -633,13 +636,37 @@ async fn a_no_js_post_carries_dates_times_and_colours() {
             (&day, "2024-03-05"),
             (&at, "09:15"),
             (&colour, "#00ff7f"),
+            (&when, "2024-03-05T09:45"),
         ])
         .await;
     assert_eq!(posted.status, 200, "{}", posted.body);
-    assert_eq!(texts(&posted.body), ["2024-03-05 09:15:00 #00ff7f"]);
+    assert_eq!(
+        texts(&posted.body),
+        ["2024-03-05 09:15:00 #00ff7f", "when 2024-03-05 09:45:00"]
+    );
+    assert!(
+        posted.body.contains("value=\"2024-03-05T09:45\""),
+        "the field shows it to the minute"
+    );
 
     let kept = c
-        .form(&[("_tab", &tab), (&day, ""), (&at, ""), (&colour, "#00ff7f")])
+        .form(&[
+            ("_tab", &tab),
+            (&day, ""),
+            (&at, ""),
+            (&colour, "#00ff7f"),
+            (&when, ""),
+        ])
         .await;
-    assert_eq!(texts(&kept.body), ["2024-03-05 09:15:00 #00ff7f"]);
+    assert_eq!(
+        texts(&kept.body),
+        ["2024-03-05 09:15:00 #00ff7f", "when 2024-03-05 09:45:00"]
+    );
+    let refused = c.form(&[("_tab", &tab), (&when, "2024-02-30T10:00")]).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("expected a date and time"),
+        "{}",
+        refused.body
+    );
 }

@@ -129,6 +129,16 @@ const DATE: &[Param] = &[
     opt("format", "format"),
 ];
 const DATE_KEYED: &[Param] = &[opt("format", "format")];
+const DATETIME: &[Param] = &[
+    LABEL,
+    opt("value", "value"),
+    opt("min_value", "min"),
+    opt("max_value", "max"),
+    HELP,
+    opt("format", "format"),
+    opt("step", "step"),
+];
+const DATETIME_KEYED: &[Param] = &[opt("format", "format"), opt("step", "step")];
 const TIME: &[Param] = &[LABEL, opt("value", "value"), HELP, opt("step", "step")];
 const TIME_KEYED: &[Param] = &[opt("step", "step")];
 const COLOR: &[Param] = &[LABEL, opt("value", "value"), HELP];
@@ -236,6 +246,13 @@ pub static KINDS: &[KindInfo] = &[
         BUTTON_GROUP_KEYED,
     ),
     kind("feedback", "feedback", 1, FEEDBACK, FEEDBACK_KEYED),
+    kind(
+        "datetime_input",
+        "datetime_input",
+        1,
+        DATETIME,
+        DATETIME_KEYED,
+    ),
     KindInfo {
         persist: false,
         ..kind("tabs", "tabs", 1, TABS, TABS)

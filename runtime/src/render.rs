@@ -1283,6 +1283,7 @@ mod tests {
         })?;
         ui.page_link("app", p)?;
         ui.chat_input(p).key("chat").show()?;
+        ui.datetime_input(p).help(p).key("datetime").show()?;
         ui.chat_message(p).text(p);
         ui.chat_message_with("user", p).text(p);
         ui.expander(p).show()?.text(p);
@@ -1861,6 +1862,7 @@ mod tests {
             ui.tabs(["x", "y"]).key("tb").rerun_on_change().show()?;
             ui.popover("po").key("po").rerun_on_change().show()?;
             ui.chat_input("ci").max_chars(9).show()?;
+            ui.datetime_input("dt").step(60).show()?;
             ui.chat_message("assistant").text("hi");
             ui.sidebar().warning("w");
             Ok(())
@@ -1902,6 +1904,8 @@ mod tests {
             "data-kind=\"popover\"",
             "data-kind=\"chat_input\" data-shape=\"message\"",
             "maxlength=\"9\"",
+            "type=\"datetime-local\"",
+            "step=\"60\"",
             "name=\"_chat\"",
             "bk-chat-message",
             "bk-sidebar",

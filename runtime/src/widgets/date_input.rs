@@ -100,7 +100,7 @@ impl WidgetParams for DateParams {
 
 /// Whether `format` is one Streamlit accepts: `YYYY`, `MM` and `DD` in the
 /// order Y-M-D, D-M-Y or M-D-Y, separated by `/`, `.` or `-`.
-fn valid_format(format: &str) -> bool {
+pub(crate) fn valid_format(format: &str) -> bool {
     let sep = match format.chars().find(|c| matches!(c, '/' | '.' | '-')) {
         Some(c) => c,
         None => return false,

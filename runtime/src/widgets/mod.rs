@@ -34,6 +34,7 @@ kind_files! {
     choice: Choice, OptionItem, Radio, Selectbox;
     color_picker: ColorPicker;
     date_input: DateInput;
+    datetime_input: DateTimeInput, DEFAULT_DATETIME_STEP;
     expander: Expander;
     feedback: Feedback, FeedbackOptions;
     file_uploader: FileUploader, UploadedFile;
