@@ -837,9 +837,12 @@ async fn keyboard(c: &Client) {
     let widgets = c.execute(OPERABLE, vec![]).await.unwrap();
     let widgets: Vec<(String, String, String)> = serde_json::from_value(widgets).unwrap();
     // Reachable: Tab from the top lands in every one of them.
-    c.execute("document.querySelector('a, button, input, select, textarea').focus();", vec![])
-        .await
-        .unwrap();
+    c.execute(
+        "document.querySelector('a, button, input, select, textarea').focus();",
+        vec![],
+    )
+    .await
+    .unwrap();
     let mut reached = std::collections::HashSet::new();
     for _ in 0..160 {
         let here = c
@@ -856,16 +859,25 @@ async fn keyboard(c: &Client) {
             .await
             .unwrap();
     }
-    let missed: Vec<&(String, String, String)> =
-        widgets.iter().filter(|(w, _, _)| !reached.contains(w)).collect();
+    let missed: Vec<&(String, String, String)> = widgets
+        .iter()
+        .filter(|(w, _, _)| !reached.contains(w))
+        .collect();
     assert!(missed.is_empty(), "not reached with Tab: {missed:?}");
     // Operable: the key that operates each changes its value.
     for (wid, shape, key) in &widgets {
         let value = format!("document.querySelector('[data-wid=\"{wid}\"]').dataset.value");
         let before = if shape == "trigger" {
-            c.execute("return document.body.innerText.match(/clicks = \\d+/)[0];", vec![]).await.unwrap()
+            c.execute(
+                "return document.body.innerText.match(/clicks = \\d+/)[0];",
+                vec![],
+            )
+            .await
+            .unwrap()
         } else {
-            c.execute(&format!("return {value};"), vec![]).await.unwrap()
+            c.execute(&format!("return {value};"), vec![])
+                .await
+                .unwrap()
         };
         let focus = format!(
             "const w = document.querySelector('[data-wid=\"{wid}\"]');
@@ -891,14 +903,24 @@ async fn keyboard(c: &Client) {
             ),
             other => panic!("no key operates the {shape} widget ({other})"),
         };
-        c.active_element().await.unwrap().send_keys(&keys).await.unwrap();
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys(&keys)
+            .await
+            .unwrap();
         settled(c).await;
         let changed = if shape == "trigger" {
             format!("document.body.innerText.match(/clicks = \\d+/)[0] !== {before}")
         } else {
             format!("JSON.stringify({value}) !== JSON.stringify({before})")
         };
-        until(c, &format!("the {shape} widget {wid} to change by keyboard"), &changed).await;
+        until(
+            c,
+            &format!("the {shape} widget {wid} to change by keyboard"),
+            &changed,
+        )
+        .await;
         // A popover opened by Enter: Escape closes it again.
         if shape == "open" {
             c.active_element()
