@@ -208,6 +208,12 @@ fn more(ui: &Ui<'_>) -> Result<()> {
         .value(NaiveTime::from_hms_opt(9, 30, 0).expect("a time"))
         .step(60)
         .show()?;
+    #[widget(key = "trip")]
+    let (leave, back) = ui
+        .date_input("Date range")
+        .min(on(1, 1))
+        .range(on(6, 1), on(6, 14))
+        .show()?;
     #[widget(key = "datetime")]
     let meeting = ui
         .datetime_input("Date and time")
@@ -230,7 +236,7 @@ fn more(ui: &Ui<'_>) -> Result<()> {
         .max_upload_size(64 * 1024)
         .show()?;
     ui.text(format!(
-        "date={date} time={time} datetime={meeting} colour={colour} pills={pill:?} segmented={spans:?}"
+        "date={date} range={leave}..{back} time={time} datetime={meeting} colour={colour} pills={pill:?} segmented={spans:?}"
     ));
     match &upload {
         Some(f) => ui.text(format!(

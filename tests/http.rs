@@ -611,8 +611,11 @@ fn moments(ui: &brooklet::Ui<'_>) -> brooklet::Result<()> {
     let at = ui.time_input("At").show()?;
     let colour = ui.color_picker("Colour").show()?;
     let when = ui.datetime_input("When").show()?;
+    let first = brooklet::chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("a date");
+    let (from, to) = ui.date_input("Trip").range(first, first).show()?;
     ui.text(format!("{day} {at} {colour}"));
     ui.text(format!("when {when}"));
+    ui.text(format!("trip {from}..{to}"));
     Ok(())
 }
 
@@ -641,7 +644,7 @@ async fn a_no_js_post_carries_dates_times_and_colours() {
         .await;
     assert_eq!(posted.status, 200, "{}", posted.body);
     assert_eq!(
-        texts(&posted.body),
+        texts(&posted.body)[..2],
         ["2024-03-05 09:15:00 #00ff7f", "when 2024-03-05 09:45:00"]
     );
     assert!(
@@ -659,8 +662,26 @@ async fn a_no_js_post_carries_dates_times_and_colours() {
         ])
         .await;
     assert_eq!(
-        texts(&kept.body),
+        texts(&kept.body)[..2],
         ["2024-03-05 09:15:00 #00ff7f", "when 2024-03-05 09:45:00"]
+    );
+    let trip = wid(&page.body, "Trip");
+    let ranged = c
+        .form(&[("_tab", &tab), (&trip, "2024-05-01"), (&trip, "2024-05-09")])
+        .await;
+    assert!(
+        texts(&ranged.body).contains(&"trip 2024-05-01..2024-05-09".to_owned()),
+        "{}",
+        ranged.body
+    );
+    let backwards = c
+        .form(&[("_tab", &tab), (&trip, "2024-05-09"), (&trip, "2024-05-01")])
+        .await;
+    assert_eq!(backwards.status, 422, "{}", backwards.body);
+    assert!(
+        backwards.body.contains("is after the end"),
+        "{}",
+        backwards.body
     );
     let refused = c.form(&[("_tab", &tab), (&when, "2024-02-30T10:00")]).await;
     assert_eq!(refused.status, 422, "{}", refused.body);

@@ -77,6 +77,10 @@
         return raw === "" || isNaN(Number(raw)) ? undefined : Number(raw);
       }
       case "text": return q("input, textarea").value;
+      case "text-pair": {
+        const both = all("input").map((i) => i.value);
+        return both.length === 2 && both.every((v) => v !== "") ? both : undefined;
+      }
       case "optional-text": {
         const raw = q("input").value;
         return raw === "" ? undefined : raw;

@@ -393,6 +393,9 @@ pub(crate) enum ValueShape {
     /// Whether the `<details>` it holds is open; a post carries it only
     /// from its no-JavaScript button.
     Open,
+    /// Two text fields, both needed (a date range); one left empty keeps
+    /// the value.
+    TextPair,
     /// A message sent once (a chat input): the client script sends it with
     /// the event it causes; a post carries it when it is not empty.
     Message,
@@ -414,6 +417,7 @@ impl ValueShape {
             ValueShape::Tab => "tab",
             ValueShape::Open => "open",
             ValueShape::Message => "message",
+            ValueShape::TextPair => "text-pair",
         }
     }
 
@@ -431,6 +435,10 @@ impl ValueShape {
         Ok(Some(match self {
             ValueShape::Trigger | ValueShape::Files => return Ok(None),
             ValueShape::Bool => Value::Bool(last == Some("true")),
+            ValueShape::TextPair => match fields {
+                [a, b] if !a.is_empty() && !b.is_empty() => serde_json::json!([a, b]),
+                _ => return Ok(None),
+            },
             ValueShape::Message => match last {
                 Some(v) if !v.trim().is_empty() => Value::String(v.replace("\r\n", "\n")),
                 _ => return Ok(None),

@@ -26,6 +26,7 @@ scenarios!(
     cleanup_interrupt_reassign,
     container_cleanup,
     containers_bind,
+    date_range,
     delete_widget_key,
     duplicate_auto_id,
     duplicate_key,

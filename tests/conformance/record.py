@@ -118,8 +118,19 @@ def apply_step(at, step) -> None:
         at.run = original_run  # type: ignore[method-assign]
 
 
+_shared_from_json = run_oracle.from_json
+
+
+def from_json(value, widget_type):
+    """The shared conversion, and a date range as a tuple of dates."""
+    if isinstance(value, list) and widget_type == "date_input":
+        return tuple(_shared_from_json(v, widget_type) for v in value)
+    return _shared_from_json(value, widget_type)
+
+
 def main(names: list[str]) -> int:
     run_oracle.apply_step = apply_step
+    run_oracle.from_json = from_json
     if not names:
         names = sorted(p.name for p in DATA.iterdir() if (p / "app.py").is_file())
     with tempfile.TemporaryDirectory() as out:

@@ -158,6 +158,37 @@ fn apply(t: &mut AppTest, step: &Value) -> brooklet::Result<()> {
     Ok(())
 }
 
+/// A date widget's value as the traces write it: `{"$date": ..}` for each
+/// date.
+fn as_traced_date(value: &Value) -> Value {
+    match value {
+        Value::String(s) => json!({ "$date": s }),
+        Value::Array(items) => Value::Array(items.iter().map(as_traced_date).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Session state as the traces write it: dates as `{"$date": ..}`.
+fn traced_state(t: &AppTest) -> std::collections::BTreeMap<String, Value> {
+    let dates: Vec<String> = t
+        .widgets()
+        .into_iter()
+        .filter(|w| w.kind.name() == "date_input")
+        .filter_map(|w| w.key)
+        .collect();
+    t.session_state()
+        .into_iter()
+        .map(|(k, v)| {
+            let v = if dates.contains(&k) {
+                as_traced_date(&v)
+            } else {
+                v
+            };
+            (k, v)
+        })
+        .collect()
+}
+
 /// One trace entry: the app after the step's runs, clean-up included.
 fn entry(t: &AppTest, index: usize, step: &Value) -> Value {
     // After a fragment run AppTest's element tree holds only the fragment's
@@ -195,6 +226,11 @@ fn entry(t: &AppTest, index: usize, step: &Value) -> Value {
                     .clone()
                     .unwrap_or_else(|| json!({"$unreadable": "KeyError"}))
             };
+            let value = if w.kind.name() == "date_input" {
+                as_traced_date(&value)
+            } else {
+                value
+            };
             // A chat input has no label in Streamlit: its placeholder is ours.
             let label = (w.kind.name() != "chat_input").then_some(&w.label);
             json!({"type": w.kind.name(), "key": w.key, "label": label, "value": value})
@@ -231,7 +267,7 @@ fn entry(t: &AppTest, index: usize, step: &Value) -> Value {
         "step": step,
         "page": t.page(),
         "widgets": widgets,
-        "session_state": t.session_state(),
+        "session_state": traced_state(t),
         "texts": texts,
         "markdown": t.markdown(),
         "alerts": alerts,

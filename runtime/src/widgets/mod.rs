@@ -33,7 +33,7 @@ kind_files! {
     checkbox: Checkbox;
     choice: Choice, OptionItem, Radio, Selectbox;
     color_picker: ColorPicker;
-    date_input: DateInput;
+    date_input: DateInput, DateRangeInput;
     datetime_input: DateTimeInput, DEFAULT_DATETIME_STEP;
     expander: Expander;
     feedback: Feedback, FeedbackOptions;

@@ -8,6 +8,7 @@ pub mod cleanup_conditional_widget;
 pub mod cleanup_interrupt_reassign;
 pub mod container_cleanup;
 pub mod containers_bind;
+pub mod date_range;
 pub mod delete_widget_key;
 pub mod duplicate_auto_id;
 pub mod duplicate_key;
