@@ -81,25 +81,37 @@ impl Row {
 fn to_table<R: Serialize>(
     rows: &[R],
 ) -> std::result::Result<(Vec<String>, Vec<Vec<Value>>), String> {
-    let mut columns: Vec<String> = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
         // Through JSON text: serde_json writes a struct's fields in order,
         // and the visitor above reads them back in that order.
         let text = serde_json::to_string(row).map_err(|e| format!("row {i}: {e}"))?;
-        let Row(fields) = serde_json::from_str(&text).map_err(|e| format!("row {i}: {e}"))?;
-        if i == 0 {
-            columns = fields.iter().map(|(k, _)| k.clone()).collect();
-        }
-        let mut cells = vec![Value::Null; columns.len()];
-        for (k, v) in fields {
-            if let Some(c) = columns.iter().position(|c| *c == k) {
-                cells[c] = v;
-            }
-        }
-        out.push(cells);
+        let row: Row = serde_json::from_str(&text).map_err(|e| format!("row {i}: {e}"))?;
+        out.push(row);
     }
-    Ok((columns, out))
+    Ok(rows_to_cells(out))
+}
+
+/// Columns from the first row's fields, in order; a cell per column of
+/// each row (empty where a row lacks the field).
+fn rows_to_cells(rows: Vec<Row>) -> (Vec<String>, Vec<Vec<Value>>) {
+    let columns: Vec<String> = rows
+        .first()
+        .map(|Row(fields)| fields.iter().map(|(k, _)| k.clone()).collect())
+        .unwrap_or_default();
+    let cells = rows
+        .into_iter()
+        .map(|Row(fields)| {
+            let mut cells = vec![Value::Null; columns.len()];
+            for (k, v) in fields {
+                if let Some(c) = columns.iter().position(|c| *c == k) {
+                    cells[c] = v;
+                }
+            }
+            cells
+        })
+        .collect();
+    (columns, cells)
 }
 
 /// A value as a table cell or axis label shows it.
@@ -189,6 +201,40 @@ impl<'r> Ui<'r> {
         Ok(())
     }
 
+    /// Writes `value` as Streamlit's `st.write` does: text as markdown, a
+    /// number or a bool as its text, a list of rows (structs, maps or
+    /// tuples) as a table with the fields in order, anything else as JSON.
+    /// For anything `Display`, see [`Ui::write_display`].
+    pub fn write<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
+        let text = serde_json::to_string(value)
+            .map_err(|e| self.display_error(format!("write: the value cannot be shown: {e}")))?;
+        let shape: Value = serde_json::from_str(&text)
+            .map_err(|e| self.display_error(format!("write: the value cannot be shown: {e}")))?;
+        match &shape {
+            Value::String(s) => self.markdown(s.clone()),
+            Value::Number(_) | Value::Bool(_) => self.markdown(shape.to_string()),
+            Value::Array(items)
+                if !items.is_empty() && items.iter().all(|i| i.is_object() || i.is_array()) =>
+            {
+                let rows: Vec<Row> = serde_json::from_str(&text)
+                    .map_err(|e| self.display_error(format!("write: a row cannot be shown: {e}")))?;
+                let (columns, rows) = rows_to_cells(rows);
+                self.push(Element::Table {
+                    columns,
+                    rows,
+                    dataframe: false,
+                });
+            }
+            _ => return self.json(value),
+        }
+        Ok(())
+    }
+
+    /// Writes anything `Display` as markdown text (`st.write` of a string).
+    pub fn write_display(&self, value: impl fmt::Display) {
+        self.markdown(value.to_string());
+    }
+
     /// A scrollable data frame (`st.dataframe`) of serde rows: one column
     /// per field of the first row, in order.
     pub fn dataframe<R: Serialize>(&self, rows: &[R]) -> Result<()> {
@@ -265,6 +311,36 @@ mod tests {
         zeta: &'static str,
         alpha: i64,
         mid: f64,
+    }
+
+    /// `write` picks the element as `st.write` does: markdown for text,
+    /// the text of a number, a table (fields in order) for rows, JSON for
+    /// the rest; `write_display` writes anything `Display`.
+    #[test]
+    fn write_shows_each_value_as_streamlit_does() {
+        let mut t = AppTest::new(App::new().page(Page::new("w", |ui| {
+            ui.write("**bold**")?;
+            ui.write(&42)?;
+            ui.write(&[
+                City { zeta: "a", alpha: 1, mid: 0.5 },
+                City { zeta: "b", alpha: 2, mid: 1.5 },
+            ])?;
+            ui.write(&json!({"k": [1, 2]}))?;
+            ui.write_display(std::net::Ipv4Addr::LOCALHOST);
+            Ok(())
+        })));
+        t.run().unwrap();
+        assert_eq!(t.markdown(), ["**bold**", "42", "127.0.0.1"]);
+        let tables: Vec<_> = t
+            .tree()
+            .iter()
+            .filter_map(|e| match e {
+                Element::Table { columns, rows, .. } => Some((columns.clone(), rows.len())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tables, [(vec!["zeta".to_owned(), "alpha".into(), "mid".into()], 2)]);
+        assert!(t.tree().iter().any(|e| matches!(e, Element::Json { body } if body.contains("\"k\""))));
     }
 
     #[test]

@@ -1282,6 +1282,9 @@ mod tests {
             Ok(())
         })?;
         ui.page_link("app", p)?;
+        ui.write(p)?;
+        ui.write(&[(p, p)])?;
+        ui.write_display(p);
         ui.chat_input(p).key("chat").show()?;
         ui.datetime_input(p).help(p).key("datetime").show()?;
         ui.chat_message(p).text(p);
