@@ -216,8 +216,9 @@ impl<'r> Ui<'r> {
             Value::Array(items)
                 if !items.is_empty() && items.iter().all(|i| i.is_object() || i.is_array()) =>
             {
-                let rows: Vec<Row> = serde_json::from_str(&text)
-                    .map_err(|e| self.display_error(format!("write: a row cannot be shown: {e}")))?;
+                let rows: Vec<Row> = serde_json::from_str(&text).map_err(|e| {
+                    self.display_error(format!("write: a row cannot be shown: {e}"))
+                })?;
                 let (columns, rows) = rows_to_cells(rows);
                 self.push(Element::Table {
                     columns,
@@ -322,8 +323,16 @@ mod tests {
             ui.write("**bold**")?;
             ui.write(&42)?;
             ui.write(&[
-                City { zeta: "a", alpha: 1, mid: 0.5 },
-                City { zeta: "b", alpha: 2, mid: 1.5 },
+                City {
+                    zeta: "a",
+                    alpha: 1,
+                    mid: 0.5,
+                },
+                City {
+                    zeta: "b",
+                    alpha: 2,
+                    mid: 1.5,
+                },
             ])?;
             ui.write(&json!({"k": [1, 2]}))?;
             ui.write_display(std::net::Ipv4Addr::LOCALHOST);
@@ -339,8 +348,14 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(tables, [(vec!["zeta".to_owned(), "alpha".into(), "mid".into()], 2)]);
-        assert!(t.tree().iter().any(|e| matches!(e, Element::Json { body } if body.contains("\"k\""))));
+        assert_eq!(
+            tables,
+            [(vec!["zeta".to_owned(), "alpha".into(), "mid".into()], 2)]
+        );
+        assert!(t
+            .tree()
+            .iter()
+            .any(|e| matches!(e, Element::Json { body } if body.contains("\"k\""))));
     }
 
     #[test]

@@ -346,6 +346,11 @@ pub enum Element {
         /// Where it goes: relative, `http`, `https` or `mailto`.
         url: String,
     },
+    /// A formula in LaTeX (`st.latex`), drawn as MathML on the server.
+    Latex {
+        /// The LaTeX source.
+        body: String,
+    },
     /// A link to one of the app's pages (`st.page_link`).
     PageLink {
         /// The page's path.
@@ -763,6 +768,16 @@ impl ElementTree {
             .collect()
     }
 
+    /// The LaTeX formulas' sources, in page order.
+    pub fn latex(&self) -> Vec<&str> {
+        self.iter()
+            .filter_map(|e| match e {
+                Element::Latex { body } => Some(body.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The page links: label and page path, in page order.
     pub fn page_links(&self) -> Vec<(&str, &str)> {
         self.iter()
@@ -854,6 +869,7 @@ impl ElementTree {
             Element::Html { body } => format!("[html] {body}"),
             Element::LinkButton { label, url } => format!("[link {label}] {url}"),
             Element::PageLink { path, label } => format!("[page link {label}] {path}"),
+            Element::Latex { body } => format!("[latex] {body}"),
             Element::Heading { level, body } => {
                 format!("{} {body}", "#".repeat(usize::from(*level)))
             }

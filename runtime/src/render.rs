@@ -267,6 +267,106 @@ fn default_avatar(name: &str) -> String {
     }
 }
 
+/// A LaTeX formula as MathML (pulldown-latex), put through the sanitiser
+/// with the MathML elements allowed, so that no source can bring markup
+/// that runs; one that does not parse shows the parser's message in an
+/// `<merror>`.
+fn latex_html(source: &str) -> String {
+    use pulldown_latex::config::DisplayMode;
+    let storage = pulldown_latex::Storage::new();
+    let parser = pulldown_latex::Parser::new(source, &storage);
+    let config = pulldown_latex::RenderConfig {
+        display_mode: DisplayMode::Block,
+        ..Default::default()
+    };
+    let mut mathml = String::new();
+    let inner = match pulldown_latex::push_mathml(&mut mathml, parser, config) {
+        Ok(()) => clean_mathml(&mathml),
+        Err(e) => {
+            let message = format!("LaTeX error: {e}");
+            view! { <span class="bk-latex-error" role="alert">{message}</span> }.to_html()
+        }
+    };
+    view! { <div class="bk-latex" data-k="latex" inner_html=inner></div> }.to_html()
+}
+
+/// MathML Core's elements and the attributes that shape them; nothing else.
+fn clean_mathml(mathml: &str) -> String {
+    use std::sync::OnceLock;
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    let cleaner = CLEANER.get_or_init(|| {
+        let tags = [
+            "math",
+            "semantics",
+            "annotation",
+            "mrow",
+            "mi",
+            "mo",
+            "mn",
+            "ms",
+            "mtext",
+            "mspace",
+            "msub",
+            "msup",
+            "msubsup",
+            "munder",
+            "mover",
+            "munderover",
+            "mfrac",
+            "msqrt",
+            "mroot",
+            "mstyle",
+            "mpadded",
+            "mphantom",
+            "mtable",
+            "mtr",
+            "mtd",
+            "mmultiscripts",
+            "mprescripts",
+            "none",
+            "menclose",
+            "merror",
+        ];
+        let attrs = [
+            "display",
+            "mathvariant",
+            "stretchy",
+            "fence",
+            "separator",
+            "lspace",
+            "rspace",
+            "minsize",
+            "maxsize",
+            "movablelimits",
+            "largeop",
+            "symmetric",
+            "accent",
+            "accentunder",
+            "linethickness",
+            "scriptlevel",
+            "displaystyle",
+            "columnalign",
+            "rowalign",
+            "columnspan",
+            "rowspan",
+            "width",
+            "height",
+            "depth",
+            "voffset",
+            "notation",
+            "encoding",
+            "form",
+            "mathsize",
+            "mathcolor",
+            "mathbackground",
+        ];
+        let mut b = ammonia::Builder::empty();
+        b.add_tags(tags).add_generic_attributes(attrs);
+        b
+    });
+    cleaner.clean(mathml).to_string()
+}
+
 /// A page link: a link for the client script (which takes a plain click
 /// as a page switch of this session), and without JavaScript a form
 /// button that switches it, as in the navigation.
@@ -548,6 +648,7 @@ fn leaf_html(doc: &PageDoc<'_>, element: &Element) -> String {
             view! { <div class="bk-html" data-k="html" inner_html=clean></div> }.to_html()
         }
         Element::PageLink { path, label } => page_link_html(doc, path, label),
+        Element::Latex { body } => latex_html(body),
         Element::LinkButton { label, url } => view! {
             <a class="bk-button bk-link-button" data-k="link_button" href=url.clone()
                 target="_blank" rel="noopener noreferrer">{label.clone()}</a>
@@ -1033,6 +1134,27 @@ mod tests {
         assert_eq!(at, [(vec![0, 1], 0), (vec![1], 0)], "{ops:?}");
     }
 
+    /// LaTeX is drawn as MathML on the server; what does not parse shows
+    /// the parser's message in the formula (`<merror>`).
+    #[test]
+    fn latex_is_mathml() {
+        let html = html_of(|ui| {
+            ui.latex(r"e^{i\pi} + 1 = 0 \quad \frac{a}{\sqrt{b}}");
+            ui.latex(r"\frac{1}{");
+            Ok(())
+        });
+        for needle in [
+            "<math",
+            "<msup>",
+            "<mfrac>",
+            "<msqrt>",
+            "<merror>",
+            "unbalanced group",
+        ] {
+            assert!(html.contains(needle), "missing {needle} in {html}");
+        }
+    }
+
     /// A patch addresses blocks by position, so each must be one element:
     /// every element and widget kind, in the main area, the sidebar and
     /// columns, and the page navigation.
@@ -1285,6 +1407,9 @@ mod tests {
         ui.write(p)?;
         ui.write(&[(p, p)])?;
         ui.write_display(p);
+        ui.latex(format!(
+            "\\text{{{p}}} \\frac{{1}}{{2}} \\href{{javascript:window.__xss=9}}{{x}}"
+        ));
         ui.chat_input(p).key("chat").show()?;
         ui.datetime_input(p).help(p).key("datetime").show()?;
         ui.chat_message(p).text(p);

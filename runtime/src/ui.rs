@@ -334,6 +334,13 @@ impl<'r> Ui<'r> {
         Ok(())
     }
 
+    /// A formula in LaTeX (`st.latex`): drawn as MathML on the server, so
+    /// that the browser needs no script for it. A formula that does not
+    /// parse is shown with the parser's message.
+    pub fn latex(&self, body: impl Into<String>) {
+        self.push(Element::Latex { body: body.into() });
+    }
+
     /// A link to the app's page at `path` (`st.page_link`), with `label`,
     /// or the page's title when `label` is empty. A click switches this
     /// session's page (R35); a middle click or "copy link" works as for any
