@@ -812,14 +812,21 @@ async fn chatting(d: &Driver, c: &Client) {
 
 /// The widgets on screen of the gallery's first page: id, shape and the
 /// key that operates each (a closed container's widgets are out of reach).
+/// The control of a widget that the keyboard operates (JS).
+const CONTROL_OF: &str = "
+    function controlOf(w) {
+      const shape = w.dataset.shape;
+      return shape === 'tab' ? w.querySelector('[role=tab][aria-selected=true]')
+        : shape === 'open' ? w.querySelector(':scope > details > summary')
+        : w.querySelector('input:not([type=hidden]), select, textarea, button');
+    }";
+
 const OPERABLE: &str = "
     return [...document.querySelectorAll('#bk-main [data-wid]')]
       .filter((w) => !w.closest('[role=tabpanel][hidden], details:not([open])'))
       .map((w) => {
         const shape = w.dataset.shape;
-        const control = shape === 'tab' ? w.querySelector('[role=tab][aria-selected=true]')
-          : shape === 'open' ? w.querySelector(':scope > details > summary')
-          : w.querySelector('input:not([type=hidden]), select, textarea, button');
+        const control = controlOf(w);
         const key = { bool: 'space', numbers: 'right', number: 'up', tab: 'right', open: 'enter', trigger: 'enter',
                       index: 'down', indexes: control.nodeName === 'SELECT' ? 'down' : 'space',
                       text: control.nodeName === 'TEXTAREA' ? 'type-ctrl-enter' : 'type-enter' }[shape];
@@ -834,7 +841,10 @@ async fn keyboard(c: &Client) {
     c.goto(&format!("http://{addr}/")).await.unwrap();
     until_shows(c, "clicks = 0").await;
     settled(c).await;
-    let widgets = c.execute(OPERABLE, vec![]).await.unwrap();
+    let widgets = c
+        .execute(&format!("{CONTROL_OF} {OPERABLE}"), vec![])
+        .await
+        .unwrap();
     let widgets: Vec<(String, String, String)> = serde_json::from_value(widgets).unwrap();
     // Reachable: Tab from the top lands in every one of them.
     c.execute(
@@ -880,12 +890,7 @@ async fn keyboard(c: &Client) {
                 .unwrap()
         };
         let focus = format!(
-            "const w = document.querySelector('[data-wid=\"{wid}\"]');
-             const shape = w.dataset.shape;
-             const control = shape === 'tab' ? w.querySelector('[role=tab][aria-selected=true]')
-               : shape === 'open' ? w.querySelector(':scope > details > summary')
-               : w.querySelector('input:not([type=hidden]), select, textarea, button');
-             control.focus();"
+            "{CONTROL_OF} controlOf(document.querySelector('[data-wid=\"{wid}\"]')).focus();"
         );
         c.execute(&focus, vec![]).await.unwrap();
         let keys = match key.as_str() {

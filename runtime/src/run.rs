@@ -209,8 +209,9 @@ impl Session {
         let (cancel, stream) = (options.cancel.clone(), options.stream.clone());
         let mut url_writes = UrlWrites::new();
         let mut reruns = 0;
-        loop {
-            let (end, rerun, fragment) = self.run_once(
+        let mut fragment;
+        let end = loop {
+            let (end, rerun, ran) = self.run_once(
                 app,
                 &page,
                 std::mem::take(&mut browser),
@@ -218,27 +219,14 @@ impl Session {
                 options,
                 &mut url_writes,
             );
+            fragment = ran;
             let Some(rerun) = rerun else {
-                return Settled {
-                    page,
-                    end,
-                    reruns,
-                    fragment,
-                    tree,
-                    url_writes,
-                };
+                break end;
             };
             reruns += 1;
             if reruns > MAX_RERUNS {
                 tree.push(MAIN, rerun_loop(&page));
-                return Settled {
-                    page,
-                    end: RunEnd::Failed,
-                    reruns,
-                    fragment,
-                    tree,
-                    url_writes,
-                };
+                break RunEnd::Failed;
             }
             let seeds = matches!(&rerun, Rerun::Switch(_, Some(_)));
             if let Rerun::Switch(path, query) = &rerun {
@@ -249,19 +237,20 @@ impl Session {
                     }
                     Err(e) => {
                         tree.push(MAIN, exception(&page, &e));
-                        return Settled {
-                            page,
-                            end: RunEnd::Failed,
-                            reruns,
-                            fragment,
-                            tree,
-                            url_writes,
-                        };
+                        break RunEnd::Failed;
                     }
                 }
             }
             options = RunOptions::rerun(rerun, cancel.clone(), stream.clone());
             options.url_seeds = seeds;
+        };
+        Settled {
+            page,
+            end,
+            reruns,
+            fragment,
+            tree,
+            url_writes,
         }
     }
 

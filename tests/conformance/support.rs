@@ -91,6 +91,15 @@ impl PySet {
     }
 }
 
+/// The URL's query parameters as Python's `st.query_params.to_dict()`
+/// gives them: the last value of each name, names sorted.
+pub fn query_dict(ui: &brooklet::Ui<'_>) -> std::collections::BTreeMap<String, String> {
+    ui.query_params()
+        .into_iter()
+        .filter_map(|(k, mut v)| v.pop().map(|last| (k, last)))
+        .collect()
+}
+
 fn data_dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/conformance/data")

@@ -163,6 +163,24 @@ impl DateParams {
     }
 }
 
+/// A date field's identity parameters: without a key the label, value,
+/// bounds and help; always the format (R4).
+fn fold_identity(
+    id: &mut crate::identity::IdentityBuilder,
+    keyless: Option<(&str, &(impl crate::identity::IdentityValue + ?Sized), &Option<String>)>,
+    (min, max): (&Option<String>, &Option<String>),
+    format: &str,
+) {
+    if let Some((label, value, help)) = keyless {
+        id.param("label", label)
+            .param("value", value)
+            .param("min_value", min)
+            .param("max_value", max)
+            .param("help", help);
+    }
+    id.param("format", format);
+}
+
 /// The checks of a date field's options: its format and bounds.
 fn check_options(
     ui: &Ui<'_>,
@@ -264,14 +282,8 @@ impl DateRangeInput<'_, '_> {
             default_given: true,
         };
         ui.register(call, |id, keyed, label, _params| {
-            if !keyed {
-                id.param("label", label)
-                    .param("value", &default)
-                    .param("min_value", &min_s)
-                    .param("max_value", &max_s)
-                    .param("help", &help);
-            }
-            id.param("format", &format);
+            let keyless = (!keyed).then_some((label, &default, &help));
+            fold_identity(id, keyless, (&min_s, &max_s), &format);
         })
     }
 }
@@ -393,14 +405,8 @@ impl<'u, 'r> DateInput<'u, 'r> {
             default_given: value.is_some(),
         };
         ui.register(call, |id, keyed, label, _params| {
-            if !keyed {
-                id.param("label", label)
-                    .param("value", &default)
-                    .param("min_value", &min_s)
-                    .param("max_value", &max_s)
-                    .param("help", &help);
-            }
-            id.param("format", &format);
+            let keyless = (!keyed).then_some((label, &default, &help));
+            fold_identity(id, keyless, (&min_s, &max_s), &format);
         })
     }
 }

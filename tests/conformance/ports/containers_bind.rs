@@ -1,6 +1,6 @@
 //! Port of tests/conformance/data/containers_bind/app.py: tabs and an
 //! expander bound to the URL (R40).
-use crate::support::dumps;
+use crate::support::{dumps, query_dict};
 use brooklet::prelude::*;
 
 #[page(path = "app.py")]
@@ -14,12 +14,7 @@ fn app_py(ui: &Ui<'_>) -> Result<()> {
     ui.text(format!("open={}", dumps(&open)));
     let e = ui.expander("More").key("e").bind_query_params().show()?;
     ui.text(format!("expanded={}", dumps(&e.open())));
-    let qp: std::collections::BTreeMap<String, String> = ui
-        .query_params()
-        .into_iter()
-        .filter_map(|(k, mut v)| v.pop().map(|last| (k, last)))
-        .collect();
-    ui.text(format!("qp={}", dumps(&qp)));
+    ui.text(format!("qp={}", dumps(&query_dict(ui))));
     Ok(())
 }
 

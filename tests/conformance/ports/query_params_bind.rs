@@ -1,7 +1,7 @@
 //! Port of scenarios/query_params_bind (app.py): `bind = "query-params"`
 //! (R40). The recording's `query_params` are what AppTest put in the URL
 //! itself; the replay records the same (see support.rs).
-use crate::support::dumps;
+use crate::support::{dumps, query_dict};
 use brooklet::prelude::*;
 
 #[page(path = "app.py")]
@@ -9,13 +9,7 @@ fn app_py(ui: &Ui<'_>) -> Result<()> {
     #[widget(key = "color", bind = "query-params")]
     let c = ui.selectbox("Color", ["Red", "Green", "Blue"]).show()?;
     ui.text(format!("ret:color={}", dumps(&c)));
-    // Python's `st.query_params.to_dict()` keeps the last value of each name.
-    let qp: std::collections::BTreeMap<String, String> = ui
-        .query_params()
-        .into_iter()
-        .filter_map(|(k, mut v)| v.pop().map(|last| (k, last)))
-        .collect();
-    ui.text(format!("qp={}", dumps(&qp)));
+    ui.text(format!("qp={}", dumps(&query_dict(ui))));
     Ok(())
 }
 
