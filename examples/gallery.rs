@@ -238,6 +238,15 @@ fn more(ui: &Ui<'_>) -> Result<()> {
     ui.text(format!(
         "date={date} range={leave}..{back} time={time} datetime={meeting} colour={colour} pills={pill:?} segmented={spans:?}"
     ));
+    #[widget(key = "download")]
+    let downloaded = ui
+        .download_button(
+            "Download these values",
+            format!("date={date}\ntime={time}\ncolour={colour}\n"),
+            "values.txt",
+        )
+        .show()?;
+    ui.text(format!("downloaded = {downloaded}"));
     match &upload {
         Some(f) => ui.text(format!(
             "file={} ({} bytes): {}",

@@ -737,6 +737,44 @@ async fn containers(d: &Driver, c: &Client) {
         .unwrap();
     assert_eq!(after, json!(["/more", true]));
     eprintln!("ok: a page link switches the page in the same session");
+    // The download button on that page: the browser posts the form to the
+    // download route, stays on the page, and the click reruns it.
+    let download = c
+        .execute(
+            "const b = document.querySelector('[data-kind=download_button] button');
+             return fetch(b.formAction, {method: 'POST', body: new URLSearchParams(new FormData(b.form))})
+               .then((r) => r.text().then((t) => [r.status, r.headers.get('content-disposition'), t.split('\\n')[0]]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(download[0], json!(200), "{download}");
+    assert!(
+        download[1]
+            .as_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"values.txt\""),
+        "{download}"
+    );
+    assert!(
+        download[2].as_str().unwrap().starts_with("date="),
+        "{download}"
+    );
+    click_css(c, "[data-kind=download_button] button").await;
+    until_shows(c, "downloaded = true").await;
+    let stayed = c
+        .execute(
+            "return [location.pathname, window.__samePage === true];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        stayed,
+        json!(["/more", true]),
+        "the download leaves the page as it is"
+    );
+    eprintln!("ok: a download button serves its file and its click reruns the page");
 }
 
 /// The chat example: Enter sends a message (Shift+Enter is a new line),

@@ -284,6 +284,83 @@ async fn without_javascript_a_chat_message_is_sent_by_its_button() {
     );
 }
 
+fn download_app() -> brooklet::App {
+    brooklet::App::new().page(brooklet::Page::new("dl", |ui| {
+        let rows = ui.number_input("Rows").min(0i64).key("rows").show()?;
+        let csv: String = (0..rows).map(|i| format!("{i},\"é\"\n")).collect();
+        let clicked = ui
+            .download_button("Get the CSV", csv, "data ü \"1\".csv")
+            .mime("text/csv")
+            .key("csv")
+            .show()?;
+        ui.text(format!("clicked {clicked}"));
+        Ok(())
+    }))
+}
+
+/// A download button's file is an attachment of the bytes the last run
+/// gave (any process can serve it: it is in the session); a button no page
+/// draws is a clear 404, and a stranger gets nothing.
+#[tokio::test]
+async fn a_download_button_serves_its_file() {
+    let addr = start(download_app()).await;
+    let mut c = Http::new(addr);
+    let page = c.get("/").await;
+    let tab = tab_of(&page.body);
+    let (rows, csv) = (
+        wid(&page.body, "Rows"),
+        wid_of_kind(&page.body, "download_button"),
+    );
+    let ran = c.form(&[("_tab", &tab), (&rows, "2")]).await;
+    assert_eq!(texts(&ran.body), ["clicked false"]);
+    let body = format!("_tab={tab}");
+    let origin = c.base.clone();
+    let got = c
+        .send_with(
+            "POST",
+            &format!("/_brooklet/download/{csv}"),
+            "application/x-www-form-urlencoded",
+            body.clone().into_bytes(),
+            Some(&origin),
+            &[],
+        )
+        .await;
+    assert_eq!(got.status, 200, "{}", got.body);
+    assert_eq!(got.body, "0,\"é\"\n1,\"é\"\n");
+    assert_eq!(got.header("content-type"), Some("text/csv"));
+    assert_eq!(
+        got.header("content-disposition"),
+        Some(
+            "attachment; filename=\"data _ _1_.csv\"; filename*=UTF-8''data%20%C3%BC%20%221%22.csv"
+        )
+    );
+    let gone = c
+        .send_with(
+            "POST",
+            "/_brooklet/download/abc123",
+            "application/x-www-form-urlencoded",
+            body.clone().into_bytes(),
+            Some(&origin),
+            &[],
+        )
+        .await;
+    assert_eq!(gone.status, 404);
+    assert!(gone.body.contains("no longer on the page"), "{}", gone.body);
+    let mut stranger = Http::new(addr);
+    let refused = stranger
+        .send_with(
+            "POST",
+            &format!("/_brooklet/download/{csv}"),
+            "application/x-www-form-urlencoded",
+            body.into_bytes(),
+            Some(&origin),
+            &[],
+        )
+        .await;
+    assert_ne!(refused.status, 200, "{}", refused.body);
+    assert!(!refused.body.contains("0,"), "a stranger gets no bytes");
+}
+
 /// Whether the text `text` is in a hidden tab panel.
 fn in_hidden_panel(html: &str, text: &str) -> bool {
     let at = html.find(&format!(">{text}<")).expect("the text");

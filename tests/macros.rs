@@ -73,6 +73,7 @@ twice!(
         ui.popover("po").help("h").rerun_on_change().show()?;
         ui.chat_input("ci").max_chars(9).show()?;
         ui.datetime_input("dt").step(60).show()?;
+        ui.download_button("dl", "x", "a.txt").show()?;
         side.button("b").show()?;
 
         // Keyless, run-time label and parameters.
@@ -103,6 +104,7 @@ twice!(
         ui.expander(&label).rerun_on_change().show()?;
         ui.chat_input(&label).show()?;
         ui.datetime_input(&label).format("DD.MM.YYYY").show()?;
+        ui.download_button(&label, "x", "a.txt").show()?;
 
         // Literal keys (`.key("..")` in the chain is read like `#[widget(key = "..")]`,
         // which the twin below could not carry).
@@ -149,6 +151,7 @@ twice!(
             .max_chars(n as usize)
             .show()?;
         ui.datetime_input("dt").key("kdt").step(120).show()?;
+        ui.download_button("dl", "x", "a.txt").key("kdl").show()?;
         side.popover("po").key("kpo").on_change(|_| Ok(())).show()?;
         ui.file_uploader("fu")
             .key("kfu")
@@ -249,7 +252,7 @@ fn ids(app: App) -> Vec<(Kind, Option<String>, String, String)> {
 fn compile_time_sites_give_the_runtime_ids_for_every_kind() {
     let with = ids(App::new().page(every_kind));
     let without = ids(App::new().page(Page::new("kinds", every_kind_plain)));
-    assert_eq!(with.len(), 82);
+    assert_eq!(with.len(), 85);
     assert_eq!(with, without);
     let kinds: std::collections::HashSet<Kind> = with.iter().map(|w| w.0).collect();
     assert_eq!(kinds.len(), Kind::all().len(), "every kind is drawn");
@@ -277,9 +280,9 @@ fn every_site_with_a_literal_key_or_label_takes_the_shortcut() {
     }
     assert_eq!(
         shortcut,
-        // 22 keyless run-time labels, and the feedback and the tabs, which
+        // 23 keyless run-time labels, and the feedback and the tabs, which
         // have no label: their options and labels hash at run time.
-        every_kind::SITES.len() - 24,
+        every_kind::SITES.len() - 25,
         "only keyless run-time labels (and feedback options, tab labels) hash in full"
     );
 }

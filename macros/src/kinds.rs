@@ -160,6 +160,7 @@ const POPOVER: &[Param] = &[LABEL, HELP, opt("disabled", "disabled")];
 // The placeholder is the chat input's label.
 const CHAT: &[Param] = &[LABEL, opt("max_chars", "max_chars")];
 const CHAT_KEYED: &[Param] = &[opt("max_chars", "max_chars")];
+const DOWNLOAD: &[Param] = &[LABEL, arg("file_name", 2), opt("mime", "mime"), HELP];
 const FILE: &[Param] = &[
     LABEL,
     opt("type", "types"),
@@ -203,6 +204,11 @@ pub static KINDS: &[KindInfo] = &[
         callback: "on_click",
         persist: false,
         ..kind("form_submit_button", "form_submit_button", 1, BUTTON, &[])
+    },
+    KindInfo {
+        callback: "on_click",
+        persist: false,
+        ..kind("download_button", "download_button", 3, DOWNLOAD, &[])
     },
     kind("checkbox", "checkbox", 1, CHECKBOX, &[]),
     kind("toggle", "toggle", 1, CHECKBOX, &[]),

@@ -580,8 +580,14 @@
 
   // ---- what the user does
   form.addEventListener("submit", (e) => {
-    e.preventDefault();
     const sub = e.submitter;
+    if (sub && sub.name === "_download") {
+      // The browser posts the form to the download route and saves the
+      // answer; the click reruns the page too, unless told not to.
+      if (!sub.dataset.ignore) enqueue({ click: sub.value });
+      return;
+    }
+    e.preventDefault();
     if (sub && sub.getAttribute("role") === "tab") chooseTab(sub);
     else if (sub && sub.name === "_chat") sendMessage(widgetOf(sub));
     else if (sub && sub.name === "_click") {

@@ -1053,3 +1053,32 @@ pub(crate) fn safe_url(url: &str) -> bool {
         _ => true,
     }
 }
+
+/// A file a download button serves: what the browser saves.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MediaFile {
+    /// The file name the browser suggests.
+    pub name: String,
+    /// Its MIME type.
+    pub mime: String,
+    /// Its bytes (base64 in the stored session).
+    #[serde(with = "base64_bytes")]
+    pub data: Vec<u8>,
+}
+
+/// Bytes as a base64 string in serde formats.
+mod base64_bytes {
+    use base64::Engine as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map_err(serde::de::Error::custom)
+    }
+}

@@ -652,7 +652,7 @@ mod tests {
     #[test]
     fn every_kind_is_registered_once_by_name() {
         let names: Vec<&str> = Kind::all().iter().map(|k| k.name()).collect();
-        assert_eq!(names.len(), 24, "{names:?}");
+        assert_eq!(names.len(), 25, "{names:?}");
         let mut unique = names.clone();
         unique.dedup();
         assert_eq!(unique, names);

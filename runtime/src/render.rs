@@ -1407,6 +1407,10 @@ mod tests {
         ui.write(p)?;
         ui.write(&[(p, p)])?;
         ui.write_display(p);
+        ui.download_button(p, p, format!("{p}.txt"))
+            .help(p)
+            .key("download")
+            .show()?;
         ui.latex(format!(
             "\\text{{{p}}} \\frac{{1}}{{2}} \\href{{javascript:window.__xss=9}}{{x}}"
         ));
@@ -1991,6 +1995,7 @@ mod tests {
             ui.popover("po").key("po").rerun_on_change().show()?;
             ui.chat_input("ci").max_chars(9).show()?;
             ui.datetime_input("dt").step(60).show()?;
+            ui.download_button("dl", "text", "a.txt").show()?;
             ui.chat_message("assistant").text("hi");
             ui.sidebar().warning("w");
             Ok(())
@@ -2033,6 +2038,7 @@ mod tests {
             "data-kind=\"chat_input\" data-shape=\"message\"",
             "maxlength=\"9\"",
             "type=\"datetime-local\"",
+            "formaction=\"_brooklet/download/",
             "step=\"60\"",
             "name=\"_chat\"",
             "bk-chat-message",

@@ -526,6 +526,9 @@ impl Session {
         *tree = ctx.tree.into_inner();
         if full_run {
             self.last_drawn = ctx.drawn.len();
+            self.media = ctx.media;
+        } else {
+            self.media.extend(ctx.media);
         }
         self.fragments = ctx.fragments;
         // R31: after a submit of a `clear_on_submit` form, the browser shows

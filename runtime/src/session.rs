@@ -109,6 +109,10 @@ pub struct Session {
     /// Where its tasks run: the process serving it (not serialised).
     #[serde(skip)]
     pub(crate) task_host: Option<std::sync::Arc<dyn crate::task_record::TaskHost>>,
+    /// The files its download buttons serve, by widget: those of the last
+    /// full run (and fragment runs since).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub(crate) media: std::collections::BTreeMap<WidgetId, crate::elements::MediaFile>,
     /// A task ended while no client was connected to show it: the page
     /// reruns when one connects (or at the next event).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -130,6 +134,11 @@ impl Session {
     /// superseded: the sequence number its next event carries.
     pub fn events(&self) -> u64 {
         self.events
+    }
+
+    /// The file the download button `id` serves, if the page drew it.
+    pub fn media(&self, id: WidgetId) -> Option<&crate::elements::MediaFile> {
+        self.media.get(&id)
     }
 
     /// The element tree the browser shows.
@@ -200,6 +209,7 @@ impl Session {
             tasks: self.tasks.clone(),
             task_host: None,
             task_rerun_owed: false,
+            media: Default::default(),
         };
         let mut tree = ElementTree::new();
         // One run, whatever it asks for (`rerun()`, `stop()`, an error): the

@@ -76,6 +76,8 @@ pub(crate) struct RunCtx {
     pub fragment_rerun: Option<String>,
     /// The app's pages: path and title.
     pub pages: Arc<[(Arc<str>, String)]>,
+    /// The files this run's download buttons serve, by widget.
+    pub media: BTreeMap<crate::identity::WidgetId, crate::elements::MediaFile>,
     /// `switch_page()` asked for this page, with these query parameters.
     pub switch_to: Option<(String, Option<QueryParams>)>,
     /// Callbacks are running, not the page (fragment reruns by key, R41).
@@ -121,6 +123,7 @@ impl RunCtx {
             fragment_rerun: None,
             switch_to: None,
             pages: Arc::from([]),
+            media: BTreeMap::new(),
             in_callback: false,
             fragment_run: false,
             cancel: CancelToken::new(),

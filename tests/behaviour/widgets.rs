@@ -572,3 +572,37 @@ fn r28_a_chat_message_counts_for_one_run() {
         "{errors:?}"
     );
 }
+
+/// R28: a download button is a trigger, true for the run its click causes,
+/// unless `ignore_click` (`on_click="ignore"`); its file is in the session.
+#[test]
+fn r28_a_download_click_reruns_unless_ignored() {
+    let mut t = AppTest::new(App::new().page(Page::new("dl", |ui| {
+        let got = ui
+            .download_button("Get", "hello", "hi.txt")
+            .key("get")
+            .show()?;
+        let quiet = ui
+            .download_button("Quiet", vec![1u8, 2, 3], "b.bin")
+            .ignore_click()
+            .key("quiet")
+            .show()?;
+        ui.text(format!("got {got} quiet {quiet}"));
+        Ok(())
+    })));
+    t.run().unwrap();
+    assert_eq!(t.texts(), ["got false quiet false"]);
+    t.click(Target::key("download_button", "get")).unwrap();
+    assert_eq!(t.texts(), ["got true quiet false"]);
+    t.click(Target::key("download_button", "quiet")).unwrap();
+    assert_eq!(t.texts(), ["got false quiet false"]);
+    let quiet = t
+        .widget(Target::key("download_button", "quiet"))
+        .unwrap()
+        .id;
+    let file = t.session().media(quiet).expect("the file");
+    assert_eq!(
+        (file.name.as_str(), file.mime.as_str(), file.data.as_slice()),
+        ("b.bin", "application/octet-stream", &[1u8, 2, 3][..])
+    );
+}

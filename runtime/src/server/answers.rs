@@ -280,3 +280,53 @@ fn runners_busy(mut response: Response) -> Response {
         .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     response
 }
+
+/// A download button's file, for the browser to save.
+pub(super) fn attachment(file: crate::elements::MediaFile) -> Response {
+    let mime = HeaderValue::from_str(&file.mime)
+        .ok()
+        .filter(|_| file.mime.contains('/'))
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    // A plain-ASCII name for every browser, and the exact one (RFC 6266).
+    let plain: String = file
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let exact: String = file
+        .name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{plain}\"; filename*=UTF-8''{exact}");
+    let disposition =
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment"));
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        file.data,
+    )
+        .into_response()
+}
+
+/// No such download: the page no longer draws that button.
+pub(super) fn no_download() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        "this download is no longer on the page; reload it and click again",
+    )
+        .into_response()
+}

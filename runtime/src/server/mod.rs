@@ -147,6 +147,10 @@ impl App {
                 post(event).layer(DefaultBodyLimit::disable()),
             )
             .route("/_brooklet/stop", post(stop))
+            .route(
+                "/_brooklet/download/{id}",
+                post(download).layer(DefaultBodyLimit::disable()),
+            )
             .route("/_brooklet/ws", get(socket::socket))
             .route(
                 "/_brooklet/form",
@@ -380,6 +384,36 @@ async fn read_body(shared: &Shared, body: Body, limit: usize) -> Result<Bytes, B
             }
             Err(BodyError::Broken(e.to_string()))
         }
+    }
+}
+
+/// A download button's file: the page's form posted to its route (the
+/// client script lets that post go), answered as an attachment.
+async fn download(
+    State(shared): State<Arc<Shared>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if !same_origin(&headers) {
+        return forbidden();
+    }
+    let Ok(id) = crate::wire::parse_id(&id) else {
+        return answers::no_download();
+    };
+    let fields: Vec<(String, String)> = match read_body(&shared, body, MAX_BODY).await {
+        Ok(body) => serde_urlencoded::from_bytes(&body).unwrap_or_default(),
+        Err(_) => return (StatusCode::BAD_REQUEST, "the form could not be read").into_response(),
+    };
+    let tab = last_field(&fields, "_tab").and_then(TabId::parse);
+    let file = match (owner_from(&headers), tab) {
+        (Some(owner), Some(tab)) => shared.sessions.download(&owner, &tab, id).await,
+        _ => Err(Failure::Expired),
+    };
+    match file {
+        Ok(Some(file)) => answers::attachment(file),
+        Ok(None) => answers::no_download(),
+        Err(failure) => failure.page(),
     }
 }
 

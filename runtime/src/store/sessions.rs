@@ -538,6 +538,28 @@ impl Sessions {
         room
     }
 
+    /// The file the download button `id` of `tab` serves, if the tab's
+    /// last run drew it. Read from the store when another process ran it.
+    pub(crate) async fn download(
+        &self,
+        owner: &OwnerSecret,
+        tab: &TabId,
+        id: crate::identity::WidgetId,
+    ) -> Result<Option<crate::elements::MediaFile>, Failure> {
+        let owner = owner.hash();
+        let (slot, _ticket) = self.slot_of(tab)?;
+        let file = {
+            let mut live = slot.state.lock().await;
+            self.refresh(&owner, tab, &mut live)
+                .await
+                .map(|()| live.as_ref().and_then(|l| l.tab.session.media(id).cloned()))
+        };
+        if file.is_err() {
+            self.live.forget_if_empty(tab.as_str(), &slot);
+        }
+        file
+    }
+
     /// Runs an event from the client script on `tab`. An event made on
     /// the page of the run going on supersedes that run (R47).
     pub(crate) async fn event(

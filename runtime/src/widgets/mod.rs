@@ -35,6 +35,7 @@ kind_files! {
     color_picker: ColorPicker;
     date_input: DateInput, DateRangeInput;
     datetime_input: DateTimeInput, DEFAULT_DATETIME_STEP;
+    download_button: DownloadButton, DownloadData, MAX_DOWNLOAD_BYTES;
     expander: Expander;
     feedback: Feedback, FeedbackOptions;
     file_uploader: FileUploader, UploadedFile;
