@@ -7,6 +7,11 @@
 
 use brooklet::prelude::*;
 
+/// A small drawing, to show an image.
+const RUST_LOGO: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 100\">\
+    <circle cx=\"50\" cy=\"50\" r=\"45\" fill=\"#ff4b4b\"/>\
+    <text x=\"50\" y=\"62\" font-size=\"36\" text-anchor=\"middle\" fill=\"#fff\">bk</text></svg>";
+
 /// Adds one to the click count.
 fn count_click(ui: &Ui<'_>) -> Result<()> {
     let clicks: i64 = ui.state().get("clicks")?;
@@ -238,6 +243,13 @@ fn more(ui: &Ui<'_>) -> Result<()> {
     ui.text(format!(
         "date={date} range={leave}..{back} time={time} datetime={meeting} colour={colour} pills={pill:?} segmented={spans:?}"
     ));
+    ui.image_with(
+        RUST_LOGO.as_bytes(),
+        MediaOptions {
+            caption: Some("An SVG image, served from the session's media route".into()),
+            width: Some(96),
+        },
+    )?;
     #[widget(key = "download")]
     let downloaded = ui
         .download_button(

@@ -361,6 +361,37 @@ async fn a_download_button_serves_its_file() {
     assert!(!refused.body.contains("0,"), "a stranger gets no bytes");
 }
 
+/// An image's bytes are served to the tab's owner by the media route, by
+/// id; the page carries only the URL.
+#[tokio::test]
+async fn an_image_is_served_from_the_media_route() {
+    let png: &[u8] = b"\x89PNG\r\n\x1a\nnot really";
+    let app = brooklet::App::new().page(brooklet::Page::new("img", move |ui| {
+        ui.image(png)?;
+        Ok(())
+    }));
+    let addr = start(app).await;
+    let mut c = Http::new(addr);
+    let page = c.get("/").await;
+    let at = page.body.find("<img src=\"").expect("an image") + "<img src=\"".len();
+    let src = &page.body[at..at + page.body[at..].find('"').unwrap()];
+    assert!(src.starts_with("_brooklet/media/"), "{src}");
+    assert!(
+        !page.body.contains("not really"),
+        "the bytes are not in the page"
+    );
+    let got = c.get(&format!("/{src}")).await;
+    assert_eq!(got.status, 200, "{}", got.body);
+    assert_eq!(got.header("content-type"), Some("image/png"));
+    assert_eq!(got.bytes, png);
+    let stranger = Http::new(addr).get(&format!("/{src}")).await;
+    assert_eq!(stranger.status, 403, "{}", stranger.body);
+    let wrong = c
+        .get(&format!("/{}", src.replace("media/", "media/0")))
+        .await;
+    assert_ne!(wrong.status, 200);
+}
+
 /// Whether the text `text` is in a hidden tab panel.
 fn in_hidden_panel(html: &str, text: &str) -> bool {
     let at = html.find(&format!(">{text}<")).expect("the text");

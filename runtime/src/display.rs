@@ -231,6 +231,87 @@ impl<'r> Ui<'r> {
         Ok(())
     }
 
+    /// An image (`st.image`): PNG, JPEG, GIF, WebP or SVG bytes (told
+    /// apart by their first bytes), or a URL. Bytes are served from the
+    /// session's media route, never put into the page.
+    pub fn image(&self, source: impl Into<MediaSource>) -> Result<()> {
+        self.image_with(source, MediaOptions::default())
+    }
+
+    /// An image with a caption and a width in pixels.
+    pub fn image_with(&self, source: impl Into<MediaSource>, options: MediaOptions) -> Result<()> {
+        self.media(crate::elements::MediaKind::Image, source.into(), options)
+    }
+
+    /// A sound with the browser's controls (`st.audio`): WAV, MP3, OGG or
+    /// FLAC bytes, bytes of a type given with [`MediaSource::typed`], or a
+    /// URL.
+    pub fn audio(&self, source: impl Into<MediaSource>) -> Result<()> {
+        let options = MediaOptions::default();
+        self.media(crate::elements::MediaKind::Audio, source.into(), options)
+    }
+
+    /// A video with the browser's controls (`st.video`): MP4 or WebM bytes,
+    /// bytes of a type given with [`MediaSource::typed`], or a URL.
+    pub fn video(&self, source: impl Into<MediaSource>) -> Result<()> {
+        let options = MediaOptions::default();
+        self.media(crate::elements::MediaKind::Video, source.into(), options)
+    }
+
+    fn media(
+        &self,
+        kind: crate::elements::MediaKind,
+        source: MediaSource,
+        options: MediaOptions,
+    ) -> Result<()> {
+        use crate::elements::{MediaFile, MediaRef};
+        let what = kind.name();
+        let source = match source {
+            MediaSource::Url(url)
+                if crate::elements::safe_url(&url) && !url.starts_with("mailto:") =>
+            {
+                MediaRef::Url(url)
+            }
+            MediaSource::Url(url) => {
+                return Err(self.display_error(format!(
+                    "{what}: the URL \"{url}\" is not allowed; use a relative, http or https URL"
+                )))
+            }
+            MediaSource::Bytes { data, mime } => {
+                let mime = match mime.or_else(|| sniff(kind, &data)) {
+                    Some(m) => m,
+                    None => {
+                        return Err(self.display_error(format!("{what}: {}", unknown_media(kind))))
+                    }
+                };
+                let id = crate::identity::WidgetId(crate::identity::rt_part(MEDIA_SEED, &data));
+                let mut run = self.run.borrow_mut();
+                let served: usize = run.media.values().map(|m| m.data.len()).sum();
+                if served + data.len() > crate::widgets::MAX_DOWNLOAD_BYTES {
+                    return Err(Error::new(
+                        ErrorKind::InvalidArgument,
+                        format!(
+                            "{what}: this page's files would be {} bytes, more than the {} a session keeps; \
+                             serve large files from a URL",
+                            served + data.len(),
+                            crate::widgets::MAX_DOWNLOAD_BYTES
+                        ),
+                    ));
+                }
+                let name = format!("{what}.{}", mime.rsplit('/').next().unwrap_or("bin"));
+                run.media.insert(id, MediaFile { name, mime, data });
+                MediaRef::File(id)
+            }
+        };
+        self.push(Element::Media {
+            kind,
+            source,
+            caption: options.caption,
+            width: options.width,
+        });
+        Ok(())
+    }
+
     /// Writes anything `Display` as markdown text (`st.write` of a string).
     pub fn write_display(&self, value: impl fmt::Display) {
         self.markdown(value.to_string());
@@ -297,6 +378,107 @@ impl<'r> Ui<'r> {
         }
         self.push(Element::Chart { kind, x, series });
         Ok(())
+    }
+}
+
+/// The seed of media files' ids (content hashes), apart from widget ids.
+const MEDIA_SEED: u64 = 0x6d65_6469_615f_6964;
+
+/// What an image, sound or video shows: bytes, or a URL.
+pub enum MediaSource {
+    /// Bytes, with their MIME type when known.
+    Bytes {
+        /// The file.
+        data: Vec<u8>,
+        /// Its type; found from its first bytes when `None`.
+        mime: Option<String>,
+    },
+    /// A URL: relative, `http` or `https`.
+    Url(String),
+}
+
+impl MediaSource {
+    /// Bytes of a type given here, e.g. `audio/aac`.
+    pub fn typed(data: impl Into<Vec<u8>>, mime: impl Into<String>) -> Self {
+        MediaSource::Bytes {
+            data: data.into(),
+            mime: Some(mime.into()),
+        }
+    }
+}
+
+impl From<Vec<u8>> for MediaSource {
+    fn from(data: Vec<u8>) -> Self {
+        MediaSource::Bytes { data, mime: None }
+    }
+}
+
+impl From<&[u8]> for MediaSource {
+    fn from(data: &[u8]) -> Self {
+        MediaSource::from(data.to_vec())
+    }
+}
+
+impl From<&str> for MediaSource {
+    fn from(url: &str) -> Self {
+        MediaSource::Url(url.to_owned())
+    }
+}
+
+impl From<String> for MediaSource {
+    fn from(url: String) -> Self {
+        MediaSource::Url(url)
+    }
+}
+
+/// An image's caption and width.
+#[derive(Clone, Debug, Default)]
+pub struct MediaOptions {
+    /// Shown under it; it also names it for screen readers.
+    pub caption: Option<String>,
+    /// Its width in pixels, the container's width at most.
+    pub width: Option<u32>,
+}
+
+/// The MIME type of `data`, told by its first bytes, if it is one `kind`
+/// takes.
+fn sniff(kind: crate::elements::MediaKind, data: &[u8]) -> Option<String> {
+    use crate::elements::MediaKind;
+    let starts = |magic: &[u8]| data.starts_with(magic);
+    let at = |offset: usize, magic: &[u8]| data.get(offset..offset + magic.len()) == Some(magic);
+    let mime = match kind {
+        MediaKind::Image if starts(b"\x89PNG\r\n\x1a\n") => "image/png",
+        MediaKind::Image if starts(&[0xFF, 0xD8, 0xFF]) => "image/jpeg",
+        MediaKind::Image if starts(b"GIF87a") || starts(b"GIF89a") => "image/gif",
+        MediaKind::Image if starts(b"RIFF") && at(8, b"WEBP") => "image/webp",
+        MediaKind::Image if is_svg(data) => "image/svg+xml",
+        MediaKind::Audio if starts(b"RIFF") && at(8, b"WAVE") => "audio/wav",
+        MediaKind::Audio if starts(b"ID3") || starts(&[0xFF, 0xFB]) => "audio/mpeg",
+        MediaKind::Audio if starts(b"OggS") => "audio/ogg",
+        MediaKind::Audio if starts(b"fLaC") => "audio/flac",
+        MediaKind::Video if at(4, b"ftyp") => "video/mp4",
+        MediaKind::Video if starts(&[0x1A, 0x45, 0xDF, 0xA3]) => "video/webm",
+        _ => return None,
+    };
+    Some(mime.to_owned())
+}
+
+fn is_svg(data: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&data[..data.len().min(512)]);
+    let head = head.trim_start();
+    head.starts_with("<svg") || (head.starts_with("<?xml") && head.contains("<svg"))
+}
+
+fn unknown_media(kind: crate::elements::MediaKind) -> &'static str {
+    use crate::elements::MediaKind;
+    match kind {
+        MediaKind::Image => "the bytes are not a PNG, JPEG, GIF, WebP or SVG image",
+        MediaKind::Audio => {
+            "the bytes are not WAV, MP3, OGG or FLAC; give their type with `MediaSource::typed`"
+        }
+        MediaKind::Video => {
+            "the bytes are not MP4 or WebM; give their type with `MediaSource::typed`"
+        }
     }
 }
 

@@ -346,6 +346,20 @@ pub enum Element {
         /// Where it goes: relative, `http`, `https` or `mailto`.
         url: String,
     },
+    /// An image, a sound or a video (`st.image`, `st.audio`, `st.video`).
+    Media {
+        /// Which of the three.
+        kind: MediaKind,
+        /// Where the browser gets it: a URL, or the id of the session's
+        /// file (`_brooklet/media/TAB/ID`), never the bytes in the page.
+        source: MediaRef,
+        /// Its caption (an image's; the others' accessible name).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        caption: Option<String>,
+        /// Its width in pixels; the container's width at most.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        width: Option<u32>,
+    },
     /// A formula in LaTeX (`st.latex`), drawn as MathML on the server.
     Latex {
         /// The LaTeX source.
@@ -768,6 +782,22 @@ impl ElementTree {
             .collect()
     }
 
+    /// The images, sounds and videos: what each is, where it comes from and
+    /// its caption, in page order.
+    pub fn media(&self) -> Vec<(MediaKind, &MediaRef, Option<&str>)> {
+        self.iter()
+            .filter_map(|e| match e {
+                Element::Media {
+                    kind,
+                    source,
+                    caption,
+                    ..
+                } => Some((*kind, source, caption.as_deref())),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The LaTeX formulas' sources, in page order.
     pub fn latex(&self) -> Vec<&str> {
         self.iter()
@@ -870,6 +900,9 @@ impl ElementTree {
             Element::LinkButton { label, url } => format!("[link {label}] {url}"),
             Element::PageLink { path, label } => format!("[page link {label}] {path}"),
             Element::Latex { body } => format!("[latex] {body}"),
+            Element::Media { kind, caption, .. } => {
+                format!("[{}] {}", kind.name(), caption.as_deref().unwrap_or(""))
+            }
             Element::Heading { level, body } => {
                 format!("{} {body}", "#".repeat(usize::from(*level)))
             }
@@ -1052,6 +1085,39 @@ pub(crate) fn safe_url(url: &str) -> bool {
         ),
         _ => true,
     }
+}
+
+/// What a media element shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaKind {
+    /// `st.image`.
+    Image,
+    /// `st.audio`.
+    Audio,
+    /// `st.video`.
+    Video,
+}
+
+impl MediaKind {
+    /// Its command name without `st.`.
+    pub fn name(self) -> &'static str {
+        match self {
+            MediaKind::Image => "image",
+            MediaKind::Audio => "audio",
+            MediaKind::Video => "video",
+        }
+    }
+}
+
+/// Where a media element's content is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaRef {
+    /// A URL: relative, `http` or `https`.
+    Url(String),
+    /// A file of the session, by id.
+    File(WidgetId),
 }
 
 /// A file a download button serves: what the browser saves.

@@ -103,8 +103,11 @@ mod wire;
 
 pub use brooklet_macros::{fragment, page, widget};
 pub use cancel::CancelToken;
-pub use display::ProgressValue;
-pub use elements::{DeltaColor, Gap, LabelVisibility, StatusState, VerticalAlignment};
+pub use display::{MediaOptions, MediaSource, ProgressValue};
+pub use elements::{
+    DeltaColor, Gap, LabelVisibility, MediaFile, MediaKind, MediaRef, StatusState,
+    VerticalAlignment,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use identity::Persist;
 pub use live::{Progress, Slot, Status};
@@ -120,6 +123,7 @@ pub use chrono;
 /// What a page needs: `use brooklet::prelude::*;`.
 pub mod prelude {
     pub use crate::cancel::CancelToken;
+    pub use crate::display::{MediaOptions, MediaSource};
     pub use crate::elements::{DeltaColor, Gap, LabelVisibility, StatusState, VerticalAlignment};
     pub use crate::error::{Error, ErrorKind, Result};
     pub use crate::identity::Persist;

@@ -267,6 +267,41 @@ fn default_avatar(name: &str) -> String {
     }
 }
 
+/// An image, a sound or a video: its file by URL from the session's media
+/// route (or the URL it was given), never its bytes in the page.
+fn media_html(
+    doc: &PageDoc<'_>,
+    kind: crate::elements::MediaKind,
+    source: &crate::elements::MediaRef,
+    caption: Option<&str>,
+    width: Option<u32>,
+) -> String {
+    use crate::elements::{MediaKind, MediaRef};
+    let src = match source {
+        MediaRef::Url(url) => url.clone(),
+        MediaRef::File(id) => format!("_brooklet/media/{}/{id}", doc.tab),
+    };
+    let width = width.map(|w| w.to_string());
+    let name = caption.map(str::to_owned);
+    let body = match kind {
+        MediaKind::Image => view! {
+            <img src=src alt=name.clone().unwrap_or_default() width=width loading="lazy" />
+        }
+        .to_html(),
+        MediaKind::Audio => {
+            view! { <audio src=src controls=true aria-label=name.clone()></audio> }.to_html()
+        }
+        MediaKind::Video => {
+            view! { <video src=src controls=true width=width aria-label=name.clone()></video> }
+                .to_html()
+        }
+    };
+    let caption = caption.map(|c| view! { <figcaption>{c.to_owned()}</figcaption> }.to_html());
+    let inner = body + &caption.unwrap_or_default();
+    let class = format!("bk-media bk-{}", kind.name());
+    view! { <figure class=class data-k=kind.name() inner_html=inner></figure> }.to_html()
+}
+
 /// A LaTeX formula as MathML (pulldown-latex), put through the sanitiser
 /// with the MathML elements allowed, so that no source can bring markup
 /// that runs; one that does not parse shows the parser's message in an
@@ -649,6 +684,12 @@ fn leaf_html(doc: &PageDoc<'_>, element: &Element) -> String {
         }
         Element::PageLink { path, label } => page_link_html(doc, path, label),
         Element::Latex { body } => latex_html(body),
+        Element::Media {
+            kind,
+            source,
+            caption,
+            width,
+        } => media_html(doc, *kind, source, caption.as_deref(), *width),
         Element::LinkButton { label, url } => view! {
             <a class="bk-button bk-link-button" data-k="link_button" href=url.clone()
                 target="_blank" rel="noopener noreferrer">{label.clone()}</a>
@@ -1407,6 +1448,21 @@ mod tests {
         ui.write(p)?;
         ui.write(&[(p, p)])?;
         ui.write_display(p);
+        let caption = Some(p.to_owned());
+        ui.image_with(
+            b"\x89PNG\r\n\x1a\n0".as_slice(),
+            crate::MediaOptions {
+                caption: caption.clone(),
+                width: Some(9),
+            },
+        )?;
+        ui.image_with(
+            format!("https://example.com/{p}"),
+            crate::MediaOptions {
+                caption,
+                width: None,
+            },
+        )?;
         ui.download_button(p, p, format!("{p}.txt"))
             .help(p)
             .key("download")
@@ -1996,6 +2052,9 @@ mod tests {
             ui.chat_input("ci").max_chars(9).show()?;
             ui.datetime_input("dt").step(60).show()?;
             ui.download_button("dl", "text", "a.txt").show()?;
+            ui.image(b"GIF89a...".as_slice())?;
+            ui.audio(b"OggS....".as_slice())?;
+            ui.video(crate::MediaSource::typed(b"....".as_slice(), "video/ogg"))?;
             ui.chat_message("assistant").text("hi");
             ui.sidebar().warning("w");
             Ok(())
@@ -2039,6 +2098,9 @@ mod tests {
             "maxlength=\"9\"",
             "type=\"datetime-local\"",
             "formaction=\"_brooklet/download/",
+            "<img src=\"_brooklet/media/tab/",
+            "<audio src=\"_brooklet/media/tab/",
+            "<video src=\"_brooklet/media/tab/",
             "step=\"60\"",
             "name=\"_chat\"",
             "bk-chat-message",

@@ -606,3 +606,64 @@ fn r28_a_download_click_reruns_unless_ignored() {
         ("b.bin", "application/octet-stream", &[1u8, 2, 3][..])
     );
 }
+
+/// Images, sounds and videos: bytes are kept in the session and shown by
+/// their id (never in the page), told apart by their first bytes; bytes of
+/// no known type and unsafe URLs are clear errors.
+#[test]
+fn media_elements_keep_their_bytes_in_the_session() {
+    use brooklet::{MediaKind, MediaRef, MediaSource};
+    let mut t = AppTest::new(App::new().page(Page::new("m", |ui| {
+        ui.image(b"\x89PNG\r\n\x1a\nrest".as_slice())?;
+        ui.image("https://example.com/cat.png")?;
+        ui.audio(MediaSource::typed(b"...".as_slice(), "audio/aac"))?;
+        ui.video(b"\x1a\x45\xdf\xa3webm".as_slice())?;
+        Ok(())
+    })));
+    t.run().unwrap();
+    let media = t.tree().media();
+    let kinds: Vec<MediaKind> = media.iter().map(|m| m.0).collect();
+    assert_eq!(
+        kinds,
+        [
+            MediaKind::Image,
+            MediaKind::Image,
+            MediaKind::Audio,
+            MediaKind::Video
+        ]
+    );
+    let MediaRef::File(png) = media[0].1 else {
+        panic!("bytes are a file")
+    };
+    assert_eq!(
+        t.session().media(*png).map(|f| f.mime.as_str()),
+        Some("image/png")
+    );
+    assert!(matches!(media[1].1, MediaRef::Url(u) if u == "https://example.com/cat.png"));
+    let MediaRef::File(webm) = media[3].1 else {
+        panic!("bytes are a file")
+    };
+    assert_eq!(
+        t.session().media(*webm).map(|f| f.mime.as_str()),
+        Some("video/webm")
+    );
+
+    for (bad, message) in [
+        (
+            MediaSource::from(b"not an image".as_slice()),
+            "not a PNG, JPEG, GIF, WebP or SVG image",
+        ),
+        (MediaSource::from("javascript:alert(1)"), "is not allowed"),
+    ] {
+        let bad = std::sync::Mutex::new(Some(bad));
+        let mut t = AppTest::new(App::new().page(Page::new("m", move |ui| {
+            ui.image(bad.lock().unwrap().take().unwrap_or(MediaSource::from("x")))
+        })));
+        t.run().unwrap();
+        let errors = t.exceptions();
+        assert!(
+            errors.iter().any(|(_, m)| m.contains(message)),
+            "{errors:?}"
+        );
+    }
+}

@@ -38,6 +38,7 @@ pub struct Answer {
     pub cookie: Option<String>,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -144,14 +145,16 @@ impl Http {
         if cookie.is_some() {
             self.cookie = cookie.clone();
         }
-        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
-            .unwrap();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        // Text answers as text; a file's bytes are in `bytes`.
+        let body = String::from_utf8_lossy(&bytes).into_owned();
         self.note_seq(&body);
         Answer {
             status,
             cookie,
             headers,
             body,
+            bytes,
         }
     }
 

@@ -330,3 +330,24 @@ pub(super) fn no_download() -> Response {
     )
         .into_response()
 }
+
+/// A page's image, sound or video: by a hash of its bytes, so the browser
+/// may keep it.
+pub(super) fn inline(file: crate::elements::MediaFile) -> Response {
+    let mime = HeaderValue::from_str(&file.mime)
+        .ok()
+        .filter(|_| file.mime.contains('/'))
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, mime),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=3600"),
+            ),
+        ],
+        file.data,
+    )
+        .into_response()
+}

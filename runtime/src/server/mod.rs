@@ -147,6 +147,7 @@ impl App {
                 post(event).layer(DefaultBodyLimit::disable()),
             )
             .route("/_brooklet/stop", post(stop))
+            .route("/_brooklet/media/{tab}/{id}", get(media))
             .route(
                 "/_brooklet/download/{id}",
                 post(download).layer(DefaultBodyLimit::disable()),
@@ -412,6 +413,25 @@ async fn download(
     };
     match file {
         Ok(Some(file)) => answers::attachment(file),
+        Ok(None) => answers::no_download(),
+        Err(failure) => failure.page(),
+    }
+}
+
+/// An image, sound or video of a tab's page, for its owner, shown inline.
+async fn media(
+    State(shared): State<Arc<Shared>>,
+    axum::extract::Path((tab, id)): axum::extract::Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let (Some(tab), Ok(id)) = (TabId::parse(&tab), crate::wire::parse_id(&id)) else {
+        return answers::no_download();
+    };
+    let Some(owner) = owner_from(&headers) else {
+        return forbidden();
+    };
+    match shared.sessions.download(&owner, &tab, id).await {
+        Ok(Some(file)) => answers::inline(file),
         Ok(None) => answers::no_download(),
         Err(failure) => failure.page(),
     }

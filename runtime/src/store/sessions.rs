@@ -547,7 +547,12 @@ impl Sessions {
         id: crate::identity::WidgetId,
     ) -> Result<Option<crate::elements::MediaFile>, Failure> {
         let owner = owner.hash();
-        let (slot, _ticket) = self.slot_of(tab)?;
+        // No place in the tab's event queue: a page's images load at once.
+        let slot = if self.local() {
+            self.live.find(tab.as_str()).ok_or(Failure::Expired)?
+        } else {
+            self.live.get_or_insert(tab.as_str())
+        };
         let file = {
             let mut live = slot.state.lock().await;
             self.refresh(&owner, tab, &mut live)
