@@ -8,10 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{
-    bool_value, common_options, declare_kind, Common, Kind, Params, Tagged, ValueShape,
-    WidgetParams,
-};
+use super::{click_value, common_options, declare_kind, Common, Kind, Params, Tagged, WidgetParams};
 use crate::error::{Error, ErrorKind};
 use crate::register::WidgetCall;
 use crate::ui::Ui;
@@ -33,25 +30,7 @@ declare_kind!(
 );
 
 impl WidgetParams for ButtonParams {
-    fn validate(&self, value: Value) -> Result<Value, String> {
-        bool_value(value)
-    }
-
-    fn accepts(&self, value: &Value) -> bool {
-        value.is_boolean()
-    }
-
-    fn expected(&self) -> &'static str {
-        "a bool"
-    }
-
-    fn read_query(&self, _raw: &[String]) -> Option<Value> {
-        None
-    }
-
-    fn shape(&self) -> ValueShape {
-        ValueShape::Trigger
-    }
+    click_value!();
 
     /// A form's submit button says so, for the client script to send the
     /// form's changes with the click (R29).

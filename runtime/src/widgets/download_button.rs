@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{bool_value, declare_kind, Common, Kind, Params, Tagged, ValueShape, WidgetParams};
+use super::{click_value, declare_kind, Common, Kind, Params, Tagged, WidgetParams};
 use crate::elements::MediaFile;
 use crate::register::WidgetCall;
 use crate::ui::Ui;
@@ -37,25 +37,7 @@ impl Tagged for DownloadParams {
 declare_kind!(DownloadButton = "download_button", Trigger, DownloadParams);
 
 impl WidgetParams for DownloadParams {
-    fn validate(&self, value: Value) -> Result<Value, String> {
-        bool_value(value)
-    }
-
-    fn accepts(&self, value: &Value) -> bool {
-        value.is_boolean()
-    }
-
-    fn expected(&self) -> &'static str {
-        "a bool"
-    }
-
-    fn read_query(&self, _raw: &[String]) -> Option<Value> {
-        None
-    }
-
-    fn shape(&self) -> ValueShape {
-        ValueShape::Trigger
-    }
+    click_value!();
 
     /// A submit button of the page's form to the download route: the
     /// browser saves the answer and stays on the page.

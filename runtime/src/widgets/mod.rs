@@ -393,6 +393,33 @@ impl SelectionMode for Multi {
     const MULTI: bool = true;
 }
 
+/// The value of a button-like trigger, in a `WidgetParams` impl: a bool,
+/// true for the run its click causes (R28), never in the URL.
+macro_rules! click_value {
+    () => {
+        fn validate(&self, value: Value) -> Result<Value, String> {
+            $crate::widgets::bool_value(value)
+        }
+
+        fn accepts(&self, value: &Value) -> bool {
+            value.is_boolean()
+        }
+
+        fn expected(&self) -> &'static str {
+            "a bool"
+        }
+
+        fn read_query(&self, _raw: &[String]) -> Option<Value> {
+            None
+        }
+
+        fn shape(&self) -> $crate::params::ValueShape {
+            $crate::params::ValueShape::Trigger
+        }
+    };
+}
+pub(crate) use click_value;
+
 /// Adds the options every widget takes to a builder with a `common` field:
 /// `common_options!(impl['u, 'r, T: Numeric] Slider<'u, 'r, T>, on_change);`
 macro_rules! common_options {
