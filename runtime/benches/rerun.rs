@@ -92,6 +92,7 @@ fn bench(c: &mut Criterion) {
             error_details: false,
             running: false,
             tab_view: &[],
+            icons: &[],
         };
         group.bench_function(format!("{name}/render_fresh"), |bench| {
             bench.iter(|| black_box(brooklet::__private::render_app(&doc).len()))

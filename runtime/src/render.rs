@@ -50,6 +50,8 @@ pub struct PageDoc<'a> {
     /// The tabs a no-JavaScript post chose in rows that do not track their
     /// tab (`_tabview` fields): each row's name and the tab's position.
     pub tab_view: &'a [(String, usize)],
+    /// Each page's icon, in the order of `pages` (none where it is missing).
+    pub icons: &'a [Option<String>],
 }
 
 impl PageDoc<'_> {
@@ -217,17 +219,17 @@ fn block(doc: &PageDoc<'_>, id: NodeId, cache: &mut RenderCache) -> Block {
 /// JavaScript a link would start a new session, so the page switch is a
 /// form button there, and the links are hidden.
 fn nav_html(doc: &PageDoc<'_>) -> String {
-    let links = nav_items(doc, |path, title, current| {
+    let links = nav_items(doc, |path, title, current, icon| {
         view! {
             <a href=format!("{}{path}", doc.base) class="bk-nav-link" data-page=path.to_owned()
-                aria-current=current>{title.to_owned()}</a>
+                aria-current=current inner_html=nav_face(title, icon)></a>
         }
         .to_html()
     });
-    let buttons = nav_items(doc, |path, title, current| {
+    let buttons = nav_items(doc, |path, title, current, icon| {
         view! {
             <button type="submit" name="_nav" value=path.to_owned() class="bk-nav-button"
-                aria-current=current>{title.to_owned()}</button>
+                aria-current=current inner_html=nav_face(title, icon)></button>
         }
         .to_html()
     });
@@ -422,19 +424,30 @@ fn page_link_html(doc: &PageDoc<'_>, path: &str, label: &str) -> String {
     .to_html()
 }
 
-/// Each page as an `<li>` of what `item` draws for its path and title,
-/// with `aria-current` for the page shown.
+/// Each page as an `<li>` of what `item` draws for its path, title and
+/// icon, with `aria-current` for the page shown.
 fn nav_items(
     doc: &PageDoc<'_>,
-    item: impl Fn(&str, &str, Option<&'static str>) -> String,
+    item: impl Fn(&str, &str, Option<&'static str>, Option<&str>) -> String,
 ) -> String {
     doc.pages
         .iter()
-        .map(|(path, title)| {
+        .enumerate()
+        .map(|(i, (path, title))| {
             let current = (path == doc.page).then_some("page");
-            format!("<li>{}</li>", item(path, title, current))
+            let icon = doc.icons.get(i).and_then(Option::as_deref);
+            format!("<li>{}</li>", item(path, title, current, icon))
         })
         .collect()
+}
+
+/// A page's title, with its icon before it: hidden from assistive
+/// technology, so that the page is named by its title alone.
+fn nav_face(title: &str, icon: Option<&str>) -> String {
+    let icon = icon.map(|i| {
+        view! { <span class="bk-nav-icon" aria-hidden="true">{i.to_owned()}</span> }.to_html()
+    });
+    icon.unwrap_or_default() + &escape(title)
 }
 
 /// The app's root element from its blocks.
@@ -1041,6 +1054,7 @@ mod tests {
             error_details: true,
             running: false,
             tab_view: &[],
+            icons: &[],
         }
     }
 
@@ -1528,6 +1542,7 @@ mod tests {
                 error_details: false,
                 running: false,
                 tab_view: &[],
+                icons: &[],
             }
         }
         // The first page, and the no-JS answer with an error notice.
@@ -1684,6 +1699,35 @@ mod tests {
         );
         assert!(injected(&html).is_empty(), "{html}");
         assert!(!html.contains(PAYLOAD), "a page title is escaped: {html}");
+    }
+
+    /// A page's icon is drawn before its title in the links and the no-JS
+    /// buttons, hidden from assistive technology; an icon is text, escaped.
+    #[test]
+    fn page_icons_are_drawn_before_the_titles() {
+        let pages = [
+            ("app".to_owned(), "App".to_owned()),
+            ("charts".to_owned(), "Charts".to_owned()),
+        ];
+        let icons = [Some("\u{1f4c8}".to_owned()), Some(PAYLOAD.to_owned())];
+        let tree = ElementTree::new();
+        let doc = PageDoc {
+            pages: &pages,
+            icons: &icons,
+            ..doc(&tree)
+        };
+        let html = nav_html(&doc);
+        let icon = r#"<span aria-hidden="true" class="bk-nav-icon">📈</span>App</a>"#;
+        assert!(html.contains(icon), "{html}");
+        assert_eq!(
+            html.matches("bk-nav-icon").count(),
+            4,
+            "links and buttons: {html}"
+        );
+        assert!(
+            injected(&html).is_empty() && !html.contains(PAYLOAD),
+            "{html}"
+        );
     }
 
     /// A slider is named by its label alone: `aria-labelledby` names the

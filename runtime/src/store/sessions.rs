@@ -416,6 +416,8 @@ struct Site {
     app: App,
     title: String,
     pages: Vec<(String, String)>,
+    /// Each page's icon, in the order of `pages`.
+    icons: Vec<Option<String>>,
     error_details: bool,
 }
 
@@ -433,6 +435,10 @@ impl Sessions {
             .pages()
             .map(|p| (p.path().to_owned(), p.page_title().to_owned()))
             .collect();
+        let icons = app
+            .pages()
+            .map(|p| p.page_icon().map(str::to_owned))
+            .collect();
         let title = pages
             .first()
             .map(|(_, t)| t.clone())
@@ -444,6 +450,7 @@ impl Sessions {
                 app,
                 title,
                 pages,
+                icons,
                 error_details,
             }),
             store,
@@ -1157,6 +1164,7 @@ impl Site {
             error_details: self.error_details,
             running: false,
             tab_view: &frame.tab_view,
+            icons: &self.icons,
         }
     }
 
@@ -1229,6 +1237,7 @@ impl Site {
             tab: tab.as_str().to_owned(),
             page: page.unwrap_or_default(),
             pages: self.pages.clone(),
+            icons: self.icons.clone(),
             seq,
             error_details: self.error_details,
         }

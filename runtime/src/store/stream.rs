@@ -157,6 +157,7 @@ pub(crate) struct StreamFrame {
     pub tab: String,
     pub page: String,
     pub pages: Vec<(String, String)>,
+    pub icons: Vec<Option<String>>,
     pub seq: u64,
     pub error_details: bool,
 }
@@ -285,6 +286,7 @@ impl RunStream {
             error_details: f.error_details,
             running: false,
             tab_view: &[],
+            icons: &f.icons,
         }
     }
 }
