@@ -9,8 +9,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::panel::{tracking_options, Panel, Tracking};
-use super::{bool_value, declare_kind, one_query, Common, Kind, Params, Tagged, ValueShape, WidgetParams};
+use super::panel::{open_value, tracking_options, Panel, Tracking};
+use super::{declare_kind, one_query, Common, Kind, Params, Tagged, WidgetParams};
 use crate::elements::Element;
 use crate::register::WidgetCall;
 use crate::ui::Ui;
@@ -29,24 +29,10 @@ impl Tagged for ExpanderParams {
 declare_kind!(Expander = "expander", Container, ExpanderParams);
 
 impl WidgetParams for ExpanderParams {
-    fn validate(&self, value: Value) -> Result<Value, String> {
-        bool_value(value)
-    }
-
-    fn accepts(&self, value: &Value) -> bool {
-        value.is_boolean()
-    }
-
-    fn expected(&self) -> &'static str {
-        "a bool (open or not)"
-    }
+    open_value!();
 
     fn read_query(&self, raw: &[String]) -> Option<Value> {
         one_query(raw)?.parse::<bool>().ok().map(Value::Bool)
-    }
-
-    fn shape(&self) -> ValueShape {
-        ValueShape::Open
     }
 
     #[cfg(feature = "server")]

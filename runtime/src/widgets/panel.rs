@@ -85,6 +85,29 @@ impl Ui<'_> {
     }
 }
 
+/// The value of an expander or a popover, in a `WidgetParams` impl:
+/// whether it is open, read from its `<details>`.
+macro_rules! open_value {
+    () => {
+        fn validate(&self, value: Value) -> Result<Value, String> {
+            $crate::widgets::bool_value(value)
+        }
+
+        fn accepts(&self, value: &Value) -> bool {
+            value.is_boolean()
+        }
+
+        fn expected(&self) -> &'static str {
+            "a bool (open or not)"
+        }
+
+        fn shape(&self) -> $crate::params::ValueShape {
+            $crate::params::ValueShape::Open
+        }
+    };
+}
+pub(crate) use open_value;
+
 /// Adds the options of a container that can track its state to a builder
 /// with `common` and `tracking` fields.
 macro_rules! tracking_options {

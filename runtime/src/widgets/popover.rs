@@ -9,8 +9,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::panel::{tracking_options, Panel, Tracking};
-use super::{bool_value, declare_kind, Common, Kind, Params, Tagged, ValueShape, WidgetParams};
+use super::panel::{open_value, tracking_options, Panel, Tracking};
+use super::{declare_kind, Common, Kind, Params, Tagged, WidgetParams};
 use crate::elements::Element;
 use crate::register::WidgetCall;
 use crate::ui::Ui;
@@ -27,21 +27,7 @@ impl Tagged for PopoverParams {
 declare_kind!(Popover = "popover", Container, PopoverParams);
 
 impl WidgetParams for PopoverParams {
-    fn validate(&self, value: Value) -> Result<Value, String> {
-        bool_value(value)
-    }
-
-    fn accepts(&self, value: &Value) -> bool {
-        value.is_boolean()
-    }
-
-    fn expected(&self) -> &'static str {
-        "a bool (open or not)"
-    }
-
-    fn shape(&self) -> ValueShape {
-        ValueShape::Open
-    }
+    open_value!();
 
     #[cfg(feature = "server")]
     fn render(&self, w: &super::Drawn<'_>) -> String {
